@@ -1,0 +1,368 @@
+"""Load stage: YAML files -> validated model, every problem reported with its position.
+
+Validation runs in one pass and collects everything it finds: shape errors
+from pydantic, then the checks that span files (ids that must exist, a locale
+per language, a text for every language), so a user fixes a file in one go.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+import types
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone
+from pydantic import BaseModel, ValidationError
+
+from . import markup
+from .contactinfo import check_email, check_website, format_phone, region_of
+from .errors import Diagnostic, InputError, UsageError, errors_only
+from .model import TEXT_FIELDS, Config, Release, Workspace, pick
+from .yamlio import LoadedYaml, load_yaml
+
+CONFIG_NAME = "pressgen.yaml"
+RELEASE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+OUTPUT_FIELDS = {"id", "date", "lang", "format", "org"}
+LOGO_TYPES = {".png", ".jpg", ".jpeg"}
+
+
+@dataclass
+class CheckedRelease:
+    """The outcome of checking one release file: the model when valid, and all diagnostics."""
+
+    path: Path
+    release: Release | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.release is not None and not errors_only(self.diagnostics)
+
+
+def find_workspace(start: Path) -> Path:
+    """Return the nearest folder at or above ``start`` that holds pressgen.yaml.
+
+    Raises :class:`UsageError` when there is none.
+    """
+    start = start.resolve()
+    for folder in [start if start.is_dir() else start.parent, *start.parents]:
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise UsageError(f"no {CONFIG_NAME} found in {start} or any folder above it "
+                     "(run pressgen inside a workspace, or create pressgen.yaml)")
+
+
+# --- pydantic errors -> positioned diagnostics -------------------------------------------
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Return the model class inside an Optional/union/list/dict annotation, if any."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            found = _unwrap(arg)
+            if isinstance(found, type) and issubclass(found, BaseModel):
+                return found
+    return annotation
+
+
+def _fields_at(model: Any, loc: Iterable[str | int]) -> list[str]:
+    """Return the field names the model declares at ``loc`` (for "did you mean")."""
+    current = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part))
+            if info is None:
+                continue  # a union branch tag such as 'Contact' or 'str'
+            current = info.annotation
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+        elif get_origin(current) is list:
+            current = get_args(current)[0]
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [name for name, info in current.model_fields.items() if not info.exclude]
+    return []
+
+
+def _yaml_loc(loaded: LoadedYaml, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop the parts of a pydantic loc that name union branches rather than YAML keys."""
+    kept: list[str | int] = []
+    node: Any = loaded.data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            kept.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            kept.append(part)
+        elif isinstance(node, dict) and part == loc[-1]:
+            kept.append(part)  # a missing or unknown key: keep it for the message
+    return tuple(kept)
+
+
+def _describe(error: dict[str, Any], loc: tuple[str | int, ...], model: Any) -> tuple[str, str | None]:
+    name = ".".join(str(p) for p in loc) or "file"
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing field '{loc[-1]}'", f"add '{loc[-1]}:' under '{'.'.join(map(str, loc[:-1])) or 'the top level'}'"
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
+        return f"unknown field '{loc[-1]}'", hint
+    if kind.startswith(("date", "datetime")):
+        return f"{name}: '{error.get('input')}' is not a valid date or time: {error['msg'].split(', ')[-1]}", \
+            "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM:SS+01:00"
+    if kind == "string_pattern_mismatch" and loc[-1] == "color":
+        return f"{name}: '{error.get('input')}' is not a colour", "write colours as #RRGGBB, e.g. #0033A0"
+    if kind in ("string_type", "dict_type"):
+        return f"{name}: expected text, not {_kind_of(error.get('input'))}", \
+            "put quotes around values that YAML would read as numbers, dates or booleans"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return f"{name}: {message}", None
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None else type(value).__name__
+
+
+def _pydantic_diagnostics(loaded: LoadedYaml, exc: ValidationError, model: Any) -> list[Diagnostic]:
+    seen: set[tuple[str | int, ...]] = set()
+    out = []
+    for error in exc.errors():
+        loc = _yaml_loc(loaded, tuple(error["loc"]))
+        if loc in seen:  # one message per place, even when several union branches failed
+            continue
+        seen.add(loc)
+        message, hint = _describe(error, loc, model)
+        out.append(loaded.diagnostic(loc, message, hint))
+    return out
+
+
+# --- the workspace -------------------------------------------------------------------------
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Load and validate ``root/pressgen.yaml``.
+
+    Raises :class:`InputError` carrying every problem found.
+    """
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    loaded = load_yaml(path)
+    try:
+        config = Config.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise InputError("invalid workspace", _pydantic_diagnostics(loaded, exc, Config)) from None
+    problems = _check_config(loaded, config, root)
+    if problems:
+        raise InputError("invalid workspace", problems)
+    return Workspace(root=root, config=config, config_path=path)
+
+
+def _check_locale(loaded: LoadedYaml, loc: tuple[str | int, ...], locale: str) -> list[Diagnostic]:
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        return [loaded.diagnostic(loc, f"unknown locale '{locale}'", "use a code such as nl_BE, fr_BE or en_GB")]
+    return []
+
+
+def _check_config(loaded: LoadedYaml, config: Config, root: Path) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for lang, locale in config.locales.items():
+        problems += _check_locale(loaded, ("locales", lang), locale)
+    for index, lang in enumerate(config.languages):
+        if lang not in config.locales:
+            problems += _check_locale(loaded, ("languages", index), lang)
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(config.output) if name is not None}
+    except ValueError as exc:
+        fields = set()
+        problems.append(loaded.diagnostic(("output",), f"output pattern is malformed: {exc}"))
+    for name in sorted(fields - OUTPUT_FIELDS):
+        problems.append(loaded.diagnostic(("output",), f"unknown placeholder {{{name}}} in output",
+                                          f"placeholders: {', '.join(sorted(OUTPUT_FIELDS))}"))
+    if config.timezone:
+        try:
+            get_timezone(config.timezone)
+        except LookupError:
+            problems.append(loaded.diagnostic(("timezone",), f"unknown time zone '{config.timezone}'",
+                                              "use a name such as Europe/Brussels"))
+    for org_id, org in config.organizations.items():
+        loc = ("organizations", org_id)
+        if org.logo:
+            logo = (root / org.logo).resolve()
+            if not logo.is_relative_to(root):
+                problems.append(loaded.diagnostic((*loc, "logo"), "logo must be inside the workspace"))
+            elif not logo.is_file():
+                problems.append(loaded.diagnostic((*loc, "logo"), f"logo file {org.logo} does not exist"))
+            elif logo.suffix.lower() not in LOGO_TYPES:
+                problems.append(loaded.diagnostic((*loc, "logo"), f"logo must be PNG or JPEG, not {logo.suffix}",
+                                                  "Word documents cannot embed other image types"))
+        if org.website and (reason := check_website(org.website)):
+            problems.append(loaded.diagnostic((*loc, "website"), reason))
+    region = region_of(config.locale_for(config.languages[0])) if config.languages else None
+    for contact_id, contact in config.contacts.items():
+        problems += _check_contact(loaded, ("contacts", contact_id), contact.model_dump(), config, region)
+    return problems
+
+
+def _check_contact(loaded: LoadedYaml, loc: tuple[str | int, ...], contact: dict[str, Any],
+                   config: Config, region: str | None) -> list[Diagnostic]:
+    problems = []
+    org = contact.get("organization")
+    if org and org not in config.organizations:
+        problems.append(_unknown(loaded, (*loc, "organization"), "organization", org, config.organizations))
+    email = contact.get("email")
+    if email and (reason := check_email(email)):
+        problems.append(loaded.diagnostic((*loc, "email"), f"invalid e-mail address '{email}': {reason}"))
+    for index, phone in enumerate(contact.get("phones") or []):
+        try:
+            format_phone(phone, region)
+        except ValueError as exc:
+            problems.append(loaded.diagnostic((*loc, "phones", index), f"invalid phone number '{phone}': {exc}",
+                                              "write it as +32 2 287 74 12, or as a national number"))
+    website = contact.get("website")
+    if website and (reason := check_website(website)):
+        problems.append(loaded.diagnostic((*loc, "website"), reason))
+    return problems
+
+
+def _unknown(loaded: LoadedYaml, loc: tuple[str | int, ...], what: str, value: str,
+             known: Iterable[str]) -> Diagnostic:
+    known = sorted(known)
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else \
+        (f"known in pressgen.yaml: {', '.join(known)}" if known else f"define it in pressgen.yaml under {what}s")
+    return loaded.diagnostic(loc, f"unknown {what} '{value}'", hint)
+
+
+# --- releases ------------------------------------------------------------------------------
+
+
+def release_languages(release: Release, config: Config) -> list[str]:
+    """Return the languages a release is built in: its own list, else the workspace's."""
+    return list(release.languages or config.languages)
+
+
+def check_release(path: Path, workspace: Workspace) -> CheckedRelease:
+    """Validate one release file against its workspace; never raises for bad input."""
+    path = Path(path)
+    release_id = path.stem
+    try:
+        loaded = load_yaml(path)
+    except InputError as exc:
+        return CheckedRelease(path, None, exc.diagnostics)
+    problems: list[Diagnostic] = []
+    if not RELEASE_ID.match(release_id):
+        problems.append(Diagnostic(path, 1, 1, f"release id '{release_id}' is not allowed",
+                                   "name the file with lower-case letters, digits, '-', '_' or '.'"))
+    release: Release | None = None
+    try:
+        release = Release.model_validate({**loaded.data, "id": release_id, "path": path})
+    except ValidationError as exc:
+        problems += _pydantic_diagnostics(loaded, exc, Release)
+    problems += _cross_checks(loaded, workspace)
+    return CheckedRelease(path, release if not errors_only(problems) else None, problems)
+
+
+def load_release(path: Path, workspace: Workspace | None = None) -> Release:
+    """Load and validate a release; the workspace is found from the path when not given.
+
+    Raises :class:`InputError` carrying every problem found.
+    """
+    workspace = workspace or load_workspace(find_workspace(Path(path)))
+    checked = check_release(Path(path), workspace)
+    if checked.release is None:
+        raise InputError(f"{path}: invalid release", checked.diagnostics)
+    return checked.release
+
+
+def _cross_checks(loaded: LoadedYaml, workspace: Workspace) -> list[Diagnostic]:
+    """Checks on the raw data that need the workspace; defensive about shapes pydantic reports."""
+    data, config = loaded.data, workspace.config
+    problems: list[Diagnostic] = []
+    org = data.get("organization")
+    if isinstance(org, str) and org not in config.organizations:
+        problems.append(_unknown(loaded, ("organization",), "organization", org, config.organizations))
+    contacts = data.get("contacts")
+    languages = data.get("languages") if isinstance(data.get("languages"), list) else config.languages
+    source = data.get("source")
+    region = region_of(config.locale_for(source)) if isinstance(source, str) else None
+    for index, contact in enumerate(contacts if isinstance(contacts, list) else []):
+        if isinstance(contact, str) and contact not in config.contacts:
+            problems.append(_unknown(loaded, ("contacts", index), "contact", contact, config.contacts))
+        elif isinstance(contact, dict):
+            problems += _check_contact(loaded, ("contacts", index), contact, config, region)
+    text = data.get("text")
+    if not isinstance(text, dict):
+        return problems
+    if isinstance(source, str) and source not in text:
+        problems.append(loaded.diagnostic(("source",), f"source language '{source}' has no text",
+                                          f"add a '{source}:' block under 'text'"))
+    for index, lang in enumerate(languages):
+        if not isinstance(lang, str):
+            continue
+        where = ("languages", index) if "languages" in data else ("text",)
+        if lang not in text:
+            problems.append(loaded.diagnostic(where, f"language '{lang}' is listed but has no text",
+                                              f"add a '{lang}:' block under 'text', or run "
+                                              f"'pressgen translate {loaded.path.stem} --to {lang}'"))
+        elif lang not in config.locales:
+            problems += _check_locale(loaded, where, lang)
+    source_text = text.get(source) if isinstance(source, str) else None
+    for lang, block in text.items():
+        if not isinstance(block, dict):
+            continue
+        if lang not in languages:
+            problems.append(Diagnostic(*_at(loaded, ("text", lang)),
+                                       f"text for '{lang}' is not built: '{lang}' is not in languages",
+                                       severity="warning"))
+        if isinstance(source_text, dict) and lang != source:
+            for name in TEXT_FIELDS:
+                if source_text.get(name) and not block.get(name) and name not in ("headline", "body"):
+                    problems.append(loaded.diagnostic(
+                        ("text", lang), f"'{name}' is in the {source} text but missing in {lang}",
+                        f"translate it, or remove it from the {source} text"))
+        for name in ("body", "notes"):
+            value = block.get(name)
+            if isinstance(value, str):
+                problems += _markup_problems(loaded, ("text", lang, name), value)
+    for org_id in [org] if isinstance(org, str) and org in config.organizations else []:
+        boilerplate = config.organizations[org_id].boilerplate
+        for lang in languages:
+            if isinstance(lang, str) and boilerplate is not None and pick(boilerplate, lang) is None:
+                problems.append(Diagnostic(*_at(loaded, ("organization",)),
+                                           f"organization '{org_id}' has no boilerplate in '{lang}'",
+                                           "add it in pressgen.yaml", severity="warning"))
+    return problems
+
+
+def _at(loaded: LoadedYaml, loc: tuple[str | int, ...]) -> tuple[Path, int, int]:
+    line, col = loaded.locate(loc)
+    return loaded.path, line, col
+
+
+def _markup_problems(loaded: LoadedYaml, loc: tuple[str | int, ...], text: str) -> list[Diagnostic]:
+    _, problems = markup.parse(text)
+    return [Diagnostic(loaded.path, *loaded.locate_in_text(loc, problem.line), problem.message, problem.hint)
+            for problem in problems]

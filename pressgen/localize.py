@@ -1,0 +1,243 @@
+"""Localize stage: one language's fully resolved view of a release.
+
+Both writers read only a :class:`DocumentView`; every label, formatted date,
+phone number and contact line is decided here, once, so the DOCX and the PDF
+of a language cannot say different things.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone
+from babel.support import Translations
+
+from . import markup
+from .contactinfo import format_phone, region_of, website_display
+from .errors import Diagnostic, RenderError
+from .i18n import translations
+from .markup import Block, Paragraph, Strong, Text
+from .model import Contact, Organization, Release, Workspace, pick
+from .typography import typeset
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every fixed word of a document, from the gettext catalogs."""
+
+    kind: str
+    end_mark: str
+    about: str
+    notes: str
+    contacts: str
+    draft: str
+    page_before: str
+    page_between: str
+    page_after: str
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    """One line of a contact entry; ``role`` is name, role, organization, email, phone or website."""
+
+    role: str
+    text: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class OrgView:
+    name: str
+    short_name: str
+    tagline: str | None
+    logo: Path | None
+    website_url: str | None
+    website: str | None
+    address: str | None
+    color: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """One release in one language, ready to be written in any format."""
+
+    release_id: str
+    lang: str
+    locale: str
+    language_tag: str
+    org: OrgView
+    labels: Labels
+    date: str
+    embargo: str | None
+    headline: str
+    subheadline: str | None
+    body: tuple[Block, ...]
+    boilerplate: tuple[Block, ...]
+    notes: tuple[Block, ...]
+    contacts: tuple[tuple[ContactLine, ...], ...]
+    draft: bool
+    created: dt.datetime
+    workspace_root: Path
+
+    @property
+    def title(self) -> str:
+        return self.headline
+
+    @property
+    def header_lines(self) -> tuple[str, ...]:
+        """The page header's text lines, in order."""
+        return tuple(line for line in (self.org.name, self.org.tagline) if line)
+
+    @property
+    def footer_line(self) -> str:
+        """The page footer's fixed text (page numbering is added by each writer)."""
+        return " · ".join(part for part in (self.org.address, self.org.website) if part)
+
+
+def language_tag(locale: str) -> str:
+    """Return the BCP 47 tag of a Babel locale (``nl_BE`` -> ``nl-BE``)."""
+    return str(Locale.parse(locale)).replace("_", "-")
+
+
+def long_date(date: dt.date, locale: str) -> str:
+    """Return ``date`` in the locale's long form; French writes the 1st as ``1er``."""
+    text = format_date(date, "long", locale=locale)
+    # CLDR has no ordinal day for French; "1er mars" is the written convention.
+    if Locale.parse(locale).language == "fr" and date.day == 1 and text.startswith("1 "):
+        text = "1er " + text[2:]
+    return text
+
+
+def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Translations) -> str:
+    gettext = t.gettext
+    if timezone:
+        zone = get_timezone(timezone)
+        when = when.astimezone(zone)
+        zone_name = format_time(when, "zzzz", tzinfo=zone, locale=locale)
+    else:
+        zone_name = format_time(when, "ZZZZ", locale=locale)
+    moment = gettext("%(date)s at %(time)s") % {
+        "date": long_date(when.date(), locale),
+        "time": format_time(when, "short", tzinfo=when.tzinfo, locale=locale),
+    }
+    return gettext("Embargo: not for publication before %(moment)s (%(zone)s)") % {
+        "moment": moment, "zone": zone_name}
+
+
+def _labels(t: Translations, org_short: str, contact_count: int) -> Labels:
+    _ = t.gettext
+    # Page numbering is split around its numbers so each writer can insert live counters.
+    page = _("Page %(page)s of %(pages)s")
+    before, rest = page.split("%(page)s", 1) if "%(page)s" in page else (page + " ", "%(pages)s")
+    between, after = rest.split("%(pages)s", 1) if "%(pages)s" in rest else (rest, "")
+    return Labels(
+        kind=_("Press release"),
+        # TRANSLATORS: the mark that ends the text of a release.
+        end_mark=_("###"),
+        about=_("About %(organization)s") % {"organization": org_short},
+        notes=_("Notes to editors"),
+        contacts=t.ngettext("Press contact", "Press contacts", contact_count),
+        draft=_("Draft – not reviewed"),
+        page_before=before,
+        page_between=between,
+        page_after=after,
+    )
+
+
+def _contact_lines(contact: Contact, lang: str, workspace: Workspace, region: str | None,
+                   t: Translations) -> tuple[ContactLine, ...]:
+    config = workspace.config
+    org = config.organizations.get(contact.organization) if contact.organization else None
+    lines = [ContactLine("name", contact.name)]
+    if (role := pick(contact.role, lang)):
+        lines.append(ContactLine("role", role))
+    if org:
+        lines.append(ContactLine("organization", pick(org.name, lang) or ""))
+    if contact.email:
+        lines.append(ContactLine("email", t.gettext("E-mail: %(email)s") % {"email": contact.email},
+                                 f"mailto:{contact.email}"))
+    if contact.phones:
+        phones = ", ".join(format_phone(phone, region) for phone in contact.phones)
+        lines.append(ContactLine("phone", t.gettext("Tel.: %(phones)s") % {"phones": phones}))
+    website = contact.website or (org.website if org else None)
+    if website:
+        lines.append(ContactLine("website", website_display(website), website))
+    return tuple(ContactLine(line.role, typeset(line.text, lang), line.href) for line in lines)
+
+
+def _org_view(org: Organization, lang: str, root: Path) -> OrgView:
+    name = pick(org.name, lang) or ""
+    return OrgView(
+        name=name,
+        short_name=pick(org.short_name, lang) or name,
+        tagline=pick(org.tagline, lang),
+        logo=(root / org.logo).resolve() if org.logo else None,
+        website_url=org.website,
+        website=website_display(org.website) if org.website else None,
+        address=pick(org.address, lang),
+        color=org.brand.color,
+    )
+
+
+def _typeset_blocks(blocks: tuple[Block, ...], lang: str) -> tuple[Block, ...]:
+    return markup.map_text(blocks, lambda text: typeset(text, lang))
+
+
+def _parse(text: str | None, lang: str) -> tuple[Block, ...]:
+    if not text:
+        return ()
+    blocks, _ = markup.parse(text)
+    return _typeset_blocks(blocks, lang)
+
+
+def _with_dateline(body: tuple[Block, ...], dateline: str | None) -> tuple[Block, ...]:
+    """Open the first paragraph with "(Place) – "."""
+    if not dateline:
+        return body
+    opening = (Strong((Text(f"({dateline})"),)), Text(" – "))
+    if body and isinstance(body[0], Paragraph):
+        return (Paragraph(opening + body[0].children), *body[1:])
+    return (Paragraph(opening), *body)
+
+
+def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
+    """Return the resolved view of ``release`` in ``lang``.
+
+    Raises :class:`RenderError` when the language has no text or no label catalog.
+    """
+    if lang not in release.text:
+        raise RenderError(f"{release.id}: no '{lang}' text", [Diagnostic(
+            release.path, 1, 1, f"language '{lang}' has no text",
+            f"add a '{lang}:' block under 'text', or leave '{lang}' out of the build")])
+    config = workspace.config
+    locale = config.locale_for(lang)
+    t = translations(workspace.root, lang)
+    text = release.text[lang]
+    org = config.organizations[release.organization]
+    org_view = _org_view(org, lang, workspace.root)
+    contacts = [config.contacts[c] if isinstance(c, str) else c for c in release.contacts]
+    region = region_of(locale)
+    status = "reviewed" if lang == release.source else (text.status or "draft")
+    return DocumentView(
+        release_id=release.id,
+        lang=lang,
+        locale=locale,
+        language_tag=language_tag(locale),
+        org=org_view,
+        labels=_labels(t, org_view.short_name, len(contacts)),
+        date=long_date(release.date, locale),
+        embargo=typeset(_embargo_text(release.embargo, locale, config.timezone, t), lang)
+        if release.embargo else None,
+        headline=typeset(text.headline.strip(), lang),
+        subheadline=typeset(text.subheadline.strip(), lang) if text.subheadline else None,
+        body=_with_dateline(_parse(text.body, lang), text.dateline.strip() if text.dateline else None),
+        boilerplate=_parse(pick(org.boilerplate, lang), lang),
+        notes=_parse(text.notes, lang),
+        contacts=tuple(_contact_lines(c, lang, workspace, region, t) for c in contacts),
+        draft=status != "reviewed",
+        created=dt.datetime.combine(release.date, dt.time(0), tzinfo=dt.timezone.utc),
+        workspace_root=workspace.root,
+    )

@@ -1,0 +1,128 @@
+"""The validated model of a workspace (pressgen.yaml) and of a release file.
+
+Field types and shapes live here; checks that span files (an organisation id
+that must exist, a language that must have a locale) live in :mod:`pressgen.load`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# A text field is one string (the same in every language) or language -> string.
+LocalText = str | dict[str, str]
+
+Format = Literal["pdf", "docx"]
+Status = Literal["machine", "draft", "reviewed"]
+LANGUAGE_CODE = r"^[a-z]{2,3}$"
+
+
+def pick(text: LocalText | None, lang: str) -> str | None:
+    """Return the ``lang`` version of a text field, or None when it has none."""
+    if text is None or isinstance(text, str):
+        return text
+    return text.get(lang)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Brand(Strict):
+    color: str = Field("#0033A0", pattern=r"^#[0-9A-Fa-f]{6}$")
+
+
+class Organization(Strict):
+    name: LocalText
+    short_name: LocalText | None = None
+    tagline: LocalText | None = None
+    logo: str | None = None
+    website: str | None = None
+    address: LocalText | None = None
+    boilerplate: LocalText | None = None
+    brand: Brand = Brand()
+
+
+class Contact(Strict):
+    name: str
+    organization: str | None = None
+    role: LocalText | None = None
+    email: str | None = None
+    phones: list[str] = []
+    website: str | None = None
+
+
+class Config(Strict):
+    """Settings of a workspace, read from pressgen.yaml."""
+
+    languages: list[str] = ["nl", "fr", "en"]
+    locales: dict[str, str] = {}
+    formats: list[Format] = ["pdf", "docx"]
+    output: str = "dist/{id}/{id}.{lang}.{format}"
+    timezone: str | None = None
+    organizations: dict[str, Organization]
+    contacts: dict[str, Contact] = {}
+
+    def locale_for(self, lang: str) -> str:
+        """Return the Babel locale configured for ``lang`` (the code itself by default)."""
+        return self.locales.get(lang, lang)
+
+
+TEXT_FIELDS = ("headline", "subheadline", "dateline", "body", "notes")
+
+
+class LanguageText(Strict):
+    status: Status | None = None
+    source_hash: str | None = None
+    headline: str
+    subheadline: str | None = None
+    dateline: str | None = None
+    body: str
+    notes: str | None = None
+
+    def fields(self) -> dict[str, str]:
+        """Return the text fields that are present, in document order."""
+        return {name: value for name in TEXT_FIELDS if (value := getattr(self, name)) is not None}
+
+
+class Release(Strict):
+    """One release file; ``id`` comes from the file name."""
+
+    id: str = Field(exclude=True)
+    path: Path = Field(exclude=True)
+    organization: str
+    date: dt.date
+    embargo: dt.datetime | None = None
+    source: str = Field(pattern=LANGUAGE_CODE)
+    languages: list[str] | None = None
+    contacts: list[str | Contact] = []
+    tags: list[str] = []
+    text: dict[str, LanguageText]
+
+    @field_validator("embargo")
+    @classmethod
+    def _embargo_has_zone(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("embargo needs a time zone offset, e.g. 2017-05-26T10:00:00+02:00")
+        return value
+
+    def source_hash(self) -> str:
+        """Fingerprint of the source language's text fields (12 hex digits)."""
+        fields = self.text[self.source].fields() if self.source in self.text else {}
+        canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+class Workspace(BaseModel):
+    """A folder with pressgen.yaml: its settings and where it lives."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    root: Path
+    config: Config
+    config_path: Path

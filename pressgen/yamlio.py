@@ -1,0 +1,218 @@
+"""Safe YAML loading that keeps positions, so every later error can say file:line:col.
+
+Input is untrusted: no object construction, no aliases (refusing them outright
+defeats alias bombs), no explicit tags, no duplicate keys, no tabs, UTF-8 only.
+Timestamps stay strings so that validation, not the YAML parser, judges dates
+(an impossible date must be a positioned error, not a crash).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from .errors import Diagnostic, InputError
+
+# Characters that XML 1.0 (and so DOCX, and PDF tags) cannot hold.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+Loc = Sequence[str | int]
+
+
+class _StringTimestampConstructor(RoundTripConstructor):
+    """Round-trip constructor that leaves timestamps as the text the user wrote."""
+
+
+_StringTimestampConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _StringTimestampConstructor.construct_yaml_str
+)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _StringTimestampConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+@dataclass
+class LoadedYaml:
+    """A parsed YAML document with the text it came from, for positions."""
+
+    path: Path
+    text: str
+    data: Any
+
+    def locate(self, loc: Loc) -> tuple[int, int]:
+        """Return the 1-based (line, col) of the node at ``loc``, or of its nearest ancestor.
+
+        A mapping entry points at its key, a scalar leaf at its value.
+        """
+        line, col = 0, 0
+        node = self.data
+        for index, part in enumerate(loc):
+            last = index == len(loc) - 1
+            if isinstance(node, CommentedMap) and part in node:
+                child = node[part]
+                scalar = not isinstance(child, (CommentedMap, CommentedSeq))
+                line, col = node.lc.value(part) if (last and scalar) else node.lc.key(part)
+                node = child
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+                line, col = node.lc.item(part)
+                node = node[part]
+            else:
+                break
+        return line + 1, col + 1
+
+    def locate_in_text(self, loc: Loc, text_line: int) -> tuple[int, int]:
+        """Return the position of line ``text_line`` (0-based) inside the string at ``loc``.
+
+        Block scalars (``|`` and ``>``) start on the line after their indicator; for
+        other styles the value's own position is the best we know.
+        """
+        line, col = self.locate(loc)
+        node: Any = self.data
+        for part in loc:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return line, col
+        if isinstance(node, (LiteralScalarString, FoldedScalarString)):
+            target = line + 1 + text_line
+            lines = self.text.splitlines()
+            if 0 < target <= len(lines):
+                source_line = lines[target - 1]
+                return target, len(source_line) - len(source_line.lstrip(" ")) + 1
+        return line, col
+
+    def diagnostic(self, loc: Loc, message: str, hint: str | None = None) -> Diagnostic:
+        """Return an error diagnostic positioned at ``loc``."""
+        line, col = self.locate(loc)
+        return Diagnostic(self.path, line, col, message, hint)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            "not UTF-8",
+            [Diagnostic(path, line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                        "save the file as UTF-8 (most editors offer it in 'Save as')")],
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def _lexical_problems(path: Path, text: str) -> list[Diagnostic]:
+    problems = []
+    for match in re.finditer("\t", text):
+        line, col = _position(text, match.start())
+        problems.append(Diagnostic(path, line, col, "tab character",
+                                   "YAML indentation must use spaces; replace tabs by spaces"))
+        if len(problems) >= 5:
+            break
+    return problems
+
+
+def _structural_problems(path: Path, text: str) -> list[Diagnostic]:
+    """Aliases and explicit tags, found from the event stream before anything is built."""
+    problems = []
+    for event in _yaml().parse(text):
+        mark = event.start_mark
+        if isinstance(event, AliasEvent):
+            problems.append(Diagnostic(path, mark.line + 1, mark.column + 1,
+                                       f"alias *{event.anchor} is not allowed",
+                                       "write the value out in full; anchors and aliases are refused"))
+        elif isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.tag is not None:
+            explicit = not (isinstance(event, ScalarEvent) and event.implicit[0])
+            if explicit and str(event.tag) not in ("tag:yaml.org,2002:str", "!"):
+                problems.append(Diagnostic(path, mark.line + 1, mark.column + 1,
+                                           f"explicit tag {event.tag} is not allowed",
+                                           "remove the tag; values are plain text, lists and mappings"))
+    return problems
+
+
+def _walk_strings(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str):
+                yield (*loc, key), key
+            yield from _walk_strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _walk_strings(value, (*loc, index))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def load_yaml(path: Path) -> LoadedYaml:
+    """Parse ``path`` safely and return it with positions.
+
+    Raises :class:`InputError` with positioned diagnostics for unreadable,
+    empty, non-UTF-8 or malformed files, tabs, aliases, tags, duplicate keys and
+    control characters.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError("unreadable", [Diagnostic(path, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    text = _decode(path, raw)
+    if not text.strip():
+        raise InputError("empty", [Diagnostic(path, 1, 1, "file is empty",
+                                              "run 'pressgen new ID' to scaffold a release")])
+    problems = _lexical_problems(path, text)
+    if problems:
+        raise InputError("tabs", problems)
+    try:
+        problems = _structural_problems(path, text)
+        if problems:
+            raise InputError("aliases or tags", problems)
+        data = _yaml().load(text)
+    except ReaderError as exc:
+        line, col = _position(text, exc.position)
+        raise InputError("control character", [Diagnostic(
+            path, line, col, f"control character U+{exc.character:04X} is not allowed",
+            "remove it; it is usually an invisible leftover of copy and paste")]) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        message = message.split("\n")[0]
+        hint = "each key may appear only once in a mapping" if "duplicate" in message else \
+            "check indentation and quoting around this place"
+        raise InputError("malformed YAML", [Diagnostic(path, line, col, message, hint)]) from None
+    except YAMLError as exc:
+        raise InputError("malformed YAML", [Diagnostic(path, 1, 1, str(exc).split("\n")[0])]) from None
+    loaded = LoadedYaml(path, text, data)
+    problems = []
+    for loc, value in _walk_strings(data):
+        match = XML_INVALID.search(value)
+        if match:
+            line, col = loaded.locate(loc)
+            problems.append(Diagnostic(path, line, col,
+                                       f"control character U+{ord(match.group()):04X} is not allowed",
+                                       "remove it; documents cannot hold this character"))
+    if problems:
+        raise InputError("control characters", problems)
+    if not isinstance(data, CommentedMap):
+        raise InputError("not a mapping", [Diagnostic(path, 1, 1, "the file must be a mapping of keys to values")])
+    return loaded
