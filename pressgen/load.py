@@ -220,7 +220,7 @@ def _check_config(loaded: LoadedYaml, config: Config, root: Path) -> list[Diagno
                                                   "Word documents cannot embed other image types"))
         if org.website and (reason := check_website(org.website)):
             problems.append(loaded.diagnostic((*loc, "website"), reason))
-    region = region_of(config.locale_for(config.languages[0])) if config.languages else None
+    region = region_of(config.home_locale())
     for contact_id, contact in config.contacts.items():
         problems += _check_contact(loaded, ("contacts", contact_id), contact.model_dump(), config, region)
     return problems
@@ -307,7 +307,7 @@ def _cross_checks(loaded: LoadedYaml, workspace: Workspace) -> list[Diagnostic]:
     contacts = data.get("contacts")
     languages = data.get("languages") if isinstance(data.get("languages"), list) else config.languages
     source = data.get("source")
-    region = region_of(config.locale_for(source)) if isinstance(source, str) else None
+    region = region_of(config.home_locale())
     for index, contact in enumerate(contacts if isinstance(contacts, list) else []):
         if isinstance(contact, str) and contact not in config.contacts:
             problems.append(_unknown(loaded, ("contacts", index), "contact", contact, config.contacts))

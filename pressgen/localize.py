@@ -219,8 +219,7 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
     org = config.organizations[release.organization]
     org_view = _org_view(org, lang, workspace.root)
     contacts = [config.contacts[c] if isinstance(c, str) else c for c in release.contacts]
-    region = region_of(locale)
-    status = "reviewed" if lang == release.source else (text.status or "draft")
+    region = region_of(config.home_locale())
     return DocumentView(
         release_id=release.id,
         lang=lang,
@@ -237,7 +236,7 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         boilerplate=_parse(pick(org.boilerplate, lang), lang),
         notes=_parse(text.notes, lang),
         contacts=tuple(_contact_lines(c, lang, workspace, region, t) for c in contacts),
-        draft=status != "reviewed",
+        draft=release.translation_status(lang) not in ("source", "reviewed"),
         created=dt.datetime.combine(release.date, dt.time(0), tzinfo=dt.timezone.utc),
         workspace_root=workspace.root,
     )

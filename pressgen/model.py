@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -20,6 +20,8 @@ LocalText = str | dict[str, str]
 Format = Literal["pdf", "docx"]
 Status = Literal["machine", "draft", "reviewed"]
 LANGUAGE_CODE = r"^[a-z]{2,3}$"
+LanguageCode = Annotated[str, Field(pattern=LANGUAGE_CODE)]
+TranslationStatus = Literal["source", "reviewed", "machine", "draft", "stale", "missing"]
 
 
 def pick(text: LocalText | None, lang: str) -> str | None:
@@ -60,13 +62,17 @@ class Contact(Strict):
 class Config(Strict):
     """Settings of a workspace, read from pressgen.yaml."""
 
-    languages: list[str] = ["nl", "fr", "en"]
+    languages: list[LanguageCode] = Field(["nl", "fr", "en"], min_length=1)
     locales: dict[str, str] = {}
     formats: list[Format] = ["pdf", "docx"]
     output: str = "dist/{id}/{id}.{lang}.{format}"
     timezone: str | None = None
     organizations: dict[str, Organization]
     contacts: dict[str, Contact] = {}
+
+    def home_locale(self) -> str:
+        """Return the locale of the first language; national phone numbers are read in its country."""
+        return self.locale_for(self.languages[0]) if self.languages else "en"
 
     def locale_for(self, lang: str) -> str:
         """Return the Babel locale configured for ``lang`` (the code itself by default)."""
@@ -99,7 +105,7 @@ class Release(Strict):
     date: dt.date
     embargo: dt.datetime | None = None
     source: str = Field(pattern=LANGUAGE_CODE)
-    languages: list[str] | None = None
+    languages: list[LanguageCode] | None = None
     contacts: list[str | Contact] = []
     tags: list[str] = []
     text: dict[str, LanguageText]
@@ -110,6 +116,21 @@ class Release(Strict):
         if value is not None and value.tzinfo is None:
             raise ValueError("embargo needs a time zone offset, e.g. 2017-05-26T10:00:00+02:00")
         return value
+
+    def translation_status(self, lang: str) -> TranslationStatus:
+        """Return where the ``lang`` version stands against the source text.
+
+        ``stale`` when it carries a fingerprint of an older source text; a version
+        without a fingerprint is judged by its status alone.
+        """
+        if lang == self.source:
+            return "source"
+        block = self.text.get(lang)
+        if block is None:
+            return "missing"
+        if block.source_hash is not None and block.source_hash != self.source_hash():
+            return "stale"
+        return block.status or "draft"
 
     def source_hash(self) -> str:
         """Fingerprint of the source language's text fields (12 hex digits)."""

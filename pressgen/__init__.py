@@ -1,0 +1,35 @@
+"""pressgen: structured YAML press releases rendered to branded DOCX and PDF in every language.
+
+The public API follows the pipeline: :func:`load_release` (YAML -> validated
+model), :func:`render` (model -> the bytes of one document) and :func:`build`
+(files -> documents on disk, with a report).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+from .build import BuildOptions, BuildReport, build  # noqa: E402
+from .errors import Diagnostic, InputError, PressgenError, RenderError, UsageError  # noqa: E402
+from .load import find_workspace, load_release, load_workspace  # noqa: E402
+from .localize import DocumentView, localize  # noqa: E402
+from .model import Release, Workspace  # noqa: E402
+from .writers import get_writer  # noqa: E402
+
+
+def render(release: Release, workspace: Workspace, lang: str, fmt: str) -> bytes:
+    """Return the bytes of ``release`` in language ``lang`` and format ``fmt`` ('pdf' or 'docx').
+
+    Raises :class:`RenderError` (no text or catalog for the language) or
+    :class:`UsageError` (unknown format).
+    """
+    return get_writer(fmt)(localize(release, workspace, lang))
+
+
+__all__ = [
+    "BuildOptions", "BuildReport", "Diagnostic", "DocumentView", "InputError", "PressgenError",
+    "Release", "RenderError", "UsageError", "Workspace", "build", "find_workspace", "load_release",
+    "load_workspace", "localize", "render",
+]

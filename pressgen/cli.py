@@ -1,0 +1,162 @@
+"""The ``pressgen`` command: a thin layer over the Python API.
+
+Exit status: 0 when all went well, 1 when any release has errors or failed to
+build, 2 for wrong usage. Bad input is reported as ``file:line:col`` lines,
+never as a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import BuildOptions, BuildReport, Document, Status, WorkspaceCache, build, release_files
+from .errors import Diagnostic, PressgenError, UsageError, errors_only
+from .load import check_release, find_workspace, load_workspace, release_languages
+from .scaffold import new_release
+
+
+def _echo_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    cwd = Path.cwd()
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(relative_to=cwd), err=True)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def _default_paths(paths: Sequence[Path]) -> list[Path]:
+    return list(paths) if paths else [find_workspace(Path.cwd())]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pressgen")
+def cli() -> None:
+    """Turn YAML press releases into branded Dutch, French and English DOCX and PDF."""
+
+
+@cli.command()
+@click.argument("release_id")
+@click.option("--org", help="Organization id from pressgen.yaml (default: the first).")
+@click.option("--source", help="Language the release is written in (default: the first).")
+@click.option("--workspace", "workspace_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Workspace folder (default: the one around the current folder).")
+def new(release_id: str, org: str | None, source: str | None, workspace_dir: Path | None) -> None:
+    """Scaffold releases/RELEASE_ID.yaml."""
+    workspace = load_workspace(workspace_dir or find_workspace(Path.cwd()))
+    path = new_release(workspace, release_id, org, source)
+    click.echo(f"created {_display(path)}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings and unreviewed translations as errors.")
+def check(paths: tuple[Path, ...], strict: bool) -> None:
+    """Validate releases and report missing, stale and unreviewed translations."""
+    files = release_files(_default_paths(paths))
+    workspaces = WorkspaceCache()
+    failed = warned = 0
+    for path in files:
+        try:
+            workspace = workspaces.for_release(path)
+        except PressgenError as exc:
+            _echo_diagnostics(exc.diagnostics or [Diagnostic(path, 1, 1, str(exc))])
+            failed += 1
+            continue
+        checked = check_release(path, workspace)
+        diagnostics = list(checked.diagnostics)
+        if checked.release is not None:
+            release = checked.release
+            for lang in release_languages(release, workspace.config):
+                status = release.translation_status(lang)
+                if status not in ("source", "reviewed"):
+                    diagnostics.append(Diagnostic(path, 1, 1, f"{lang} text is {status}: not reviewed",
+                                                  f"review it against the {release.source} text",
+                                                  severity="warning"))
+        if strict:
+            diagnostics = [Diagnostic(d.path, d.line, d.col, d.message, d.hint) for d in diagnostics]
+        _echo_diagnostics(diagnostics)
+        if errors_only(diagnostics):
+            failed += 1
+        elif diagnostics:
+            warned += 1
+    summary = f"{len(files)} release(s) checked: {failed} with errors, {warned} with warnings only"
+    click.echo(summary, err=bool(failed))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command(name="build")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", "langs", help="Only these languages, e.g. nl,fr.")
+@click.option("--format", "formats", help="Only these formats: pdf, docx.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder, in place of the output pattern's leading folder (dist).")
+@click.option("--final", is_flag=True, help="Refuse translations that are not reviewed.")
+def build_command(paths: tuple[Path, ...], langs: str | None, formats: str | None, out: Path | None,
+                  final: bool) -> None:
+    """Render releases to PDF and DOCX."""
+    options = BuildOptions(langs=_split(langs), formats=_split(formats), out=out, final=final)
+
+    def progress(document: Document, status: Status) -> None:
+        click.echo(f"{status:8} {document.release_id} {document.lang} {document.format} "
+                   f"-> {_display(document.path)}")
+
+    report = build(_default_paths(paths), options, on_document=progress)
+    _summarize(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _summarize(report: BuildReport) -> None:
+    for outcome in report.outcomes:
+        _echo_diagnostics(outcome.diagnostics)
+    failed = [o.release_id for o in report.outcomes if o.failed]
+    line = (f"{len(report.outcomes)} release(s): {report.count('built')} document(s) built, "
+            f"{report.count('failed') + report.count('refused')} not built")
+    if failed:
+        line += f"; failed: {', '.join(failed)}"
+    click.echo(line, err=bool(failed))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI, mapping pressgen errors to messages and exit codes."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="pressgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except PressgenError as exc:
+        if exc.diagnostics:
+            _echo_diagnostics(exc.diagnostics)
+        else:
+            click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so plainly; the traceback only on request
+        if os.environ.get("PRESSGEN_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                   "(set PRESSGEN_DEBUG=1 for details, and please report it)", err=True)
+        sys.exit(3)
+
+
+__all__ = ["cli", "main", "UsageError"]

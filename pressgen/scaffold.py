@@ -1,0 +1,67 @@
+"""`pressgen new`: the text of a fresh release file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .build import write_atomic
+from .errors import UsageError
+from .load import RELEASE_ID
+from .model import Workspace
+
+TEMPLATE = """\
+# Release {id}. Text fields take Markdown: **bold**, *italic*, [links](https://…),
+# ^superscript^, lists and > quotes. Check it with: pressgen check {path}
+organization: {org}
+date: {date}
+# embargo: {date}T10:00:00+01:00     # optional: not for publication before
+source: {source}
+contacts: [{contacts}]
+tags: []
+text:
+{blocks}"""
+
+BLOCK = """\
+  {lang}:
+{status}    headline: {headline}
+    subheadline: ""
+    dateline: {dateline}
+    body: |
+      First paragraph: who, what, when, where. The dateline opens it.
+
+      Second paragraph.
+"""
+
+
+def new_release(workspace: Workspace, release_id: str, org: str | None, source: str | None,
+                today: dt.date | None = None) -> Path:
+    """Write ``releases/RELEASE_ID.yaml`` in ``workspace`` and return its path.
+
+    Raises :class:`UsageError` for a bad id, an unknown organisation or language,
+    or an existing file (never overwritten).
+    """
+    config = workspace.config
+    if not RELEASE_ID.match(release_id):
+        raise UsageError(f"release id '{release_id}' is not allowed: use lower-case letters, digits, '-', '_', '.'")
+    org = org or next(iter(config.organizations))
+    if org not in config.organizations:
+        raise UsageError(f"unknown organization '{org}' (known: {', '.join(config.organizations)})")
+    source = source or config.languages[0]
+    if source not in config.languages:
+        raise UsageError(f"source language '{source}' is not in pressgen.yaml languages")
+    path = workspace.root / "releases" / f"{release_id}.yaml"
+    if path.exists():
+        raise UsageError(f"{path} already exists; pressgen new never overwrites a release")
+    contacts = [cid for cid, c in config.contacts.items() if c.organization == org]
+    blocks = "".join(BLOCK.format(
+        lang=lang,
+        status="" if lang == source else "    status: draft\n",
+        headline=f"TODO headline ({lang})",
+        dateline="TODO place",
+    ) for lang in [source, *[lang for lang in config.languages if lang != source]])
+    text = TEMPLATE.format(id=release_id, path=path.relative_to(workspace.root), org=org,
+                           date=(today or dt.date.today()).isoformat(), source=source,
+                           contacts=", ".join(contacts), blocks=blocks)
+    write_atomic(path, text.encode())
+    return path

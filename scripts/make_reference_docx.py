@@ -1,0 +1,110 @@
+"""Build pressgen/templates/reference.docx, the styles of every DOCX release.
+
+Like Pandoc's --reference-doc: all visual formatting of the Word output lives
+in this document's named styles, not in the writer. Run it after changing a
+style here; an organisation can instead copy the result to its workspace's
+templates/reference.docx and restyle it in Word.
+
+    python scripts/make_reference_docx.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.shared import Mm, Pt, RGBColor
+
+OUT = Path(__file__).resolve().parent.parent / "pressgen" / "templates" / "reference.docx"
+FONT = "Liberation Sans"
+BRAND = RGBColor(0x00, 0x33, 0xA0)
+GREY = RGBColor(0x55, 0x55, 0x55)
+RED = RGBColor(0xB0, 0x00, 0x20)
+
+# name: (base, size pt, bold, italic, colour, space before pt, space after pt, alignment)
+PARAGRAPH_STYLES = {
+    "Org Name": ("Normal", 11, True, False, BRAND, 0, 0, None),
+    "Tagline": ("Normal", 9, False, False, GREY, 0, 0, None),
+    "Draft Mark": ("Normal", 9, True, False, RED, 0, 0, None),
+    "Kind Label": ("Normal", 10.5, True, False, BRAND, 0, 0, None),
+    "Release Date": ("Normal", 10.5, False, False, GREY, 0, 0, None),
+    "Embargo": ("Normal", 10.5, True, False, RED, 0, 0, None),
+    "Headline": ("Normal", 18, True, False, BRAND, 12, 6, None),
+    "Subheadline": ("Normal", 12, False, True, None, 0, 12, None),
+    "Body Text": ("Normal", 10.5, False, False, None, 0, 6, WD_ALIGN_PARAGRAPH.JUSTIFY),
+    "Body Quote": ("Body Text", 10.5, False, True, None, 0, 6, None),
+    "Body Bullet": ("Body Text", 10.5, False, False, None, 0, 3, None),
+    "Body Number": ("Body Text", 10.5, False, False, None, 0, 3, None),
+    "End Mark": ("Normal", 10.5, False, False, None, 12, 12, WD_ALIGN_PARAGRAPH.CENTER),
+    "Section Heading": ("Normal", 11, True, False, BRAND, 12, 4, None),
+    "Small Text": ("Normal", 9.5, False, False, None, 0, 4, None),
+    "Contact Name": ("Normal", 9.5, True, False, None, 6, 0, None),
+    "Contact Detail": ("Normal", 9.5, False, False, None, 0, 0, None),
+    "Page Footer": ("Normal", 8, False, False, GREY, 0, 0, None),
+}
+
+KEEP_WITH_NEXT = {"Kind Label", "Release Date", "Embargo", "Headline", "Subheadline", "Section Heading",
+                  "Contact Name"}
+
+
+def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
+    base, size, bold, italic, color, before, after, align = spec
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles[base]
+    style.quick_style = True
+    font = style.font
+    font.name, font.size, font.bold, font.italic = FONT, Pt(size), bold, italic
+    if color is not None:
+        font.color.rgb = color
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if align is not None:
+        fmt.alignment = align
+    if name in KEEP_WITH_NEXT:
+        fmt.keep_with_next = True
+    return style
+
+
+def build() -> None:
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(10.5)
+    normal.paragraph_format.space_after = Pt(0)
+    for name, spec in PARAGRAPH_STYLES.items():
+        _paragraph_style(doc, name, spec)
+    link = doc.styles.add_style("Link", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = BRAND
+    dateline = doc.styles.add_style("Dateline", WD_STYLE_TYPE.CHARACTER)
+    dateline.font.bold = True
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(42), Mm(24)
+    section.left_margin = section.right_margin = Mm(20)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Page Footer"]
+    footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    # The body holds no content: the writer appends everything.
+    body = doc.element.body
+    for paragraph in list(body.iterchildren()):
+        if paragraph.tag.endswith("}p"):
+            body.remove(paragraph)
+    # python-docx's template carries a thumbnail of an empty page; Word would show it.
+    package_rels = doc.part.package.rels
+    for r_id, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package_rels.pop(r_id)
+    doc.core_properties.title = "pressgen reference document"
+    doc.core_properties.comments = ""
+    doc.core_properties.author = "pressgen"
+    doc.save(str(OUT))
+
+
+if __name__ == "__main__":
+    build()
+    print(f"wrote {OUT}")
