@@ -46,6 +46,7 @@ PARAGRAPH_STYLES = {
     "Page Footer": ("Normal", 8, False, False, GREY, 0, 0, None),
 }
 
+ALL_CAPS = {"Kind Label", "Draft Mark"}
 KEEP_WITH_NEXT = {"Kind Label", "Release Date", "Embargo", "Headline", "Subheadline", "Section Heading",
                   "Contact Name"}
 
@@ -64,6 +65,8 @@ def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     if align is not None:
         fmt.alignment = align
+    if name in ALL_CAPS:
+        font.all_caps = True
     if name in KEEP_WITH_NEXT:
         fmt.keep_with_next = True
     return style

@@ -142,7 +142,7 @@ def _header(doc: DocxDocument, view: DocumentView) -> None:
     if view.org.tagline:
         text_cell.add_paragraph(view.org.tagline, style=STYLES["tagline"])
     if view.draft:
-        text_cell.add_paragraph(view.labels.draft.upper(), style=STYLES["draft"])
+        text_cell.add_paragraph(view.labels.draft, style=STYLES["draft"])
 
 
 def _footer(doc: DocxDocument, view: DocumentView) -> None:
@@ -225,7 +225,7 @@ def write_docx(view: DocumentView) -> bytes:
     _header(doc, view)
     _footer(doc, view)
 
-    doc.add_paragraph(view.labels.kind.upper(), style=STYLES["kind"])
+    doc.add_paragraph(view.labels.kind, style=STYLES["kind"])
     doc.add_paragraph(view.date, style=STYLES["date"])
     if view.embargo:
         doc.add_paragraph(view.embargo, style=STYLES["embargo"])

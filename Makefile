@@ -1,0 +1,39 @@
+# Quick start: `make demo` renders the seed releases into dist/, `make test` runs the tests.
+# Both set up .venv (and the system packages, when run as root) on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test setup setup-test bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	scripts/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[test]'
+	touch $@
+
+$(VENV)/.system-test: scripts/setup-system.sh
+	scripts/setup-system.sh test
+	@mkdir -p $(VENV) && touch $@
+
+setup: $(VENV)/.installed
+
+setup-test: setup $(VENV)/.system-test
+
+demo: setup
+	$(BIN)/pressgen build seeds --out dist
+
+test: setup-test
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/render.py
+
+lint: setup
+	$(BIN)/pip install --quiet ruff mypy
+	$(BIN)/ruff check pressgen tests bench scripts
+	$(BIN)/mypy pressgen
+
+clean:
+	rm -rf $(VENV) dist build *.egg-info .pytest_cache

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install the system packages pressgen needs, when they are missing.
+#   scripts/setup-system.sh          what rendering needs (make demo)
+#   scripts/setup-system.sh test     plus what the test suite checks outputs with
+# As root with apt-get, it installs them; otherwise it says what to install.
+set -euo pipefail
+
+# WeasyPrint draws text with Pango; without libharfbuzz-subset0 it subsets fonts
+# with fontTools and runs about 8x slower.
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
+         fonts-liberation2 fonts-dejavu-core)
+# qpdf --check, pdftotext, msgfmt --check, and LibreOffice to open DOCX and PDF.
+testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui)
+
+wanted=("${runtime[@]}")
+[ "${1:-}" = "test" ] && wanted+=("${testing[@]}")
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "setup: not a Debian-like system; install the equivalents of: ${wanted[*]}" >&2
+  exit 0
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: missing system packages: ${missing[*]}" >&2
+  echo "setup: install them with: sudo apt-get install ${missing[*]}" >&2
+  [ "${1:-}" = "test" ] && exit 1
+  exit 0
+fi
