@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from pressgen import load_release, load_workspace, localize
+from pressgen.errors import RenderError
+from pressgen.localize import long_date
+
+
+@pytest.mark.parametrize("locale,date,expected", [
+    ("nl_BE", dt.date(2017, 5, 26), "26 mei 2017"),
+    ("fr_BE", dt.date(2017, 5, 26), "26 mai 2017"),
+    ("en_GB", dt.date(2017, 5, 26), "26 May 2017"),
+    ("fr_BE", dt.date(2017, 3, 1), "1er mars 2017"),
+    ("nl_BE", dt.date(2017, 3, 1), "1 maart 2017"),
+])
+def test_long_dates_per_locale(locale: str, date: dt.date, expected: str) -> None:
+    assert long_date(date, locale) == expected
+
+
+def test_embargo_line_gives_date_time_and_zone_in_each_language(seed_workspace) -> None:  # type: ignore[no-untyped-def]
+    release = load_release(SEEDS / "releases" / "iom-20km-brussels-2017.yaml", seed_workspace)
+    lines = {lang: localize(release, seed_workspace, lang).embargo for lang in ("nl", "fr", "en")}
+    assert lines["nl"] == "Embargo: niet publiceren vóór 26 mei 2017 om 10:00 (Midden-Europese zomertijd)"
+    assert lines["fr"] == ("Embargo\u202f: ne pas publier avant le 26 mai 2017 à 10:00 "
+                           "(heure d’été d’Europe centrale)")
+    assert lines["en"] == "Embargo: not for publication before 26 May 2017 at 10:00 (Central European Summer Time)"
+
+
+def test_phones_are_international_and_the_same_in_every_language(seed_workspace) -> None:  # type: ignore[no-untyped-def]
+    release = load_release(SEEDS / "releases" / "iom-cities-migration-mechelen-2017.yaml", seed_workspace)
+    for lang in ("nl", "fr", "en"):
+        lines = localize(release, seed_workspace, lang).contacts[0]
+        phone = next(line.text for line in lines if line.role == "phone")
+        assert phone.endswith("+32 2 287 74 12, +32 473 28 18 46")
+
+
+def test_dateline_opens_the_first_paragraph(seed_workspace) -> None:  # type: ignore[no-untyped-def]
+    from pressgen.markup import plain_text
+
+    release = load_release(SEEDS / "releases" / "unric-migrants-stigma-2014.yaml", seed_workspace)
+    view = localize(release, seed_workspace, "fr")
+    assert plain_text(view.body[0].children).startswith("(Bruxelles) – Depuis 2000")
+
+
+def test_unreviewed_translation_is_marked_draft(workspace: Path) -> None:
+    path = workspace / "releases" / "iom-20km-brussels-2017.yaml"
+    path.write_text(path.read_text().replace("  fr:\n    status: reviewed", "  fr:\n    status: machine"))
+    ws = load_workspace(workspace)
+    release = load_release(path, ws)
+    assert localize(release, ws, "fr").draft
+    assert not localize(release, ws, "en").draft
+    assert not localize(release, ws, "nl").draft
+
+
+def test_missing_label_catalog_names_the_command_that_creates_it(workspace: Path) -> None:
+    config = workspace / "pressgen.yaml"
+    config.write_text(config.read_text().replace("languages: [nl, fr, en]", "languages: [nl, fr, en, de]")
+                      .replace("en: en_GB}", "en: en_GB, de: de_BE}"))
+    path = workspace / "releases" / "unric-migrants-stigma-2014.yaml"
+    text = path.read_text()
+    de_block = text[text.index("  nl:\n"):text.index("  fr:\n")].replace("  nl:\n", "  de:\n", 1)
+    path.write_text(text + de_block)
+    ws = load_workspace(workspace)
+    release = load_release(path, ws)
+    with pytest.raises(RenderError) as error:
+        localize(release, ws, "de")
+    assert "pressgen locales init de" in error.value.diagnostics[0].hint  # type: ignore[operator]
+
+
+def test_workspace_catalog_overrides_single_labels(workspace: Path) -> None:
+    folder = workspace / "locales" / "nl" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "pressgen.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Press release"\nmsgstr "Persmededeling"\n', encoding="utf-8")
+    ws = load_workspace(workspace)
+    release = load_release(workspace / "releases" / "iom-20km-brussels-2017.yaml", ws)
+    labels = localize(release, ws, "nl").labels
+    assert labels.kind == "Persmededeling"
+    assert labels.notes == "Noot voor de redactie"
