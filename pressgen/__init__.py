@@ -7,8 +7,6 @@ model), :func:`render` (model -> the bytes of one document) and :func:`build`
 
 from __future__ import annotations
 
-from pathlib import Path
-
 __version__ = "0.1.0"
 
 from .build import BuildOptions, BuildReport, build  # noqa: E402

@@ -15,7 +15,14 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from .errors import Diagnostic, PressgenError, UsageError, errors_only
-from .load import CONFIG_NAME, CheckedRelease, check_release, find_workspace, load_workspace, release_languages
+from .load import (
+    CONFIG_NAME,
+    CheckedRelease,
+    check_release,
+    find_workspace,
+    load_workspace,
+    release_languages,
+)
 from .localize import localize
 from .model import Release, Workspace
 from .writers import FORMATS, get_writer

@@ -108,11 +108,12 @@ def _yaml_loc(loaded: LoadedYaml, loc: tuple[str | int, ...]) -> tuple[str | int
     return tuple(kept)
 
 
-def _describe(error: dict[str, Any], loc: tuple[str | int, ...], model: Any) -> tuple[str, str | None]:
+def _describe(error: Any, loc: tuple[str | int, ...], model: Any) -> tuple[str, str | None]:
     name = ".".join(str(p) for p in loc) or "file"
     kind = error["type"]
     if kind == "missing":
-        return f"missing field '{loc[-1]}'", f"add '{loc[-1]}:' under '{'.'.join(map(str, loc[:-1])) or 'the top level'}'"
+        parent = ".".join(map(str, loc[:-1])) or "the top level"
+        return f"missing field '{loc[-1]}'", f"add '{loc[-1]}:' under '{parent}'"
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)

@@ -47,7 +47,7 @@ class Organization(Strict):
     website: str | None = None
     address: LocalText | None = None
     boilerplate: LocalText | None = None
-    brand: Brand = Brand()
+    brand: Brand = Brand(color="#0033A0")
 
 
 class Contact(Strict):

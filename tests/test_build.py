@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
-
 from test_bad_input import run
-
-import importlib
 
 from pressgen import BuildOptions, build
 

@@ -4,8 +4,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS
+
 from pressgen import load_release, load_workspace, localize
 from pressgen.errors import RenderError
 from pressgen.localize import long_date

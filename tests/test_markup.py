@@ -1,6 +1,18 @@
 from __future__ import annotations
 
-from pressgen.markup import Break, Emph, Link, ListBlock, Paragraph, Quote, Strong, Sup, Text, parse, plain_text
+from pressgen.markup import (
+    Break,
+    Emph,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Strong,
+    Sup,
+    Text,
+    parse,
+    plain_text,
+)
 
 
 def test_inline_markup_becomes_a_tree() -> None:

@@ -16,12 +16,20 @@ import phonenumbers
 import pytest
 from babel.dates import format_date
 from babel.messages.pofile import read_po
+from conftest import (
+    LANGS,
+    ROOT,
+    SEED_IDS,
+    SEEDS,
+    docx_body_paragraphs,
+    docx_header_text,
+    docx_part,
+    normalize,
+    pdf_text,
+)
 from docx import Document
 from pypdf import PdfReader
 from ruamel.yaml import YAML
-
-from conftest import (LANGS, ROOT, SEED_IDS, SEEDS, docx_body_paragraphs, docx_header_text, docx_part,
-                      normalize, pdf_text)
 
 CASES = [(release_id, lang) for release_id in SEED_IDS for lang in LANGS]
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}

@@ -16,11 +16,23 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, RGBColor
+from docx.shared import Length, Mm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..localize import DocumentView
-from ..markup import Block, Break, Emph, Inline, Link, ListBlock, Paragraph, Quote, Strong, Sup, Text
+from ..markup import (
+    Block,
+    Break,
+    Emph,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Strong,
+    Sup,
+    Text,
+)
 from ..resources import find_template
 
 REFERENCE = "reference.docx"
@@ -125,12 +137,14 @@ def _header(doc: DocxDocument, view: DocumentView) -> None:
     header.is_linked_to_previous = False
     for paragraph in header.paragraphs:
         paragraph._p.getparent().remove(paragraph._p)
-    width = section.page_width - section.left_margin - section.right_margin
+    # The reference document sets page size and margins, so none of them is None.
+    width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
     table = header.add_table(rows=1, cols=2, width=width)
     logo_cell, text_cell = table.rows[0].cells
     # LibreOffice reads the grid, Word the cells: set both.
-    table.columns[0].width, table.columns[1].width = Mm(22), width - Mm(22)
-    logo_cell.width, text_cell.width = Mm(22), width - Mm(22)
+    text_width = Length(width - Mm(22))
+    table.columns[0].width, table.columns[1].width = Mm(22), text_width
+    logo_cell.width, text_cell.width = Mm(22), text_width
     if view.org.logo:
         run = logo_cell.paragraphs[0].add_run()
         picture = run.add_picture(str(view.org.logo), height=Mm(16))

@@ -10,7 +10,19 @@ from markupsafe import Markup, escape
 
 from ..i18n import translations
 from ..localize import DocumentView
-from ..markup import Block, Break, Emph, Inline, Link, ListBlock, Paragraph, Quote, Strong, Sup, Text
+from ..markup import (
+    Block,
+    Break,
+    Emph,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Strong,
+    Sup,
+    Text,
+)
 from ..resources import template_dirs
 
 TEMPLATE = "release.html"
