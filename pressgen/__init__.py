@@ -23,7 +23,7 @@ def render(release: Release, workspace: Workspace, lang: str, fmt: str) -> bytes
     Raises :class:`RenderError` (no text or catalog for the language) or
     :class:`UsageError` (unknown format).
     """
-    return get_writer(fmt)(localize(release, workspace, lang))
+    return get_writer(fmt)(localize(release, workspace, lang)).data
 
 
 __all__ = [

@@ -1,33 +1,38 @@
-"""Build stage: which documents to make, making them, writing them atomically, reporting.
+"""Build stage: plan which documents to make, have an executor render them, write and report.
 
-A release that fails (invalid input, refused draft, a writer error) is reported
-and the others are still built; no output is ever left half-written.
+The planner (this module, in the main process) decides everything: which
+releases are selected, which documents are out of date, which translations
+``--final`` refuses. Executors only turn units into bytes. Files are written
+here, atomically, so an interrupted or failed build never leaves a truncated
+document; the cache and the manifest are saved with whatever was finished.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import fnmatch
+import json
+import signal
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import FrameType
 from typing import Literal
 
+from .cache import BuildCache, WorkspaceFingerprints, document_key, file_digest, release_record
 from .errors import Diagnostic, PressgenError, UsageError, errors_only
-from .load import (
-    CONFIG_NAME,
-    CheckedRelease,
-    check_release,
-    find_workspace,
-    load_workspace,
-    release_languages,
-)
-from .localize import localize
-from .model import Release, Workspace
-from .writers import FORMATS, get_writer
+from .executors import Executor, Unit, UnitResult, make_executor
+from .files import FolderLock, write_atomic
+from .load import CONFIG_NAME, check_release, find_workspace, load_workspace, release_languages
+from .model import Workspace
+from .writers import FORMATS
 
-Status = Literal["built", "failed", "refused"]
+Status = Literal["built", "up-to-date", "failed", "refused", "cancelled"]
+MANIFEST = "manifest.json"
+
+__all__ = ["BuildOptions", "BuildReport", "Document", "Outcome", "Status", "WorkspaceCache", "build",
+           "release_files", "summary_line"]
 
 
 @dataclass(frozen=True)
@@ -42,29 +47,46 @@ class Document:
 
 @dataclass
 class Outcome:
-    """What happened to one release: its documents and the problems found."""
+    """What happened to one release: its documents and its errors."""
 
     release_path: Path
     release_id: str
     documents: list[tuple[Document, Status]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
-        return bool(errors_only(self.diagnostics)) or any(s != "built" for _, s in self.documents)
+        return bool(errors_only(self.diagnostics)) or any(s in ("failed", "refused") for _, s in self.documents)
 
 
 @dataclass
 class BuildReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+    worker_peak_kib: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not any(outcome.failed for outcome in self.outcomes)
+        return not self.interrupted and not any(outcome.failed for outcome in self.outcomes)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes for _, s in o.documents if s == status)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and how; every field has the default a plain ``pressgen build`` uses."""
+
+    langs: Sequence[str] | None = None
+    formats: Sequence[str] | None = None
+    tags: Sequence[str] | None = None
+    out: Path | None = None
+    final: bool = False
+    force: bool = False
+    jobs: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 # --- finding releases ------------------------------------------------------------------------
@@ -72,28 +94,38 @@ class BuildReport:
 SKIPPED_DIRS = {"assets", "templates", "locales", "dist", ".pressgen", ".git", ".venv"}
 
 
-def release_files(paths: Iterable[Path]) -> list[Path]:
-    """Return the release files named by ``paths`` (files, or folders searched recursively).
+def _releases_under(folder: Path) -> list[Path]:
+    if (folder / CONFIG_NAME).is_file() and (folder / "releases").is_dir():
+        folder = folder / "releases"
+    return [candidate for candidate in sorted(folder.rglob("*.yaml"))
+            if candidate.name != CONFIG_NAME
+            and not SKIPPED_DIRS.intersection(candidate.relative_to(folder).parts[:-1])]
 
-    A workspace folder means its ``releases/`` folder. Raises :class:`UsageError`
-    for a path that does not exist.
+
+def release_files(paths: Iterable[Path | str], base: Path | None = None) -> list[Path]:
+    """Return the release files named by ``paths``: files, folders, or release ids and globs.
+
+    A folder is searched recursively (a workspace folder means its ``releases/``);
+    a name that is not a path is matched against the release ids of the workspace
+    around ``base`` (the current folder). Raises :class:`UsageError` for names that
+    match nothing.
     """
     found: list[Path] = []
-    for path in paths:
-        path = Path(path)
-        if not path.exists():
-            raise UsageError(f"no such file or folder: {path}")
+    for item in paths:
+        path = Path(item)
         if path.is_file():
             found.append(path)
-            continue
-        if (path / CONFIG_NAME).is_file() and (path / "releases").is_dir():
-            path = path / "releases"
-        for candidate in sorted(path.rglob("*.yaml")):
-            relative = candidate.relative_to(path).parts
-            if candidate.name != CONFIG_NAME and not SKIPPED_DIRS.intersection(relative[:-1]):
-                found.append(candidate)
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return unique
+        elif path.is_dir():
+            found += _releases_under(path)
+        elif "/" not in str(item) and not str(item).endswith(".yaml"):
+            candidates = _releases_under(find_workspace(base or Path.cwd()))
+            matches = [c for c in candidates if fnmatch.fnmatchcase(c.stem, str(item))]
+            if not matches:
+                raise UsageError(f"no release file, folder or release id matches '{item}'")
+            found += matches
+        else:
+            raise UsageError(f"no such file or folder: {item}")
+    return list(dict.fromkeys(p.resolve() for p in found))
 
 
 class WorkspaceCache:
@@ -116,136 +148,269 @@ class WorkspaceCache:
         return loaded
 
 
-# --- output paths and writing ------------------------------------------------------------------
+# --- output paths ----------------------------------------------------------------------------
 
 
-def output_path(workspace: Workspace, release: Release, lang: str, fmt: str, out: Path | None) -> Path:
-    """Return where a document goes, from the workspace's output pattern.
+def _pattern_parts(workspace: Workspace, out: Path | None) -> tuple[Path, list[str]]:
+    parts = list(PurePosixPath(workspace.config.output).parts)
+    static = []
+    while len(parts) > 1 and "{" not in parts[0]:
+        static.append(parts.pop(0))
+    return (out if out is not None else workspace.root.joinpath(*static)), parts
+
+
+def output_root(workspace: Workspace, out: Path | None) -> Path:
+    """Return the folder the documents go to: ``out``, or the output pattern's leading folders."""
+    return _pattern_parts(workspace, out)[0].resolve()
+
+
+def output_path(workspace: Workspace, values: dict[str, str], out: Path | None) -> Path:
+    """Return where a document goes; ``values`` fills the pattern (id, date, lang, format, org).
 
     With ``out``, the pattern's leading folders that hold no placeholder (``dist/``)
     are replaced by ``out``.
     """
-    pattern = PurePosixPath(workspace.config.output)
-    parts = list(pattern.parts)
-    base = workspace.root
-    if out is not None:
-        base = out
-        while len(parts) > 1 and "{" not in parts[0]:
-            parts.pop(0)
-    values = {"id": release.id, "date": release.date.isoformat(), "lang": lang, "format": fmt,
-              "org": release.organization}
-    return base.joinpath(*(part.format(**values) for part in parts))
+    base, parts = _pattern_parts(workspace, out)
+    return base.resolve().joinpath(*(part.format(**values) for part in parts))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
+# --- planning --------------------------------------------------------------------------------
 
-    A reader sees the old file or the new one, never a part; a failure leaves no
-    temporary file behind.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+
+@dataclass
+class _WorkspaceState:
+    workspace: Workspace
+    fingerprints: WorkspaceFingerprints
+    cache: BuildCache
+    config_sha: str
+
+
+@dataclass
+class _Planned:
+    unit: Unit
+    documents: dict[str, Document]
+    keys: dict[str, str]
+    state: _WorkspaceState
+    outcome: Outcome
+    status: str
+
+
+class Planner:
+    """Decides which documents to (re)build; reads release files only when they changed."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.workspaces = WorkspaceCache()
+        self.states: dict[Path, _WorkspaceState] = {}
+
+    def state(self, path: Path) -> _WorkspaceState:
+        workspace = self.workspaces.for_release(path)
+        if workspace.root not in self.states:
+            self.states[workspace.root] = _WorkspaceState(
+                workspace, WorkspaceFingerprints(workspace), BuildCache(workspace.root),
+                file_digest(workspace.config_path))
+        return self.states[workspace.root]
+
+    def plan(self, files: Sequence[Path]) -> tuple[list[_Planned], list[Outcome]]:
+        planned: list[_Planned] = []
+        outcomes: list[Outcome] = []
+        for path in files:
+            try:
+                state = self.state(path)
+            except PressgenError as exc:
+                outcomes.append(Outcome(path, path.stem, diagnostics=exc.diagnostics
+                                        or [Diagnostic(path, 1, 1, str(exc))]))
+                continue
+            outcome = self._plan_release(path, state, planned)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return planned, outcomes
+
+    def _plan_release(self, path: Path, state: _WorkspaceState, planned: list[_Planned]) -> Outcome | None:
+        options, workspace = self.options, state.workspace
+        file_sha = file_digest(path)
+        record = state.cache.releases.get(str(path))
+        release = None
+        if record is None or record.get("sha256") != file_sha or record.get("config") != state.config_sha:
+            checked = check_release(path, workspace)
+            if checked.release is None:
+                state.cache.releases.pop(str(path), None)
+                return Outcome(path, path.stem, diagnostics=errors_only(checked.diagnostics))
+            release = checked.release
+            record = release_record(release, file_sha, release_languages(release, workspace.config))
+            record["config"] = state.config_sha
+            state.cache.releases[str(path)] = record
+        if options.tags and not set(options.tags) & set(record["tags"]):
+            return None
+        outcome = Outcome(path, record["id"])
+        formats = list(options.formats or workspace.config.formats)
+        for lang in record["languages"]:
+            if options.langs and lang not in options.langs:
+                continue
+            values = {"id": record["id"], "date": record["date"], "lang": lang, "org": record["organization"]}
+            documents = {fmt: Document(record["id"], lang, fmt, output_path(workspace, {**values, "format": fmt},
+                                                                            options.out))
+                         for fmt in formats}
+            status = record["status"][lang]
+            if options.final and status not in ("source", "reviewed"):
+                outcome.diagnostics.append(Diagnostic(
+                    path, 1, 1, f"{record['id']}: the {lang} text is {status}, not reviewed; --final refuses it",
+                    f"review it against the source text and set 'status: reviewed' and its source_hash "
+                    f"under text.{lang}"))
+                outcome.documents += [(document, "refused") for document in documents.values()]
+                continue
+            keys = {fmt: document_key(state.fingerprints, record, lang, fmt) for fmt in formats}
+            stale = [fmt for fmt in formats
+                     if options.force or not state.cache.is_current(documents[fmt].path, keys[fmt])]
+            outcome.documents += [(documents[fmt], "up-to-date") for fmt in formats if fmt not in stale]
+            if not stale:
+                continue
+            if release is None:  # unchanged file, but some output is missing or edited
+                checked = check_release(path, workspace)
+                if checked.release is None:
+                    return Outcome(path, path.stem, diagnostics=errors_only(checked.diagnostics))
+                release = checked.release
+            planned.append(_Planned(Unit(workspace, release, lang, tuple(stale)),
+                                    {fmt: documents[fmt] for fmt in stale}, keys, state, outcome, status))
+        return outcome
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Let SIGTERM stop a build the way Ctrl-C does: cleanly, with a summary."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
-# --- building --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    langs: Sequence[str] | None = None
-    formats: Sequence[str] | None = None
-    out: Path | None = None
-    final: bool = False
-
-
-def render_release(checked: CheckedRelease, workspace: Workspace, options: BuildOptions,
-                   on_document: Callable[[Document, Status], None] | None = None) -> Outcome:
-    """Render every requested document of one valid release and write it.
-
-    Problems are recorded in the returned outcome, never raised.
-    """
-    release = checked.release
-    assert release is not None
-    outcome = Outcome(checked.path, release.id, diagnostics=list(checked.diagnostics))
-    started = time.perf_counter()
-    formats = list(options.formats or workspace.config.formats)
-    for lang in release_languages(release, workspace.config):
-        if options.langs and lang not in options.langs:
-            continue
-        documents = [Document(release.id, lang, fmt, output_path(workspace, release, lang, fmt, options.out))
-                     for fmt in formats]
-        status = release.translation_status(lang)
-        if options.final and status not in ("source", "reviewed"):
-            outcome.diagnostics.append(Diagnostic(
-                checked.path, 1, 1, f"{release.id}: the {lang} text is {status}, not reviewed; "
-                "--final refuses it", f"review it against the {release.source} text and set "
-                f"'status: reviewed' and its source_hash under text.{lang}"))
-            for document in documents:
-                outcome.documents.append((document, "refused"))
-                if on_document:
-                    on_document(document, "refused")
-            continue
-        try:
-            view = localize(release, workspace, lang)
-            for document in documents:
-                write_atomic(document.path, get_writer(document.format)(view))
-                outcome.documents.append((document, "built"))
-                if on_document:
-                    on_document(document, "built")
-        except PressgenError as exc:
-            outcome.diagnostics += exc.diagnostics or [Diagnostic(checked.path, 1, 1, str(exc))]
-            _mark_failed(outcome, documents, on_document)
-        except Exception as exc:  # a writer bug must not stop the other releases
-            outcome.diagnostics.append(Diagnostic(
-                checked.path, 1, 1, f"internal error while rendering {lang}: {type(exc).__name__}: {exc}",
-                "this is a bug in pressgen; please report it with the release file"))
-            _mark_failed(outcome, documents, on_document)
-    outcome.seconds = time.perf_counter() - started
-    return outcome
-
-
-def _mark_failed(outcome: Outcome, documents: list[Document],
-                 on_document: Callable[[Document, Status], None] | None) -> None:
-    done = {d for d, _ in outcome.documents}
-    for document in documents:
-        if document not in done:
-            outcome.documents.append((document, "failed"))
+def _store(item: _Planned, result: UnitResult, report: BuildReport,
+           on_document: Callable[[Document, Status], None] | None) -> None:
+    report.worker_peak_kib[result.worker] = max(report.worker_peak_kib.get(result.worker, 0), result.peak_rss_kib)
+    if result.diagnostics:
+        item.outcome.diagnostics += result.diagnostics
+    by_format = {output.format: output for output in result.outputs}
+    for fmt, document in item.documents.items():
+        output = by_format.get(fmt)
+        if output is None:
+            item.outcome.documents.append((document, "failed"))
             if on_document:
                 on_document(document, "failed")
+            continue
+        write_atomic(document.path, output.data)
+        item.state.cache.record_document(
+            document.path, item.keys[fmt], file_digest(document.path), len(output.data),
+            release=document.release_id, language=document.lang, format=fmt, pages=output.pages,
+            status=item.status, build_seconds=round(result.seconds / max(len(result.outputs), 1), 3))
+        item.outcome.documents.append((document, "built"))
+        if on_document:
+            on_document(document, "built")
 
 
-def build(paths: Iterable[Path], options: BuildOptions = BuildOptions(),
-          on_document: Callable[[Document, Status], None] | None = None) -> BuildReport:
-    """Build every release under ``paths`` and return the report.
+def _write_manifests(planner: Planner, roots: set[Path]) -> None:
+    """Write manifest.json in each output folder: every document there that pressgen made."""
+    for root in roots:
+        entries = []
+        for state in planner.states.values():
+            for path_text, entry in state.cache.documents.items():
+                path = Path(path_text)
+                if path.is_relative_to(root) and path.is_file():
+                    entries.append({"path": str(path.relative_to(root)), "release": entry["release"],
+                                    "language": entry["language"], "format": entry["format"],
+                                    "sha256": entry["sha256"], "size": entry["size"], "pages": entry["pages"],
+                                    "translation": entry["status"], "build_seconds": entry["build_seconds"]})
+        if entries or (root / MANIFEST).exists():
+            entries.sort(key=lambda e: e["path"])
+            data = json.dumps({"documents": entries}, indent=2, ensure_ascii=False) + "\n"
+            write_atomic(root / MANIFEST, data.encode())
 
-    Raises :class:`UsageError` for unknown paths or formats; everything that is
-    wrong with a release is in the report instead.
+
+def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
+          on_document: Callable[[Document, Status], None] | None = None,
+          on_plan: Callable[[int], None] | None = None,
+          executor: Executor | None = None) -> BuildReport:
+    """Build the releases under ``paths`` and return the report.
+
+    Only out-of-date documents are rendered (all of them with ``force``); the
+    others are reported up to date. An interrupt (Ctrl-C, SIGTERM) stops the
+    workers and returns a report with ``interrupted`` set; every file on disk is
+    complete. Raises :class:`UsageError` for unknown paths, formats or executors,
+    and :class:`~pressgen.files.BuildLocked` when another build holds the output.
     """
+    started = time.perf_counter()
     for fmt in options.formats or ():
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    files = release_files(paths)
+    planner = Planner(options)
     report = BuildReport()
-    workspaces = WorkspaceCache()
-    for path in release_files(paths):
-        try:
-            workspace = workspaces.for_release(path)
-        except PressgenError as exc:
-            report.outcomes.append(Outcome(path, path.stem, diagnostics=exc.diagnostics
-                                           or [Diagnostic(path, 1, 1, str(exc))]))
-            continue
-        checked = check_release(path, workspace)
-        if not checked.ok:
-            report.outcomes.append(Outcome(path, path.stem, diagnostics=checked.diagnostics))
-            continue
-        report.outcomes.append(render_release(checked, workspace, options, on_document))
+    with ExitStack() as stack:
+        locked: set[Path] = set()
+        for path in files:  # lock each workspace (its cache) and each output folder before planning
+            try:
+                state = planner.state(path)
+            except PressgenError:
+                continue  # reported by the planner
+            for folder in (state.workspace.root / ".pressgen", output_root(state.workspace, options.out)):
+                if folder not in locked:
+                    stack.enter_context(FolderLock(folder))
+                    locked.add(folder)
+        planned, report.outcomes = planner.plan(files)
+        for outcome in report.outcomes:
+            if on_document:
+                for document, status in outcome.documents:
+                    on_document(document, status)
+        if on_plan:
+            on_plan(sum(len(item.documents) for item in planned))
+        done: set[int] = set()
+        if planned:
+            runner = executor or make_executor(options.executor, options.jobs, options.scheduler)
+            try:
+                with _sigterm_as_interrupt():
+                    for index, result in runner.run([item.unit for item in planned]):
+                        _store(planned[index], result, report, on_document)
+                        done.add(index)
+            except KeyboardInterrupt:
+                report.interrupted = True
+                runner.close(cancel=True)
+                for index, item in enumerate(planned):
+                    if index not in done:
+                        item.outcome.documents += [(d, "cancelled") for d in item.documents.values()]
+            else:
+                if executor is None:
+                    runner.close()
+        for state in planner.states.values():
+            state.cache.save()
+        _write_manifests(planner, {output_root(s.workspace, options.out) for s in planner.states.values()})
+    report.seconds = time.perf_counter() - started
     return report
+
+
+def summary_line(report: BuildReport) -> str:
+    """Return the one-line summary of a build."""
+    failed = [o.release_id for o in report.outcomes if o.failed]
+    built, current = report.count("built"), report.count("up-to-date")
+    if built == 0 and not failed and current and not report.interrupted:
+        line = f"nothing to do: {current} document(s) up to date"
+    else:
+        line = (f"{built} built, {current} up to date, "
+                f"{report.count('failed') + report.count('refused')} failed")
+        if report.count("cancelled"):
+            line += f", {report.count('cancelled')} cancelled"
+    if failed:
+        line += f" (releases with errors: {', '.join(failed)})"
+    if report.interrupted:
+        line = "interrupted: " + line
+    return line + f" in {report.seconds:.1f} s"

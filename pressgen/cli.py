@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildReport, Document, Status, WorkspaceCache, build, release_files
+from .build import BuildOptions, BuildReport, Document, Status, WorkspaceCache, build, release_files, summary_line
 from .errors import Diagnostic, PressgenError, UsageError, errors_only
 from .load import check_release, find_workspace, load_workspace, release_languages
 from .scaffold import new_release
@@ -100,36 +101,69 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
 
 
 @cli.command(name="build")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1)
 @click.option("--lang", "langs", help="Only these languages, e.g. nl,fr.")
 @click.option("--format", "formats", help="Only these formats: pdf, docx.")
+@click.option("--tag", "tags", multiple=True, help="Only releases with this tag (repeatable).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder, in place of the output pattern's leading folder (dist).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
+              help="Documents rendered in parallel.")
 @click.option("--final", is_flag=True, help="Refuse translations that are not reviewed.")
-def build_command(paths: tuple[Path, ...], langs: str | None, formats: str | None, out: Path | None,
-                  final: bool) -> None:
-    """Render releases to PDF and DOCX."""
-    options = BuildOptions(langs=_split(langs), formats=_split(formats), out=out, final=final)
+@click.option("--force", is_flag=True, help="Rebuild every document, even when up to date.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where documents are rendered.")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+def build_command(paths: tuple[str, ...], langs: str | None, formats: str | None, tags: tuple[str, ...],
+                  out: Path | None, jobs: int, final: bool, force: bool, executor: str,
+                  scheduler: str | None) -> None:
+    """Render releases to PDF and DOCX (only what changed; --force for all).
 
-    def progress(document: Document, status: Status) -> None:
-        click.echo(f"{status:8} {document.release_id} {document.lang} {document.format} "
-                   f"-> {_display(document.path)}")
-
-    report = build(_default_paths(paths), options, on_document=progress)
+    PATHS are release files, folders, or release ids and globs ('iom-*').
+    """
+    options = BuildOptions(langs=_split(langs), formats=_split(formats), tags=tags or None, out=out,
+                           final=final, force=force, jobs=jobs, executor=executor, scheduler=scheduler)
+    targets: list[Path | str] = list(paths) if paths else [find_workspace(Path.cwd())]
+    with _progress() as (on_plan, on_document):
+        report = build(targets, options, on_document=on_document, on_plan=on_plan)
     _summarize(report)
+    if report.interrupted:
+        sys.exit(130)
     if not report.ok:
         sys.exit(1)
+
+
+@contextmanager
+def _progress() -> Iterator[tuple[Callable[[int], None], Callable[[Document, Status], None]]]:
+    """A progress bar on a terminal; one plain line per document anywhere else (CI logs)."""
+    if not sys.stdout.isatty():
+        def line(document: Document, status: Status) -> None:
+            click.echo(f"{status:10} {document.release_id} {document.lang} {document.format} "
+                       f"{_display(document.path)}")
+        yield (lambda total: None), line
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), TextColumn("{task.fields[last]}"), transient=True) as progress:
+        task = progress.add_task("rendering", total=None, last="")
+
+        def planned(total: int) -> None:
+            progress.update(task, total=total)
+
+        def document(document: Document, status: Status) -> None:
+            if status in ("built", "failed", "cancelled"):
+                progress.update(task, advance=1, last=f"{document.release_id} {document.lang} {document.format}")
+            if status == "failed":
+                progress.console.print(f"[red]failed[/red] {document.release_id} {document.lang} {document.format}")
+
+        yield planned, document
 
 
 def _summarize(report: BuildReport) -> None:
     for outcome in report.outcomes:
         _echo_diagnostics(outcome.diagnostics)
-    failed = [o.release_id for o in report.outcomes if o.failed]
-    line = (f"{len(report.outcomes)} release(s): {report.count('built')} document(s) built, "
-            f"{report.count('failed') + report.count('refused')} not built")
-    if failed:
-        line += f"; failed: {', '.join(failed)}"
-    click.echo(line, err=bool(failed))
+    click.echo(summary_line(report), err=not report.ok)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .build import write_atomic
 from .errors import UsageError
+from .files import write_atomic
 from .load import RELEASE_ID
 from .model import Workspace
 

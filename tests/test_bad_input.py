@@ -140,8 +140,8 @@ def test_one_broken_release_does_not_stop_the_others(workspace: Path,
     assert run("build", str(workspace), "--out", str(out)) == 1
     captured = capsys.readouterr()
     assert sorted(p.name for p in out.rglob("*.*")) == [
-        "good.fr.docx", "good.fr.pdf", "good.nl.docx", "good.nl.pdf"]
-    assert "failed: broken" in captured.err
+        "good.fr.docx", "good.fr.pdf", "good.nl.docx", "good.nl.pdf", "manifest.json"]
+    assert "releases with errors: broken" in captured.err
 
 
 def test_invalid_workspace_file_is_reported_with_position(workspace: Path,

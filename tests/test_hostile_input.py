@@ -68,7 +68,7 @@ def test_a_template_that_points_outside_gets_nothing(workspace: Path, tmp_path: 
     fetcher = ConfinedFetcher(fetch_roots(ws.root))
     atime = os.stat(secret).st_atime_ns
     pdf = write_pdf(localize(release, ws, "nl"), fetcher)
-    assert pdf.startswith(b"%PDF")
+    assert pdf.data.startswith(b"%PDF") and pdf.pages == 2
     assert secret.as_uri() in fetcher.refused
     assert "http://127.0.0.1:9/x.css" in fetcher.refused
     assert os.stat(secret).st_atime_ns == atime

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..localize import DocumentView
 
-Writer = Callable[[DocumentView], bytes]
+
+@dataclass(frozen=True)
+class Rendered:
+    """A written document: its bytes and, where the format knows it, its page count."""
+
+    data: bytes
+    pages: int | None = None
+
+
+Writer = Callable[[DocumentView], Rendered]
 
 
 def get_writer(name: str) -> Writer:

@@ -34,6 +34,7 @@ from ..markup import (
     Text,
 )
 from ..resources import find_template
+from . import Rendered
 
 REFERENCE = "reference.docx"
 
@@ -230,8 +231,11 @@ def _normalized_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_docx(view: DocumentView) -> bytes:
-    """Return the DOCX bytes of ``view``, on the workspace's or the packaged reference document."""
+def write_docx(view: DocumentView) -> Rendered:
+    """Return the DOCX of ``view``, on the workspace's or the packaged reference document.
+
+    The page count is left to Word: only a layout engine knows it.
+    """
     doc = Document(str(find_template(view.workspace_root, REFERENCE)))
     _brand(doc, view.org.color)
     _set_language(doc, view.language_tag)
@@ -266,4 +270,4 @@ def write_docx(view: DocumentView) -> bytes:
                     paragraph.add_run(line.text)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return _normalized_zip(buffer.getvalue())
+    return Rendered(_normalized_zip(buffer.getvalue()))

@@ -19,6 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..localize import DocumentView
 from ..resources import PACKAGED_TEMPLATES, find_template
+from . import Rendered
 from .html import render_html
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
@@ -65,13 +66,13 @@ def stylesheet(workspace_root: Path) -> CSS:
     return _stylesheet(path, path.stat().st_mtime_ns)
 
 
-def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> bytes:
-    """Return the PDF bytes of ``view``: tagged (PDF/UA-1), with language and title."""
+def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
+    """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title."""
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root))
     html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
                 url_fetcher=fetcher)
+    options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode()}
+    document = html.render(stylesheets=[stylesheet(view.workspace_root)], font_config=_fonts(), **options)
     buffer = io.BytesIO()
-    html.write_pdf(buffer, stylesheets=[stylesheet(view.workspace_root)], font_config=_fonts(),
-                   pdf_variant="pdf/ua-1", pdf_identifier=view.release_id.encode() + b"-" + view.lang.encode(),
-                   uncompressed_pdf=False)
-    return buffer.getvalue()
+    document.write_pdf(buffer, **options)
+    return Rendered(buffer.getvalue(), len(document.pages))

@@ -1,0 +1,147 @@
+"""The build cache: what each document was made from, so unchanged ones are not rebuilt.
+
+A document's key covers everything its bytes depend on: the release file, the
+parts of pressgen.yaml it uses (global settings, its organisation and logo,
+its contacts), the templates, the label catalogs of its language, and the
+pressgen version. The cache lives in the workspace (``.pressgen/cache.json``)
+and also remembers, per release file, what the planner needs to know without
+parsing it again (id, languages, tags, translation statuses).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .files import write_atomic
+from .model import Contact, Release, Workspace
+from .resources import catalog_paths, template_dirs
+
+CACHE_DIR = ".pressgen"
+CACHE_FORMAT = 1
+
+
+def digest(*parts: bytes | str) -> str:
+    """Return the sha256 hex digest of the parts, each length-prefixed."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """Return the sha256 hex digest of a file's content."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@dataclass
+class WorkspaceFingerprints:
+    """Digests of the workspace parts documents depend on, computed once per run."""
+
+    workspace: Workspace
+
+    @cached_property
+    def settings(self) -> str:
+        config = self.workspace.config
+        return digest(_json(config.model_dump(exclude={"organizations", "contacts"})))
+
+    @cached_property
+    def templates(self) -> str:
+        parts: list[str] = []
+        for folder in template_dirs(self.workspace.root):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+                parts += [str(path.relative_to(folder)), file_digest(path)]
+        return digest(*parts)
+
+    def catalogs(self, lang: str) -> str:
+        return digest(*(file_digest(path) for path in catalog_paths(self.workspace.root, lang)))
+
+    def organization(self, org_id: str) -> str:
+        org = self.workspace.config.organizations.get(org_id)
+        if org is None:
+            return "missing"
+        logo = self.workspace.root / org.logo if org.logo else None
+        return digest(_json(org.model_dump()), file_digest(logo) if logo and logo.is_file() else "")
+
+    def contacts(self, contact_ids: list[str]) -> str:
+        known = self.workspace.config.contacts
+        return digest(*(_json(known[c].model_dump()) if c in known else "missing" for c in contact_ids))
+
+
+def release_record(release: Release, file_sha: str, languages: list[str]) -> dict[str, Any]:
+    """Return what the planner remembers of a valid release file."""
+    return {
+        "sha256": file_sha,
+        "id": release.id,
+        "date": release.date.isoformat(),
+        "organization": release.organization,
+        "contacts": [c for c in release.contacts if isinstance(c, str)],
+        "inline_contacts": [c.model_dump() for c in release.contacts if isinstance(c, Contact)],
+        "languages": languages,
+        "tags": list(release.tags),
+        "status": {lang: release.translation_status(lang) for lang in languages},
+    }
+
+
+def document_key(fingerprints: WorkspaceFingerprints, record: dict[str, Any], lang: str, fmt: str) -> str:
+    """Return the key of one document: it changes whenever the document's bytes may change."""
+    return digest(__version__, record["sha256"], fingerprints.settings, fingerprints.templates,
+                  fingerprints.catalogs(lang), fingerprints.organization(record["organization"]),
+                  fingerprints.contacts(record["contacts"]),
+                  *(fingerprints.organization(c["organization"]) for c in record["inline_contacts"]
+                    if c.get("organization")),
+                  lang, fmt)
+
+
+class BuildCache:
+    """The cache of one workspace, read at the start of a build and saved at its end."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / CACHE_DIR / "cache.json"
+        self.releases: dict[str, dict[str, Any]] = {}
+        self.documents: dict[str, dict[str, Any]] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # no cache, or a damaged one: build as if new
+        if data.get("format") == CACHE_FORMAT and data.get("version") == __version__:
+            self.releases = data.get("releases", {})
+            self.documents = data.get("documents", {})
+
+    def is_current(self, path: Path, key: str) -> bool:
+        """Return whether ``path`` exists, was made with ``key`` and was not changed since."""
+        entry = self.documents.get(str(path))
+        if entry is None or entry.get("key") != key:
+            return False
+        try:
+            stat = path.stat()
+        except OSError:
+            return False  # deleted by hand
+        if stat.st_size == entry["size"] and stat.st_mtime_ns == entry["mtime_ns"]:
+            return True
+        if stat.st_size != entry["size"] or file_digest(path) != entry["sha256"]:
+            return False  # edited by hand
+        entry["mtime_ns"] = stat.st_mtime_ns  # touched but the same bytes
+        return True
+
+    def record_document(self, path: Path, key: str, sha256: str, size: int, **details: Any) -> None:
+        self.documents[str(path)] = {"key": key, "sha256": sha256, "size": size,
+                                     "mtime_ns": path.stat().st_mtime_ns, **details}
+
+    def save(self) -> None:
+        """Write the cache atomically."""
+        data = {"format": CACHE_FORMAT, "version": __version__, "releases": self.releases,
+                "documents": self.documents}
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
