@@ -1,0 +1,38 @@
+"""Make a synthetic campaign: N releases derived from the seed releases, in a fresh workspace."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def make_campaign(target: Path, count: int) -> Path:
+    """Write a workspace with ``count`` releases into ``target`` and return its path.
+
+    Each release is a seed release with a numbered headline and campaign tags;
+    translations keep a correct source_hash, so they stay reviewed.
+    """
+    from pressgen import load_workspace
+    from pressgen.load import check_release
+
+    shutil.copytree(SEEDS, target, ignore=shutil.ignore_patterns("releases", "dist", ".pressgen"))
+    releases = target / "releases"
+    releases.mkdir()
+    seeds = sorted((SEEDS / "releases").glob("*.yaml"))
+    workspace = load_workspace(target)
+    for number in range(count):
+        text = seeds[number % len(seeds)].read_text(encoding="utf-8")
+        text = re.sub(r"^(    headline: .*?)\"?$", lambda m: m.group(1).rstrip('"') + f" #{number}"
+                      + ('"' if m.group(0).endswith('"') else ""), text, flags=re.M)
+        text = re.sub(r"^tags: \[(.*)\]$", rf"tags: [\1, campaign, wave-{number % 4}]", text, flags=re.M)
+        path = releases / f"campaign-{number:03d}.yaml"
+        path.write_text(text, encoding="utf-8")
+        checked = check_release(path, workspace)
+        assert checked.release is not None, [d.format() for d in checked.diagnostics]
+        fresh = checked.release.source_hash()
+        path.write_text(re.sub(r'source_hash: "[0-9a-f]+"', f'source_hash: "{fresh}"', text), encoding="utf-8")
+    return target
