@@ -26,8 +26,7 @@ def make_campaign(target: Path, count: int) -> Path:
     workspace = load_workspace(target)
     for number in range(count):
         text = seeds[number % len(seeds)].read_text(encoding="utf-8")
-        text = re.sub(r"^(    headline: .*?)\"?$", lambda m: m.group(1).rstrip('"') + f" #{number}"
-                      + ('"' if m.group(0).endswith('"') else ""), text, flags=re.M)
+        text = re.sub(r'^(    headline: "?)(.*?)("?)$', rf"\g<1>\g<2> #{number}\g<3>", text, flags=re.M)
         text = re.sub(r"^tags: \[(.*)\]$", rf"tags: [\1, campaign, wave-{number % 4}]", text, flags=re.M)
         path = releases / f"campaign-{number:03d}.yaml"
         path.write_text(text, encoding="utf-8")

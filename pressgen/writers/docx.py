@@ -10,10 +10,15 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any, cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.phys_pkg import PhysPkgWriter
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, RGBColor
@@ -65,59 +70,150 @@ BRAND_STYLES = ("Org Name", "Kind Label", "Headline", "Section Heading", "Link")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _add_inlines(paragraph: DocxParagraph, items: Iterable[Inline], bold: bool = False,
-                 italic: bool = False, sup: bool = False) -> None:
-    for item in items:
-        if isinstance(item, Text):
-            run = paragraph.add_run(item.text)
-            run.bold, run.italic = bold or None, italic or None
-            if sup:
-                run.font.superscript = True
-        elif isinstance(item, Break):
-            paragraph.add_run().add_break()
-        elif isinstance(item, Strong):
-            _add_inlines(paragraph, item.children, True, italic, sup)
-        elif isinstance(item, Emph):
-            _add_inlines(paragraph, item.children, bold, True, sup)
-        elif isinstance(item, Sup):
-            _add_inlines(paragraph, item.children, bold, italic, True)
-        elif isinstance(item, Link):
-            _add_link(paragraph, item.href, item.children, bold, italic)
+@lru_cache(maxsize=8)
+def _style_ids(reference: Path, mtime_ns: int) -> dict[str, str]:
+    """Return role -> style id of a reference document (the link style under "link").
+
+    python-docx resolves a style name by scanning every style on each call; a
+    release has hundreds of paragraphs and runs, so the ids are looked up once.
+    """
+    styles = Document(str(reference)).styles
+    ids = {role: styles[name].style_id for role, name in STYLES.items()}
+    ids["link"] = styles[LINK_STYLE].style_id
+    return ids
 
 
-def _add_link(paragraph: DocxParagraph, href: str, children: Iterable[Inline],
-              bold: bool = False, italic: bool = False) -> None:
-    r_id = paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
-    hyperlink = OxmlElement("w:hyperlink")
-    hyperlink.set(qn("r:id"), r_id)
-    start = len(paragraph.runs)
-    _add_inlines(paragraph, children, bold, italic)
-    for run in paragraph.runs[start:]:
-        run.style = LINK_STYLE
-        hyperlink.append(run._r)
-    paragraph._p.append(hyperlink)
+class _DocxBuilder:
+    """Appends the parts of a release to a python-docx document, styled by role."""
 
+    def __init__(self, doc: DocxDocument, style_ids: dict[str, str]) -> None:
+        self.doc = doc
+        self.ids = style_ids
 
-def _add_blocks(doc: DocxDocument, blocks: Iterable[Block], role: str) -> None:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            _add_inlines(doc.add_paragraph(style=STYLES[role]), block.children)
-        elif isinstance(block, Quote):
-            _add_blocks(doc, block.children, "quote")
-        elif isinstance(block, ListBlock):
-            for number, item in enumerate(block.items, start=block.start):
-                marker = f"{number}.\t" if block.ordered else "•\t"
-                for index, inner in enumerate(item):
-                    if isinstance(inner, Paragraph):
-                        paragraph = doc.add_paragraph(style=STYLES["number" if block.ordered else "bullet"])
-                        paragraph.paragraph_format.left_indent = Mm(6)
-                        paragraph.paragraph_format.first_line_indent = Mm(-6 if index == 0 else 0)
-                        paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(6))
-                        if index == 0:
-                            paragraph.add_run(marker)
-                        _add_inlines(paragraph, inner.children)
-                    else:
-                        _add_blocks(doc, (inner,), role)
+    def paragraph(self, role: str, text: str | None = None, container: Any = None) -> DocxParagraph:
+        """Append a paragraph with the style of ``role`` to the body, or to a cell or header."""
+        paragraph = (container or self.doc).add_paragraph(text or "")
+        paragraph._p.style = self.ids[role]
+        return paragraph
+
+    def inlines(self, paragraph: DocxParagraph, items: Iterable[Inline], bold: bool = False,
+                italic: bool = False, sup: bool = False) -> None:
+        for item in items:
+            if isinstance(item, Text):
+                run = paragraph.add_run(item.text)
+                run.bold, run.italic = bold or None, italic or None
+                if sup:
+                    run.font.superscript = True
+            elif isinstance(item, Break):
+                paragraph.add_run().add_break()
+            elif isinstance(item, Strong):
+                self.inlines(paragraph, item.children, True, italic, sup)
+            elif isinstance(item, Emph):
+                self.inlines(paragraph, item.children, bold, True, sup)
+            elif isinstance(item, Sup):
+                self.inlines(paragraph, item.children, bold, italic, True)
+            elif isinstance(item, Link):
+                self.link(paragraph, item.href, item.children, bold, italic)
+
+    def link(self, paragraph: DocxParagraph, href: str, children: Iterable[Inline],
+             bold: bool = False, italic: bool = False) -> None:
+        r_id = paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), r_id)
+        start = len(paragraph.runs)
+        self.inlines(paragraph, children, bold, italic)
+        for run in paragraph.runs[start:]:
+            run._r.style = self.ids["link"]
+            hyperlink.append(run._r)
+        paragraph._p.append(hyperlink)
+
+    def blocks(self, blocks: Iterable[Block], role: str) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                self.inlines(self.paragraph(role), block.children)
+            elif isinstance(block, Quote):
+                self.blocks(block.children, "quote")
+            elif isinstance(block, ListBlock):
+                self.list(block, role)
+
+    def list(self, block: ListBlock, role: str) -> None:
+        for number, item in enumerate(block.items, start=block.start):
+            marker = f"{number}.\t" if block.ordered else "•\t"
+            for index, inner in enumerate(item):
+                if not isinstance(inner, Paragraph):
+                    self.blocks((inner,), role)
+                    continue
+                paragraph = self.paragraph("number" if block.ordered else "bullet")
+                paragraph.paragraph_format.left_indent = Mm(6)
+                paragraph.paragraph_format.first_line_indent = Mm(-6 if index == 0 else 0)
+                paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(6))
+                if index == 0:
+                    paragraph.add_run(marker)
+                self.inlines(paragraph, inner.children)
+
+    def header(self, view: DocumentView) -> None:
+        section = self.doc.sections[0]
+        header = section.header
+        header.is_linked_to_previous = False
+        for paragraph in header.paragraphs:
+            paragraph._p.getparent().remove(paragraph._p)
+        # The reference document sets page size and margins, so none of them is None.
+        width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
+        table = header.add_table(rows=1, cols=2, width=width)
+        logo_cell, text_cell = table.rows[0].cells
+        # LibreOffice reads the grid, Word the cells: set both.
+        text_width = Length(width - Mm(22))
+        table.columns[0].width, table.columns[1].width = Mm(22), text_width
+        logo_cell.width, text_cell.width = Mm(22), text_width
+        if view.org.logo:
+            run = logo_cell.paragraphs[0].add_run()
+            picture = run.add_picture(str(view.org.logo), height=Mm(16))
+            # Alternative text for screen readers, as the PDF's <img alt>.
+            picture._inline.docPr.set("descr", view.org.name)
+        first = text_cell.paragraphs[0]
+        first._p.style = self.ids["org"]
+        first.add_run(view.org.name)
+        if view.org.tagline:
+            self.paragraph("tagline", view.org.tagline, container=text_cell)
+        if view.draft:
+            self.paragraph("draft", view.labels.draft, container=text_cell)
+
+    def footer(self, view: DocumentView) -> None:
+        paragraph = self.doc.sections[0].footer.paragraphs[0]
+        paragraph._p.style = self.ids["footer"]
+        paragraph.add_run(view.footer_line + "\t" + view.labels.page_before)
+        _field(paragraph, "PAGE", "1")
+        paragraph.add_run(view.labels.page_between)
+        _field(paragraph, "NUMPAGES", "1")
+        if view.labels.page_after:
+            paragraph.add_run(view.labels.page_after)
+
+    def body(self, view: DocumentView) -> None:
+        self.paragraph("kind", view.labels.kind)
+        self.paragraph("date", view.date)
+        if view.embargo:
+            self.paragraph("embargo", view.embargo)
+        self.paragraph("headline", view.headline)
+        if view.subheadline:
+            self.paragraph("subheadline", view.subheadline)
+        self.blocks(view.body, "body")
+        self.paragraph("end", view.labels.end_mark)
+        if view.boilerplate:
+            self.paragraph("heading", view.labels.about)
+            self.blocks(view.boilerplate, "small")
+        if view.notes:
+            self.paragraph("heading", view.labels.notes)
+            self.blocks(view.notes, "small")
+        if view.contacts:
+            self.paragraph("heading", view.labels.contacts)
+        for contact in view.contacts:
+            for line in contact:
+                paragraph = self.paragraph("contact-name" if line.role == "name" else "contact")
+                paragraph.paragraph_format.keep_with_next = line is not contact[-1]
+                if line.href:
+                    self.link(paragraph, line.href, (Text(line.text),))
+                else:
+                    paragraph.add_run(line.text)
 
 
 def _field(paragraph: DocxParagraph, instruction: str, shown: str) -> None:
@@ -132,48 +228,11 @@ def _field(paragraph: DocxParagraph, instruction: str, shown: str) -> None:
     paragraph._p.append(field)
 
 
-def _header(doc: DocxDocument, view: DocumentView) -> None:
-    section = doc.sections[0]
-    header = section.header
-    header.is_linked_to_previous = False
-    for paragraph in header.paragraphs:
-        paragraph._p.getparent().remove(paragraph._p)
-    # The reference document sets page size and margins, so none of them is None.
-    width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
-    table = header.add_table(rows=1, cols=2, width=width)
-    logo_cell, text_cell = table.rows[0].cells
-    # LibreOffice reads the grid, Word the cells: set both.
-    text_width = Length(width - Mm(22))
-    table.columns[0].width, table.columns[1].width = Mm(22), text_width
-    logo_cell.width, text_cell.width = Mm(22), text_width
-    if view.org.logo:
-        run = logo_cell.paragraphs[0].add_run()
-        picture = run.add_picture(str(view.org.logo), height=Mm(16))
-        # Alternative text for screen readers, as the PDF's <img alt>.
-        picture._inline.docPr.set("descr", view.org.name)
-    first = text_cell.paragraphs[0]
-    first.style = doc.styles[STYLES["org"]]
-    first.add_run(view.org.name)
-    if view.org.tagline:
-        text_cell.add_paragraph(view.org.tagline, style=STYLES["tagline"])
-    if view.draft:
-        text_cell.add_paragraph(view.labels.draft, style=STYLES["draft"])
-
-
-def _footer(doc: DocxDocument, view: DocumentView) -> None:
-    footer = doc.sections[0].footer
-    paragraph = footer.paragraphs[0]
-    paragraph.style = doc.styles[STYLES["footer"]]
-    paragraph.add_run(view.footer_line + "\t" + view.labels.page_before)
-    _field(paragraph, "PAGE", "1")
-    paragraph.add_run(view.labels.page_between)
-    _field(paragraph, "NUMPAGES", "1")
-    if view.labels.page_after:
-        paragraph.add_run(view.labels.page_after)
-
-
 def _set_language(doc: DocxDocument, tag: str) -> None:
-    """Mark the defaults and every style with the language, so Word spell-checks in it."""
+    """Mark the document defaults, and every style that names a language, with ``tag``.
+
+    Styles without a language inherit the defaults, so Word spell-checks all text in it.
+    """
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -183,20 +242,15 @@ def _set_language(doc: DocxDocument, tag: str) -> None:
     if r_pr_default is None:
         r_pr_default = OxmlElement("w:rPrDefault")
         defaults.insert(0, r_pr_default)
-    targets = [r_pr_default.find(qn("w:rPr")) if r_pr_default.find(qn("w:rPr")) is not None
-               else r_pr_default.makeelement(qn("w:rPr"), {})]
-    if targets[0].getparent() is None:
-        r_pr_default.append(targets[0])
-    targets += [style.element.get_or_add_rPr() for style in doc.styles
-                if style.type is not None and hasattr(style.element, "get_or_add_rPr")]
-    for r_pr in targets:
-        for old in r_pr.findall(qn("w:lang")):
-            r_pr.remove(old)
-        lang = OxmlElement("w:lang")
-        lang.set(qn("w:val"), tag)
-        lang.set(qn("w:eastAsia"), tag)
-        lang.set(qn("w:bidi"), tag)
-        r_pr.append(lang)
+    r_pr = r_pr_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        r_pr_default.append(r_pr)
+    if r_pr.find(qn("w:lang")) is None:
+        r_pr.append(OxmlElement("w:lang"))
+    for lang in styles.iter(qn("w:lang")):
+        for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(attribute), tag)
 
 
 def _brand(doc: DocxDocument, color: str) -> None:
@@ -218,17 +272,42 @@ def _properties(doc: DocxDocument, view: DocumentView) -> None:
     props.revision = 1
 
 
-def _normalized_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed entry times: python-docx stamps the current time."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+class _FixedTimeZipWriter:
+    """python-docx's physical package writer, with fixed entry times.
+
+    python-docx stamps each zip entry with the current time; with this writer
+    the same input gives the same bytes, and the package is compressed once.
+    """
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self._zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        self._zip.writestr(entry, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _save(doc: DocxDocument) -> bytes:
+    """Serialize ``doc`` as OpcPackage.save does, through the fixed-time writer."""
+    package = doc.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    # Duck-typed: PhysPkgWriter is a factory that always makes python-docx's own writer.
+    zip_writer = _FixedTimeZipWriter(buffer)
+    writer = cast(PhysPkgWriter, zip_writer)
+    # The same three steps as PackageWriter.write, which hard-wires its zip writer.
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    zip_writer.close()
+    return buffer.getvalue()
 
 
 def write_docx(view: DocumentView) -> Rendered:
@@ -236,38 +315,13 @@ def write_docx(view: DocumentView) -> Rendered:
 
     The page count is left to Word: only a layout engine knows it.
     """
-    doc = Document(str(find_template(view.workspace_root, REFERENCE)))
+    reference = find_template(view.workspace_root, REFERENCE)
+    doc = Document(str(reference))
     _brand(doc, view.org.color)
     _set_language(doc, view.language_tag)
     _properties(doc, view)
-    _header(doc, view)
-    _footer(doc, view)
-
-    doc.add_paragraph(view.labels.kind, style=STYLES["kind"])
-    doc.add_paragraph(view.date, style=STYLES["date"])
-    if view.embargo:
-        doc.add_paragraph(view.embargo, style=STYLES["embargo"])
-    doc.add_paragraph(view.headline, style=STYLES["headline"])
-    if view.subheadline:
-        doc.add_paragraph(view.subheadline, style=STYLES["subheadline"])
-    _add_blocks(doc, view.body, "body")
-    doc.add_paragraph(view.labels.end_mark, style=STYLES["end"])
-    if view.boilerplate:
-        doc.add_paragraph(view.labels.about, style=STYLES["heading"])
-        _add_blocks(doc, view.boilerplate, "small")
-    if view.notes:
-        doc.add_paragraph(view.labels.notes, style=STYLES["heading"])
-        _add_blocks(doc, view.notes, "small")
-    if view.contacts:
-        doc.add_paragraph(view.labels.contacts, style=STYLES["heading"])
-        for contact in view.contacts:
-            for line in contact:
-                paragraph = doc.add_paragraph(style=STYLES["contact-name" if line.role == "name" else "contact"])
-                paragraph.paragraph_format.keep_with_next = line is not contact[-1]
-                if line.href:
-                    _add_link(paragraph, line.href, (Text(line.text),))
-                else:
-                    paragraph.add_run(line.text)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return Rendered(_normalized_zip(buffer.getvalue()))
+    builder = _DocxBuilder(doc, _style_ids(reference, reference.stat().st_mtime_ns))
+    builder.header(view)
+    builder.footer(view)
+    builder.body(view)
+    return Rendered(_save(doc))
