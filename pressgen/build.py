@@ -10,6 +10,7 @@ document; the cache and the manifest are saved with whatever was finished.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import json
 import signal
 import time
@@ -211,20 +212,27 @@ class Planner:
                 file_digest(workspace.config_path))
         return self.states[workspace.root]
 
-    def plan(self, files: Sequence[Path]) -> tuple[list[_Planned], list[Outcome]]:
-        planned: list[_Planned] = []
-        outcomes: list[Outcome] = []
+    def plan(self, files: Sequence[Path], outcomes: list[Outcome],
+             on_outcome: Callable[[Outcome], None] | None = None) -> Iterator[_Planned]:
+        """Yield the work to do, release by release; every release's outcome goes to ``outcomes``.
+
+        A generator, so that rendering starts while later releases are still planned.
+        """
         for path in files:
             try:
                 state = self.state(path)
             except PressgenError as exc:
-                outcomes.append(Outcome(path, path.stem, diagnostics=exc.diagnostics
-                                        or [Diagnostic(path, 1, 1, str(exc))]))
-                continue
-            outcome = self._plan_release(path, state, planned)
+                outcome: Outcome | None = Outcome(path, path.stem, diagnostics=exc.diagnostics
+                                                  or [Diagnostic(path, 1, 1, str(exc))])
+                work: list[_Planned] = []
+            else:
+                work = []
+                outcome = self._plan_release(path, state, work)
             if outcome is not None:
                 outcomes.append(outcome)
-        return planned, outcomes
+                if on_outcome:
+                    on_outcome(outcome)
+            yield from work
 
     def _plan_release(self, path: Path, state: _WorkspaceState, planned: list[_Planned]) -> Outcome | None:
         options, workspace = self.options, state.workspace
@@ -367,30 +375,45 @@ def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
                 if folder not in locked:
                     stack.enter_context(FolderLock(folder))
                     locked.add(folder)
-        planned, report.outcomes = planner.plan(files)
-        for outcome in report.outcomes:
+        planned: list[_Planned] = []
+
+        def announce(outcome: Outcome) -> None:  # up-to-date and refused documents, as soon as known
             if on_document:
                 for document, status in outcome.documents:
                     on_document(document, status)
-        if on_plan:
-            on_plan(sum(len(item.documents) for item in planned))
+
+        def units() -> Iterator[Unit]:
+            total = 0
+            for item in planner.plan(files, report.outcomes, announce):
+                planned.append(item)
+                total += len(item.documents)
+                if on_plan:
+                    on_plan(total)
+                yield item.unit
+
+        runner: Executor | None = None
         done: set[int] = set()
-        if planned:
-            runner = executor or make_executor(options.executor, options.jobs, options.scheduler)
-            try:
-                with _sigterm_as_interrupt():
-                    for index, result in runner.run([item.unit for item in planned]):
+        try:
+            with _sigterm_as_interrupt():
+                stream = units()
+                first = next(stream, None)
+                if first is not None:  # no executor (no pool, no cluster) when all is up to date
+                    runner = executor or make_executor(options.executor, options.jobs, options.scheduler)
+                    for index, result in runner.run(itertools.chain([first], stream)):
                         _store(planned[index], result, report, on_document)
                         done.add(index)
-            except KeyboardInterrupt:
-                report.interrupted = True
+                elif on_plan:
+                    on_plan(0)
+        except KeyboardInterrupt:
+            report.interrupted = True
+            if runner is not None:
                 runner.close(cancel=True)
-                for index, item in enumerate(planned):
-                    if index not in done:
-                        item.outcome.documents += [(d, "cancelled") for d in item.documents.values()]
-            else:
-                if executor is None:
-                    runner.close()
+            for index, item in enumerate(planned):
+                if index not in done:
+                    item.outcome.documents += [(d, "cancelled") for d in item.documents.values()]
+        else:
+            if runner is not None and executor is None:
+                runner.close()
         for state in planner.states.values():
             state.cache.save()
         _write_manifests(planner, {output_root(s.workspace, options.out) for s in planner.states.values()})

@@ -15,7 +15,7 @@ import resource
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -79,9 +79,13 @@ def render_unit(unit: Unit) -> UnitResult:
 
 
 class Executor(Protocol):
-    """Runs units and yields (index, result) pairs as they complete."""
+    """Runs units and yields (index, result) pairs as they complete.
 
-    def run(self, units: Sequence[Unit]) -> Iterator[tuple[int, UnitResult]]: ...
+    ``units`` may be a generator: executors start work on the first units while
+    the planner is still producing the next ones.
+    """
+
+    def run(self, units: Iterable[Unit]) -> Iterator[tuple[int, UnitResult]]: ...
 
     def close(self, cancel: bool = False) -> None: ...
 
@@ -89,7 +93,7 @@ class Executor(Protocol):
 class SerialExecutor:
     """Renders in this process, one unit after the other (-j 1)."""
 
-    def run(self, units: Sequence[Unit]) -> Iterator[tuple[int, UnitResult]]:
+    def run(self, units: Iterable[Unit]) -> Iterator[tuple[int, UnitResult]]:
         for index, unit in enumerate(units):
             yield index, render_unit(unit)
 
@@ -121,19 +125,31 @@ class PoolExecutor:
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_init)
         self._futures: dict[Future[UnitResult], int] = {}
 
-    def run(self, units: Sequence[Unit]) -> Iterator[tuple[int, UnitResult]]:
-        self._futures = {self._pool.submit(render_unit, unit): index for index, unit in enumerate(units)}
-        pending = set(self._futures)
+    def run(self, units: Iterable[Unit]) -> Iterator[tuple[int, UnitResult]]:
+        submitted: list[Unit] = []
+        pending: set[Future[UnitResult]] = set()
+        for unit in units:
+            future = self._pool.submit(render_unit, unit)
+            self._futures[future] = len(submitted)
+            submitted.append(unit)
+            pending.add(future)
+            finished = {f for f in pending if f.done()}
+            pending -= finished
+            yield from self._results(finished, submitted)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                index = self._futures[future]
-                try:
-                    yield index, future.result()
-                except Exception as exc:  # the worker process died (killed, out of memory)
-                    unit = units[index]
-                    yield index, UnitResult(diagnostics=(Diagnostic(
-                        unit.release.path, 1, 1, f"worker failed while rendering {unit.lang}: {exc}"),))
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from self._results(finished, submitted)
+
+    def _results(self, finished: set[Future[UnitResult]],
+                 submitted: list[Unit]) -> Iterator[tuple[int, UnitResult]]:
+        for future in finished:
+            index = self._futures[future]
+            try:
+                yield index, future.result()
+            except Exception as exc:  # the worker process died (killed, out of memory)
+                unit = submitted[index]
+                yield index, UnitResult(diagnostics=(Diagnostic(
+                    unit.release.path, 1, 1, f"worker failed while rendering {unit.lang}: {exc}"),))
 
     def close(self, cancel: bool = False) -> None:
         if cancel:
@@ -173,17 +189,18 @@ class DaskExecutor:
                 raise UsageError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
             self._own_client = True
 
-    def run(self, units: Sequence[Unit]) -> Iterator[tuple[int, UnitResult]]:
+    def run(self, units: Iterable[Unit]) -> Iterator[tuple[int, UnitResult]]:
         from distributed import as_completed
 
-        self._futures = self._client.map(render_unit, list(units), pure=False)
+        submitted = list(units)  # planning is fast next to a cluster round trip
+        self._futures = [self._client.submit(render_unit, unit, pure=False) for unit in submitted]
         index_of = {future.key: index for index, future in enumerate(self._futures)}
         for future in as_completed(self._futures):
             index = index_of[future.key]
             try:
                 yield index, future.result()
             except Exception as exc:
-                unit = units[index]
+                unit = submitted[index]
                 yield index, UnitResult(diagnostics=(Diagnostic(
                     unit.release.path, 1, 1, f"dask worker failed while rendering {unit.lang}: {exc}"),))
 
