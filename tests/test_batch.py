@@ -121,7 +121,8 @@ def test_parallel_pool_gives_the_same_bytes_as_serial(campaign: Path, tmp_path: 
 
 
 def test_dask_local_cluster_gives_the_same_bytes_as_the_local_pool(campaign: Path, tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     local, dask = tmp_path / "local", tmp_path / "dask"
     assert build([campaign], BuildOptions(out=local, jobs=2)).ok
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
