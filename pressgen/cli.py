@@ -39,6 +39,14 @@ def _split(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
 
 
+def _one_release(name: str) -> Path:
+    """Return the single release file named by a path or a release id."""
+    files = release_files([name])
+    if len(files) != 1:
+        raise UsageError(f"'{name}' names {len(files)} releases; name one release file or id")
+    return files[0]
+
+
 def _default_paths(paths: Sequence[Path]) -> list[Path]:
     return list(paths) if paths else [find_workspace(Path.cwd())]
 
@@ -164,6 +172,57 @@ def _summarize(report: BuildReport) -> None:
     for outcome in report.outcomes:
         _echo_diagnostics(outcome.diagnostics)
     click.echo(summary_line(report), err=not report.ok)
+
+
+@cli.command()
+@click.argument("release")
+@click.option("--to", "targets", required=True, help="Languages to draft, e.g. fr,en.")
+@click.option("--provider", type=click.Choice(["google", "mymemory", "deepl", "libre"]),
+              help="Override translation.provider of pressgen.yaml.")
+@click.option("--allow-embargoed", is_flag=True,
+              help="Send an embargoed release to a public provider anyway.")
+def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool) -> None:
+    """Machine-translate missing or stale languages into the release file (status: machine).
+
+    RELEASE is a release file or a release id of the current workspace.
+    """
+    from .translate import translate_release
+
+    path = _one_release(release)
+    workspace = load_workspace(find_workspace(path))
+    report = translate_release(path, workspace, _split(targets) or [], provider, allow_embargoed)
+    for lang, reason in report.skipped.items():
+        click.echo(f"skipped  {lang}: {reason}")
+    for lang in report.written:
+        click.echo(f"drafted  {lang} (status: machine) in {_display(path)}")
+    _echo_diagnostics(report.diagnostics)
+    click.echo(f"{len(report.written)} language(s) drafted, {report.requests} request(s) to the provider",
+               err=bool(report.diagnostics))
+    if report.diagnostics:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def status(paths: tuple[str, ...], as_json: bool) -> None:
+    """Show each release's languages: source, reviewed, machine, draft, stale or missing."""
+    import json
+
+    from .status import status_table
+
+    rows, languages, problems = status_table(release_files(list(paths) or [find_workspace(Path.cwd())]))
+    if as_json:
+        click.echo(json.dumps({"languages": languages, "releases": rows}, indent=2, ensure_ascii=False))
+    else:
+        width = max([len("release"), *(len(row["release"]) for row in rows)])
+        click.echo("  ".join(["release".ljust(width), *(lang.ljust(9) for lang in languages)]).rstrip())
+        for row in rows:
+            cells = [row["languages"].get(lang, "-").ljust(9) for lang in languages]
+            click.echo("  ".join([row["release"].ljust(width), *cells]).rstrip())
+    _echo_diagnostics(problems)
+    if problems:
+        sys.exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

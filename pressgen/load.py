@@ -11,7 +11,7 @@ import difflib
 import re
 import string
 import types
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
@@ -265,8 +265,11 @@ def release_languages(release: Release, config: Config) -> list[str]:
     return list(release.languages or config.languages)
 
 
-def check_release(path: Path, workspace: Workspace) -> CheckedRelease:
-    """Validate one release file against its workspace; never raises for bad input."""
+def check_release(path: Path, workspace: Workspace, pending: Collection[str] = ()) -> CheckedRelease:
+    """Validate one release file against its workspace; never raises for bad input.
+
+    Languages in ``pending`` may lack their text (``translate`` is about to write it).
+    """
     path = Path(path)
     release_id = path.stem
     try:
@@ -282,7 +285,7 @@ def check_release(path: Path, workspace: Workspace) -> CheckedRelease:
         release = Release.model_validate({**loaded.data, "id": release_id, "path": path})
     except ValidationError as exc:
         problems += _pydantic_diagnostics(loaded, exc, Release)
-    problems += _cross_checks(loaded, workspace)
+    problems += _cross_checks(loaded, workspace, pending)
     return CheckedRelease(path, release if not errors_only(problems) else None, problems)
 
 
@@ -298,7 +301,7 @@ def load_release(path: Path, workspace: Workspace | None = None) -> Release:
     return checked.release
 
 
-def _cross_checks(loaded: LoadedYaml, workspace: Workspace) -> list[Diagnostic]:
+def _cross_checks(loaded: LoadedYaml, workspace: Workspace, pending: Collection[str] = ()) -> list[Diagnostic]:
     """Checks on the raw data that need the workspace; defensive about shapes pydantic reports."""
     data, config = loaded.data, workspace.config
     problems: list[Diagnostic] = []
@@ -324,11 +327,11 @@ def _cross_checks(loaded: LoadedYaml, workspace: Workspace) -> list[Diagnostic]:
         if not isinstance(lang, str):
             continue
         where = ("languages", index) if "languages" in data else ("text",)
-        if lang not in text:
+        if lang not in text and lang not in pending:
             problems.append(loaded.diagnostic(where, f"language '{lang}' is listed but has no text",
                                               f"add a '{lang}:' block under 'text', or run "
                                               f"'pressgen translate {loaded.path.stem} --to {lang}'"))
-        elif lang not in config.locales:
+        elif lang not in config.locales and lang in text:
             problems += _check_locale(loaded, where, lang)
     source_text = text.get(source) if isinstance(source, str) else None
     for lang, block in text.items():

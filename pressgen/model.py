@@ -59,6 +59,26 @@ class Contact(Strict):
     website: str | None = None
 
 
+Provider = Literal["google", "mymemory", "deepl", "libre"]
+
+
+class TranslationSettings(Strict):
+    """How ``pressgen translate`` reaches its machine translation provider."""
+
+    provider: Provider = "google"
+    url: str | None = None  # LibreTranslate server, e.g. https://translate.example.org/
+    api_key_env: str | None = None  # name of the environment variable holding the key
+    email: str | None = None  # MyMemory: a contact address raises its daily quota
+    timeout: float = Field(20.0, gt=0)
+    retries: int = Field(3, ge=0)
+    backoff: float = Field(1.0, ge=0)
+
+    @property
+    def public(self) -> bool:
+        """Whether the provider is a public service (a self-hosted LibreTranslate is not)."""
+        return self.provider != "libre"
+
+
 class Config(Strict):
     """Settings of a workspace, read from pressgen.yaml."""
 
@@ -67,6 +87,7 @@ class Config(Strict):
     formats: list[Format] = ["pdf", "docx"]
     output: str = "dist/{id}/{id}.{lang}.{format}"
     timezone: str | None = None
+    translation: TranslationSettings = TranslationSettings()
     organizations: dict[str, Organization]
     contacts: dict[str, Contact] = {}
 

@@ -1,0 +1,408 @@
+"""Machine drafts: fill missing or stale languages of a release through deep-translator.
+
+Text is sent paragraph by paragraph (sentence by sentence where a provider caps
+the length), with link targets masked so they never reach the provider; the
+Markdown of the answer is checked against the source and, when a provider
+mangled it, the paragraph is translated run by run instead, so bold, links and
+superscripts always survive. Segments already translated are taken from a
+translation memory in the workspace. A language is written back into the YAML
+(comments, order and formatting kept) only when all of it succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, InputError, PressgenError, UsageError
+from .load import check_release
+from .model import TEXT_FIELDS, Release, TranslationSettings, Workspace
+from .yamledit import write_text_blocks
+from .yamlio import load_yaml
+
+# Characters a provider accepts in one request, with room to spare.
+SEGMENT_LIMITS = {"google": 4800, "mymemory": 480, "deepl": 4800, "libre": 4800}
+MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
+
+_LINK_TARGET = re.compile(r"\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
+_MASK = re.compile(r"⟦(\d+)⟧")
+_MARKUP = re.compile(r"\*\*|\*|\^|\[|\]\(⟦\d+⟧\)")
+_BLOCK_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+|\s*>\s?)")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’»\"')]*\s+")
+
+
+class TranslationError(PressgenError):
+    """A provider could not translate a release; nothing was written for that language."""
+
+
+class ProviderFailure(Exception):
+    """One segment failed after its retries; ``reason`` says why in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- providers -------------------------------------------------------------------------------
+
+
+def _libre_class() -> type:
+    from deep_translator import LibreTranslator
+    from deep_translator.base import BaseTranslator
+    from deep_translator.constants import LIBRE_LANGUAGES_TO_CODES
+
+    class OpenLibreTranslator(LibreTranslator):  # type: ignore[misc]
+        """deep-translator's LibreTranslate client without its fixed language table.
+
+        That table lacks Dutch (and others) although LibreTranslate servers offer
+        them; the server itself says which pairs it supports. A key is optional, as
+        on most self-hosted servers.
+        """
+
+        def __init__(self, source: str, target: str, api_key: str | None, custom_url: str) -> None:
+            self.api_key = api_key or ""
+            languages = {**LIBRE_LANGUAGES_TO_CODES, source: source, target: target}
+            BaseTranslator.__init__(self, base_url=custom_url, source=source, target=target, languages=languages)
+
+    return OpenLibreTranslator
+
+
+def _mymemory_code(lang: str, locale: str) -> str:
+    """MyMemory wants regional codes: the locale's when it knows it, else the language's home region."""
+    from deep_translator.constants import MY_MEMORY_LANGUAGES_TO_CODES
+
+    codes = sorted(c for c in MY_MEMORY_LANGUAGES_TO_CODES.values() if c.split("-")[0] == lang)
+    for wanted in (locale.replace("_", "-"), f"{lang}-{lang.upper()}"):
+        if wanted in codes:
+            return wanted
+    return codes[0] if codes else lang
+
+
+def make_client(settings: TranslationSettings, source: str, target: str, locales: dict[str, str],
+                environ: dict[str, str]) -> Any:
+    """Return a deep-translator client for one language pair.
+
+    Raises :class:`UsageError` for missing settings (URL, API key).
+    """
+    key = environ.get(settings.api_key_env) if settings.api_key_env else None
+    if settings.api_key_env and not key:
+        raise UsageError(f"translation.api_key_env names {settings.api_key_env}, which is not set; "
+                         f"export it with the provider's API key")
+    if settings.provider == "google":
+        from deep_translator import GoogleTranslator
+        return GoogleTranslator(source=source, target=target)
+    if settings.provider == "mymemory":
+        from deep_translator import MyMemoryTranslator
+        return MyMemoryTranslator(source=_mymemory_code(source, locales.get(source, source)),
+                                  target=_mymemory_code(target, locales.get(target, target)), email=settings.email)
+    if settings.provider == "deepl":
+        from deep_translator import DeeplTranslator
+        if not key:
+            raise UsageError("DeepL needs an API key: set translation.api_key_env in pressgen.yaml")
+        return DeeplTranslator(api_key=key, source=source, target=target, use_free_api=key.endswith(":fx"))
+    if not settings.url:
+        raise UsageError("the libre provider needs translation.url in pressgen.yaml (the LibreTranslate server)")
+    url = settings.url if settings.url.endswith("/") else settings.url + "/"
+    return _libre_class()(source=source, target=target, api_key=key, custom_url=url)
+
+
+@contextmanager
+def _request_timeout(seconds: float) -> Iterator[None]:
+    """Give every HTTP request made meanwhile a timeout.
+
+    deep-translator calls ``requests.get/post`` without one, and requests then
+    waits forever (it sets sockets blocking, so a socket default does not help).
+    Every such call goes through ``Session.request``, which gets a default here
+    for the duration of one provider call.
+    """
+    import requests
+
+    original = requests.Session.request
+
+    def request(self: requests.Session, method: str, url: str, **kwargs: Any) -> requests.Response:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = seconds
+        return original(self, method, url, **kwargs)
+
+    requests.Session.request = request  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        requests.Session.request = original  # type: ignore[method-assign]
+
+
+def _retryable(exc: Exception) -> tuple[bool, str]:
+    """Return whether a provider error is worth another try, and a readable reason."""
+    import requests
+    from deep_translator.exceptions import RequestError, ServerException, TooManyRequests
+
+    if isinstance(exc, TooManyRequests):
+        return True, "too many requests (HTTP 429)"
+    if isinstance(exc, requests.exceptions.Timeout) or isinstance(exc, TimeoutError):
+        return True, "the provider did not answer in time"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        refused = "refused" in str(exc).lower()
+        return True, "connection refused" if refused else f"connection failed: {exc}"
+    if isinstance(exc, ServerException):
+        message = str(exc)
+        permanent = any(word in message.lower() for word in ("bad request", "unauthor", "forbidden", "not found"))
+        return not permanent, f"the provider answered with an error: {message}"
+    if isinstance(exc, RequestError):
+        return True, f"request failed: {exc}"
+    return False, f"{type(exc).__name__}: {exc}"
+
+
+# --- the translation memory ------------------------------------------------------------------
+
+
+class TranslationMemory:
+    """Segments translated before, by provider and language pair (SQLite in the workspace)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path)
+        self._db.execute("CREATE TABLE IF NOT EXISTS segments (provider TEXT, source TEXT, target TEXT, "
+                         "text TEXT, translation TEXT, PRIMARY KEY (provider, source, target, text))")
+
+    def get(self, provider: str, source: str, target: str, text: str) -> str | None:
+        row = self._db.execute("SELECT translation FROM segments WHERE provider=? AND source=? AND target=? "
+                               "AND text=?", (provider, source, target, text)).fetchone()
+        return row[0] if row else None
+
+    def put(self, provider: str, source: str, target: str, text: str, translation: str) -> None:
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)",
+                             (provider, source, target, text, translation))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+# --- segments --------------------------------------------------------------------------------
+
+
+@dataclass
+class SegmentTranslator:
+    """Translates segments of one language pair: memory first, then the provider with retries."""
+
+    client: Any
+    settings: TranslationSettings
+    source: str
+    target: str
+    memory: TranslationMemory
+    sleep: Callable[[float], None] = time.sleep
+    requests: int = 0
+
+    def __call__(self, text: str) -> str:
+        if not text.strip() or not re.search(r"\w", text):
+            return text
+        remembered = self.memory.get(self.settings.provider, self.source, self.target, text)
+        if remembered is not None:
+            return remembered
+        translation = self._ask(text)
+        self.memory.put(self.settings.provider, self.source, self.target, text, translation)
+        return translation
+
+    def _ask(self, text: str) -> str:
+        attempt = 0
+        while True:
+            self.requests += 1
+            try:
+                with _request_timeout(self.settings.timeout):
+                    answer = self.client.translate(text)
+            except Exception as exc:  # deep-translator and requests raise many kinds
+                retry, reason = _retryable(exc)
+                if not retry or attempt >= self.settings.retries:
+                    tries = f" after {attempt + 1} tries" if attempt else ""
+                    raise ProviderFailure(f"{reason}{tries}") from exc
+                self.sleep(self.settings.backoff * 2 ** attempt)
+                attempt += 1
+                continue
+            if not isinstance(answer, str) or not answer.strip():
+                raise ProviderFailure("the provider returned no translation")
+            return answer
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Split ``text`` at sentence ends (at spaces if a sentence is too long) into pieces under ``limit``."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        while len(sentence) > limit:  # a sentence longer than the limit: cut at the last space
+            cut = sentence.rfind(" ", 0, limit) if " " in sentence[:limit] else limit
+            pieces.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if current and len(current) + 1 + len(sentence) > limit:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _signature(text: str) -> list[str]:
+    return _MARKUP.findall(text)
+
+
+def translate_inline(text: str, translate: Callable[[str], str], limit: int) -> str:
+    """Translate one paragraph's text, keeping its Markdown exactly.
+
+    Link targets are masked; if the provider's answer does not carry the same
+    markup in the same order, the text between markup is translated run by run.
+    """
+    targets: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        targets.append(match.group(1))
+        return f"](⟦{len(targets) - 1}⟧)"
+
+    masked = _LINK_TARGET.sub(mask, text)
+    translated = " ".join(translate(piece) for piece in _chunks(masked, limit))
+    translated = re.sub(r"\]\s+\(", "](", translated)  # providers like to add a space there
+    if _signature(translated) != _signature(masked) or len(_MASK.findall(translated)) != len(targets):
+        parts = re.split(f"({_MARKUP.pattern})", masked)
+        translated = "".join(part if _MARKUP.fullmatch(part) else _keep_spacing(part, translate, limit)
+                             for part in parts)
+    return _MASK.sub(lambda m: targets[int(m.group(1))], translated)
+
+
+def _keep_spacing(part: str, translate: Callable[[str], str], limit: int) -> str:
+    core = part.strip()
+    if not core:
+        return part
+    lead, trail = part[:len(part) - len(part.lstrip())], part[len(part.rstrip()):]
+    return lead + " ".join(translate(piece) for piece in _chunks(core, limit)) + trail
+
+
+@dataclass
+class ParagraphFailure(Exception):
+    """A paragraph that could not be translated: where it starts (0-based line) and why."""
+
+    line: int
+    number: int
+    reason: str
+
+
+def translate_markdown(text: str, translate: Callable[[str], str], limit: int) -> str:
+    """Translate a Markdown field paragraph by paragraph; list items and quotes line by line.
+
+    Raises :class:`ParagraphFailure` naming the paragraph that failed.
+    """
+    out: list[str] = []
+    line = 0
+    for number, paragraph in enumerate(re.split(r"\n[ \t]*\n", text.strip("\n")), start=1):
+        lines = paragraph.split("\n")
+        try:
+            if any(_BLOCK_PREFIX.match(item) for item in lines):
+                translated_lines = []
+                for item in lines:
+                    prefix_match = _BLOCK_PREFIX.match(item)
+                    prefix = prefix_match.group(0) if prefix_match else item[:len(item) - len(item.lstrip())]
+                    translated_lines.append(prefix + translate_inline(item[len(prefix):], translate, limit))
+                out.append("\n".join(translated_lines))
+            else:
+                out.append(translate_inline(" ".join(item.strip() for item in lines), translate, limit))
+        except ProviderFailure as failure:
+            raise ParagraphFailure(line, number, failure.reason) from failure
+        line += len(lines) + 1
+    return "\n\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+# --- releases --------------------------------------------------------------------------------
+
+
+@dataclass
+class TranslateReport:
+    """What ``translate`` did: languages written, skipped (and why), requests sent, failures."""
+
+    written: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    requests: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _embargo_check(release: Release, settings: TranslationSettings, allow: bool, now: dt.datetime,
+                   path: Path) -> None:
+    if release.embargo is None or not settings.public or allow or release.embargo <= now:
+        return
+    line, col = load_yaml(path).locate(("embargo",))
+    raise TranslationError("embargoed", [Diagnostic(
+        path, line, col, f"the release is under embargo until {release.embargo.isoformat()}; "
+        f"its text is not sent to the public provider '{settings.provider}'",
+        "use a self-hosted LibreTranslate (translation: {provider: libre, url: …}), "
+        "or pass --allow-embargoed if publishing the text to the provider is acceptable")])
+
+
+def translate_release(path: Path, workspace: Workspace, targets: list[str], provider: str | None = None,
+                      allow_embargoed: bool = False, environ: dict[str, str] | None = None,
+                      now: dt.datetime | None = None, sleep: Callable[[float], None] = time.sleep,
+                      client_factory: Callable[..., Any] = make_client) -> TranslateReport:
+    """Machine-translate the missing or stale ``targets`` of the release at ``path``.
+
+    Each language that fully succeeds is written back with ``status: machine`` and
+    the current ``source_hash``; a language that fails leaves the file as it was
+    for that language and is reported with release, language and paragraph.
+    Raises :class:`InputError` for an invalid release, :class:`TranslationError`
+    for an embargo, :class:`UsageError` for bad settings.
+    """
+    import os
+
+    checked = check_release(path, workspace, pending=targets)
+    if checked.release is None:
+        raise InputError(f"{path}: invalid release", checked.diagnostics)
+    release = checked.release
+    settings = workspace.config.translation
+    if provider:
+        settings = settings.model_copy(update={"provider": provider})
+    _embargo_check(release, settings, allow_embargoed, now or dt.datetime.now(dt.UTC), path)
+    report = TranslateReport()
+    source_fields = release.text[release.source].fields()
+    done: dict[str, dict[str, str]] = {}
+    memory = TranslationMemory(workspace.root / MEMORY_FILE)
+    loaded = load_yaml(path)
+    try:
+        for lang in targets:
+            if lang == release.source:
+                report.skipped[lang] = "it is the source language"
+                continue
+            status = release.translation_status(lang)
+            if status not in ("missing", "stale"):
+                report.skipped[lang] = f"it is {status} and current"
+                continue
+            client = client_factory(settings, release.source, lang, workspace.config.locales,
+                                    environ if environ is not None else dict(os.environ))
+            segments = SegmentTranslator(client, settings, release.source, lang, memory, sleep)
+            limit = SEGMENT_LIMITS[settings.provider]
+            fields: dict[str, str] = {}
+            try:
+                for name, value in source_fields.items():
+                    current = name
+                    fields[name] = translate_markdown(value, segments, limit)
+            except ParagraphFailure as failure:
+                line, col = loaded.locate_in_text(("text", release.source, current), failure.line)
+                report.diagnostics.append(Diagnostic(
+                    path, line, col, f"{release.id}: translating {release.source}→{lang} failed at "
+                    f"{current}, paragraph {failure.number}: {failure.reason}",
+                    f"nothing was written for {lang}; run the command again later "
+                    "(translated paragraphs are remembered)"))
+            else:
+                done[lang] = fields
+            report.requests += segments.requests
+    finally:
+        memory.close()
+    if done:
+        write_text_blocks(path, {lang: {"status": "machine", "source_hash": release.source_hash(), **fields}
+                                 for lang, fields in done.items()}, TEXT_FIELDS)
+        report.written = list(done)
+    return report
