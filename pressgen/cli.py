@@ -225,6 +225,82 @@ def status(paths: tuple[str, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def locales() -> None:
+    """Label catalogs (PO files) of the fixed words: extract, update, init LANG, check."""
+
+
+def _catalog_root(package: bool) -> Path | None:
+    return None if package else find_workspace(Path.cwd())
+
+
+_package_option = click.option("--package", is_flag=True,
+                               help="Work on pressgen's own catalogs instead of the workspace's.")
+
+
+@locales.command()
+@_package_option
+def extract(package: bool) -> None:
+    """Collect the marked words of pressgen and the workspace's templates into locales/pressgen.pot."""
+    from .catalogs import extract as run_extract
+
+    pot, count = run_extract(_catalog_root(package))
+    click.echo(f"extracted {count} message(s) into {_display(pot)}")
+
+
+@locales.command()
+@_package_option
+def update(package: bool) -> None:
+    """Merge locales/pressgen.pot into every PO file."""
+    from .catalogs import update as run_update
+
+    for path in run_update(_catalog_root(package)):
+        click.echo(f"updated {_display(path)}")
+
+
+@locales.command(name="init")
+@click.argument("lang")
+@_package_option
+def init_command(lang: str, package: bool) -> None:
+    """Start the catalog of a new language LANG (entries fall back to English until translated)."""
+    from .catalogs import init as run_init
+
+    path = run_init(_catalog_root(package), lang)
+    click.echo(f"created {_display(path)}; translate it, then add '{lang}' with its locale to pressgen.yaml")
+
+
+@locales.command(name="check")
+@_package_option
+def check_catalogs(package: bool) -> None:
+    """Report untranslated and fuzzy entries per language; exit 1 when any (for CI)."""
+    from .catalogs import check as run_check
+    from .resources import PACKAGED_LOCALES
+
+    root = _catalog_root(package)
+    if root is None:
+        languages = sorted(p.name for p in PACKAGED_LOCALES.iterdir() if p.is_dir())
+    else:
+        config = load_workspace(root).config
+        extra = sorted(p.name for p in (root / "locales").glob("*") if p.is_dir())
+        languages = list(dict.fromkeys([*config.languages, *extra]))
+    incomplete = 0
+    for report in run_check(root, languages):
+        if not report.files:
+            click.echo(f"{report.lang}: no catalog; create it with 'pressgen locales init {report.lang}'", err=True)
+        elif report.complete:
+            click.echo(f"{report.lang}: complete")
+        else:
+            parts = []
+            if report.untranslated:
+                parts.append(f"{len(report.untranslated)} untranslated ({', '.join(map(repr, report.untranslated))})")
+            if report.fuzzy:
+                parts.append(f"{len(report.fuzzy)} fuzzy ({', '.join(map(repr, report.fuzzy))})")
+            click.echo(f"{report.lang}: " + "; ".join(parts), err=True)
+        incomplete += not report.complete
+    if incomplete:
+        sys.exit(1)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI, mapping pressgen errors to messages and exit codes."""
     try:

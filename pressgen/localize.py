@@ -152,10 +152,10 @@ def _contact_lines(contact: Contact, lang: str, workspace: Workspace, region: st
     config = workspace.config
     org = config.organizations.get(contact.organization) if contact.organization else None
     lines = [ContactLine("name", contact.name)]
-    if (role := pick(contact.role, lang)):
+    if (role := pick(contact.role, lang, fallback=True)):
         lines.append(ContactLine("role", role))
     if org:
-        lines.append(ContactLine("organization", pick(org.name, lang) or ""))
+        lines.append(ContactLine("organization", pick(org.name, lang, fallback=True) or ""))
     if contact.email:
         lines.append(ContactLine("email", t.gettext("E-mail: %(email)s") % {"email": contact.email},
                                  f"mailto:{contact.email}"))
@@ -169,15 +169,15 @@ def _contact_lines(contact: Contact, lang: str, workspace: Workspace, region: st
 
 
 def _org_view(org: Organization, lang: str, root: Path) -> OrgView:
-    name = pick(org.name, lang) or ""
+    name = pick(org.name, lang, fallback=True) or ""
     return OrgView(
         name=name,
-        short_name=pick(org.short_name, lang) or name,
-        tagline=pick(org.tagline, lang),
+        short_name=pick(org.short_name, lang, fallback=True) or name,
+        tagline=pick(org.tagline, lang, fallback=True),
         logo=(root / org.logo).resolve() if org.logo else None,
         website_url=org.website,
         website=website_display(org.website) if org.website else None,
-        address=pick(org.address, lang),
+        address=pick(org.address, lang, fallback=True),
         color=org.brand.color,
     )
 

@@ -24,11 +24,21 @@ LanguageCode = Annotated[str, Field(pattern=LANGUAGE_CODE)]
 TranslationStatus = Literal["source", "reviewed", "machine", "draft", "stale", "missing"]
 
 
-def pick(text: LocalText | None, lang: str) -> str | None:
-    """Return the ``lang`` version of a text field, or None when it has none."""
+FALLBACK_LANGUAGE = "en"
+
+
+def pick(text: LocalText | None, lang: str, fallback: bool = False) -> str | None:
+    """Return the ``lang`` version of a text field, or None when it has none.
+
+    With ``fallback``, a field without that language gives its English version,
+    else its first one: an organisation's name is better shown in another
+    language than left out, while a boilerplate is better left out.
+    """
     if text is None or isinstance(text, str):
         return text
-    return text.get(lang)
+    if lang in text or not fallback:
+        return text.get(lang)
+    return text.get(FALLBACK_LANGUAGE) or next(iter(text.values()), None)
 
 
 class Strict(BaseModel):

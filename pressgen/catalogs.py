@@ -1,0 +1,150 @@
+"""Label catalogs for translators: extract, update, init and check, with Babel.
+
+The fixed words of a document are marked with ``_()`` in pressgen's code and
+templates. ``extract`` collects them into ``locales/pressgen.pot``; ``update``
+merges that template into every PO file; ``init LANG`` starts a new language;
+``check`` reports, per language, entries that are untranslated or fuzzy in the
+catalog a build would use (the packaged one with the workspace's entries on top).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from . import __version__
+from .errors import UsageError
+from .files import write_atomic
+from .resources import DOMAIN, PACKAGE_DIR, PACKAGED_LOCALES, catalog_paths
+
+METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+
+
+def locales_dir(workspace_root: Path | None) -> Path:
+    """Return the folder the commands work on: the workspace's locales/, or the packaged one."""
+    return workspace_root / "locales" if workspace_root else PACKAGED_LOCALES
+
+
+def po_path(folder: Path, lang: str) -> Path:
+    return folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _read(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale, domain=DOMAIN)
+
+
+def _write(path: Path, catalog: Catalog, **options: object) -> None:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=True, **options)  # type: ignore[arg-type]
+    write_atomic(path, buffer.getvalue())
+
+
+def extract(workspace_root: Path | None) -> tuple[Path, int]:
+    """Extract every marked word from pressgen and the workspace's templates into the POT.
+
+    Returns the POT's path and its number of messages.
+    """
+    catalog = Catalog(project="pressgen", version=__version__, domain=DOMAIN, fuzzy=False)
+    sources = [PACKAGE_DIR] + ([workspace_root] if workspace_root and (workspace_root / "templates").is_dir() else [])
+    for folder in sources:
+        methods = METHODS if folder == PACKAGE_DIR else [("templates/**.html", "jinja2")]
+        for filename, lineno, message, comments, context in extract_from_dir(
+                str(folder), methods, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+            catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    pot = locales_dir(workspace_root) / f"{DOMAIN}.pot"
+    _write(pot, catalog, omit_header=False, include_lineno=False)
+    return pot, len(catalog)
+
+
+def _template(workspace_root: Path | None) -> Catalog:
+    pot = locales_dir(workspace_root) / f"{DOMAIN}.pot"
+    if not pot.is_file():
+        extract(workspace_root)
+    return _read(pot)
+
+
+def update(workspace_root: Path | None) -> list[Path]:
+    """Merge the POT into every PO file of the folder; returns the files updated."""
+    template = _template(workspace_root)
+    updated = []
+    for path in sorted(locales_dir(workspace_root).glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        catalog = _read(path)
+        catalog.update(template, update_header_comment=False)
+        _write(path, catalog, ignore_obsolete=True)
+        updated.append(path)
+    return updated
+
+
+def init(workspace_root: Path | None, lang: str) -> Path:
+    """Create the PO file of a new language from the POT; never overwrites one.
+
+    Raises :class:`UsageError` for an unknown language or an existing catalog.
+    """
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        raise UsageError(f"unknown language '{lang}'") from None
+    path = po_path(locales_dir(workspace_root), lang)
+    if path.exists():
+        raise UsageError(f"{path} already exists; use 'pressgen locales update' to bring it up to date")
+    template = _template(workspace_root)
+    catalog = Catalog(locale=locale, domain=DOMAIN, project="pressgen", version=__version__, fuzzy=False)
+    catalog.update(template)
+    _write(path, catalog)
+    return path
+
+
+@dataclass
+class CatalogReport:
+    lang: str
+    untranslated: list[str] = field(default_factory=list)
+    fuzzy: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.files) and not self.untranslated and not self.fuzzy
+
+
+def check(workspace_root: Path | None, languages: list[str]) -> list[CatalogReport]:
+    """Report untranslated and fuzzy entries of each language's effective catalog."""
+    template = _read_or_extract(workspace_root) if workspace_root else _template(None)
+    reports = []
+    for lang in languages:
+        report = CatalogReport(lang)
+        report.files = catalog_paths(workspace_root, lang)
+        translated: dict[object, bool] = {}
+        fuzzy: set[object] = set()
+        for path in report.files:  # packaged first, the workspace's entries override
+            for message in _read(path):
+                if not message.id:
+                    continue
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                done = all(strings)
+                if done or message.id not in translated:
+                    translated[message.id] = done
+                    (fuzzy.add if message.fuzzy and done else fuzzy.discard)(message.id)
+        for message in template:
+            if not message.id:
+                continue
+            label = message.id if isinstance(message.id, str) else message.id[0]
+            if not translated.get(message.id):
+                report.untranslated.append(label)
+            elif message.id in fuzzy:
+                report.fuzzy.append(label)
+        reports.append(report)
+    return reports
+
+
+def _read_or_extract(workspace_root: Path) -> Catalog:
+    """The workspace's POT if it has one (it adds the words of its own templates), else the packaged one."""
+    pot = locales_dir(workspace_root) / f"{DOMAIN}.pot"
+    return _read(pot if pot.is_file() else PACKAGED_LOCALES / f"{DOMAIN}.pot")
