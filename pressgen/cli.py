@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .build import BuildOptions, BuildReport, Document, Status, WorkspaceCache, build, release_files, summary_line
 from .errors import Diagnostic, PressgenError, UsageError, errors_only
-from .load import check_release, find_workspace, load_workspace, release_languages
+from .load import check_release, find_workspace, load_release, load_workspace, release_languages
 from .scaffold import new_release
 
 
@@ -222,6 +222,59 @@ def status(paths: tuple[str, ...], as_json: bool) -> None:
             click.echo("  ".join([row["release"].ljust(width), *cells]).rstrip())
     _echo_diagnostics(problems)
     if problems:
+        sys.exit(1)
+
+
+@cli.group()
+def review() -> None:
+    """Review round trip: XLIFF 1.2 for CAT tools, or a bilingual DOCX."""
+
+
+def _review_path(workspace_root: Path, release_id: str, lang: str, fmt: str) -> Path:
+    return workspace_root / "review" / f"{release_id}.{lang}.{'xlf' if fmt == 'xliff' else 'review.docx'}"
+
+
+@review.command(name="export")
+@click.argument("release")
+@click.option("--lang", required=True, help="The translation to review, e.g. fr.")
+@click.option("--format", "fmt", type=click.Choice(["xliff", "docx"]), default="xliff", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write (default: review/RELEASE.LANG.xlf or .review.docx in the workspace).")
+def review_export(release: str, lang: str, fmt: str, out: Path | None) -> None:
+    """Write RELEASE's LANG text for review: one unit per field and paragraph."""
+    from .files import write_atomic
+    from .review import export_docx, export_xliff
+
+    path = _one_release(release)
+    workspace = load_workspace(find_workspace(path))
+    model = load_release(path, workspace)
+    data = (export_xliff if fmt == "xliff" else export_docx)(model, workspace, lang)
+    target = out or _review_path(workspace.root, model.id, lang, fmt)
+    write_atomic(target, data)
+    click.echo(f"wrote {_display(target)}")
+
+
+@review.command(name="import")
+@click.argument("release")
+@click.option("--lang", required=True, help="The translation reviewed, e.g. fr.")
+@click.option("--file", "source", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="The reviewed XLIFF file (default: review/RELEASE.LANG.xlf in the workspace).")
+def review_import(release: str, lang: str, source: Path | None) -> None:
+    """Apply a reviewed XLIFF file: targets, status and source_hash; conflicts are listed, not applied."""
+    from .review import import_xliff
+
+    path = _one_release(release)
+    workspace = load_workspace(find_workspace(path))
+    model = load_release(path, workspace)
+    xliff = source or _review_path(workspace.root, model.id, lang, "xliff")
+    if not xliff.is_file():
+        raise UsageError(f"no such file: {xliff} (export it first with 'pressgen review export')")
+    report = import_xliff(xliff, model, workspace, lang)
+    _echo_diagnostics(report.conflicts)
+    change = f"{_display(path)} updated" if report.written else "nothing changed"
+    click.echo(f"{report.applied} unit(s) applied, {len(report.conflicts)} conflict(s); {lang} is now "
+               f"{report.status}; {change}", err=bool(report.conflicts))
+    if report.conflicts:
         sys.exit(1)
 
 

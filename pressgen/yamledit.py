@@ -37,9 +37,9 @@ def _scalar(name: str, value: str) -> Any:
 def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order: Sequence[str]) -> None:
     """Set the given fields of ``text.<lang>`` for each language, in place, and save.
 
-    Fields of an existing block that the new values do not mention and that are
-    text fields are removed (the source no longer has them); other keys and all
-    comments stay.
+    Text fields of an existing block that the new values do not mention are
+    removed (the source no longer has them); other keys, all comments and the
+    layout of unchanged values stay.
     """
     yaml = _yaml()
     data = yaml.load(path.read_text(encoding="utf-8"))
@@ -49,28 +49,12 @@ def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order
         if not isinstance(block, CommentedMap):
             block = CommentedMap()
             text[lang] = block
-        for name in ("status", "source_hash"):
+        for name in ("status", "source_hash", *field_order):
             if name in values:
-                block[name] = _scalar(name, values[name])
-        for name in field_order:
-            if name in values:
-                block[name] = _scalar(name, values[name])
-            elif name in block:
+                if block.get(name) != values[name]:  # an unchanged value keeps its quoting and style
+                    block[name] = _scalar(name, values[name])
+            elif name in block and name in field_order:
                 del block[name]
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    write_atomic(path, buffer.getvalue().encode("utf-8"))
-
-
-def set_fields(path: Path, loc: Sequence[str], values: dict[str, Any]) -> None:
-    """Set ``values`` in the mapping at ``loc`` (e.g. ``("text", "fr")``) and save."""
-    yaml = _yaml()
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    node = data
-    for key in loc:
-        node = node[key]
-    for name, value in values.items():
-        node[name] = _scalar(name, value) if isinstance(value, str) else value
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     write_atomic(path, buffer.getvalue().encode("utf-8"))

@@ -1,0 +1,169 @@
+"""Translators' review: status and staleness, XLIFF round trip with conflicts, the bilingual DOCX."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+from lxml import etree
+from test_bad_input import run
+from translate.storage import xliff as toolkit_xliff
+
+from pressgen import load_release, load_workspace
+from pressgen.review import NS, SCHEMA, export_xliff
+
+RELEASE = "iom-20km-brussels-2017"
+
+
+def _path(workspace: Path) -> Path:
+    return workspace / "releases" / f"{RELEASE}.yaml"
+
+
+def _edit_source_paragraph(workspace: Path) -> None:
+    path = _path(workspace)
+    path.write_text(path.read_text().replace("Voor het eerst dit jaar", "Dit jaar voor het eerst", 1))
+
+
+def test_editing_one_source_paragraph_makes_exactly_the_translations_stale(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    unric = workspace / "releases" / "unric-migrants-stigma-2014.yaml"
+    _edit_source_paragraph(workspace)
+    assert run("check", str(_path(workspace)), str(unric)) == 0
+    err = capsys.readouterr().err
+    stale = re.findall(r"(\S+\.yaml):\d+:\d+: warning: (\w+) text is stale", err)
+    assert sorted((Path(p).name, lang) for p, lang in stale) == [(f"{RELEASE}.yaml", "en"), (f"{RELEASE}.yaml", "fr")]
+    assert run("check", "--strict", str(_path(workspace))) == 1
+    assert run("build", str(_path(workspace)), "--final", "--out", str(workspace / "out")) == 1
+    err = capsys.readouterr().err
+    assert f"{RELEASE}: the fr text is stale, not reviewed; --final refuses it" in err
+    assert f"{RELEASE}: the en text is stale, not reviewed; --final refuses it" in err
+    assert [p.name for p in (workspace / "out").rglob("*.pdf")] == [f"{RELEASE}.nl.pdf"]
+
+
+def test_status_table_and_json(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    _edit_source_paragraph(workspace)
+    path = workspace / "releases" / "unric-migrants-stigma-2014.yaml"
+    path.write_text(path.read_text().replace("  fr:\n    status: reviewed", "  fr:\n    status: machine"))
+    monkeypatch.chdir(workspace)
+    assert run("status") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["release", "nl", "fr", "en"]
+    assert lines[1].split() == [RELEASE, "source", "stale", "stale"]
+    assert lines[3].split() == ["unric-migrants-stigma-2014", "reviewed", "machine", "source"]
+    assert run("status", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["releases"][0]["languages"] == {"nl": "source", "fr": "stale", "en": "stale"}
+
+
+def _export(workspace: Path, lang: str = "fr") -> Path:
+    assert run("review", "export", str(_path(workspace)), "--lang", lang) == 0
+    return workspace / "review" / f"{RELEASE}.{lang}.xlf"
+
+
+def test_xliff_export_is_valid_and_readable_by_a_cat_library(workspace: Path) -> None:
+    xlf = _export(workspace)
+    tree = etree.parse(str(xlf))
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    assert schema.validate(tree), schema.error_log
+    file = tree.getroot()[0]
+    assert (file.get("source-language"), file.get("target-language")) == ("nl-BE", "fr-BE")
+    store = toolkit_xliff.xlifffile.parsestring(xlf.read_bytes())
+    units = [u for u in store.units if not u.isheader()]
+    ids = [u.getid().split("\x04")[-1] for u in units]  # the toolkit prefixes the file's name
+    release = load_release(_path(workspace))
+    assert ids[:4] == ["headline", "subheadline", "dateline", "body.1"]
+    assert units[0].source == release.text["nl"].headline and units[0].target == release.text["fr"].headline
+    assert all(RELEASE in u.getnotes() for u in units)
+    assert len([i for i in ids if i.startswith("body.")]) == 9
+
+
+def test_round_trip_without_changes_leaves_the_yaml_byte_identical(workspace: Path) -> None:
+    path = _path(workspace)
+    path.write_text(path.read_text().replace("  fr:\n    status: reviewed", "  fr:\n    status: machine"))
+    before = path.read_bytes()
+    xlf = _export(workspace)
+    assert 'state-qualifier="mt-suggestion"' in xlf.read_text()
+    assert run("review", "import", str(path), "--lang", "fr") == 0
+    assert path.read_bytes() == before
+
+
+def _set_all(xlf: Path, state: str, edit: tuple[str, str] | None = None) -> None:
+    tree = etree.parse(str(xlf))
+    for target in tree.iter(f"{{{NS}}}target"):
+        target.set("state", state)
+        target.attrib.pop("state-qualifier", None)
+        if edit and target.getparent().get("id") == edit[0]:
+            target.text = edit[1]
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+
+
+def test_reviewed_import_writes_targets_status_and_fingerprint(workspace: Path) -> None:
+    path = _path(workspace)
+    path.write_text(path.read_text().replace("  fr:\n    status: reviewed\n    source_hash: \"a09182ed3f2c\"",
+                                             "  fr:\n    status: machine\n    source_hash: \"000000000000\""))
+    assert load_release(path).translation_status("fr") == "stale"
+    xlf = _export(workspace)
+    _set_all(xlf, "final", ("body.2", "Une **nouvelle** version du deuxième paragraphe."))
+    assert run("review", "import", str(path), "--lang", "fr") == 0
+    text = path.read_text()
+    assert "# Transcribed from shared/seed-documents" in text
+    release = load_release(path)
+    fr = release.text["fr"]
+    assert (fr.status, fr.source_hash) == ("reviewed", release.source_hash())
+    assert release.translation_status("fr") == "reviewed"
+    paragraphs = fr.body.split("\n\n")
+    assert paragraphs[1] == "Une **nouvelle** version du deuxième paragraphe."
+    assert paragraphs[0].startswith("L’Agence des Nations Unies pour les migrations (OIM)")
+    assert len(paragraphs) == 9
+
+
+def test_import_with_a_changed_source_reports_a_conflict_and_does_not_apply_it(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _path(workspace)
+    xlf = _export(workspace)
+    _set_all(xlf, "final", ("body.8", "Pour la première fois : texte revu."))
+    _edit_source_paragraph(workspace)  # paragraph 8 of the source changes after the export
+    assert run("review", "import", str(path), "--lang", "fr") == 1
+    err = capsys.readouterr().err
+    assert re.search(rf"{RELEASE}\.fr\.xlf:\d+:1: error: unit 'body\.8': its source changed since the export", err)
+    release = load_release(path)
+    assert "texte revu" not in release.text["fr"].body
+    assert release.translation_status("fr") == "stale"  # not marked current while a conflict remains
+
+
+def test_unknown_units_and_wrong_files_are_refused(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _path(workspace)
+    xlf = _export(workspace)
+    xlf.write_text(xlf.read_text().replace('id="body.9"', 'id="body.99"'))
+    assert run("review", "import", str(path), "--lang", "fr") == 1
+    assert "unknown unit 'body.99'" in capsys.readouterr().err
+    assert run("review", "import", str(path), "--lang", "en", "--file", str(xlf)) == 1
+    assert "translates into 'fr-BE', not en-GB" in capsys.readouterr().err
+    xlf.write_text(xlf.read_text().replace('state="final"', 'state="perfect"', 1))
+    assert run("review", "import", str(path), "--lang", "fr") == 1
+    assert re.search(r"\.xlf:\d+:\d+: error: not XLIFF 1.2 as pressgen writes it: .*'perfect'",
+                     capsys.readouterr().err)
+    xlf.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')
+    assert run("review", "import", str(path), "--lang", "fr") == 1
+    assert "root:" not in capsys.readouterr().err
+
+
+def test_bilingual_docx_puts_source_and_translation_side_by_side(workspace: Path) -> None:
+    path = _path(workspace)
+    path.write_text(path.read_text().replace("  en:\n    status: reviewed", "  en:\n    status: machine"))
+    assert run("review", "export", str(path), "--lang", "en", "--format", "docx") == 0
+    doc = Document(str(workspace / "review" / f"{RELEASE}.en.review.docx"))
+    table = doc.tables[0]
+    header = [cell.text for cell in table.rows[0].cells]
+    assert header == ["", "nl-BE", "en-GB (machine)"]
+    release = load_release(path)
+    rows = table.rows[1:]
+    assert len(rows) == len(export_xliff(release, load_workspace(workspace), "en").split(b"<trans-unit")) - 1
+    assert [c.text for c in rows[0].cells] == ["headline", release.text["nl"].headline, release.text["en"].headline]
+    shaded = [row.cells[2]._tc.xpath(".//w:shd/@w:fill") for row in rows]
+    assert all(fill == ["FFF2CC"] for fill in shaded)
+    assert "machine draft" in doc.paragraphs[1].text
