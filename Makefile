@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup setup-test bench lint clean
+.PHONY: demo test setup setup-test bench bench-batch lint clean
 
 $(VENV)/.installed: pyproject.toml
 	scripts/setup-system.sh
@@ -29,6 +29,9 @@ test: setup-test
 
 bench: setup
 	$(BIN)/python bench/render.py
+
+bench-batch: setup
+	$(BIN)/python bench/batch.py
 
 lint: setup
 	$(BIN)/pip install --quiet ruff mypy
