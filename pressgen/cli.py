@@ -87,13 +87,15 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
             continue
         checked = check_release(path, workspace)
         diagnostics = list(checked.diagnostics)
-        if checked.release is not None:
+        if checked.release is not None and checked.loaded is not None:
             release = checked.release
             for lang in release_languages(release, workspace.config):
                 status = release.translation_status(lang)
                 if status not in ("source", "reviewed"):
-                    diagnostics.append(Diagnostic(path, 1, 1, f"{lang} text is {status}: not reviewed",
-                                                  f"review it against the {release.source} text",
+                    line, col = checked.loaded.locate(("text", lang))
+                    hint = (f"the {release.source} text changed since; run 'pressgen translate' or review it"
+                            if status == "stale" else f"review it against the {release.source} text")
+                    diagnostics.append(Diagnostic(path, line, col, f"{lang} text is {status}: not reviewed", hint,
                                                   severity="warning"))
         if strict:
             diagnostics = [Diagnostic(d.path, d.line, d.col, d.message, d.hint) for d in diagnostics]

@@ -39,6 +39,7 @@ class CheckedRelease:
     path: Path
     release: Release | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    loaded: LoadedYaml | None = None  # the parsed file, for positions
 
     @property
     def ok(self) -> bool:
@@ -286,7 +287,7 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
     except ValidationError as exc:
         problems += _pydantic_diagnostics(loaded, exc, Release)
     problems += _cross_checks(loaded, workspace, pending)
-    return CheckedRelease(path, release if not errors_only(problems) else None, problems)
+    return CheckedRelease(path, release if not errors_only(problems) else None, problems, loaded)
 
 
 def load_release(path: Path, workspace: Workspace | None = None) -> Release:
