@@ -1,8 +1,8 @@
 """The ``pressgen`` command: a thin layer over the Python API.
 
 Exit status: 0 when all went well, 1 when any release has errors or failed to
-build, 2 for wrong usage. Bad input is reported as ``file:line:col`` lines,
-never as a traceback.
+build, 2 for wrong usage, 130 when interrupted, 3 for an internal error (a bug).
+Bad input is reported as ``file:line:col`` lines, never as a traceback.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def _one_release(name: str) -> Path:
     return files[0]
 
 
-def _default_paths(paths: Sequence[Path]) -> list[Path]:
+def _default_paths(paths: Sequence[Path | str]) -> list[Path | str]:
+    """PATHS as given, or the workspace around the current folder."""
     return list(paths) if paths else [find_workspace(Path.cwd())]
 
 
@@ -133,9 +134,8 @@ def build_command(paths: tuple[str, ...], langs: str | None, formats: str | None
     """
     options = BuildOptions(langs=_split(langs), formats=_split(formats), tags=tags or None, out=out,
                            final=final, force=force, jobs=jobs, executor=executor, scheduler=scheduler)
-    targets: list[Path | str] = list(paths) if paths else [find_workspace(Path.cwd())]
     with _progress() as (on_plan, on_document):
-        report = build(targets, options, on_document=on_document, on_plan=on_plan)
+        report = build(_default_paths(paths), options, on_document=on_document, on_plan=on_plan)
     _summarize(report)
     if report.interrupted:
         sys.exit(130)
@@ -213,7 +213,7 @@ def status(paths: tuple[str, ...], as_json: bool) -> None:
 
     from .status import status_table
 
-    rows, languages, problems = status_table(release_files(list(paths) or [find_workspace(Path.cwd())]))
+    rows, languages, problems = status_table(release_files(_default_paths(paths)))
     if as_json:
         click.echo(json.dumps({"languages": languages, "releases": rows}, indent=2, ensure_ascii=False))
     else:
@@ -382,5 +382,3 @@ def main(argv: Sequence[str] | None = None) -> None:
                    "(set PRESSGEN_DEBUG=1 for details, and please report it)", err=True)
         sys.exit(3)
 
-
-__all__ = ["cli", "main", "UsageError"]
