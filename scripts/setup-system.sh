@@ -9,8 +9,9 @@ set -euo pipefail
 # with fontTools and runs about 8x slower.
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
          fonts-liberation2 fonts-dejavu-core)
-# qpdf --check, pdftotext, msgfmt --check, and LibreOffice to open DOCX and PDF.
-testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui)
+# qpdf --check, pdftotext, msgfmt --check, LibreOffice to open DOCX and PDF, and the
+# official OASIS XLIFF 1.2 schema (shipped by Debian's Symfony translation package).
+testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui php-symfony-translation)
 
 wanted=("${runtime[@]}")
 [ "${1:-}" = "test" ] && wanted+=("${testing[@]}")

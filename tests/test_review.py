@@ -16,6 +16,16 @@ from pressgen import load_release, load_workspace
 from pressgen.review import NS, SCHEMA, export_xliff
 
 RELEASE = "iom-20km-brussels-2017"
+# The official OASIS schema, from Debian's php-symfony-translation (installed by `make test`).
+OASIS = Path("/usr/share/php/Symfony/Component/Translation/Resources/schemas")
+
+
+def oasis_schema() -> etree.XMLSchema:
+    """The XLIFF 1.2 strict schema, its xml.xsd import pointed at the copy beside it (no network)."""
+    text = (OASIS / "xliff-core-1.2-strict.xsd").read_text(encoding="utf-8")
+    text = text.replace('schemaLocation="http://www.w3.org/2001/xml.xsd"',
+                        f'schemaLocation="{(OASIS / "xml.xsd").as_uri()}"')
+    return etree.XMLSchema(etree.fromstring(text.encode(), base_url=(OASIS / "x.xsd").as_uri()))
 
 
 def _path(workspace: Path) -> Path:
@@ -64,11 +74,20 @@ def _export(workspace: Path, lang: str = "fr") -> Path:
     return workspace / "review" / f"{RELEASE}.{lang}.xlf"
 
 
-def test_xliff_export_is_valid_and_readable_by_a_cat_library(workspace: Path) -> None:
+@pytest.mark.parametrize("status", ["reviewed", "machine", "draft"])
+def test_xliff_export_validates_against_the_oasis_xliff_1_2_schema(workspace: Path, status: str) -> None:
+    path = _path(workspace)
+    path.write_text(path.read_text().replace("  fr:\n    status: reviewed", f"  fr:\n    status: {status}"))
+    tree = etree.parse(str(_export(workspace)))
+    schema = oasis_schema()
+    assert schema.validate(tree), schema.error_log
+    ours = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    assert ours.validate(tree), ours.error_log
+
+
+def test_xliff_export_is_readable_by_a_cat_library(workspace: Path) -> None:
     xlf = _export(workspace)
     tree = etree.parse(str(xlf))
-    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
-    assert schema.validate(tree), schema.error_log
     file = tree.getroot()[0]
     assert (file.get("source-language"), file.get("target-language")) == ("nl-BE", "fr-BE")
     store = toolkit_xliff.xlifffile.parsestring(xlf.read_bytes())
@@ -133,6 +152,26 @@ def test_import_with_a_changed_source_reports_a_conflict_and_does_not_apply_it(
     release = load_release(path)
     assert "texte revu" not in release.text["fr"].body
     assert release.translation_status("fr") == "stale"  # not marked current while a conflict remains
+
+
+def test_import_accepts_what_cat_tools_add(workspace: Path) -> None:
+    path = _path(workspace)
+    xlf = _export(workspace)
+    text = xlf.read_text()
+    text = text.replace('<trans-unit id="headline" resname="headline">',
+                        '<trans-unit id="headline" resname="headline" xml:space="preserve" '
+                        'xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" sdl:locked="false">')
+    text = text.replace('</target>\n        <note from="pressgen">Release iom-20km-brussels-2017, headline</note>',
+                        '</target>\n        <alt-trans match-quality="80"><source>Kop</source>'
+                        '<target xml:lang="fr-BE">Titre</target></alt-trans>'
+                        '\n        <note from="pressgen">Release iom-20km-brussels-2017, headline</note>', 1)
+    text = text.replace("<header>", '<header>\n      <phase-group><phase phase-name="review" process-name="review"/>'
+                        "</phase-group>")
+    assert "<alt-trans" in text and "<phase-group>" in text
+    xlf.write_text(text)
+    before = path.read_bytes()
+    assert run("review", "import", str(path), "--lang", "fr") == 0
+    assert path.read_bytes() == before
 
 
 def test_unknown_units_and_wrong_files_are_refused(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
