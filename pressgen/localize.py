@@ -87,11 +87,6 @@ class DocumentView:
         return self.headline
 
     @property
-    def header_lines(self) -> tuple[str, ...]:
-        """The page header's text lines, in order."""
-        return tuple(line for line in (self.org.name, self.org.tagline) if line)
-
-    @property
     def footer_line(self) -> str:
         """The page footer's fixed text (page numbering is added by each writer)."""
         return " · ".join(part for part in (self.org.address, self.org.website) if part)
