@@ -232,6 +232,6 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         notes=_parse(text.notes, lang),
         contacts=tuple(_contact_lines(c, lang, workspace, region, t) for c in contacts),
         draft=release.translation_status(lang) not in ("source", "reviewed"),
-        created=dt.datetime.combine(release.date, dt.time(0), tzinfo=dt.UTC),
+        created=release.created,
         workspace_root=workspace.root,
     )

@@ -8,6 +8,7 @@ Raw HTML is not markup: it stays text. Everything else Markdown knows
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -18,6 +19,8 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.superscript import superscript_plugin
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
+# A blank line (spaces or tabs allowed) separates paragraphs.
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)

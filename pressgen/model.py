@@ -148,6 +148,11 @@ class Release(Strict):
             raise ValueError("embargo needs a time zone offset, e.g. 2017-05-26T10:00:00+02:00")
         return value
 
+    @property
+    def created(self) -> dt.datetime:
+        """The creation time documents carry: the release date at midnight UTC (same input, same bytes)."""
+        return dt.datetime.combine(self.date, dt.time(0), tzinfo=dt.UTC)
+
     def translation_status(self, lang: str) -> TranslationStatus:
         """Return where the ``lang`` version stands against the source text.
 

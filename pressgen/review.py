@@ -10,8 +10,6 @@ changed since the export) as conflicts, writes the other targets back and sets
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +19,7 @@ from lxml import etree
 from . import __version__
 from .errors import Diagnostic, InputError, UsageError
 from .localize import language_tag
+from .markup import PARAGRAPH_BREAK
 from .model import TEXT_FIELDS, Release, Workspace
 from .resources import PACKAGE_DIR
 from .yamledit import write_text_blocks
@@ -40,7 +39,7 @@ def _x(name: str) -> str:
 
 def paragraphs(text: str | None) -> list[str]:
     """Return the paragraphs of a Markdown field (split at blank lines, trimmed)."""
-    return [p.strip("\n") for p in re.split(r"\n[ \t]*\n", (text or "").strip("\n")) if p.strip()]
+    return [p.strip("\n") for p in PARAGRAPH_BREAK.split((text or "").strip("\n")) if p.strip()]
 
 
 def join_paragraphs(parts: list[str]) -> str:
@@ -127,10 +126,10 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
     legend = (f"Status of the {lang} text: {status}. Shaded translations need attention: yellow = machine "
               "draft, orange = the source changed since it was translated, grey = not translated yet. "
               "Correct the text in the release file or in the XLIFF export, then set 'status: reviewed'.")
-    created = dt.datetime.combine(release.date, dt.time(0), tzinfo=dt.UTC)
     return write_bilingual_docx(f"Review of {release.id}: {release.source} → {lang}",
                                 language_tag(config.locale_for(release.source)),
-                                language_tag(config.locale_for(lang)) + f" ({status})", legend, rows, created)
+                                language_tag(config.locale_for(lang)) + f" ({status})", legend, rows,
+                                release.created)
 
 
 def _check_language(release: Release, lang: str) -> None:

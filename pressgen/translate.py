@@ -23,6 +23,7 @@ from typing import Any
 
 from .errors import Diagnostic, InputError, PressgenError, UsageError
 from .load import check_release
+from .markup import PARAGRAPH_BREAK
 from .model import TEXT_FIELDS, Release, TranslationSettings, Workspace
 from .yamledit import write_text_blocks
 from .yamlio import load_yaml
@@ -301,7 +302,7 @@ def translate_markdown(text: str, translate: Callable[[str], str], limit: int) -
     """
     out: list[str] = []
     line = 0
-    for number, paragraph in enumerate(re.split(r"\n[ \t]*\n", text.strip("\n")), start=1):
+    for number, paragraph in enumerate(PARAGRAPH_BREAK.split(text.strip("\n")), start=1):
         lines = paragraph.split("\n")
         try:
             if any(_BLOCK_PREFIX.match(item) for item in lines):

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from .docx import _save
+from .docx import save_docx
 
 # Shading per reason a row needs attention (Word colour hex).
 HIGHLIGHTS = {"machine": "FFF2CC", "stale": "FCE4D6", "missing": "F2F2F2"}
@@ -73,4 +73,4 @@ def write_bilingual_docx(title: str, source_label: str, target_label: str, legen
     props.title, props.author, props.comments = title, "pressgen", ""
     props.created = props.modified = created.replace(tzinfo=None)
     props.revision = 1
-    return _save(doc)
+    return save_docx(doc)

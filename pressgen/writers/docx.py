@@ -292,7 +292,7 @@ class _FixedTimeZipWriter:
         self._zip.close()
 
 
-def _save(doc: DocxDocument) -> bytes:
+def save_docx(doc: DocxDocument) -> bytes:
     """Serialize ``doc`` as OpcPackage.save does, through the fixed-time writer."""
     package = doc.part.package
     parts = list(package.parts)
@@ -324,4 +324,4 @@ def write_docx(view: DocumentView) -> Rendered:
     builder.header(view)
     builder.footer(view)
     builder.body(view)
-    return Rendered(_save(doc))
+    return Rendered(save_docx(doc))
