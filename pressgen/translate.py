@@ -26,7 +26,7 @@ from .load import check_release
 from .markup import PARAGRAPH_BREAK
 from .model import TEXT_FIELDS, Release, TranslationSettings, Workspace
 from .yamledit import write_text_blocks
-from .yamlio import load_yaml
+from .yamlio import LoadedYaml
 
 # Characters a provider accepts in one request, with room to spare.
 SEGMENT_LIMITS = {"google": 4800, "mymemory": 480, "deepl": 4800, "libre": 4800}
@@ -334,12 +334,12 @@ class TranslateReport:
 
 
 def _embargo_check(release: Release, settings: TranslationSettings, allow: bool, now: dt.datetime,
-                   path: Path) -> None:
+                   loaded: LoadedYaml) -> None:
     if release.embargo is None or not settings.public or allow or release.embargo <= now:
         return
-    line, col = load_yaml(path).locate(("embargo",))
+    line, col = loaded.locate(("embargo",))
     raise TranslationError("embargoed", [Diagnostic(
-        path, line, col, f"the release is under embargo until {release.embargo.isoformat()}; "
+        loaded.path, line, col, f"the release is under embargo until {release.embargo.isoformat()}; "
         f"its text is not sent to the public provider '{settings.provider}'",
         "use a self-hosted LibreTranslate (translation: {provider: libre, url: …}), "
         "or pass --allow-embargoed if publishing the text to the provider is acceptable")])
@@ -360,18 +360,17 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     import os
 
     checked = check_release(path, workspace, pending=targets)
-    if checked.release is None:
+    if checked.release is None or checked.loaded is None:
         raise InputError(f"{path}: invalid release", checked.diagnostics)
-    release = checked.release
+    release, loaded = checked.release, checked.loaded
     settings = workspace.config.translation
     if provider:
         settings = settings.model_copy(update={"provider": provider})
-    _embargo_check(release, settings, allow_embargoed, now or dt.datetime.now(dt.UTC), path)
+    _embargo_check(release, settings, allow_embargoed, now or dt.datetime.now(dt.UTC), loaded)
     report = TranslateReport()
     source_fields = release.text[release.source].fields()
     done: dict[str, dict[str, str]] = {}
     memory = TranslationMemory(workspace.root / MEMORY_FILE)
-    loaded = load_yaml(path)
     try:
         for lang in targets:
             if lang == release.source:
