@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,19 @@ def _json(value: Any) -> str:
 
 @dataclass
 class WorkspaceFingerprints:
-    """Digests of the workspace parts documents depend on, computed once per run."""
+    """Digests of the workspace parts documents depend on, computed once per run.
+
+    A campaign asks for the same catalog, organisation and contacts hundreds of
+    times; each digest is computed (and each file read) once.
+    """
 
     workspace: Workspace
+    _memo: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+
+    def _once(self, key: tuple[str, ...], compute: Callable[[], str]) -> str:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @cached_property
     def settings(self) -> str:
@@ -66,18 +77,23 @@ class WorkspaceFingerprints:
         return digest(*parts)
 
     def catalogs(self, lang: str) -> str:
-        return digest(*(file_digest(path) for path in catalog_paths(self.workspace.root, lang)))
+        return self._once(("catalogs", lang), lambda: digest(
+            *(file_digest(path) for path in catalog_paths(self.workspace.root, lang))))
 
     def organization(self, org_id: str) -> str:
-        org = self.workspace.config.organizations.get(org_id)
-        if org is None:
-            return "missing"
-        logo = self.workspace.root / org.logo if org.logo else None
-        return digest(_json(org.model_dump()), file_digest(logo) if logo and logo.is_file() else "")
+        def compute() -> str:
+            org = self.workspace.config.organizations.get(org_id)
+            if org is None:
+                return "missing"
+            logo = self.workspace.root / org.logo if org.logo else None
+            return digest(_json(org.model_dump()), file_digest(logo) if logo and logo.is_file() else "")
+
+        return self._once(("organization", org_id), compute)
 
     def contacts(self, contact_ids: list[str]) -> str:
         known = self.workspace.config.contacts
-        return digest(*(_json(known[c].model_dump()) if c in known else "missing" for c in contact_ids))
+        return self._once(("contacts", *contact_ids), lambda: digest(
+            *(_json(known[c].model_dump()) if c in known else "missing" for c in contact_ids)))
 
 
 def release_record(release: Release, file_sha: str, languages: list[str]) -> dict[str, Any]:
