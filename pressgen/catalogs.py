@@ -131,7 +131,10 @@ def check(workspace_root: Path | None, languages: list[str]) -> list[CatalogRepo
                 done = all(strings)
                 if done or message.id not in translated:
                     translated[message.id] = done
-                    (fuzzy.add if message.fuzzy and done else fuzzy.discard)(message.id)
+                    if message.fuzzy and done:
+                        fuzzy.add(message.id)
+                    else:
+                        fuzzy.discard(message.id)
         for message in template:
             if not message.id:
                 continue

@@ -7,6 +7,7 @@ Bad input is reported as ``file:line:col`` lines, never as a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -99,7 +100,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
                     diagnostics.append(Diagnostic(path, line, col, f"{lang} text is {status}: not reviewed", hint,
                                                   severity="warning"))
         if strict:
-            diagnostics = [Diagnostic(d.path, d.line, d.col, d.message, d.hint) for d in diagnostics]
+            diagnostics = [dataclasses.replace(d, severity="error") for d in diagnostics]
         _echo_diagnostics(diagnostics)
         if errors_only(diagnostics):
             failed += 1
