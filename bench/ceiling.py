@@ -4,8 +4,9 @@
 
 Renders the seed releases (every language, PDF and DOCX) in this process and
 prints the CPU time of one release's six documents, twice: with the shipped
-templates, and with a bare layout (no running page header, no footer, no
-hyphenation or justification) that keeps the same text, tagging and fonts. From
+templates, and with a bare layout that keeps the release's text, tagging and
+fonts but prints the page header once instead of on every page and drops the
+footer, hyphenation and justification. From
 each it prints the ceiling of a build on CORES cores with perfect scaling and
 no planning, caching or writing cost. With --alternative (the pandoc +
 LibreOffice rate that bench/batch.py prints) it also prints each ceiling as a
