@@ -19,7 +19,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import FrameType
-from typing import Literal
+from typing import Any, Literal
 
 from .cache import BuildCache, WorkspaceFingerprints, document_key, file_digest, release_record
 from .errors import Diagnostic, PressgenError, UsageError, errors_only
@@ -64,6 +64,7 @@ class Outcome:
 class BuildReport:
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
+    aborted: bool = False  # interrupted twice: workers were killed, not waited for
     seconds: float = 0.0
     worker_peak_kib: dict[str, int] = field(default_factory=dict)
 
@@ -286,22 +287,47 @@ class Planner:
 # --- running ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Let SIGTERM stop a build the way Ctrl-C does: cleanly, with a summary."""
+class _Interrupts:
+    """Ctrl-C and SIGTERM as KeyboardInterrupt, held back while files are written.
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+    A signal that arrives inside :meth:`held` is raised when the block ends, so
+    an interrupt never splits a document from its cache entry. Outside the main
+    thread signals cannot be caught, and this does nothing.
+    """
 
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    def __init__(self) -> None:
+        self.pending = False
+        self._depth = 0
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Interrupts:
+        try:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._interrupt)
+        except ValueError:  # not the main thread
+            pass
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        if self._depth:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self, raise_pending: bool = True) -> Iterator[None]:
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+        if raise_pending and not self._depth and self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
 def _store(item: _Planned, result: UnitResult, report: BuildReport,
@@ -348,13 +374,16 @@ def _write_manifests(planner: Planner, roots: set[Path]) -> None:
 def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
           on_document: Callable[[Document, Status], None] | None = None,
           on_plan: Callable[[int], None] | None = None,
-          executor: Executor | None = None) -> BuildReport:
+          executor: Executor | None = None,
+          on_interrupt: Callable[[], None] | None = None) -> BuildReport:
     """Build the releases under ``paths`` and return the report.
 
     Only out-of-date documents are rendered (all of them with ``force``); the
-    others are reported up to date. An interrupt (Ctrl-C, SIGTERM) stops the
-    workers and returns a report with ``interrupted`` set; every file on disk is
-    complete. Raises :class:`UsageError` for unknown paths, formats or executors,
+    others are reported up to date. An interrupt (Ctrl-C, SIGTERM) starts no
+    more documents, keeps those the workers are finishing, and returns a report
+    with ``interrupted`` set; a second interrupt kills the workers at once and
+    also sets ``aborted``. Either way every file on disk is complete and the
+    cache knows it. Raises :class:`UsageError` for unknown paths, formats or executors,
     and :class:`~pressgen.files.BuildLocked` when another build holds the output.
     """
     started = time.perf_counter()
@@ -393,30 +422,49 @@ def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
 
         runner: Executor | None = None
         done: set[int] = set()
+        interrupts = stack.enter_context(_Interrupts())
+
+        def store(index: int, result: UnitResult) -> None:
+            if index not in done:
+                with interrupts.held():
+                    done.add(index)
+                    _store(planned[index], result, report, on_document)
+
         try:
-            with _sigterm_as_interrupt():
-                stream = units()
-                first = next(stream, None)
-                if first is not None:  # no executor (no pool, no cluster) when all is up to date
-                    runner = executor or make_executor(options.executor, options.jobs, options.scheduler)
-                    for index, result in runner.run(itertools.chain([first], stream)):
-                        _store(planned[index], result, report, on_document)
-                        done.add(index)
-                elif on_plan:
-                    on_plan(0)
+            stream = units()
+            first = next(stream, None)
+            if first is not None:  # no executor (no pool, no cluster) when all is up to date
+                runner = executor or make_executor(options.executor, options.jobs, options.scheduler)
+                for index, result in runner.run(itertools.chain([first], stream)):
+                    store(index, result)
+            elif on_plan:
+                on_plan(0)
         except KeyboardInterrupt:
             report.interrupted = True
+            if on_interrupt:
+                on_interrupt()
             if runner is not None:
-                runner.close(cancel=True)
+                try:  # start nothing new; keep what the workers are finishing
+                    for index, result in runner.cancel():
+                        store(index, result)
+                except KeyboardInterrupt:  # asked again: stop at once
+                    report.aborted = True
+                    runner.abort()
             for index, item in enumerate(planned):
                 if index not in done:
                     item.outcome.documents += [(d, "cancelled") for d in item.documents.values()]
-        else:
-            if runner is not None and executor is None:
+        except Exception:  # a bug here: let the workers finish their unit and stop, then surface it
+            if runner is not None:
+                for _ in runner.cancel():
+                    pass
+            raise
+        with interrupts.held(raise_pending=False):  # what finished is remembered, even if asked to stop now
+            if runner is not None and executor is None and not report.interrupted:
                 runner.close()
-        for state in planner.states.values():
-            state.cache.save()
-        _write_manifests(planner, {output_root(s.workspace, options.out) for s in planner.states.values()})
+            for state in planner.states.values():
+                state.cache.save()
+            _write_manifests(planner, {output_root(s.workspace, options.out) for s in planner.states.values()})
+        report.interrupted |= interrupts.pending
     report.seconds = time.perf_counter() - started
     return report
 
@@ -435,5 +483,5 @@ def summary_line(report: BuildReport) -> str:
     if failed:
         line += f" (releases with errors: {', '.join(failed)})"
     if report.interrupted:
-        line = "interrupted: " + line
+        line = ("interrupted, stopped at once: " if report.aborted else "interrupted: ") + line
     return line + f" in {report.seconds:.1f} s"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -135,8 +136,16 @@ def build_command(paths: tuple[str, ...], langs: str | None, formats: str | None
     """
     options = BuildOptions(langs=_split(langs), formats=_split(formats), tags=tags or None, out=out,
                            final=final, force=force, jobs=jobs, executor=executor, scheduler=scheduler)
+    def stopping() -> None:
+        click.echo("stopping: finishing the documents being rendered (interrupt again to stop at once)",
+                   err=True)
+
     with _progress() as (on_plan, on_document):
-        report = build(_default_paths(paths), options, on_document=on_document, on_plan=on_plan)
+        report = build(_default_paths(paths), options, on_document=on_document, on_plan=on_plan,
+                       on_interrupt=stopping)
+    if report.interrupted:  # already stopping: a further signal changes nothing, so let the summary print
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
     _summarize(report)
     if report.interrupted:
         sys.exit(130)

@@ -12,9 +12,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import select
 import signal
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -87,7 +90,15 @@ class Executor(Protocol):
 
     def run(self, units: Iterable[Unit]) -> Iterator[tuple[int, UnitResult]]: ...
 
-    def close(self, cancel: bool = False) -> None: ...
+    def cancel(self) -> Iterator[tuple[int, UnitResult]]:
+        """Start no more units; yield the results of those already being rendered."""
+        ...
+
+    def abort(self) -> None:
+        """Stop at once, dropping the units being rendered."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class SerialExecutor:
@@ -97,16 +108,52 @@ class SerialExecutor:
         for index, unit in enumerate(units):
             yield index, render_unit(unit)
 
-    def close(self, cancel: bool = False) -> None:
+    def cancel(self) -> Iterator[tuple[int, UnitResult]]:
+        return iter(())  # the interrupt stopped the one unit in hand: nothing is running
+
+    def abort(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
 
-def _worker_init() -> None:
-    # Ctrl-C reaches the whole process group; only the planner decides how to stop.
+def _worker_init(build_pid: int) -> None:
+    # Ctrl-C reaches the whole process group, and a service manager may send SIGTERM
+    # to all of it: only the planner decides how to stop. A worker killed while it
+    # sends a result leaves half a message in the pool's pipe.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _end_with(build_pid)
     # Import WeasyPrint and python-docx once per worker, not once per document.
     import pressgen.writers.docx  # noqa: F401
     import pressgen.writers.pdf  # noqa: F401
+
+
+def _end_with(build_pid: int) -> None:
+    """End this worker when the build process ends, even when it is killed outright.
+
+    A worker's parent is the fork server, which outlives a killed build as long
+    as its workers do; a worker waiting for its next unit would wait forever.
+    """
+    def watch() -> None:
+        try:
+            descriptor = os.pidfd_open(build_pid)  # Linux: readable once the process ends
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):  # elsewhere: look every second
+            while True:
+                try:
+                    os.kill(build_pid, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except PermissionError:
+                    pass
+                time.sleep(1)
+        select.select([descriptor], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pressgen-watch-build", daemon=True).start()
 
 
 def _context() -> Any:
@@ -118,47 +165,78 @@ def _context() -> Any:
 
 
 class PoolExecutor:
-    """A pool of long-lived worker processes on this machine (-j N)."""
+    """A pool of long-lived worker processes on this machine (-j N).
+
+    The pool is given two units per worker at a time, so no worker waits for
+    work; the rest wait here. Stopping then means dropping what waits here and
+    finishing or killing the few units in the pool.
+    """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_init)
-        self._futures: dict[Future[UnitResult], int] = {}
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_init,
+                                         initargs=(os.getpid(),))
+        self._units: list[Unit] = []
+        self._waiting: deque[int] = deque()  # indexes of units not yet given to the pool
+        self._futures: dict[Future[UnitResult], int] = {}  # given to the pool, result not yet yielded
 
     def run(self, units: Iterable[Unit]) -> Iterator[tuple[int, UnitResult]]:
-        submitted: list[Unit] = []
-        pending: set[Future[UnitResult]] = set()
-        for unit in units:
-            future = self._pool.submit(render_unit, unit)
-            self._futures[future] = len(submitted)
-            submitted.append(unit)
-            pending.add(future)
-            finished = {f for f in pending if f.done()}
-            pending -= finished
-            yield from self._results(finished, submitted)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from self._results(finished, submitted)
+        for unit in units:  # planning goes on while the first units render
+            self._waiting.append(len(self._units))
+            self._units.append(unit)
+            self._fill()
+            yield from self._results({f for f in self._futures if f.done()})
+        while self._futures:
+            finished, _ = wait(self._futures, return_when=FIRST_COMPLETED)
+            yield from self._results(finished)
 
-    def _results(self, finished: set[Future[UnitResult]],
-                 submitted: list[Unit]) -> Iterator[tuple[int, UnitResult]]:
+    def _fill(self) -> None:
+        while self._waiting and len(self._futures) < 2 * self.jobs:
+            index = self._waiting.popleft()
+            self._futures[self._pool.submit(render_unit, self._units[index])] = index
+
+    def _results(self, finished: set[Future[UnitResult]]) -> Iterator[tuple[int, UnitResult]]:
         for future in finished:
-            index = self._futures[future]
+            index = self._futures.pop(future)
+            self._fill()
             try:
-                yield index, future.result()
+                result = future.result()
             except Exception as exc:  # the worker process died (killed, out of memory)
-                unit = submitted[index]
-                yield index, UnitResult(diagnostics=(Diagnostic(
+                unit = self._units[index]
+                result = UnitResult(diagnostics=(Diagnostic(
                     unit.release.path, 1, 1, f"worker failed while rendering {unit.lang}: {exc}"),))
+            yield index, result
 
-    def close(self, cancel: bool = False) -> None:
-        if cancel:
-            for future in self._futures:
-                future.cancel()
-            # Workers write nothing, so stopping them mid-document loses no file.
-            for process in list(getattr(self._pool, "_processes", {}).values()):
-                process.terminate()
-        self._pool.shutdown(wait=True, cancel_futures=cancel)
+    def cancel(self) -> Iterator[tuple[int, UnitResult]]:
+        # The units in the pool finish in a second or so; their documents are
+        # complete, so they are kept.
+        self._waiting.clear()
+        while self._futures:
+            finished, _ = wait(self._futures, return_when=FIRST_COMPLETED)
+            yield from self._results(finished)
+        self._pool.shutdown(wait=True)
+
+    def abort(self) -> None:
+        # Workers write nothing, so killing them mid-document loses no file. This
+        # reaches into the pool: the standard library cannot stop a running call.
+        self._waiting.clear()
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join()
+        # A worker killed while sending its result leaves half a message, and the
+        # pool's thread would wait for the rest forever. With every worker gone,
+        # closing this process's end of the pipe turns that wait into an end of file.
+        result_queue = getattr(self._pool, "_result_queue", None)
+        if result_queue is not None:
+            result_queue._writer.close()
+        # No future was cancelled: Python 3.11's pool fails on a cancelled one
+        # when it finds its workers dead.
+        self._pool.shutdown(wait=True)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
 
 
 @dataclass
@@ -204,11 +282,19 @@ class DaskExecutor:
                 yield index, UnitResult(diagnostics=(Diagnostic(
                     unit.release.path, 1, 1, f"dask worker failed while rendering {unit.lang}: {exc}"),))
 
-    def close(self, cancel: bool = False) -> None:
-        if cancel and self._futures:
+    def cancel(self) -> Iterator[tuple[int, UnitResult]]:
+        self.abort()  # cluster tasks are cheap to redo; waiting for remote ones is not worth it
+        return iter(())
+
+    def abort(self) -> None:
+        if self._futures:
             self._client.cancel(self._futures)
+        self.close()
+
+    def close(self) -> None:
         if self._own_client:
             self._client.close()
+            self._own_client = False
 
 
 def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executor:

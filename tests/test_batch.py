@@ -149,19 +149,49 @@ def test_plain_output_is_one_line_per_document(campaign: Path, capsys: pytest.Ca
     assert summary.startswith("12 built, 0 up to date, 0 failed")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_leaves_only_complete_documents(tmp_path: Path, sig: signal.Signals) -> None:
-    campaign = make_campaign(tmp_path / "big", 24)
+def descendants(pid: int) -> set[int]:
+    """The processes started by ``pid``, and theirs (the fork server, the workers)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def all_gone(pids: set[int], within: float = 10.0) -> bool:
+    """Whether every process in ``pids`` has ended (zombies count as ended) within ``within`` seconds."""
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + within
+    while any(running(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def start_build(campaign: Path) -> tuple[subprocess.Popen[str], set[int]]:
+    """Start `pressgen build -j 2`; return once a document is on disk, with the worker processes."""
     command = [str(Path(sys.executable).parent / "pressgen"), "build", str(campaign), "-j", "2"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
-    first = process.stdout.readline()  # the first document is on disk
+    first = process.stdout.readline()
     assert first.startswith("built"), first
-    time.sleep(0.5)
-    process.send_signal(sig)
-    stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert "interrupted:" in stderr and "cancelled" in stderr
+    return process, descendants(process.pid)
+
+
+def assert_outputs_complete(campaign: Path) -> list[Path]:
     outputs = [p for p in (campaign / "dist").rglob("*") if p.is_file() and p.name != "manifest.json"]
     assert 0 < len(outputs) < 144
     assert not [p for p in outputs if p.suffix == ".tmp"]
@@ -172,6 +202,45 @@ def test_interrupt_leaves_only_complete_documents(tmp_path: Path, sig: signal.Si
         else:
             assert zipfile.ZipFile(path).testzip() is None
             assert DocxDocument(str(path)).paragraphs
+    return outputs
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_leaves_only_complete_documents(tmp_path: Path, sig: signal.Signals) -> None:
+    campaign = make_campaign(tmp_path / "big", 24)
+    process, workers = start_build(campaign)
+    time.sleep(0.5)
+    process.send_signal(sig)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "stopping: finishing the documents being rendered" in stderr
+    assert "interrupted:" in stderr and "cancelled" in stderr
+    assert workers and all_gone(workers)
+    outputs = assert_outputs_complete(campaign)
     # What was finished is remembered: the next build renders only the rest.
     report = build([campaign])
     assert report.ok and report.count("built") == 144 - len(outputs)
+
+
+def test_a_second_interrupt_stops_at_once_and_keeps_what_was_written(tmp_path: Path) -> None:
+    campaign = make_campaign(tmp_path / "big", 24)
+    process, workers = start_build(campaign)
+    process.send_signal(signal.SIGTERM)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted, stopped at once:" in stderr and "Traceback" not in stderr
+    assert "leaked" not in stderr  # the pool's resources were released, not abandoned
+    assert workers and all_gone(workers)
+    outputs = assert_outputs_complete(campaign)
+    report = build([campaign])
+    assert report.ok and report.count("built") == 144 - len(outputs)
+
+
+def test_killing_the_build_outright_ends_its_workers(tmp_path: Path) -> None:
+    campaign = make_campaign(tmp_path / "big", 24)
+    process, workers = start_build(campaign)
+    process.kill()
+    process.communicate(timeout=60)
+    assert workers and all_gone(workers)
