@@ -10,6 +10,7 @@ document; the cache and the manifest are saved with whatever was finished.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import itertools
 import json
 import signal
@@ -343,9 +344,17 @@ def _store(item: _Planned, result: UnitResult, report: BuildReport,
             if on_document:
                 on_document(document, "failed")
             continue
-        write_atomic(document.path, output.data)
+        try:
+            write_atomic(document.path, output.data)
+        except OSError as exc:  # a full disk or a read-only folder: this document fails, the batch goes on
+            item.outcome.diagnostics.append(Diagnostic(
+                item.outcome.release_path, 1, 1, f"cannot write {document.path}: {exc.strerror or exc}"))
+            item.outcome.documents.append((document, "failed"))
+            if on_document:
+                on_document(document, "failed")
+            continue
         item.state.cache.record_document(
-            document.path, item.keys[fmt], file_digest(document.path), len(output.data),
+            document.path, item.keys[fmt], hashlib.sha256(output.data).hexdigest(), len(output.data),
             release=document.release_id, language=document.lang, format=fmt, pages=output.pages,
             status=item.status, build_seconds=round(result.seconds / max(len(result.outputs), 1), 3))
         item.outcome.documents.append((document, "built"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,28 @@ def test_write_atomic_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: py
         files_module.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in target.parent.iterdir()] == ["doc.pdf"]
+
+
+def test_a_document_that_cannot_be_written_fails_alone_and_is_built_next_time(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    release = workspace / "releases" / "unric-migrants-stigma-2014.yaml"
+    out = workspace / "out"
+    real = build_module.write_atomic
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if path.name.endswith(".fr.pdf"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data)
+
+    monkeypatch.setattr(build_module, "write_atomic", full_disk)
+    assert run("build", str(release), "--out", str(out), "-j", "1") == 1
+    err = capsys.readouterr().err
+    assert f"{release}:1:1: error: cannot write {out / 'unric-migrants-stigma-2014'}" in err
+    assert "unric-migrants-stigma-2014.fr.pdf: No space left on device" in err
+    assert "Traceback" not in err
+    assert len(_files(out)) == 5 and not any(name.endswith(".fr.pdf") for name in _files(out))
+
+    monkeypatch.setattr(build_module, "write_atomic", real)
+    report = build([release], BuildOptions(out=out))
+    built = [d.path.name for o in report.outcomes for d, s in o.documents if s == "built"]
+    assert report.ok and built == ["unric-migrants-stigma-2014.fr.pdf"]
