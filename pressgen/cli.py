@@ -237,6 +237,41 @@ def status(paths: tuple[str, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("workspace_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; other machines can reach the preview only if you change it.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def serve(workspace_dir: Path | None, port: int, host: str, open_browser: bool) -> None:
+    """Preview the releases in the browser; pages reload when a file changes.
+
+    WORKSPACE_DIR defaults to the workspace around the current folder.
+    """
+    from .serve import PreviewServer
+
+    root = find_workspace(workspace_dir or Path.cwd())
+    try:
+        server = PreviewServer(root, host, port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                         + (f" (try --port {port + 1})" if port else "")) from None
+    click.echo(f"previewing {_display(root)} at {server.url} (Ctrl-C to stop)", err=True)
+    click.echo(server.url)  # alone on standard output, for scripts
+    sys.stdout.flush()
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.server_close()
+
+
 @cli.group()
 def review() -> None:
     """Review round trip: XLIFF 1.2 for CAT tools, or a bilingual DOCX."""
