@@ -450,14 +450,14 @@ def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
                 on_plan(0)
         except KeyboardInterrupt:
             report.interrupted = True
-            if on_interrupt:
-                on_interrupt()
-            if runner is not None:
-                try:  # start nothing new; keep what the workers are finishing
-                    for index, result in runner.cancel():
-                        store(index, result)
-                except KeyboardInterrupt:  # asked again: stop at once
-                    report.aborted = True
+            try:  # start nothing new; keep what the workers are finishing
+                if on_interrupt:
+                    on_interrupt()
+                for index, result in runner.cancel() if runner is not None else ():
+                    store(index, result)
+            except KeyboardInterrupt:  # asked again: stop at once
+                report.aborted = True
+                if runner is not None:
                     runner.abort()
             for index, item in enumerate(planned):
                 if index not in done:
