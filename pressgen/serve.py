@@ -27,7 +27,7 @@ from .build import output_root, release_files
 from .errors import Diagnostic, PressgenError, errors_only
 from .executors import Unit, UnitResult, render_unit
 from .load import CONFIG_NAME, check_release, load_workspace, release_languages
-from .model import Workspace
+from .model import Release, Workspace
 
 MEDIA_TYPES = {"pdf": "application/pdf",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -107,6 +107,8 @@ class Entry:
     languages: list[tuple[str, str]] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    release: Release | None = None  # None when it has errors
+    workspace: Workspace | None = None
 
 
 class Preview:
@@ -161,11 +163,11 @@ class Preview:
 
     @staticmethod
     def _entry(path: Path, workspace: Workspace) -> Entry:
-        entry = Entry(path.stem, path)
+        entry = Entry(path.stem, path, workspace=workspace)
         checked = check_release(path, workspace)
         entry.errors = errors_only(checked.diagnostics)
         entry.warnings = [d for d in checked.diagnostics if d not in entry.errors]
-        release = checked.release
+        release = entry.release = checked.release
         if release is None:
             entry.languages = [(lang, "") for lang in workspace.config.languages]
             return entry
@@ -187,12 +189,9 @@ class Preview:
                 return UnitResult(diagnostics=tuple(problems))
             if entry is None or lang not in dict(entry.languages):
                 return None
-            if entry.errors:
+            if entry.release is None or entry.workspace is None:
                 return UnitResult(diagnostics=tuple(entry.errors))
-            workspace = self._workspace()
-            release = check_release(entry.path, workspace).release
-            assert release is not None  # checked just above
-            result = render_unit(Unit(workspace, release, lang, (fmt,)))
+            result = render_unit(Unit(entry.workspace, entry.release, lang, (fmt,)))
             self._rendered[key] = result
             while len(self._rendered) > RENDERED_KEPT:
                 self._rendered.popitem(last=False)
