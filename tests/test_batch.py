@@ -205,35 +205,27 @@ def assert_outputs_complete(campaign: Path) -> list[Path]:
     return outputs
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_leaves_only_complete_documents(tmp_path: Path, sig: signal.Signals) -> None:
+@pytest.mark.parametrize("signals,summary", [
+    ([signal.SIGINT], "interrupted:"),
+    ([signal.SIGTERM], "interrupted:"),
+    ([signal.SIGTERM, signal.SIGINT], "interrupted, stopped at once:"),  # the second one kills the workers
+], ids=["ctrl-c", "sigterm", "twice"])
+def test_interrupt_leaves_only_complete_documents(tmp_path: Path, signals: list[signal.Signals],
+                                                  summary: str) -> None:
     campaign = make_campaign(tmp_path / "big", 24)
     process, workers = start_build(campaign)
     time.sleep(0.5)
-    process.send_signal(sig)
+    for sig in signals:
+        process.send_signal(sig)
+        time.sleep(0.05)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "stopping: finishing the documents being rendered" in stderr
-    assert "interrupted:" in stderr and "cancelled" in stderr
+    assert summary in stderr and "cancelled" in stderr
+    assert "Traceback" not in stderr and "leaked" not in stderr  # the pool's resources were released
     assert workers and all_gone(workers)
     outputs = assert_outputs_complete(campaign)
     # What was finished is remembered: the next build renders only the rest.
-    report = build([campaign])
-    assert report.ok and report.count("built") == 144 - len(outputs)
-
-
-def test_a_second_interrupt_stops_at_once_and_keeps_what_was_written(tmp_path: Path) -> None:
-    campaign = make_campaign(tmp_path / "big", 24)
-    process, workers = start_build(campaign)
-    process.send_signal(signal.SIGTERM)
-    time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert "interrupted, stopped at once:" in stderr and "Traceback" not in stderr
-    assert "leaked" not in stderr  # the pool's resources were released, not abandoned
-    assert workers and all_gone(workers)
-    outputs = assert_outputs_complete(campaign)
     report = build([campaign])
     assert report.ok and report.count("built") == 144 - len(outputs)
 
