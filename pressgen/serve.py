@@ -119,15 +119,17 @@ class Preview:
         self._render_lock = threading.Lock()  # one render at a time: WeasyPrint is not thread-safe
         self._rendered: OrderedDict[tuple[str, ...], UnitResult] = OrderedDict()
 
-    def _workspace(self) -> Workspace:
-        return load_workspace(self.root)
+    def _workspace(self) -> tuple[Workspace | None, list[Diagnostic]]:
+        """The workspace, or None and the errors of its pressgen.yaml."""
+        try:
+            return load_workspace(self.root), []
+        except PressgenError as exc:
+            return None, exc.diagnostics or [Diagnostic(self.root / CONFIG_NAME, 1, 1, str(exc))]
 
     def token(self) -> str:
         """A fingerprint of every file a document depends on; it changes when one does."""
-        try:
-            skipped = output_root(self._workspace(), None).resolve()
-        except PressgenError:
-            skipped = (self.root / "dist").resolve()
+        workspace, _ = self._workspace()
+        skipped = (output_root(workspace, None) if workspace else self.root / "dist").resolve()
         hasher = hashlib.sha256()
         for path in sorted(self._files(skipped)):
             try:
@@ -146,18 +148,16 @@ class Preview:
 
     def entries(self) -> tuple[list[Entry], list[Diagnostic]]:
         """Every release of the workspace, and the workspace's own errors."""
-        try:
-            workspace = self._workspace()
-        except PressgenError as exc:
-            return [], exc.diagnostics or [Diagnostic(self.root / CONFIG_NAME, 1, 1, str(exc))]
+        workspace, problems = self._workspace()
+        if workspace is None:
+            return [], problems
         return [self._entry(path, workspace) for path in release_files([self.root])], []
 
     def entry(self, release_id: str) -> tuple[Entry | None, list[Diagnostic]]:
         """One release (None if the workspace has no such release), and the workspace's errors."""
-        try:
-            workspace = self._workspace()
-        except PressgenError as exc:
-            return None, exc.diagnostics or [Diagnostic(self.root / CONFIG_NAME, 1, 1, str(exc))]
+        workspace, problems = self._workspace()
+        if workspace is None:
+            return None, problems
         path = next((path for path in release_files([self.root]) if path.stem == release_id), None)
         return (self._entry(path, workspace) if path else None), []
 
