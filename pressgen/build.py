@@ -18,17 +18,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
 
+from . import outputs
 from .cache import BuildCache, WorkspaceFingerprints, document_key, file_digest, release_record
-from .errors import Diagnostic, PressgenError, UsageError, errors_only
+from .errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from .executors import Executor, Unit, UnitResult, make_executor
 from .files import FolderLock, write_atomic
-from .load import CONFIG_NAME, check_release, find_workspace, load_workspace, release_languages
+from .load import CONFIG_NAME, check_release, duplicate_ids, find_workspace, load_workspace, release_languages
 from .model import Workspace
 from .writers import FORMATS
+from .yamlio import read_regular_file
 
 Status = Literal["built", "up-to-date", "failed", "refused", "cancelled"]
 MANIFEST = "manifest.json"
@@ -101,7 +103,7 @@ def _releases_under(folder: Path) -> list[Path]:
     if (folder / CONFIG_NAME).is_file() and (folder / "releases").is_dir():
         folder = folder / "releases"
     return [candidate for candidate in sorted(folder.rglob("*.yaml"))
-            if candidate.name != CONFIG_NAME
+            if candidate.name != CONFIG_NAME and not candidate.is_dir()  # a FIFO stays, to be reported
             and not SKIPPED_DIRS.intersection(candidate.relative_to(folder).parts[:-1])]
 
 
@@ -116,7 +118,7 @@ def release_files(paths: Iterable[Path | str], base: Path | None = None) -> list
     found: list[Path] = []
     for item in paths:
         path = Path(item)
-        if path.is_file():
+        if path.exists() and not path.is_dir():  # not only regular files: the loader says what is wrong
             found.append(path)
         elif path.is_dir():
             found += _releases_under(path)
@@ -154,27 +156,9 @@ class WorkspaceCache:
 # --- output paths ----------------------------------------------------------------------------
 
 
-def _pattern_parts(workspace: Workspace, out: Path | None) -> tuple[Path, list[str]]:
-    parts = list(PurePosixPath(workspace.config.output).parts)
-    static = []
-    while len(parts) > 1 and "{" not in parts[0]:
-        static.append(parts.pop(0))
-    return (out if out is not None else workspace.root.joinpath(*static)), parts
-
-
 def output_root(workspace: Workspace, out: Path | None) -> Path:
     """Return the folder the documents go to: ``out``, or the output pattern's leading folders."""
-    return _pattern_parts(workspace, out)[0].resolve()
-
-
-def output_path(workspace: Workspace, values: dict[str, str], out: Path | None) -> Path:
-    """Return where a document goes; ``values`` fills the pattern (id, date, lang, format, org).
-
-    With ``out``, the pattern's leading folders that hold no placeholder (``dist/``)
-    are replaced by ``out``.
-    """
-    base, parts = _pattern_parts(workspace, out)
-    return base.resolve().joinpath(*(part.format(**values) for part in parts))
+    return outputs.output_root(workspace.config.output, workspace.root, out)
 
 
 # --- planning --------------------------------------------------------------------------------
@@ -220,9 +204,12 @@ class Planner:
 
         A generator, so that rendering starts while later releases are still planned.
         """
+        duplicates = duplicate_ids(files)
         for path in files:
             try:
                 state = self.state(path)
+                if path in duplicates:
+                    raise PressgenError("duplicate release id", [duplicates[path]])
             except PressgenError as exc:
                 outcome: Outcome | None = Outcome(path, path.stem, diagnostics=exc.diagnostics
                                                   or [Diagnostic(path, 1, 1, str(exc))])
@@ -238,7 +225,10 @@ class Planner:
 
     def _plan_release(self, path: Path, state: _WorkspaceState, planned: list[_Planned]) -> Outcome | None:
         options, workspace = self.options, state.workspace
-        file_sha = file_digest(path)
+        try:  # a FIFO or device named like a release is refused here, without blocking on it
+            file_sha = hashlib.sha256(read_regular_file(path)).hexdigest()
+        except InputError as exc:
+            return Outcome(path, path.stem, diagnostics=exc.diagnostics)
         record = state.cache.releases.get(str(path))
         release = None
         if record is None or record.get("sha256") != file_sha or record.get("config") != state.config_sha:
@@ -258,9 +248,14 @@ class Planner:
             if options.langs and lang not in options.langs:
                 continue
             values = {"id": record["id"], "date": record["date"], "lang": lang, "org": record["organization"]}
-            documents = {fmt: Document(record["id"], lang, fmt, output_path(workspace, {**values, "format": fmt},
-                                                                            options.out))
-                         for fmt in formats}
+            try:
+                documents = {fmt: Document(record["id"], lang, fmt, outputs.output_path(
+                    workspace.config.output, workspace.root, {**values, "format": fmt}, options.out))
+                    for fmt in formats}
+            except outputs.OutsideOutput as exc:
+                outcome.diagnostics.append(Diagnostic(workspace.config_path, 1, 1, f"output refused: {exc}",
+                                                      "a symbolic link in the output folder points elsewhere"))
+                continue
             status = record["status"][lang]
             if options.final and status not in ("source", "reviewed"):
                 outcome.diagnostics.append(Diagnostic(

@@ -20,13 +20,18 @@ import click
 from . import __version__
 from .build import BuildOptions, BuildReport, Document, Status, WorkspaceCache, build, release_files, summary_line
 from .errors import Diagnostic, PressgenError, UsageError, errors_only
-from .load import check_release, find_workspace, load_release, load_workspace, release_languages
+from .load import check_release, duplicate_ids, find_workspace, load_release, load_workspace, release_languages
 from .scaffold import new_release
 
 
-def _echo_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+def _echo_diagnostics(diagnostics: Iterable[Diagnostic], seen: set[Diagnostic] | None = None) -> None:
+    """Print diagnostics; with ``seen``, each only once (a workspace's errors concern every release)."""
     cwd = Path.cwd()
     for diagnostic in diagnostics:
+        if seen is not None:
+            if diagnostic in seen:
+                continue
+            seen.add(diagnostic)
         click.echo(diagnostic.format(relative_to=cwd), err=True)
 
 
@@ -80,16 +85,20 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
     """Validate releases and report missing, stale and unreviewed translations."""
     files = release_files(_default_paths(paths))
     workspaces = WorkspaceCache()
+    duplicates = duplicate_ids(files)
+    seen: set[Diagnostic] = set()
     failed = warned = 0
     for path in files:
         try:
             workspace = workspaces.for_release(path)
         except PressgenError as exc:
-            _echo_diagnostics(exc.diagnostics or [Diagnostic(path, 1, 1, str(exc))])
+            _echo_diagnostics(exc.diagnostics or [Diagnostic(path, 1, 1, str(exc))], seen)
             failed += 1
             continue
         checked = check_release(path, workspace)
         diagnostics = list(checked.diagnostics)
+        if path in duplicates:
+            diagnostics.insert(0, duplicates[path])
         if checked.release is not None and checked.loaded is not None:
             release = checked.release
             for lang in release_languages(release, workspace.config):
@@ -102,7 +111,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
                                                   severity="warning"))
         if strict:
             diagnostics = [dataclasses.replace(d, severity="error") for d in diagnostics]
-        _echo_diagnostics(diagnostics)
+        _echo_diagnostics(diagnostics, seen)
         if errors_only(diagnostics):
             failed += 1
         elif diagnostics:
@@ -181,8 +190,9 @@ def _progress() -> Iterator[tuple[Callable[[int], None], Callable[[Document, Sta
 
 
 def _summarize(report: BuildReport) -> None:
+    seen: set[Diagnostic] = set()
     for outcome in report.outcomes:
-        _echo_diagnostics(outcome.diagnostics)
+        _echo_diagnostics(outcome.diagnostics, seen)
     click.echo(summary_line(report), err=not report.ok)
 
 

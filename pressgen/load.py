@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import string
 import types
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -23,13 +22,18 @@ from pydantic import BaseModel, ValidationError
 from . import markup
 from .contactinfo import check_email, check_website, format_phone, region_of
 from .errors import Diagnostic, InputError, UsageError, errors_only
+from .i18n import catalog_problems
+from .images import image_problem
 from .model import TEXT_FIELDS, Config, Release, Workspace, pick
+from .outputs import name_problems, pattern_problems
+from .resources import DOMAIN, catalog_paths
 from .yamlio import LoadedYaml, load_yaml
 
 CONFIG_NAME = "pressgen.yaml"
 RELEASE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-OUTPUT_FIELDS = {"id", "date", "lang", "format", "org"}
-LOGO_TYPES = {".png", ".jpg", ".jpeg"}
+MAX_ID_LENGTH = 100  # ids become file names, which file systems cap at 255 bytes
+# Organisation and contact ids: the {org} placeholder puts them into output paths.
+WORKSPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass
@@ -150,6 +154,8 @@ def _pydantic_diagnostics(loaded: LoadedYaml, exc: ValidationError, model: Any) 
     seen: set[tuple[str | int, ...]] = set()
     out = []
     for error in exc.errors():
+        if error["type"] == "string_type" and isinstance(error.get("input"), dict) and "str" in error["loc"]:
+            continue  # a mapping where text or a mapping may stand: the mapping branch's errors say more
         loc = _yaml_loc(loaded, tuple(error["loc"]))
         if loc in seen:  # one message per place, even when several union branches failed
             continue
@@ -174,7 +180,7 @@ def load_workspace(root: Path) -> Workspace:
         config = Config.model_validate(loaded.data)
     except ValidationError as exc:
         raise InputError("invalid workspace", _pydantic_diagnostics(loaded, exc, Config)) from None
-    problems = _check_config(loaded, config, root)
+    problems = _check_config(loaded, config, root) + _workspace_file_problems(root)
     if problems:
         raise InputError("invalid workspace", problems)
     return Workspace(root=root, config=config, config_path=path)
@@ -188,6 +194,26 @@ def _check_locale(loaded: LoadedYaml, loc: tuple[str | int, ...], locale: str) -
     return []
 
 
+def _check_catalog(loaded: LoadedYaml, loc: tuple[str | int, ...], root: Path, lang: str) -> list[Diagnostic]:
+    if catalog_paths(root, lang):
+        return []
+    return [loaded.diagnostic(loc, f"no label catalog for language '{lang}'",
+                              f"create it with 'pressgen locales init {lang}', then translate its entries")]
+
+
+def _workspace_file_problems(root: Path) -> list[Diagnostic]:
+    """The workspace's own catalogs and templates, read as a build reads them."""
+    from .writers.docx import reference_problems
+    from .writers.html import template_problems
+
+    problems: list[Diagnostic] = []
+    for po in sorted((root / "locales").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        problems += catalog_problems(po)
+    problems += template_problems(root)
+    problems += reference_problems(root)
+    return problems
+
+
 def _check_config(loaded: LoadedYaml, config: Config, root: Path) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for lang, locale in config.locales.items():
@@ -195,31 +221,38 @@ def _check_config(loaded: LoadedYaml, config: Config, root: Path) -> list[Diagno
     for index, lang in enumerate(config.languages):
         if lang not in config.locales:
             problems += _check_locale(loaded, ("languages", index), lang)
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(config.output) if name is not None}
-    except ValueError as exc:
-        fields = set()
-        problems.append(loaded.diagnostic(("output",), f"output pattern is malformed: {exc}"))
-    for name in sorted(fields - OUTPUT_FIELDS):
-        problems.append(loaded.diagnostic(("output",), f"unknown placeholder {{{name}}} in output",
-                                          f"placeholders: {', '.join(sorted(OUTPUT_FIELDS))}"))
+        problems += _check_catalog(loaded, ("languages", index), root, lang)
+    for problem in pattern_problems(config.output, len(config.languages), len(config.formats)):
+        problems.append(loaded.diagnostic(("output",), problem.message, problem.hint))
     if config.timezone:
         try:
             get_timezone(config.timezone)
-        except LookupError:
+        except (LookupError, ValueError, OSError):  # zoneinfo refuses paths such as '../x' with ValueError
             problems.append(loaded.diagnostic(("timezone",), f"unknown time zone '{config.timezone}'",
                                               "use a name such as Europe/Brussels"))
+    for section in ("organizations", "contacts"):
+        for key in getattr(config, section):
+            if not WORKSPACE_ID.match(key) or len(key) > MAX_ID_LENGTH:
+                problems.append(loaded.diagnostic((section, key), f"id '{key}' is not allowed",
+                                                  "use letters, digits, '-', '_' or '.' (at most "
+                                                  f"{MAX_ID_LENGTH}), starting with a letter or digit"))
     for org_id, org in config.organizations.items():
         loc = ("organizations", org_id)
         if org.logo:
             logo = (root / org.logo).resolve()
-            if not logo.is_relative_to(root):
-                problems.append(loaded.diagnostic((*loc, "logo"), "logo must be inside the workspace"))
+            if not logo.is_relative_to((root / "assets").resolve()):
+                problems.append(loaded.diagnostic((*loc, "logo"), "logo must be inside the workspace's assets/ folder",
+                                                  "put the file in assets/ and write logo: assets/NAME.png"))
             elif not logo.is_file():
                 problems.append(loaded.diagnostic((*loc, "logo"), f"logo file {org.logo} does not exist"))
-            elif logo.suffix.lower() not in LOGO_TYPES:
-                problems.append(loaded.diagnostic((*loc, "logo"), f"logo must be PNG or JPEG, not {logo.suffix}",
-                                                  "Word documents cannot embed other image types"))
+            elif (reason := image_problem(logo)) is not None:
+                problems.append(loaded.diagnostic((*loc, "logo"), f"logo {org.logo} {reason}",
+                                                  "Word and PDF documents embed PNG and JPEG images"))
+        if isinstance(org.boilerplate, dict):
+            for lang, text in org.boilerplate.items():
+                problems += _markup_problems(loaded, (*loc, "boilerplate", lang), text)
+        elif org.boilerplate:
+            problems += _markup_problems(loaded, (*loc, "boilerplate"), org.boilerplate)
         if org.website and (reason := check_website(org.website)):
             problems.append(loaded.diagnostic((*loc, "website"), reason))
     region = region_of(config.home_locale())
@@ -230,21 +263,25 @@ def _check_config(loaded: LoadedYaml, config: Config, root: Path) -> list[Diagno
 
 def _check_contact(loaded: LoadedYaml, loc: tuple[str | int, ...], contact: dict[str, Any],
                    config: Config, region: str | None) -> list[Diagnostic]:
+    """Check the values of a contact; values of the wrong type are left to the model's own errors."""
     problems = []
     org = contact.get("organization")
-    if org and org not in config.organizations:
+    if isinstance(org, str) and org and org not in config.organizations:
         problems.append(_unknown(loaded, (*loc, "organization"), "organization", org, config.organizations))
     email = contact.get("email")
-    if email and (reason := check_email(email)):
+    if isinstance(email, str) and email and (reason := check_email(email)):
         problems.append(loaded.diagnostic((*loc, "email"), f"invalid e-mail address '{email}': {reason}"))
-    for index, phone in enumerate(contact.get("phones") or []):
+    phones = contact.get("phones")
+    for index, phone in enumerate(phones if isinstance(phones, list) else []):
+        if not isinstance(phone, str):
+            continue
         try:
             format_phone(phone, region)
         except ValueError as exc:
             problems.append(loaded.diagnostic((*loc, "phones", index), f"invalid phone number '{phone}': {exc}",
                                               "write it as +32 2 287 74 12, or as a national number"))
     website = contact.get("website")
-    if website and (reason := check_website(website)):
+    if isinstance(website, str) and website and (reason := check_website(website)):
         problems.append(loaded.diagnostic((*loc, "website"), reason))
     return problems
 
@@ -281,13 +318,57 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
     if not RELEASE_ID.match(release_id):
         problems.append(Diagnostic(path, 1, 1, f"release id '{release_id}' is not allowed",
                                    "name the file with lower-case letters, digits, '-', '_' or '.'"))
+    elif len(release_id) > MAX_ID_LENGTH:
+        problems.append(Diagnostic(path, 1, 1, f"release id is {len(release_id)} characters long; "
+                                   f"at most {MAX_ID_LENGTH}", "give the file a shorter name"))
     release: Release | None = None
     try:
         release = Release.model_validate({**loaded.data, "id": release_id, "path": path})
     except ValidationError as exc:
         problems += _pydantic_diagnostics(loaded, exc, Release)
     problems += _cross_checks(loaded, workspace, pending)
+    if release is not None:
+        problems += _output_checks(loaded, release, workspace.config)
     return CheckedRelease(path, release if not errors_only(problems) else None, problems, loaded)
+
+
+def _output_checks(loaded: LoadedYaml, release: Release, config: Config) -> list[Diagnostic]:
+    """The release's documents must each get a file name the file system can hold."""
+    languages = release_languages(release, config)
+    problems = []
+    if len(languages) > 1 and "{lang}" not in config.output:
+        problems.append(loaded.diagnostic(("languages",), "the output pattern of pressgen.yaml has no {lang}, "
+                                          "so this release's languages would be written to one file",
+                                          "add {lang} to output in pressgen.yaml"))
+    values = {"id": release.id, "date": release.date.isoformat(), "org": release.organization}
+    for lang in languages:
+        for fmt in config.formats:
+            for problem in name_problems(config.output, {**values, "lang": lang, "format": fmt}):
+                problems.append(Diagnostic(loaded.path, 1, 1, problem.message, problem.hint))
+            if problems:
+                return problems
+    return problems
+
+
+def duplicate_ids(paths: Iterable[Path]) -> dict[Path, Diagnostic]:
+    """Return an error for each release file whose id another file of its workspace already has.
+
+    Release ids are file names; two releases of one id would be built into the
+    same documents.
+    """
+    first: dict[tuple[Path, str], Path] = {}
+    problems = {}
+    for path in paths:
+        try:
+            key = (find_workspace(path), path.stem)
+        except UsageError:
+            continue
+        if key in first:
+            problems[path] = Diagnostic(path, 1, 1, f"release id '{path.stem}' is also the id of {first[key]}",
+                                        "release ids are file names and must be unique: rename one file")
+        else:
+            first[key] = path
+    return problems
 
 
 def load_release(path: Path, workspace: Workspace | None = None) -> Release:
@@ -332,8 +413,10 @@ def _cross_checks(loaded: LoadedYaml, workspace: Workspace, pending: Collection[
             problems.append(loaded.diagnostic(where, f"language '{lang}' is listed but has no text",
                                               f"add a '{lang}:' block under 'text', or run "
                                               f"'pressgen translate {loaded.path.stem} --to {lang}'"))
-        elif lang not in config.locales and lang in text:
-            problems += _check_locale(loaded, where, lang)
+        elif lang in text:
+            if lang not in config.locales:
+                problems += _check_locale(loaded, where, lang)
+            problems += _check_catalog(loaded, where, workspace.root, lang)
     source_text = text.get(source) if isinstance(source, str) else None
     for lang, block in text.items():
         if not isinstance(block, dict):

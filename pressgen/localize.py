@@ -84,12 +84,25 @@ class DocumentView:
 
     @property
     def title(self) -> str:
-        return self.headline
+        """The document title of both formats: the headline, cut to what DOCX properties hold."""
+        return clip(self.headline)
+
+    @property
+    def author(self) -> str:
+        return clip(self.org.name)
 
     @property
     def footer_line(self) -> str:
         """The page footer's fixed text (page numbering is added by each writer)."""
         return " · ".join(part for part in (self.org.address, self.org.website) if part)
+
+
+PROPERTY_LIMIT = 255  # characters of a DOCX core property
+
+
+def clip(text: str, limit: int = PROPERTY_LIMIT) -> str:
+    """Return ``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def language_tag(locale: str) -> str:

@@ -21,6 +21,9 @@ from mdit_py_plugins.superscript import superscript_plugin
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 # A blank line (spaces or tabs allowed) separates paragraphs.
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# How deep lists, quotes, bold, italics and links may nest; the tree is built
+# recursively, and real releases nest two or three levels.
+MAX_NESTING = 16
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,15 @@ def parse(text: str) -> tuple[tuple[Block, ...], tuple[MarkupProblem, ...]]:
     Cached, so that checking and rendering the same text parse it once.
     """
     problems: list[MarkupProblem] = []
-    root = SyntaxTreeNode(_MD.parse(text))
+    tokens = _MD.parse(text)
+    for token in tokens:
+        deepest = max([token.level, *(token.level + child.level for child in token.children or ())])
+        if deepest > MAX_NESTING:
+            line = token.map[0] if token.map else 0
+            problem = MarkupProblem(line, f"markup is nested more than {MAX_NESTING} levels deep",
+                                    "use fewer nested lists, quotes or emphasis marks here")
+            return (Paragraph((Text(text),)),), (problem,)
+    root = SyntaxTreeNode(tokens)
     return _blocks(root.children, problems, 0), tuple(problems)
 
 

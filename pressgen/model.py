@@ -25,6 +25,7 @@ TranslationStatus = Literal["source", "reviewed", "machine", "draft", "stale", "
 
 
 FALLBACK_LANGUAGE = "en"
+PLAUSIBLE_YEARS = (1000, 9998)
 
 
 def pick(text: LocalText | None, lang: str, fallback: bool = False) -> str | None:
@@ -39,6 +40,13 @@ def pick(text: LocalText | None, lang: str, fallback: bool = False) -> str | Non
     if lang in text or not fallback:
         return text.get(lang)
     return text.get(FALLBACK_LANGUAGE) or next(iter(text.values()), None)
+
+
+def _distinct(values: list[str]) -> list[str]:
+    duplicates = sorted({value for value in values if values.count(value) > 1})
+    if duplicates:
+        raise ValueError(f"listed more than once: {', '.join(duplicates)}")
+    return values
 
 
 class Strict(BaseModel):
@@ -79,9 +87,9 @@ class TranslationSettings(Strict):
     url: str | None = None  # LibreTranslate server, e.g. https://translate.example.org/
     api_key_env: str | None = None  # name of the environment variable holding the key
     email: str | None = None  # MyMemory: a contact address raises its daily quota
-    timeout: float = Field(20.0, gt=0)
-    retries: int = Field(3, ge=0)
-    backoff: float = Field(1.0, ge=0)
+    timeout: float = Field(20.0, gt=0, le=600, allow_inf_nan=False)
+    retries: int = Field(3, ge=0, le=10)
+    backoff: float = Field(1.0, ge=0, le=60, allow_inf_nan=False)
 
     @property
     def public(self) -> bool:
@@ -94,12 +102,17 @@ class Config(Strict):
 
     languages: list[LanguageCode] = Field(["nl", "fr", "en"], min_length=1)
     locales: dict[str, str] = {}
-    formats: list[Format] = ["pdf", "docx"]
+    formats: list[Format] = Field(["pdf", "docx"], min_length=1)
     output: str = "dist/{id}/{id}.{lang}.{format}"
     timezone: str | None = None
     translation: TranslationSettings = TranslationSettings()
     organizations: dict[str, Organization]
     contacts: dict[str, Contact] = {}
+
+    @field_validator("languages", "formats")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        return _distinct(value)
 
     def home_locale(self) -> str:
         """Return the locale of the first language; national phone numbers are read in its country."""
@@ -136,7 +149,7 @@ class Release(Strict):
     date: dt.date
     embargo: dt.datetime | None = None
     source: str = Field(pattern=LANGUAGE_CODE)
-    languages: list[LanguageCode] | None = None
+    languages: list[LanguageCode] | None = Field(None, min_length=1)
     contacts: list[str | Contact] = []
     tags: list[str] = []
     text: dict[str, LanguageText]
@@ -146,7 +159,23 @@ class Release(Strict):
     def _embargo_has_zone(cls, value: dt.datetime | None) -> dt.datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("embargo needs a time zone offset, e.g. 2017-05-26T10:00:00+02:00")
+        if value is not None and not PLAUSIBLE_YEARS[0] <= value.year <= PLAUSIBLE_YEARS[1]:
+            # Far years overflow once shown in another time zone (9999-12-31T23:59-12:00 is year 10000 in UTC).
+            raise ValueError(f"embargo year {value.year} is out of range "
+                             f"({PLAUSIBLE_YEARS[0]} to {PLAUSIBLE_YEARS[1]})")
         return value
+
+    @field_validator("date")
+    @classmethod
+    def _plausible_date(cls, value: dt.date) -> dt.date:
+        if not PLAUSIBLE_YEARS[0] <= value.year <= PLAUSIBLE_YEARS[1]:
+            raise ValueError(f"year {value.year} is out of range ({PLAUSIBLE_YEARS[0]} to {PLAUSIBLE_YEARS[1]})")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _distinct_languages(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _distinct(value)
 
     @property
     def created(self) -> dt.datetime:

@@ -8,7 +8,9 @@ Timestamps stay strings so that validation, not the YAML parser, judges dates
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
@@ -28,6 +30,10 @@ from .errors import Diagnostic, InputError
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 Loc = Sequence[str | int]
+
+# Bounds on untrusted files: a release is a few kilobytes and a handful of levels deep.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
 
 
 class _StringTimestampConstructor(RoundTripConstructor):
@@ -134,11 +140,28 @@ def _lexical_problems(path: Path, text: str) -> list[Diagnostic]:
 
 
 def _structural_problems(path: Path, text: str) -> list[Diagnostic]:
-    """Aliases and explicit tags, found from the event stream before anything is built."""
+    """Aliases, explicit tags, merge keys and deep nesting, found from the event stream before anything is built.
+
+    The event parser is iterative, so a file nested thousands of levels deep is
+    reported here before the (recursive) composer could run out of stack.
+    """
     problems = []
+    depth = 0
     for event in _yaml().parse(text):
         mark = event.start_mark
-        if isinstance(event, AliasEvent):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                problems.append(Diagnostic(path, mark.line + 1, mark.column + 1,
+                                           f"nested more than {MAX_DEPTH} levels deep",
+                                           "a release needs only a few levels of lists and mappings"))
+                break
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None:
+            problems.append(Diagnostic(path, mark.line + 1, mark.column + 1, "merge key '<<' is not allowed",
+                                       "write the keys out in full; merge keys are refused"))
+        elif isinstance(event, AliasEvent):
             problems.append(Diagnostic(path, mark.line + 1, mark.column + 1,
                                        f"alias *{event.anchor} is not allowed",
                                        "write the value out in full; anchors and aliases are refused"))
@@ -164,6 +187,36 @@ def _walk_strings(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[
         yield loc, data
 
 
+def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Return the bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    A FIFO, device or folder named like a release is refused without blocking on
+    it (opened non-blocking, judged by ``fstat`` of what was opened, so a file
+    swapped in between cannot slip through). Raises :class:`InputError`.
+    """
+    def refuse(message: str, hint: str | None = None) -> InputError:
+        return InputError("unreadable", [Diagnostic(path, 1, 1, message, hint)])
+
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("not a regular file", "pressgen reads only plain files; remove or rename this one")
+        if info.st_size > limit:
+            raise refuse(f"file is too large ({info.st_size} bytes; at most {limit})",
+                         "a release or workspace file is a few kilobytes; is this the right file?")
+        try:
+            raw = stream.read(limit + 1)
+        except OSError as exc:
+            raise refuse(f"cannot read file: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise refuse(f"file is too large (more than {limit} bytes)")
+    return raw
+
+
 def load_yaml(path: Path) -> LoadedYaml:
     """Parse ``path`` safely and return it with positions.
 
@@ -171,10 +224,7 @@ def load_yaml(path: Path) -> LoadedYaml:
     empty, non-UTF-8 or malformed files, tabs, aliases, tags, duplicate keys and
     control characters.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError("unreadable", [Diagnostic(path, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    raw = read_regular_file(path)
     text = _decode(path, raw)
     if not text.strip():
         raise InputError("empty", [Diagnostic(path, 1, 1, "file is empty",

@@ -7,7 +7,7 @@ import pytest
 from conftest import SEEDS
 
 from pressgen import load_release, load_workspace, localize
-from pressgen.errors import RenderError
+from pressgen.errors import InputError
 from pressgen.localize import long_date
 
 
@@ -65,11 +65,13 @@ def test_missing_label_catalog_names_the_command_that_creates_it(workspace: Path
     text = path.read_text()
     de_block = text[text.index("  nl:\n"):text.index("  fr:\n")].replace("  nl:\n", "  de:\n", 1)
     path.write_text(text + de_block)
-    ws = load_workspace(workspace)
-    release = load_release(path, ws)
-    with pytest.raises(RenderError) as error:
-        localize(release, ws, "de")
-    assert "pressgen locales init de" in error.value.diagnostics[0].hint  # type: ignore[operator]
+    # The load stage finds it, so check reports it before a build would fail on it.
+    with pytest.raises(InputError) as error:
+        load_workspace(workspace)
+    [problem] = error.value.diagnostics
+    assert (problem.path.name, problem.line) == ("pressgen.yaml", 4)
+    assert problem.message == "no label catalog for language 'de'"
+    assert "pressgen locales init de" in problem.hint  # type: ignore[operator]
 
 
 def test_workspace_catalog_overrides_single_labels(workspace: Path) -> None:

@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Mm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from ..errors import Diagnostic, InputError
 from ..localize import DocumentView
 from ..markup import (
     Block,
@@ -39,9 +40,11 @@ from ..markup import (
     Text,
 )
 from ..resources import find_template
+from ..yamlio import read_regular_file
 from . import Rendered
 
 REFERENCE = "reference.docx"
+MAX_REFERENCE_BYTES = 20 * 1024 * 1024
 
 # Document role -> paragraph style of the reference document.
 STYLES = {
@@ -74,13 +77,36 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 def _style_ids(reference: Path, mtime_ns: int) -> dict[str, str]:
     """Return role -> style id of a reference document (the link style under "link").
 
+    Raises KeyError naming a style the document lacks.
+
     python-docx resolves a style name by scanning every style on each call; a
     release has hundreds of paragraphs and runs, so the ids are looked up once.
     """
     styles = Document(str(reference)).styles
+    for name in (*STYLES.values(), LINK_STYLE, *BRAND_STYLES):
+        if name not in styles:
+            raise KeyError(name)
     ids = {role: styles[name].style_id for role, name in STYLES.items()}
     ids["link"] = styles[LINK_STYLE].style_id
     return ids
+
+
+def reference_problems(workspace_root: Path) -> list[Diagnostic]:
+    """Return why the workspace's own reference document cannot be used, if it has one that cannot."""
+    path = workspace_root / "templates" / REFERENCE
+    if not path.exists():
+        return []
+    hint = f"restyle a copy of pressgen's own {REFERENCE} in Word, or remove this one"
+    try:
+        read_regular_file(path, limit=MAX_REFERENCE_BYTES)
+        _style_ids(path, path.stat().st_mtime_ns)
+    except InputError as exc:
+        return exc.diagnostics
+    except KeyError as exc:
+        return [Diagnostic(path, 1, 1, f"the reference document lacks the style {exc}", hint)]
+    except Exception as exc:  # python-docx and zipfile raise many kinds for a file that is no DOCX
+        return [Diagnostic(path, 1, 1, f"not a Word document pressgen can use: {exc}", hint)]
+    return []
 
 
 class _DocxBuilder:
@@ -262,8 +288,8 @@ def _brand(doc: DocxDocument, color: str) -> None:
 def _properties(doc: DocxDocument, view: DocumentView) -> None:
     props = doc.core_properties
     props.title = view.title
-    props.author = view.org.name
-    props.last_modified_by = view.org.name
+    props.author = view.author
+    props.last_modified_by = view.author
     props.language = view.language_tag
     props.subject = view.labels.kind
     props.comments = ""

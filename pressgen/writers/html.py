@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from ..errors import Diagnostic, RenderError
 from ..i18n import translations
 from ..localize import DocumentView
 from ..markup import (
@@ -23,7 +24,7 @@ from ..markup import (
     Sup,
     Text,
 )
-from ..resources import template_dirs
+from ..resources import find_template, template_dirs
 
 TEMPLATE = "release.html"
 
@@ -87,9 +88,59 @@ def environment(workspace_root: Path | None) -> jinja2.Environment:
 
 
 def render_html(view: DocumentView) -> str:
-    """Return the HTML page of ``view``, with the template's own words in its language."""
+    """Return the HTML page of ``view``, with the template's own words in its language.
+
+    Raises :class:`RenderError` naming the template file and line when a
+    (workspace) template fails.
+    """
     env = environment(view.workspace_root)
-    template = env.get_template(TEMPLATE)
     t = translations(view.workspace_root, view.lang)
-    return template.render(view=view, gettext=t.gettext, ngettext=t.ngettext,
-                           _=t.gettext)
+    try:
+        template = env.get_template(TEMPLATE)
+        return template.render(view=view, gettext=t.gettext, ngettext=t.ngettext, _=t.gettext)
+    except jinja2.TemplateError as exc:
+        raise RenderError("template failed", [template_diagnostic(exc, view.workspace_root)]) from None
+
+
+def _template_path(name: str | None, workspace_root: Path | None) -> Path:
+    if name and Path(name).is_absolute():
+        return Path(name)
+    try:
+        return find_template(workspace_root, name or TEMPLATE)
+    except FileNotFoundError:
+        return Path("templates") / (name or TEMPLATE)
+
+
+def template_diagnostic(exc: jinja2.TemplateError, workspace_root: Path | None) -> Diagnostic:
+    """Return a template error as a diagnostic at the template's file and line.
+
+    Jinja2 gives syntax errors their place; for errors while rendering, the
+    place is the innermost traceback frame that belongs to a template file.
+    """
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Diagnostic(_template_path(exc.filename or exc.name, workspace_root), exc.lineno or 1, 1,
+                          f"template error: {exc.message}", "fix the template, or remove it to use the packaged one")
+    path, line = _template_path(None, workspace_root), 1
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".htm", ".jinja")):
+            path, line = Path(filename), trace.tb_lineno
+        trace = trace.tb_next
+    return Diagnostic(path, line, 1, f"template error: {exc}",
+                      "fix the template, or remove it to use the packaged one")
+
+
+def template_problems(workspace_root: Path) -> list[Diagnostic]:
+    """Return the syntax errors of the workspace's own HTML templates (the packaged ones are known good)."""
+    folder = workspace_root / "templates"
+    if not folder.is_dir():
+        return []
+    env = environment(workspace_root)
+    problems = []
+    for path in sorted(folder.glob("*.html")):
+        try:
+            env.get_template(path.name)
+        except jinja2.TemplateError as exc:
+            problems.append(template_diagnostic(exc, workspace_root))
+    return problems

@@ -1,0 +1,39 @@
+"""Image files of a workspace (logos): checked in the load stage as both writers will read them.
+
+WeasyPrint decodes images with Pillow, python-docx parses their headers
+itself; a file that either of them would refuse is reported by ``check``, with
+the reason, instead of failing the build.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+MAX_PIXELS = 40_000_000  # a logo or photo needs far fewer; more is a decompression bomb
+
+
+def image_problem(path: Path) -> str | None:
+    """Return why ``path`` cannot be used as an image in both formats, or None when it can."""
+    from docx.image.image import Image as DocxImage
+    from PIL import Image
+
+    expected = IMAGE_TYPES.get(path.suffix.lower())
+    if expected is None:
+        return f"must be PNG or JPEG, not {path.suffix or 'a file without extension'}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                found, size = image.format, image.size
+                if size[0] * size[1] > MAX_PIXELS:
+                    return f"is {size[0]}×{size[1]} pixels; at most {MAX_PIXELS // 1_000_000} megapixels"
+                image.verify()
+        DocxImage.from_file(str(path))
+    except Exception as exc:  # Pillow and python-docx raise many kinds for broken files
+        reason = str(exc).split("\n")[0] or type(exc).__name__
+        return f"is not a readable {expected} image ({reason})"
+    if found != expected:
+        return f"is a {found} image named {path.suffix}; save it as {expected} or rename it"
+    return None
