@@ -1,11 +1,13 @@
-"""File system edges: atomic writes and the lock that keeps two builds apart."""
+"""File system edges: atomic (and verified) writes, and the lock that keeps two builds apart."""
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -18,6 +20,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     A reader sees the old file or the new one, never a part; a failure or an
     interrupt leaves no temporary file behind.
     """
+    replace_verified(path, data)
+
+
+class ChangedOnDisk(PressgenError):
+    """The file changed on disk between reading it and writing it back; nothing was written."""
+
+
+def replace_verified(path: Path, data: bytes, verify: Callable[[Path], None] | None = None,
+                     original: bytes | None = None) -> None:
+    """Replace ``path`` by ``data`` only once the new file has been checked.
+
+    ``data`` goes to a temporary file beside ``path``; ``verify`` (which raises to
+    refuse) reads that file back; with ``original``, the current content of
+    ``path`` must still be those bytes, so an edit saved meanwhile by someone
+    else is never overwritten. Then the temporary file is renamed into place, keeping
+    the permissions of the file it replaces. On any failure ``path`` is untouched
+    and no temporary file remains.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -25,7 +45,16 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(temporary, mode)
+        if verify is not None:
+            verify(Path(temporary))
+        if original is not None and path.read_bytes() != original:
+            raise ChangedOnDisk(f"{path} changed on disk while pressgen was writing it; nothing was written "
+                                "(run the command again)")
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -22,7 +22,7 @@ from .localize import language_tag
 from .markup import PARAGRAPH_BREAK
 from .model import TEXT_FIELDS, Release, Workspace
 from .resources import PACKAGE_DIR
-from .yamledit import write_text_blocks
+from .yamledit import unwritable, write_text_blocks
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 SCHEMA = PACKAGE_DIR / "schemas" / "xliff-1.2-subset.xsd"
@@ -210,7 +210,13 @@ def import_xliff(xliff: Path, release: Release, workspace: Workspace, lang: str)
                                                "export; its target is not applied",
                                                "export again to review it against the current text"))
         elif target_element is not None and (target_element.text or "").strip():
-            targets[unit_id] = target_element.text or ""
+            text = target_element.text or ""
+            if (reason := unwritable(text)) is not None:
+                report.conflicts.append(Diagnostic(xliff, target_element.sourceline or line, 1,
+                                                   f"unit '{unit_id}': its target is not applied: {reason}",
+                                                   "remove the character in the CAT tool and export again"))
+                continue
+            targets[unit_id] = text
             states[unit_id] = (target_element.get("state"), target_element.get("state-qualifier"))
     report.applied = len(targets)
 

@@ -26,15 +26,19 @@ from .load import check_release
 from .markup import PARAGRAPH_BREAK
 from .model import TEXT_FIELDS, Release, TranslationSettings, Workspace
 from .yamledit import write_text_blocks
-from .yamlio import LoadedYaml
+from .yamlio import XML_INVALID, LoadedYaml
 
 # Characters a provider accepts in one request, with room to spare.
 SEGMENT_LIMITS = {"google": 4800, "mymemory": 480, "deepl": 4800, "libre": 4800}
 MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
 
 _LINK_TARGET = re.compile(r"\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
-_MASK = re.compile(r"⟦(\d+)⟧")
-_MARKUP = re.compile(r"\*\*|\*|\^|\[|\]\(⟦\d+⟧\)")
+# Link targets are replaced by a numbered mask between two brackets that the text
+# itself does not use, so a source that happens to contain "⟦0⟧" is sent as typed.
+_MASK_BRACKETS = ("⟦⟧", "⟪⟫", "⦃⦄", "〖〗", "\ue000\ue001")
+# What a provider's answer may not bring into a paragraph: line and paragraph
+# breaks (they would split it), tabs, and characters no document can hold.
+_ANSWER_SPACES = re.compile("[\t\n\r\x85\u2028\u2029]+")
 _BLOCK_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+|\s*>\s?)")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’»\"')]*\s+")
 
@@ -226,9 +230,9 @@ class SegmentTranslator:
                 self.sleep(self.settings.backoff * 2 ** attempt)
                 attempt += 1
                 continue
-            if not isinstance(answer, str) or not answer.strip():
+            if not isinstance(answer, str) or not clean_answer(answer).strip():
                 raise ProviderFailure("the provider returned no translation")
-            return answer
+            return clean_answer(answer)
 
 
 def _chunks(text: str, limit: int) -> list[str]:
@@ -252,8 +256,37 @@ def _chunks(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def _signature(text: str) -> list[str]:
-    return _MARKUP.findall(text)
+@dataclass(frozen=True)
+class _Masks:
+    """The mask syntax for one paragraph: brackets its text does not contain."""
+
+    open: str
+    close: str
+
+    @classmethod
+    def for_text(cls, text: str) -> _Masks:
+        for pair in _MASK_BRACKETS:
+            if pair[0] not in text and pair[1] not in text:
+                return cls(pair[0], pair[1])
+        raise ProviderFailure("the paragraph contains every bracket pressgen masks links with "
+                              f"({' '.join(_MASK_BRACKETS[:-1])}); remove some of them")
+
+    def mask(self, index: int) -> str:
+        return f"{self.open}{index}{self.close}"
+
+    @property
+    def number(self) -> re.Pattern[str]:
+        return re.compile(f"{re.escape(self.open)}(\\d+){re.escape(self.close)}")
+
+    @property
+    def markup(self) -> re.Pattern[str]:
+        return re.compile(rf"\*\*|\*|\^|\[|\]\({re.escape(self.open)}\d+{re.escape(self.close)}\)")
+
+
+def clean_answer(answer: str) -> str:
+    """Return a provider's answer for one line of text as one line: breaks and tabs become spaces,
+    characters no document can hold are dropped."""
+    return XML_INVALID.sub("", _ANSWER_SPACES.sub(" ", answer))
 
 
 def translate_inline(text: str, translate: Callable[[str], str], limit: int) -> str:
@@ -263,19 +296,23 @@ def translate_inline(text: str, translate: Callable[[str], str], limit: int) -> 
     markup in the same order, the text between markup is translated run by run.
     """
     targets: list[str] = []
+    masks = _Masks.for_text(text)
+    markup, number = masks.markup, masks.number
 
     def mask(match: re.Match[str]) -> str:
         targets.append(match.group(1))
-        return f"](⟦{len(targets) - 1}⟧)"
+        return f"]({masks.mask(len(targets) - 1)})"
 
     masked = _LINK_TARGET.sub(mask, text)
     translated = " ".join(translate(piece) for piece in _chunks(masked, limit))
     translated = re.sub(r"\]\s+\(", "](", translated)  # providers like to add a space there
-    if _signature(translated) != _signature(masked) or len(_MASK.findall(translated)) != len(targets):
-        parts = re.split(f"({_MARKUP.pattern})", masked)
-        translated = "".join(part if _MARKUP.fullmatch(part) else _keep_spacing(part, translate, limit)
+    if markup.findall(translated) != markup.findall(masked) or len(number.findall(translated)) != len(targets):
+        parts = re.split(f"({markup.pattern})", masked)
+        translated = "".join(part if markup.fullmatch(part) else _keep_spacing(part, translate, limit)
                              for part in parts)
-    return _MASK.sub(lambda m: targets[int(m.group(1))], translated)
+    # A mask the provider invented (not one of ours) is left as it came rather than guessed at.
+    return number.sub(lambda m: targets[int(m.group(1))] if int(m.group(1)) < len(targets) else m.group(0),
+                      translated)
 
 
 def _keep_spacing(part: str, translate: Callable[[str], str], limit: int) -> str:

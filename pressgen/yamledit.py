@@ -1,13 +1,31 @@
-"""Round-trip edits of release files: change text blocks, keep everything else as written.
+"""Safe write-back of release files: change text blocks, keep everything else as written.
 
-Comments, key order, quoting and layout survive (ruamel.yaml round trip); the
-file is replaced atomically.
+Every command that writes a release (translate, review import, and anything
+later) goes through :func:`write_text_blocks`:
+
+1. values are normalised (CR LF and lone CR become LF) and refused, field by
+   field, when they hold a character no document can hold (see
+   :func:`unwritable`);
+2. the file is edited as a ruamel.yaml round trip, so comments, key order,
+   quoting and the layout of unchanged values stay;
+3. the new text goes to a temporary file, which is loaded again with the same
+   safe loader ``check`` uses and compared with what was meant: every changed
+   field equal to its new value, everything else equal to the file before;
+   a field whose chosen style did not survive is written again double-quoted
+   (YAML's escapes can hold any text); any remaining difference refuses the
+   whole write;
+4. only then is the file renamed into place, and only if nobody changed it on
+   disk meanwhile.
+
+On refusal the original file is untouched and :class:`WriteBackRefused` names
+the fields.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +33,45 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .files import write_atomic
+from .errors import Diagnostic, InputError, PressgenError
+from .files import replace_verified
+from .yamlio import XML_INVALID, load_yaml, read_regular_file
+
+# Characters a literal block or plain scalar cannot carry as themselves: tabs (the
+# loader refuses them in a file's text), line breaks other than LF, and what YAML
+# counts as non-printable. A double-quoted scalar escapes them.
+_NEEDS_QUOTES = re.compile("[\t\r\x85\u2028\u2029\ufeff\x7f-\x84\x86-\x9f]")
+
+
+class WriteBackRefused(PressgenError):
+    """A release file was not written: a value could not be held, or did not read back as meant."""
+
+
+BLOCK_FIELDS = ("body", "notes")  # Markdown fields, written as literal blocks ending in a newline
+
+
+def normalize(value: str, name: str = "") -> str:
+    """Return ``value`` with CR LF and lone CR turned into LF (what a Windows tool sends).
+
+    A Markdown field (``name`` body or notes) also ends with one newline, as a
+    literal block does.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if name in BLOCK_FIELDS and value and not value.endswith("\n"):
+        value += "\n"
+    return value
+
+
+def unwritable(value: str) -> str | None:
+    """Return why ``value`` cannot be written into a release, or None when it can.
+
+    Characters that XML 1.0 (and so DOCX and tagged PDF) cannot hold are refused:
+    the loader would reject the file.
+    """
+    match = XML_INVALID.search(normalize(value))
+    if match:
+        return f"it holds control character U+{ord(match.group()):04X}, which documents cannot hold"
+    return None
 
 
 def _yaml() -> YAML:
@@ -26,35 +82,117 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _scalar(name: str, value: str) -> Any:
-    if name == "source_hash":
+def _scalar(name: str, value: str, quoted: bool = False) -> Any:
+    if name == "source_hash" or quoted or _NEEDS_QUOTES.search(value):
         return DoubleQuotedScalarString(value)  # a hash of digits only must stay text
-    if "\n" in value or name in ("body", "notes"):
-        return LiteralScalarString(value if value.endswith("\n") else value + "\n")
+    if "\n" in value or name in BLOCK_FIELDS:
+        return LiteralScalarString(value)
     return value
 
 
+def _plain(value: Any) -> Any:
+    """Return ruamel's round-trip objects as plain dicts, lists and strings, for comparison."""
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, str) else value
+
+
+def _differences(expected: Any, found: Any, where: str = "") -> list[str]:
+    if isinstance(expected, dict) and isinstance(found, dict):
+        out = []
+        for key in dict.fromkeys([*expected, *found]):
+            out += _differences(expected.get(key), found.get(key), f"{where}.{key}" if where else key)
+        return out
+    return [] if expected == found else [where or "the file"]
+
+
 def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order: Sequence[str]) -> None:
-    """Set the given fields of ``text.<lang>`` for each language, in place, and save.
+    """Set the given fields of ``text.<lang>`` for each language, in place, and save safely.
 
     Text fields of an existing block that the new values do not mention are
     removed (the source no longer has them); other keys, all comments and the
-    layout of unchanged values stay.
+    layout of unchanged values stay. Raises :class:`WriteBackRefused` (the file
+    untouched) when a value cannot be held or the written file does not read
+    back as meant, :class:`InputError` when the file itself no longer loads,
+    and :class:`~pressgen.files.ChangedOnDisk` when it changed meanwhile.
     """
-    yaml = _yaml()
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    text = data["text"]
+    blocks = {lang: {name: normalize(value, name) for name, value in values.items()}
+              for lang, values in blocks.items()}
+    refused = [Diagnostic(path, 1, 1, f"text.{lang}.{name} was not written: {reason}",
+                          "remove the character from the translation and try again")
+               for lang, values in blocks.items() for name, value in values.items()
+               if (reason := unwritable(value)) is not None]
+    if refused:
+        raise WriteBackRefused(f"{path}: not written", refused)
+    original = read_regular_file(path)
+    before = _plain(load_yaml(path).data)  # what the file says now, as the loader reads it
+    expected = _expected(before, blocks, field_order)
+    quoted: set[tuple[str, str]] = set()
+    for _ in range(2):  # a second pass double-quotes the fields whose style did not survive
+        data = _edited(original.decode("utf-8-sig"), blocks, field_order, quoted)
+        failed: list[str] = []
+        try:
+            replace_verified(path, data, _verifier(path, expected, failed), original)
+            return
+        except WriteBackRefused:
+            retry = {(parts[1], parts[2]) for where in failed
+                     if len(parts := where.split(".")) == 3 and parts[0] == "text"} - quoted
+            if not retry:
+                break
+            quoted |= retry
+    raise WriteBackRefused(f"{path}: not written", [Diagnostic(
+        path, 1, 1, f"the file was not changed: {where} did not read back as written",
+        "please report this with the text that was being written") for where in failed])
+
+
+def _verifier(path: Path, expected: Any, failed: list[str]) -> Callable[[Path], None]:
+    """Return the check of a written file: it loads, and as ``expected``; what differs goes to ``failed``."""
+    def verify(written: Path) -> None:
+        try:
+            found = _plain(load_yaml(written).data)
+        except InputError as exc:
+            failed.extend(f"the written file does not load: {d.message}" for d in exc.diagnostics)
+        else:
+            failed.extend(_differences(expected, found))
+        if failed:
+            raise WriteBackRefused(f"{path}: not written")
+
+    return verify
+
+
+def _expected(before: dict[str, Any], blocks: dict[str, dict[str, str]], field_order: Sequence[str]) -> Any:
+    """Return the plain data the file must load as after the edit."""
+    expected = {**before, "text": {**before.get("text", {})}}
     for lang, values in blocks.items():
-        block = text.get(lang)
-        if not isinstance(block, CommentedMap):
-            block = CommentedMap()
-            text[lang] = block
+        block = dict(expected["text"].get(lang) or {})
         for name in ("status", "source_hash", *field_order):
             if name in values:
-                if block.get(name) != values[name]:  # an unchanged value keeps its quoting and style
-                    block[name] = _scalar(name, values[name])
+                block[name] = values[name]
+            elif name in block and name in field_order:
+                del block[name]
+        expected["text"][lang] = block
+    return expected
+
+
+def _edited(text: str, blocks: dict[str, dict[str, str]], field_order: Sequence[str],
+            quoted: set[tuple[str, str]]) -> bytes:
+    yaml = _yaml()
+    data = yaml.load(text)
+    text_map = data["text"]
+    for lang, values in blocks.items():
+        block = text_map.get(lang)
+        if not isinstance(block, CommentedMap):
+            block = CommentedMap()
+            text_map[lang] = block
+        for name in ("status", "source_hash", *field_order):
+            if name in values:
+                force = (lang, name) in quoted
+                if force or block.get(name) != values[name]:  # an unchanged value keeps its quoting and style
+                    block[name] = _scalar(name, values[name], force)
             elif name in block and name in field_order:
                 del block[name]
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    write_atomic(path, buffer.getvalue().encode("utf-8"))
+    return buffer.getvalue().encode("utf-8")
