@@ -26,6 +26,7 @@ import jinja2
 from .build import output_root, release_files
 from .errors import Diagnostic, PressgenError, errors_only
 from .executors import Unit, UnitResult, render_unit
+from .hosts import host_allowed
 from .load import CONFIG_NAME, check_release, load_workspace, release_languages
 from .model import Release, Workspace
 
@@ -205,6 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        if not host_allowed(self.headers.get("Host"), self.server.listening):
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+                       b"this preview answers only requests addressed to the host it listens on\n")
+            return
         preview = self.server.preview
         parts = [unquote(part) for part in urlsplit(self.path).path.split("/") if part]
         if not parts:
@@ -276,6 +281,7 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         self.preview = Preview(root)
+        self.listening = host
         super().__init__((host, port), _Handler)
 
     @property

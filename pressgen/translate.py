@@ -26,7 +26,7 @@ from .load import check_release
 from .markup import PARAGRAPH_BREAK
 from .model import TEXT_FIELDS, Release, TranslationSettings, Workspace
 from .yamledit import write_text_blocks
-from .yamlio import XML_INVALID, LoadedYaml
+from .yamlio import XML_INVALID, LoadedYaml, load_yaml
 
 # Characters a provider accepts in one request, with room to spare.
 SEGMENT_LIMITS = {"google": 4800, "mymemory": 480, "deepl": 4800, "libre": 4800}
@@ -48,11 +48,16 @@ class TranslationError(PressgenError):
 
 
 class ProviderFailure(Exception):
-    """One segment failed after its retries; ``reason`` says why in plain words."""
+    """One segment failed after its retries; ``reason`` says why in plain words.
 
-    def __init__(self, reason: str) -> None:
+    ``setting`` names the key of ``translation`` in pressgen.yaml to fix when
+    the failure is one of configuration, which no retry mends.
+    """
+
+    def __init__(self, reason: str, setting: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.setting = setting
 
 
 # --- providers -------------------------------------------------------------------------------
@@ -143,25 +148,78 @@ def _request_timeout(seconds: float) -> Iterator[None]:
         requests.Session.request = original  # type: ignore[method-assign]
 
 
-def _retryable(exc: Exception) -> tuple[bool, str]:
-    """Return whether a provider error is worth another try, and a readable reason."""
+def _http_status(exc: Exception) -> int | None:
+    """Return the HTTP status behind deep-translator's ServerException.
+
+    Its message is a code word borrowed from Yandex's API whatever the provider
+    (a 404 reads "ERR_DAILY_CHAR_LIMIT_EXCEEDED"), so the status is read back
+    from its table and worded here instead.
+    """
+    from deep_translator.exceptions import ServerException
+
+    words = {word: status for status, word in ServerException.errors.items()}
+    return words.get(str(exc.args[0])) if exc.args else None
+
+
+def _retryable(exc: Exception) -> tuple[bool, str, str | None]:
+    """Return whether a provider error is worth another try, a readable reason, and the setting to blame.
+
+    The setting (``url`` or ``api_key_env`` of ``translation`` in pressgen.yaml)
+    is named when no retry can help until the configuration changes.
+    """
     import requests
-    from deep_translator.exceptions import RequestError, ServerException, TooManyRequests
+    from deep_translator.exceptions import (
+        AuthorizationException,
+        LanguageNotSupportedException,
+        RequestError,
+        ServerException,
+        TooManyRequests,
+        TranslationNotFound,
+    )
 
     if isinstance(exc, TooManyRequests):
-        return True, "too many requests (HTTP 429)"
+        return True, "too many requests (HTTP 429)", None
     if isinstance(exc, requests.exceptions.Timeout) or isinstance(exc, TimeoutError):
-        return True, "the provider did not answer in time"
+        return True, "the provider did not answer in time", None
     if isinstance(exc, requests.exceptions.ConnectionError):
         refused = "refused" in str(exc).lower()
-        return True, "connection refused" if refused else f"connection failed: {exc}"
+        return True, "connection refused" if refused else f"connection failed: {exc}", None
+    if isinstance(exc, AuthorizationException):
+        return False, "the provider refused the API key (HTTP 403)", "api_key_env"
     if isinstance(exc, ServerException):
-        message = str(exc)
-        permanent = any(word in message.lower() for word in ("bad request", "unauthor", "forbidden", "not found"))
-        return not permanent, f"the provider answered with an error: {message}"
+        status = _http_status(exc)
+        if status == 404:
+            return False, "the provider's address answered 404 Not Found: it is not a translation service", "url"
+        if status in (401, 402, 403):
+            return False, f"the provider refused access (HTTP {status}): the API key is missing or wrong", \
+                "api_key_env"
+        if status is not None and 400 <= status < 500 and status != 429:
+            return False, f"the provider refused the request (HTTP {status})", None
+        return True, f"the provider answered with a server error (HTTP {status or '5xx'})", None
+    if isinstance(exc, LanguageNotSupportedException):
+        return False, f"the provider does not offer this language pair: {exc}", None
+    if isinstance(exc, TranslationNotFound):
+        return False, "the provider returned no translation", None
     if isinstance(exc, RequestError):
-        return True, f"request failed: {exc}"
-    return False, f"{type(exc).__name__}: {exc}"
+        return True, f"request failed: {exc}", None
+    # JSON that is not LibreTranslate's, an HTML error page with status 200, …
+    return False, f"the provider's answer was not understood ({type(exc).__name__}: {exc})", "url"
+
+
+def _setting_diagnostic(workspace: Workspace, settings: TranslationSettings,
+                        failure: ParagraphFailure) -> Diagnostic:
+    """A configuration failure, positioned at the setting of pressgen.yaml to fix."""
+    setting = failure.setting or "provider"
+    try:
+        loaded = load_yaml(workspace.config_path)
+        line, col = loaded.locate(("translation", setting))
+    except InputError:
+        line, col = 1, 1
+    value = getattr(settings, setting, None)
+    return Diagnostic(workspace.config_path, line, col,
+                      f"translation provider '{settings.provider}'"
+                      + (f" ({setting}: {value})" if value else "") + f": {failure.reason}",
+                      f"nothing was written; check translation.{setting} in pressgen.yaml")
 
 
 # --- the translation memory ------------------------------------------------------------------
@@ -223,10 +281,10 @@ class SegmentTranslator:
                 with _request_timeout(self.settings.timeout):
                     answer = self.client.translate(text)
             except Exception as exc:  # deep-translator and requests raise many kinds
-                retry, reason = _retryable(exc)
+                retry, reason, setting = _retryable(exc)
                 if not retry or attempt >= self.settings.retries:
                     tries = f" after {attempt + 1} tries" if attempt else ""
-                    raise ProviderFailure(f"{reason}{tries}") from exc
+                    raise ProviderFailure(f"{reason}{tries}", setting) from exc
                 self.sleep(self.settings.backoff * 2 ** attempt)
                 attempt += 1
                 continue
@@ -330,6 +388,7 @@ class ParagraphFailure(Exception):
     line: int
     number: int
     reason: str
+    setting: str | None = None
 
 
 def translate_markdown(text: str, translate: Callable[[str], str], limit: int) -> str:
@@ -352,7 +411,7 @@ def translate_markdown(text: str, translate: Callable[[str], str], limit: int) -
             else:
                 out.append(translate_inline(" ".join(item.strip() for item in lines), translate, limit))
         except ProviderFailure as failure:
-            raise ParagraphFailure(line, number, failure.reason) from failure
+            raise ParagraphFailure(line, number, failure.reason, failure.setting) from failure
         line += len(lines) + 1
     return "\n\n".join(out) + ("\n" if text.endswith("\n") else "")
 
@@ -427,12 +486,18 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                     current = name
                     fields[name] = translate_markdown(value, segments, limit)
             except ParagraphFailure as failure:
+                if failure.setting:  # the configuration is wrong: say where, and try no other language
+                    report.diagnostics.append(_setting_diagnostic(workspace, settings, failure))
+                    report.skipped.update({other: "not tried: the provider is not usable as configured"
+                                           for other in targets[targets.index(lang) + 1:]})
+                    report.requests += segments.requests
+                    break
                 line, col = loaded.locate_in_text(("text", release.source, current), failure.line)
                 report.diagnostics.append(Diagnostic(
                     path, line, col, f"{release.id}: translating {release.source}→{lang} failed at "
                     f"{current}, paragraph {failure.number}: {failure.reason}",
-                    f"nothing was written for {lang}; run the command again later "
-                    "(translated paragraphs are remembered)"))
+                    f"nothing was written for {lang}; the paragraphs translated so far are remembered "
+                    "for the next run"))
             else:
                 done[lang] = fields
             report.requests += segments.requests
