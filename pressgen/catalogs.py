@@ -16,11 +16,12 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
 from . import __version__
 from .errors import UsageError
 from .files import write_atomic
+from .i18n import read_catalog
 from .resources import DOMAIN, PACKAGE_DIR, PACKAGED_LOCALES, catalog_paths
 
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
@@ -36,9 +37,9 @@ def po_path(folder: Path, lang: str) -> Path:
     return folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def _read(path: Path, locale: str | None = None) -> Catalog:
-    with path.open("rb") as handle:
-        return read_po(handle, locale=locale, domain=DOMAIN)
+def _read(path: Path) -> Catalog:
+    """Read a PO or POT file; raises InputError, positioned, for one a build would refuse too."""
+    return read_catalog(path)
 
 
 def _write(path: Path, catalog: Catalog, **options: object) -> None:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import markup
 from .contactinfo import check_email, check_website, format_phone, region_of
-from .errors import Diagnostic, InputError, UsageError, errors_only
+from .errors import Diagnostic, InputError, RenderError, UsageError, errors_only
 from .i18n import catalog_problems
 from .images import image_problem
 from .model import TEXT_FIELDS, Config, Release, Workspace, pick
@@ -327,8 +327,9 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
     except ValidationError as exc:
         problems += _pydantic_diagnostics(loaded, exc, Release)
     problems += _cross_checks(loaded, workspace, pending)
-    if release is not None:
+    if release is not None and not errors_only(problems):
         problems += _output_checks(loaded, release, workspace.config)
+        problems += _workspace_template_checks(release, workspace)
     return CheckedRelease(path, release if not errors_only(problems) else None, problems, loaded)
 
 
@@ -348,6 +349,27 @@ def _output_checks(loaded: LoadedYaml, release: Release, config: Config) -> list
             if problems:
                 return problems
     return problems
+
+
+def _workspace_template_checks(release: Release, workspace: Workspace) -> list[Diagnostic]:
+    """Fill the workspace's own page template with this release, as the PDF writer will.
+
+    Only Jinja2 runs (no layout), so this costs milliseconds; it finds what a
+    template that compiles can still fail on, such as a misspelt variable.
+    """
+    if not (workspace.root / "templates" / "release.html").is_file():
+        return []
+    from .localize import localize
+    from .writers.html import render_html
+
+    for lang in release_languages(release, workspace.config):
+        if lang not in release.text:
+            continue  # a language 'translate' is about to write
+        try:
+            render_html(localize(release, workspace, lang))
+        except RenderError as exc:
+            return exc.diagnostics
+    return []
 
 
 def duplicate_ids(paths: Iterable[Path]) -> dict[Path, Diagnostic]:
