@@ -1,0 +1,250 @@
+"""Property-based tests (hypothesis) for everything that parses input or writes a user's file.
+
+Bounded so that the whole file runs in well under a minute; each property is
+the guarantee the README's Safety section states.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from conftest import SEEDS
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from pressgen import load_workspace, localize
+from pressgen.errors import PressgenError
+from pressgen.load import check_release
+from pressgen.markup import parse, plain_text
+from pressgen.model import TEXT_FIELDS
+from pressgen.outputs import OutsideOutput, output_path, pattern_problems
+from pressgen.review import export_xliff, import_xliff
+from pressgen.translate import translate_release
+from pressgen.writers.docx import write_docx
+from pressgen.writers.html import render_html
+from pressgen.yamledit import WriteBackRefused, normalize, unwritable, write_text_blocks
+from pressgen.yamlio import load_yaml
+
+RELEASE = "unric-migrants-stigma-2014"
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Characters that matter to YAML, Markdown, XML and our own masks, plus every
+# kind of line break, space and control character.
+HOSTILE = st.sampled_from(list(
+    "abcé :#-*_^[]()>&<'\"{}|!%@`~\\/.,\t\r\n\x00\x01\x0b\x1b\x7f\x85\xa0\u2028\u2029\u202f\ufeff\ufffe⟦⟧⟪⟫😀"))
+ANY_TEXT = st.text(alphabet=st.one_of(HOSTILE, st.characters()), max_size=60)
+
+
+@contextmanager
+def seed_copy() -> Iterator[Path]:
+    """A private copy of the seed workspace, for one example."""
+    folder = Path(tempfile.mkdtemp())
+    try:
+        shutil.copytree(SEEDS, folder / "ws", ignore=shutil.ignore_patterns("dist", ".pressgen"))
+        yield folder / "ws"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {str(k): _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return data
+
+
+# --- the loader: whatever the file says, check answers; when check passes, rendering works -------
+
+
+@FAST
+@given(st.lists(st.tuples(st.floats(0, 1), st.integers(0, 3), st.text(alphabet=HOSTILE, max_size=4)),
+                min_size=1, max_size=4))
+def test_check_never_crashes_and_what_it_passes_renders(edits: list[tuple[float, int, str]]) -> None:
+    with seed_copy() as ws:
+        path = ws / "releases" / f"{RELEASE}.yaml"
+        text = path.read_text(encoding="utf-8")
+        for where, cut, insert in edits:  # cut a few characters somewhere and insert hostile ones
+            at = int(where * len(text))
+            text = text[:at] + insert + text[at + cut:]
+        path.write_text(text, encoding="utf-8")
+        workspace = load_workspace(ws)
+        checked = check_release(path, workspace)
+        for diagnostic in checked.diagnostics:
+            assert diagnostic.path == path and diagnostic.line >= 1 and diagnostic.col >= 1
+        if checked.release is not None:
+            for lang in checked.release.text:
+                if lang in (checked.release.languages or workspace.config.languages):
+                    view = localize(checked.release, workspace, lang)
+                    assert render_html(view)
+                    assert write_docx(view).data
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300) | ANY_TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_check_answers_any_file_content(content: bytes) -> None:
+    with seed_copy() as ws:
+        path = ws / "releases" / "any.yaml"
+        path.write_bytes(content)
+        checked = check_release(path, load_workspace(ws))
+        assert checked.release is None or not [d for d in checked.diagnostics if d.severity == "error"]
+
+
+# --- the Markdown subset ------------------------------------------------------------------------
+
+
+MARKDOWN = st.lists(st.sampled_from(list("ab *_^[]()>-+1.\n#`!<&\\|:/") + ["https://x.org", "mailto:a@b", "  \n"]),
+                   max_size=120).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWN)
+def test_the_markdown_subset_parses_anything(text: str) -> None:
+    blocks, problems = parse(text)
+    plain_text(blocks)
+    for problem in problems:
+        assert 0 <= problem.line <= text.count("\n")
+
+
+# --- safe write-back: any Unicode value survives, or is refused with the file untouched -------
+
+
+@FAST
+@given(st.sampled_from(TEXT_FIELDS), ANY_TEXT)
+def test_write_back_keeps_any_text_or_refuses_it(name: str, value: str) -> None:
+    with seed_copy() as ws:
+        path = ws / "releases" / f"{RELEASE}.yaml"
+        before_bytes = path.read_bytes()
+        before = _plain(load_yaml(path).data)
+        try:
+            write_text_blocks(path, {"fr": {"status": "draft", name: value}}, TEXT_FIELDS)
+        except WriteBackRefused:
+            assert unwritable(value) is not None
+            assert path.read_bytes() == before_bytes
+            return
+        assert unwritable(value) is None
+        after = _plain(load_yaml(path).data)  # loads, with the loader check uses
+        assert after["text"]["fr"][name] == normalize(value, name)
+        assert after["text"]["fr"]["status"] == "draft"
+        rest = {k: v for k, v in after.items() if k != "text"}
+        assert rest == {k: v for k, v in before.items() if k != "text"}
+        assert {k: v for k, v in after["text"].items() if k != "fr"} == \
+            {k: v for k, v in before["text"].items() if k != "fr"}
+        assert list(after) == list(before)
+
+
+# --- review import: arbitrary targets from a CAT tool -----------------------------------------
+
+
+XML_TEXT = st.text(alphabet=st.one_of(HOSTILE, st.characters()), max_size=60).filter(
+    lambda t: all(c in "\t\n\r" or (0x20 <= ord(c) < 0xD800) or (0xE000 <= ord(c) <= 0xFFFD) or ord(c) > 0xFFFF
+                  for c in t))
+
+
+@FAST
+@given(XML_TEXT, XML_TEXT, st.booleans())
+def test_review_import_of_any_target_leaves_a_loadable_release(headline: str, paragraph: str, final: bool) -> None:
+    with seed_copy() as ws:
+        path = ws / "releases" / f"{RELEASE}.yaml"
+        workspace = load_workspace(ws)
+        release = check_release(path, workspace).release
+        assert release is not None
+        root = etree.fromstring(export_xliff(release, workspace, "fr"))
+        ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+        for unit in root.iterfind(".//x:trans-unit", ns):
+            target = unit.find("x:target", ns)
+            if unit.get("id") == "headline":
+                target.text = headline
+            elif unit.get("id") == "body.1":
+                target.text = paragraph
+            if final:
+                target.set("state", "final")
+        xliff = ws / "review.xlf"
+        xliff.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+        before = path.read_bytes()
+        try:
+            report = import_xliff(xliff, release, workspace, "fr")
+        except PressgenError:
+            assert path.read_bytes() == before
+            return
+        loaded = load_yaml(path)  # the release file still loads
+        fr = loaded.data["text"]["fr"]
+        if headline.strip() and not any("'headline'" in d.message for d in report.conflicts):
+            assert fr["headline"] == normalize(headline)
+        assert fr["status"] in ("machine", "draft", "reviewed")
+
+
+# --- translate: arbitrary provider answers ------------------------------------------------------
+
+
+class _Answers:
+    """A provider client that answers every request with the same arbitrary text."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def translate(self, text: str) -> str:
+        return self.answer
+
+
+@FAST
+@given(ANY_TEXT)
+def test_translate_with_any_provider_answer_leaves_a_loadable_release(answer: str) -> None:
+    assume(answer.strip())
+    with seed_copy() as ws:
+        path = ws / "releases" / f"{RELEASE}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text[:text.index("  fr:\n")], encoding="utf-8")  # French and English are missing
+        workspace = load_workspace(ws)
+        before = path.read_bytes()
+        memory = ws / ".pressgen" / "translation-memory.sqlite"
+        try:
+            report = translate_release(path, workspace, ["fr"], "libre", client_factory=lambda *a: _Answers(answer))
+        except PressgenError:
+            assert path.read_bytes() == before
+            return
+        finally:
+            memory.unlink(missing_ok=True)
+        loaded = load_yaml(path)  # the release file still loads
+        if report.written:
+            assert loaded.data["text"]["fr"]["status"] == "machine"
+        else:
+            assert path.read_bytes() == before
+
+
+# --- the output pattern -------------------------------------------------------------------------
+
+
+PATTERN = st.lists(st.sampled_from(["dist", "/", "{id}", "{lang}", "{format}", "{org}", "{date}", ".", "..", "-",
+                                    "{", "}", ":d", "!r", "~", "\\", "x", "releases", "templates", " "]),
+                   max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PATTERN)
+def test_an_accepted_output_pattern_gives_every_document_its_own_file_inside_the_output_folder(
+        pattern: str) -> None:
+    problems = pattern_problems(pattern, languages=2, formats=2)
+    if problems:
+        return
+    root = Path(tempfile.gettempdir()) / "pressgen-pattern-ws"
+    paths = set()
+    for release_id in ("a", "b.c"):
+        for lang in ("nl", "fr"):
+            for fmt in ("pdf", "docx"):
+                values = {"id": release_id, "lang": lang, "format": fmt, "org": "iom", "date": "2017-05-26"}
+                try:
+                    path = output_path(pattern, root, values, None)
+                except OutsideOutput:
+                    raise AssertionError(f"accepted pattern {pattern!r} escapes") from None
+                assert path.suffix == f".{fmt}"
+                assert path.is_relative_to(root.resolve())
+                assert not path.is_relative_to((root / "releases").resolve())
+                paths.add(path)
+    assert len(paths) == 8, pattern
