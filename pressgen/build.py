@@ -103,7 +103,7 @@ def _releases_under(folder: Path) -> list[Path]:
     if (folder / CONFIG_NAME).is_file() and (folder / "releases").is_dir():
         folder = folder / "releases"
     return [candidate for candidate in sorted(folder.rglob("*.yaml"))
-            if candidate.name != CONFIG_NAME and not candidate.is_dir()  # a FIFO stays, to be reported
+            if candidate.name != CONFIG_NAME  # a folder or FIFO named like a release stays, to be reported
             and not SKIPPED_DIRS.intersection(candidate.relative_to(folder).parts[:-1])]
 
 

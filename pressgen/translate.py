@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -416,6 +416,19 @@ def translate_markdown(text: str, translate: Callable[[str], str], limit: int) -
     return "\n\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
+class _EveryLanguage(Collection[str]):
+    """The languages allowed to lack their text while translating: all of them."""
+
+    def __contains__(self, lang: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
 # --- releases --------------------------------------------------------------------------------
 
 
@@ -455,7 +468,8 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     """
     import os
 
-    checked = check_release(path, workspace, pending=targets)
+    # Any language may still lack its text: drafting French does not need the English.
+    checked = check_release(path, workspace, pending=_EveryLanguage())
     if checked.release is None or checked.loaded is None:
         raise InputError(f"{path}: invalid release", checked.diagnostics)
     release, loaded = checked.release, checked.loaded

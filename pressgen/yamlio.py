@@ -201,13 +201,15 @@ def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise refuse(f"cannot read file: {exc.strerror}") from None
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise refuse("not a regular file", "pressgen reads only plain files; remove or rename this one")
+    if info.st_size > limit:
+        os.close(handle)
+        raise refuse(f"file is too large ({info.st_size} bytes; at most {limit})",
+                     "a release or workspace file is a few kilobytes; is this the right file?")
     with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise refuse("not a regular file", "pressgen reads only plain files; remove or rename this one")
-        if info.st_size > limit:
-            raise refuse(f"file is too large ({info.st_size} bytes; at most {limit})",
-                         "a release or workspace file is a few kilobytes; is this the right file?")
         try:
             raw = stream.read(limit + 1)
         except OSError as exc:

@@ -137,6 +137,8 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int], str]] = {
     "reference document that is not a DOCX": (
         lambda ws: (ws / "templates").mkdir() or (ws / "templates" / "reference.docx").write_bytes(b"PK no zip"),
         ("reference.docx", 1), "not a Word document pressgen can use"),
+    "a folder named like a release": (
+        lambda ws: (ws / "releases" / "x.yaml").mkdir(), ("x.yaml", 1), "not a regular file"),
     "two releases with one id": (
         lambda ws: (ws / "releases" / "copy").mkdir() or shutil.copy(_release(ws), ws / "releases" / "copy"),
         (f"{RELEASE}.yaml", 1), f"release id '{RELEASE}' is also the id of"),
@@ -184,15 +186,6 @@ def test_a_headline_longer_than_a_docx_property_builds_with_the_title_cut(
     title = Document(str(folder / f"{RELEASE}.nl.docx")).core_properties.title
     assert len(title) == 255 and title.endswith("…") and title.startswith("Lange kop Lange kop")
     assert "Lange kop " * 3 in " ".join(pdf_text(folder / f"{RELEASE}.nl.pdf").split())
-
-
-def test_a_folder_named_like_a_release_is_not_a_release(workspace: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    (workspace / "releases" / "x.yaml").mkdir()
-    monkeypatch.chdir(workspace)
-    assert run("check") == 0
-    assert "3 release(s) checked" in capsys.readouterr().out
-    assert run("build", "--out", "dist", "-j", "1") == 0
 
 
 def test_a_fifo_named_like_a_release_is_refused_without_hanging(workspace: Path) -> None:

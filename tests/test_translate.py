@@ -13,6 +13,7 @@ from test_bad_input import run
 
 from pressgen import load_release, load_workspace
 from pressgen.translate import _chunks, _mymemory_code, make_client, translate_inline
+from pressgen.yamlio import load_yaml
 
 MARKUP = re.compile(r"\*\*|\*|\^|\[|\]\([^)]*\)")
 
@@ -213,3 +214,36 @@ def test_mymemory_gets_regional_codes_and_libre_accepts_dutch(seed_workspace) ->
     libre = make_client(settings.model_copy(update={"provider": "libre", "url": "http://127.0.0.1:1"}),
                         "en", "nl", {}, {})
     assert (libre._source, libre._target) == ("en", "nl")
+
+
+@pytest.mark.parametrize("fault, words, setting_line", [
+    (404, "the provider's address answered 404 Not Found", "url"),
+    (401, "the provider refused access (HTTP 401)", "translation"),
+    (403, "the provider refused the API key (HTTP 403)", "translation"),
+])
+def test_a_misconfigured_provider_is_blamed_on_pressgen_yaml_in_plain_words(
+        nl_only: Path, server: LibreServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        fault: int, words: str, setting_line: str) -> None:
+    server.repeat_fault = fault
+    before = nl_only.read_bytes()
+    monkeypatch.chdir(nl_only.parent.parent)
+    assert run("translate", nl_only.stem, "--to", "fr,en") == 1
+    err = capsys.readouterr().err
+    config_lines = (nl_only.parent.parent / "pressgen.yaml").read_text().splitlines()
+    line = next(i for i, text in enumerate(config_lines, start=1) if text.startswith("translation:"))
+    assert f"pressgen.yaml:{line}:" in err and words in err
+    assert "ERR_" not in err and "bug in pressgen" not in err and "after" not in err  # no retry of a 4xx
+    assert len(server.requests) == 1  # no other language was tried against a broken configuration
+    assert nl_only.read_bytes() == before
+
+
+def test_a_typed_mask_marker_is_sent_as_typed_and_links_stay_links(
+        nl_only: Path, server: LibreServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = nl_only.read_text()
+    nl_only.write_text(text.replace("ploeg opgesteld", "ploeg ⟦0⟧ ⟪1⟫ opgesteld", 1))
+    monkeypatch.chdir(nl_only.parent.parent)
+    assert run("translate", nl_only.stem, "--to", "fr") == 0
+    french = load_yaml(nl_only).data["text"]["fr"]["body"]  # en is still missing: drafting fr did not need it
+    assert "⟦0⟧ ⟪1⟫" in french
+    assert "[fr:campagne ‘fr:TEZAMEN’](https://together.un.org)" in french
+    assert not any("together.un.org" in request.get("q", "") for request in server.requests)
