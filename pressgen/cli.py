@@ -21,7 +21,9 @@ from . import __version__
 from .build import BuildOptions, BuildReport, Document, Status, WorkspaceCache, build, release_files, summary_line
 from .errors import Diagnostic, PressgenError, UsageError, errors_only
 from .load import check_release, duplicate_ids, find_workspace, load_release, load_workspace, release_languages
+from .model import Release, Workspace
 from .scaffold import new_release
+from .yamlio import LoadedYaml
 
 
 def _echo_diagnostics(diagnostics: Iterable[Diagnostic], seen: set[Diagnostic] | None = None) -> None:
@@ -33,6 +35,30 @@ def _echo_diagnostics(diagnostics: Iterable[Diagnostic], seen: set[Diagnostic] |
                 continue
             seen.add(diagnostic)
         click.echo(diagnostic.format(relative_to=cwd), err=True)
+
+
+def translation_diagnostics(release: Release, workspace: Workspace, loaded: LoadedYaml) -> list[Diagnostic]:
+    """Warnings of check about the translations: unreviewed languages, their changed segments."""
+    from .status import alignments, attention, stale_diagnostics
+
+    out = []
+    for lang, alignment in alignments(release, release_languages(release, workspace.config)).items():
+        status = alignment.summary
+        if status == "reviewed":
+            continue
+        line, col = loaded.locate(("text", lang))
+        total = len([p for p in alignment.pairs if p.source is not None])
+        if status == "stale":
+            out.append(Diagnostic(loaded.path, line, col, f"{lang} text is stale: not reviewed "
+                                  f"({attention(alignment)} of {total} segment(s) changed in the source)",
+                                  f"run 'pressgen translate {release.id} --to {lang}' to draft only those, "
+                                  "or review them", severity="warning"))
+            out += stale_diagnostics(alignment, release, loaded)
+        else:
+            what = f"{attention(alignment)} of {total} segment(s) {status}" if status != "missing" else "no text"
+            out.append(Diagnostic(loaded.path, line, col, f"{lang} text is {status}: not reviewed ({what})",
+                                  f"review it against the {release.source} text", severity="warning"))
+    return out
 
 
 def _display(path: Path) -> str:
@@ -100,15 +126,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
         if path in duplicates:
             diagnostics.insert(0, duplicates[path])
         if checked.release is not None and checked.loaded is not None:
-            release = checked.release
-            for lang in release_languages(release, workspace.config):
-                status = release.translation_status(lang)
-                if status not in ("source", "reviewed"):
-                    line, col = checked.loaded.locate(("text", lang))
-                    hint = (f"the {release.source} text changed since; run 'pressgen translate' or review it"
-                            if status == "stale" else f"review it against the {release.source} text")
-                    diagnostics.append(Diagnostic(path, line, col, f"{lang} text is {status}: not reviewed", hint,
-                                                  severity="warning"))
+            diagnostics += translation_diagnostics(checked.release, workspace, checked.loaded)
         if strict:
             diagnostics = [dataclasses.replace(d, severity="error") for d in diagnostics]
         _echo_diagnostics(diagnostics, seen)
@@ -203,20 +221,31 @@ def _summarize(report: BuildReport) -> None:
               help="Override translation.provider of pressgen.yaml.")
 @click.option("--allow-embargoed", is_flag=True,
               help="Send an embargoed release to a public provider anyway.")
-def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool) -> None:
-    """Machine-translate missing or stale languages into the release file (status: machine).
+@click.option("--retranslate", is_flag=True,
+              help="Draft every segment again, overwriting human (draft and reviewed) text; asks first on a terminal.")
+def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool) -> None:
+    """Machine-draft the missing and changed segments of languages into the release file.
 
-    RELEASE is a release file or a release id of the current workspace.
+    Only segments whose source is new or changed are drafted; human text of an
+    unchanged source is kept. RELEASE is a release file or a release id of the
+    current workspace.
     """
-    from .translate import translate_release
+    from .translate import human_segments, translate_release
 
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
-    report = translate_release(path, workspace, _split(targets) or [], provider, allow_embargoed)
+    languages = _split(targets) or []
+    if retranslate and sys.stdin.isatty():
+        count = human_segments(path, workspace, languages)
+        if count and not click.confirm(f"--retranslate overwrites {count} draft or reviewed segment(s) of "
+                                       f"{', '.join(languages)} with machine drafts. Go on?", default=False):
+            raise click.exceptions.Abort()
+    report = translate_release(path, workspace, languages, provider, allow_embargoed, retranslate=retranslate)
     for lang, reason in report.skipped.items():
         click.echo(f"skipped  {lang}: {reason}")
     for lang in report.written:
-        click.echo(f"drafted  {lang} (status: machine) in {_display(path)}")
+        reused = f", {report.reused[lang]} from reviewed translations" if report.reused.get(lang) else ""
+        click.echo(f"drafted  {lang}: {report.drafted.get(lang, 0)} segment(s){reused} in {_display(path)}")
     _echo_diagnostics(report.diagnostics)
     click.echo(f"{len(report.written)} language(s) drafted, {report.requests} request(s) to the provider",
                err=bool(report.diagnostics))
@@ -227,21 +256,31 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def status(paths: tuple[str, ...], as_json: bool) -> None:
-    """Show each release's languages: source, reviewed, machine, draft, stale or missing."""
+@click.option("--words", is_flag=True, help="Also print new, changed and unchanged source words per language.")
+def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
+    """Show each release's languages: source, reviewed, machine, draft, stale or missing, with segment counts.
+
+    'stale 1/12' means one of twelve segments changed in the source since it was translated.
+    """
     import json
 
-    from .status import status_table
+    from .status import cell, status_table
 
     rows, languages, problems = status_table(release_files(_default_paths(paths)))
     if as_json:
         click.echo(json.dumps({"languages": languages, "releases": rows}, indent=2, ensure_ascii=False))
     else:
         width = max([len("release"), *(len(row["release"]) for row in rows)])
-        click.echo("  ".join(["release".ljust(width), *(lang.ljust(9) for lang in languages)]).rstrip())
+        click.echo("  ".join(["release".ljust(width), *(lang.ljust(13) for lang in languages)]).rstrip())
         for row in rows:
-            cells = [row["languages"].get(lang, "-").ljust(9) for lang in languages]
+            cells = [cell(row, lang).ljust(13) for lang in languages]
             click.echo("  ".join([row["release"].ljust(width), *cells]).rstrip())
+        if words:
+            click.echo("\nwords to translate (new / changed / unchanged source words)")
+            for row in rows:
+                for lang, count in row["words"].items():
+                    click.echo(f"{row['release'].ljust(width)}  {lang}  {count['new']} new, {count['changed']} "
+                               f"changed, {count['unchanged']} unchanged")
     _echo_diagnostics(problems)
     if problems:
         sys.exit(1)

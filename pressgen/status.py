@@ -1,4 +1,4 @@
-"""Where each release's languages stand: source, reviewed, machine, draft, stale, missing."""
+"""Where each release's languages stand, segment by segment: source, reviewed, machine, draft, stale, missing."""
 
 from __future__ import annotations
 
@@ -9,10 +9,69 @@ from typing import Any
 from .build import WorkspaceCache
 from .errors import Diagnostic, PressgenError, errors_only
 from .load import check_release, release_languages
+from .model import Release
+from .segments import Alignment, align, read_records, words
+from .yamlio import LoadedYaml
+
+
+def alignments(release: Release, languages: Sequence[str]) -> dict[str, Alignment]:
+    """Return the alignment of each translation (the source language left out)."""
+    records = read_records(release.path)
+    return {lang: align(release, lang, records) for lang in languages if lang != release.source}
+
+
+def attention(alignment: Alignment) -> int:
+    """How many segments its summary is about: changed ones for stale, machine ones for machine, …"""
+    counts = alignment.counts()
+    return {"stale": counts["stale"] + counts["orphan"] + counts["missing"], "machine": counts["machine"],
+            "draft": counts["draft"] + counts["missing"]}.get(alignment.summary, 0)
+
+
+def word_counts(alignment: Alignment) -> dict[str, int]:
+    """Source words to translate anew, to update, and already translated (for quotes)."""
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    for pair in alignment.pairs:
+        if pair.source is None:
+            continue
+        kind = "new" if pair.state == "missing" else "changed" if pair.state == "stale" else "unchanged"
+        counts[kind] += words(pair.source)
+    return counts
+
+
+def stale_diagnostics(alignment: Alignment, release: Release, loaded: LoadedYaml, limit: int = 5) -> list[Diagnostic]:
+    """One warning per changed source segment, at the translation, with the old and the new source text."""
+    out = []
+    changed = alignment.changed()
+    for pair in changed[:limit]:
+        line, col = _target_position(loaded, alignment.lang, pair)
+        was = _quote(pair.made_from) if pair.made_from else "unknown (no segment records)"
+        now = _quote(pair.source) if pair.source is not None else "deleted"
+        what = "deleted from" if pair.source is None else "changed in"
+        out.append(Diagnostic(loaded.path, line, col,
+                              f"{alignment.lang} {pair.field} segment is stale: its source was {what} the "
+                              f"{release.source} text", f"was: {was}\n  now: {now}", severity="warning"))
+    if len(changed) > limit:
+        out.append(Diagnostic(loaded.path, *loaded.locate(("text", alignment.lang)),
+                              f"{alignment.lang}: {len(changed) - limit} more stale segment(s)",
+                              "run 'pressgen status' or export the language for review", severity="warning"))
+    return out
+
+
+def _target_position(loaded: LoadedYaml, lang: str, pair: Any) -> tuple[int, int]:
+    field_text = loaded.data.get("text", {}).get(lang, {}).get(pair.field)
+    if isinstance(field_text, str) and pair.target and pair.target in field_text and not pair.whole:
+        before = field_text.count("\n", 0, field_text.index(pair.target))
+        return loaded.locate_in_text(("text", lang, pair.field), before)
+    return loaded.locate(("text", lang, pair.field))
+
+
+def _quote(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return f"«{flat[:width]}{'…' if len(flat) > width else ''}»"
 
 
 def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str], list[Diagnostic]]:
-    """Return one row per release (id, path, language -> status), all languages seen, and errors.
+    """Return one row per release (id, path, language -> status, segments, words), all languages seen, and errors.
 
     A release with errors has no row; its errors are returned instead.
     """
@@ -33,6 +92,23 @@ def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]
         release = checked.release
         langs = release_languages(release, workspace.config)
         languages += [lang for lang in langs if lang not in languages]
-        rows.append({"release": release.id, "path": str(path), "source": release.source,
-                     "languages": {lang: release.translation_status(lang) for lang in langs}})
+        aligned = alignments(release, langs)
+        rows.append({
+            "release": release.id, "path": str(path), "source": release.source,
+            "languages": {lang: "source" if lang == release.source else aligned[lang].summary for lang in langs},
+            "segments": {lang: {"total": len([p for p in a.pairs if p.source is not None]),
+                                "attention": attention(a), **a.counts()} for lang, a in aligned.items()},
+            "words": {lang: word_counts(a) for lang, a in aligned.items()},
+        })
     return rows, languages, problems
+
+
+def cell(row: dict[str, Any], lang: str) -> str:
+    """One language's status as the table shows it: 'reviewed', 'stale 1/12', 'machine 3/12', '-'."""
+    status = row["languages"].get(lang)
+    if status is None:
+        return "-"
+    segments = row["segments"].get(lang)
+    if status in ("stale", "machine", "draft") and segments:
+        return f"{status} {segments['attention']}/{segments['total']}"
+    return str(status)

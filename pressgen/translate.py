@@ -24,13 +24,14 @@ from typing import Any
 from .errors import Diagnostic, InputError, PressgenError, UsageError
 from .load import check_release
 from .markup import PARAGRAPH_BREAK
-from .model import TEXT_FIELDS, Release, TranslationSettings, Workspace
-from .yamledit import write_text_blocks
+from .model import Release, TranslationSettings, Workspace
+from .segments import HUMAN, Filled, Record, align, fields_and_records, read_records, save, split
 from .yamlio import XML_INVALID, LoadedYaml, load_yaml
 
 # Characters a provider accepts in one request, with room to spare.
 SEGMENT_LIMITS = {"google": 4800, "mymemory": 480, "deepl": 4800, "libre": 4800}
 MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
+REVIEWED = "reviewed"  # the memory's "provider" of human, reviewed translations
 
 _LINK_TARGET = re.compile(r"\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
 # Link targets are replaced by a numbered mask between two brackets that the text
@@ -438,6 +439,8 @@ class TranslateReport:
 
     written: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
+    drafted: dict[str, int] = field(default_factory=dict)  # segments drafted by the provider, per language
+    reused: dict[str, int] = field(default_factory=dict)  # segments taken from reviewed translations
     requests: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -457,12 +460,18 @@ def _embargo_check(release: Release, settings: TranslationSettings, allow: bool,
 def translate_release(path: Path, workspace: Workspace, targets: list[str], provider: str | None = None,
                       allow_embargoed: bool = False, environ: dict[str, str] | None = None,
                       now: dt.datetime | None = None, sleep: Callable[[float], None] = time.sleep,
-                      client_factory: Callable[..., Any] = make_client) -> TranslateReport:
-    """Machine-translate the missing or stale ``targets`` of the release at ``path``.
+                      client_factory: Callable[..., Any] = make_client,
+                      retranslate: bool = False) -> TranslateReport:
+    """Draft the missing and changed segments of the ``targets`` of the release at ``path``.
 
-    Each language that fully succeeds is written back with ``status: machine`` and
-    the current ``source_hash``; a language that fails leaves the file as it was
-    for that language and is reported with release, language and paragraph.
+    Only segments whose source is new or changed are drafted (every segment with
+    ``retranslate``); draft and reviewed segments of unchanged source are never
+    touched, and a segment whose source has a reviewed translation in the memory
+    gets that text instead of the provider's. Each language that fully succeeds
+    is written back with its summary status and the current ``source_hash``, and
+    its segment records beside the release; a language that fails leaves the
+    file as it was for that language and is reported with release, language and
+    paragraph.
     Raises :class:`InputError` for an invalid release, :class:`TranslationError`
     for an embargo, :class:`UsageError` for bad settings.
     """
@@ -479,46 +488,78 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     _embargo_check(release, settings, allow_embargoed, now or dt.datetime.now(dt.UTC), loaded)
     report = TranslateReport()
     source_fields = release.text[release.source].fields()
-    done: dict[str, dict[str, str]] = {}
+    records = read_records(path)
+    written: dict[str, dict[str, str]] = {}
+    new_records: dict[str, list[Record]] = {}
     memory = TranslationMemory(workspace.root / MEMORY_FILE)
     try:
         for lang in targets:
             if lang == release.source:
                 report.skipped[lang] = "it is the source language"
                 continue
-            status = release.translation_status(lang)
-            if status not in ("missing", "stale"):
-                report.skipped[lang] = f"it is {status} and current"
+            alignment = align(release, lang, records)
+            block = release.text.get(lang)
+            for pair in alignment.pairs:  # reviewed text is the best memory there is
+                if pair.state == "reviewed" and pair.source and pair.target and not pair.whole:
+                    memory.put(REVIEWED, release.source, lang, pair.source, pair.target)
+            todo = [pair for pair in alignment.pairs if pair.source is not None
+                    and (retranslate or pair.state in ("missing", "stale"))]
+            if not todo and not alignment.changed():
+                report.skipped[lang] = f"it is {alignment.summary} and current"
+                if lang not in records and block is not None:  # from now on, changes are tracked per segment
+                    new_records[lang] = fields_and_records(alignment.pairs, {}, block)[1]
                 continue
             client = client_factory(settings, release.source, lang, workspace.config.locales,
                                     environ if environ is not None else dict(os.environ))
             segments = SegmentTranslator(client, settings, release.source, lang, memory, sleep)
             limit = SEGMENT_LIMITS[settings.provider]
-            fields: dict[str, str] = {}
+            filled: dict[str, Filled] = {}
             try:
-                for name, value in source_fields.items():
-                    current = name
-                    fields[name] = translate_markdown(value, segments, limit)
+                for pair in todo:
+                    current = pair
+                    assert pair.source is not None
+                    reviewed = memory.get(REVIEWED, release.source, lang, pair.source)
+                    if reviewed is not None and not retranslate:
+                        filled[pair.id] = Filled(pair, reviewed, "draft")  # human text, to be reviewed here
+                    else:
+                        filled[pair.id] = Filled(pair, translate_markdown(pair.source, segments, limit), "machine")
             except ParagraphFailure as failure:
+                report.requests += segments.requests
                 if failure.setting:  # the configuration is wrong: say where, and try no other language
                     report.diagnostics.append(_setting_diagnostic(workspace, settings, failure))
                     report.skipped.update({other: "not tried: the provider is not usable as configured"
                                            for other in targets[targets.index(lang) + 1:]})
-                    report.requests += segments.requests
                     break
-                line, col = loaded.locate_in_text(("text", release.source, current), failure.line)
+                field_text = source_fields.get(current.field, "")
+                start = field_text.count("\n", 0, max(field_text.find(current.source or ""), 0))
+                number = split(current.field, field_text).index(current.source) + 1 \
+                    if current.source in split(current.field, field_text) else 1
+                line, col = loaded.locate_in_text(("text", release.source, current.field), start + failure.line)
                 report.diagnostics.append(Diagnostic(
                     path, line, col, f"{release.id}: translating {release.source}→{lang} failed at "
-                    f"{current}, paragraph {failure.number}: {failure.reason}",
+                    f"{current.field}, paragraph {number}: {failure.reason}",
                     f"nothing was written for {lang}; the paragraphs translated so far are remembered "
                     "for the next run"))
-            else:
-                done[lang] = fields
+                continue
             report.requests += segments.requests
+            fields, lang_records, summary, _ = fields_and_records(alignment.pairs, filled, block)
+            written[lang] = {"status": summary, "source_hash": release.source_hash(), **fields}
+            new_records[lang] = lang_records
+            report.drafted[lang] = sum(1 for f in filled.values() if f.state == "machine")
+            report.reused[lang] = sum(1 for f in filled.values() if f.state == "draft")
     finally:
         memory.close()
-    if done:
-        write_text_blocks(path, {lang: {"status": "machine", "source_hash": release.source_hash(), **fields}
-                                 for lang, fields in done.items()}, TEXT_FIELDS)
-        report.written = list(done)
+    if written or new_records:
+        save(release, written, new_records)
+        report.written = list(written)
     return report
+
+
+def human_segments(path: Path, workspace: Workspace, targets: list[str]) -> int:
+    """Return how many draft or reviewed segments ``--retranslate`` would overwrite."""
+    checked = check_release(path, workspace, pending=_EveryLanguage())
+    if checked.release is None:
+        return 0
+    records = read_records(path)
+    return sum(1 for lang in targets if lang != checked.release.source
+               for pair in align(checked.release, lang, records).pairs if pair.state in HUMAN)

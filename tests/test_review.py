@@ -62,11 +62,14 @@ def test_status_table_and_json(workspace: Path, monkeypatch: pytest.MonkeyPatch,
     assert run("status") == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["release", "nl", "fr", "en"]
-    assert lines[1].split() == [RELEASE, "source", "stale", "stale"]
-    assert lines[3].split() == ["unric-migrants-stigma-2014", "reviewed", "machine", "source"]
+    assert lines[1].split() == [RELEASE, "source", "stale", "1/13", "stale", "1/13"]  # one of 13 segments changed
+    release, reviewed, machine, count, source = lines[3].split()  # status set to machine by hand: every segment
+    assert (release, reviewed, machine, source) == ("unric-migrants-stigma-2014", "reviewed", "machine", "source")
+    assert count.split("/")[0] == count.split("/")[1]
     assert run("status", "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["releases"][0]["languages"] == {"nl": "source", "fr": "stale", "en": "stale"}
+    assert data["releases"][0]["segments"]["fr"]["stale"] == 1
 
 
 def _export(workspace: Path, lang: str = "fr") -> Path:

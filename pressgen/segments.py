@@ -1,0 +1,322 @@
+"""Segments: the unit of translation state.
+
+A segment is one field (headline, subheadline, dateline) or one paragraph of
+a Markdown field (body, notes). Each translated segment knows the source
+segment it was made from and its state (machine, draft, reviewed), so a change
+in the source costs only the segments that changed, and human text of an
+unchanged source segment is never touched.
+
+The release file stays readable: one ``status`` and ``source_hash`` per
+language remain its summary. The segment records live in a sidecar next to
+it, ``<id>.segments.json``, committed with the release (a team shares its
+translation state through version control). For each language it lists, in
+the order of the translation's segments, the source text each was made from,
+a fingerprint of the translation as pressgen last saw it, and its state.
+
+:func:`align` pairs the current source segments with the translation's:
+by the records where they match the file (so inserting, deleting or moving a
+source paragraph keeps every other pair), else one to one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .markup import PARAGRAPH_BREAK
+from .model import TEXT_FIELDS, LanguageText, Release, TranslationStatus
+
+SEGMENTED = ("body", "notes")
+SIDECAR_SUFFIX = ".segments.json"
+SegmentState = Literal["machine", "draft", "reviewed", "stale", "missing", "orphan"]
+HUMAN = ("draft", "reviewed")
+
+
+def split(name: str, text: str | None) -> list[str]:
+    """Return the segments of one field: its paragraphs for body and notes, else the field itself."""
+    if not text or not text.strip():
+        return []
+    if name not in SEGMENTED:
+        return [text]
+    return [part.strip("\n") for part in PARAGRAPH_BREAK.split(text.strip("\n")) if part.strip()]
+
+
+def join(name: str, parts: list[str]) -> str:
+    """Return the field text of segments (paragraphs separated by a blank line)."""
+    return "\n\n".join(parts) + "\n" if name in SEGMENTED else parts[0]
+
+
+def fingerprint(text: str) -> str:
+    """12 hex digits identifying a segment's text (surrounding white space aside)."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:12]
+
+
+def words(text: str | None) -> int:
+    """The number of words of a text, as quotes count them."""
+    return len((text or "").split())
+
+
+# --- the sidecar -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """What pressgen knows of one translated segment."""
+
+    field: str
+    source: str  # the source segment's text it was made from
+    target: str  # fingerprint of the translation as pressgen last wrote or read it
+    state: str  # machine, draft or reviewed
+
+
+def sidecar_path(release_path: Path) -> Path:
+    """Return the path of a release's segment records."""
+    return release_path.with_name(release_path.stem + SIDECAR_SUFFIX)
+
+
+def read_records(release_path: Path) -> dict[str, list[Record]]:
+    """Return language -> records; an unreadable or malformed sidecar counts as none.
+
+    Without records, segments are paired one to one, which is what a release
+    never touched by pressgen's translation commands needs.
+    """
+    path = sidecar_path(release_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {lang: [Record(str(r["field"]), str(r["source"]), str(r["target"]), str(r["state"]))
+                       for r in records if r.get("state") in ("machine", "draft", "reviewed")]
+                for lang, records in data["languages"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def records_json(release: Release, records: dict[str, list[Record]]) -> bytes:
+    data = {"release": release.id, "source": release.source,
+            "languages": {lang: [r.__dict__ for r in recs] for lang, recs in sorted(records.items())}}
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+# --- alignment ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A source segment and its translation.
+
+    ``source`` is None for an orphan (a translation whose source segment was
+    deleted), ``target`` None for a missing translation. ``made_from`` is the
+    source text a stale translation was made from, when known; ``basis`` the
+    state the translation had before its source changed. ``whole`` marks a
+    paragraph field whose translation does not pair paragraph by paragraph,
+    handled as one segment.
+    """
+
+    field: str
+    source: str | None
+    target: str | None
+    state: SegmentState
+    made_from: str | None = None
+    basis: str | None = None
+    whole: bool = False
+    id: str = ""
+
+
+@dataclass
+class Alignment:
+    """Every pair of one language, in source order (orphans where their source stood)."""
+
+    lang: str
+    pairs: list[Pair] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        return Counter(pair.state for pair in self.pairs)
+
+    @property
+    def summary(self) -> TranslationStatus:
+        """The language's status as one word: missing, stale, machine, draft or reviewed."""
+        counts = self.counts()
+        if not self.pairs or counts["missing"] == len(self.pairs):
+            return "missing"
+        if counts["stale"] or counts["orphan"]:
+            return "stale"
+        if counts["machine"]:
+            return "machine"
+        if counts["draft"] or counts["missing"]:
+            return "draft"
+        return "reviewed"
+
+    def changed(self) -> list[Pair]:
+        return [pair for pair in self.pairs if pair.state in ("stale", "orphan")]
+
+    def by_id(self) -> dict[str, Pair]:
+        return {pair.id: pair for pair in self.pairs if pair.source is not None}
+
+
+def _kept_state(record: Record, target: str, declared_reviewed: bool) -> SegmentState:
+    if declared_reviewed:  # the language says reviewed, for this very source text
+        return "reviewed"
+    if record.state == "machine" and fingerprint(target) != record.target:
+        return "draft"  # a machine draft someone edited since
+    return "reviewed" if record.state == "reviewed" else "draft" if record.state == "draft" else "machine"
+
+
+def _field_pairs(name: str, source: list[str], target: list[str], records: list[Record],
+                 block: LanguageText | None, current: bool, trusted: bool) -> list[Pair]:
+    declared: SegmentState = "reviewed" if block and block.status == "reviewed" else \
+        "machine" if block and block.status == "machine" else "draft"
+    if block is None or not target:
+        return [Pair(name, text, None, "missing") for text in source]
+    if records and len(records) == len(target) and trusted:
+        pairs: list[Pair] = []
+        matcher = difflib.SequenceMatcher(a=[r.source.strip() for r in records], b=[s.strip() for s in source],
+                                          autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                pairs += [Pair(name, source[j], target[i],
+                               _kept_state(records[i], target[i], current and declared == "reviewed"))
+                          for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+                continue
+            olds, news = list(range(i1, i2)), list(range(j1, j2))
+            for k in range(max(len(olds), len(news))):
+                i = olds[k] if k < len(olds) else None
+                j = news[k] if k < len(news) else None
+                if i is not None and j is not None:
+                    pairs.append(Pair(name, source[j], target[i], "stale", records[i].source, records[i].state))
+                elif j is not None:
+                    pairs.append(Pair(name, source[j], None, "missing"))
+                elif i is not None:
+                    pairs.append(Pair(name, None, target[i], "orphan", records[i].source, records[i].state))
+        return pairs
+    state: SegmentState = declared if current else "stale"
+    if len(target) == len(source):
+        return [Pair(name, s, t, state, basis=declared) for s, t in zip(source, target, strict=True)]
+    if not source:
+        return [Pair(name, None, t, "orphan", basis=declared) for t in target]
+    return [Pair(name, join(name, source), join(name, target), state, basis=declared, whole=True)]
+
+
+def _summary_of(records: list[Record]) -> str:
+    states = {record.state for record in records}
+    return "machine" if "machine" in states else "draft" if "draft" in states else "reviewed"
+
+
+def align(release: Release, lang: str, records: dict[str, list[Record]] | None = None) -> Alignment:
+    """Pair the source segments of ``release`` with its ``lang`` translation.
+
+    ``records`` are the sidecar's (read from beside the release file when not given).
+    """
+    if records is None:
+        records = read_records(release.path)
+    source_fields = release.text[release.source].fields() if release.source in release.text else {}
+    block = release.text.get(lang)
+    target_fields = block.fields() if block else {}
+    current = block is not None and (block.source_hash is None or block.source_hash == release.source_hash())
+    by_field: dict[str, list[Record]] = {}
+    for record in records.get(lang, []):
+        by_field.setdefault(record.field, []).append(record)
+    # Records are trusted unless the file's summary was changed by hand since pressgen wrote them
+    # (someone set "status: machine" to have a language looked at again): then the file's word counts.
+    trusted = not current or block is None or _summary_of(records.get(lang, [])) == (block.status or "draft")
+    alignment = Alignment(lang)
+    for name in TEXT_FIELDS:
+        alignment.pairs += _field_pairs(name, split(name, source_fields.get(name)),
+                                        split(name, target_fields.get(name)), by_field.get(name, []),
+                                        block, current, trusted)
+    seen: Counter[str] = Counter()
+    for index, pair in enumerate(alignment.pairs):
+        base = f"{pair.field}-{fingerprint(pair.source if pair.source is not None else pair.target or '')[:8]}"
+        seen[base] += 1
+        alignment.pairs[index] = Pair(**{**pair.__dict__, "id": base if seen[base] == 1 else f"{base}-{seen[base]}"})
+    return alignment
+
+
+# --- writing a language back ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A translated segment to write: its pair (for field and source) and its new text and state."""
+
+    pair: Pair
+    text: str
+    state: str
+
+
+def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled],
+                       block: LanguageText | None) -> tuple[dict[str, str], list[Record], TranslationStatus, bool]:
+    """Return the text fields to write, their records, the language's summary and whether it is complete.
+
+    Pairs keep their translation unless ``filled`` (by pair id) replaces it;
+    orphans are dropped; a field whose segments are the ones it has keeps its
+    exact text, so unchanged fields stay byte-identical in the file.
+    """
+    old = block.fields() if block else {}
+    by_field: dict[str, list[tuple[str, Pair, str]]] = {}
+    complete = True
+    for pair in pairs:
+        if pair.source is None:
+            continue  # an orphan: its source segment is gone
+        new = filled.get(pair.id)
+        if new is not None:
+            by_field.setdefault(pair.field, []).append((new.text, pair, new.state))
+        elif pair.target is not None and pair.state != "stale":
+            by_field.setdefault(pair.field, []).append((pair.target, pair, str(pair.state)))
+        elif pair.target is not None:  # still stale: kept, and the language stays incomplete
+            by_field.setdefault(pair.field, []).append((pair.target, pair, "stale"))
+            complete = False
+        else:
+            complete = False
+    fields: dict[str, str] = {}
+    records: list[Record] = []
+    states: list[str] = []
+    for name in TEXT_FIELDS:
+        entries = by_field.get(name)
+        if not entries:
+            continue
+        parts = [text for text, _, _ in entries]
+        whole = entries[0][1].whole
+        if whole or name not in SEGMENTED:
+            fields[name] = parts[0]
+        else:
+            fields[name] = old[name] if split(name, old.get(name)) == parts else join(name, parts)
+        for text, pair, state in entries:
+            if state == "stale":  # remembered as made from its old source, so it stays stale
+                records.append(Record(name, pair.made_from or "", fingerprint(text), pair.basis or "draft"))
+            else:
+                records.append(Record(name, pair.source or "", fingerprint(text), state))
+            states.append(state)
+    if not complete or not states:
+        summary: TranslationStatus = "draft"
+    elif "machine" in states:
+        summary = "machine"
+    elif "draft" in states:
+        summary = "draft"
+    else:
+        summary = "reviewed"
+    return fields, records, summary, complete
+
+
+def save(release: Release, languages: dict[str, dict[str, str]], records: dict[str, list[Record]]) -> None:
+    """Write text blocks into the release file (safely), then the segment records beside it.
+
+    The release file goes first: if it is refused, the records stay as they
+    were. Records of languages not named keep what the sidecar had.
+    """
+    from .files import replace_verified
+    from .yamledit import write_text_blocks
+
+    if languages:
+        write_text_blocks(release.path, languages, TEXT_FIELDS)
+    merged = {**read_records(release.path), **records}
+    data = records_json(release, merged)
+
+    def verify(written: Path) -> None:
+        json.loads(written.read_text(encoding="utf-8"))
+
+    replace_verified(sidecar_path(release.path), data, verify)
