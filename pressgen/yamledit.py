@@ -128,6 +128,11 @@ def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order
         raise WriteBackRefused(f"{path}: not written", refused)
     original = read_regular_file(path)
     before = _plain(load_yaml(path).data)  # what the file says now, as the loader reads it
+    for lang, values in blocks.items():  # a value that only normalises differently is left as written
+        old = (before.get("text") or {}).get(lang) or {}
+        for name, value in values.items():
+            if isinstance(old.get(name), str) and normalize(old[name], name) == value:
+                values[name] = old[name]
     expected = _expected(before, blocks, field_order)
     quoted: set[tuple[str, str]] = set()
     for _ in range(2):  # a second pass double-quotes the fields whose style did not survive
