@@ -20,7 +20,14 @@ import click
 from . import __version__
 from .build import BuildOptions, BuildReport, Document, Status, WorkspaceCache, build, release_files, summary_line
 from .errors import Diagnostic, PressgenError, UsageError, errors_only
-from .load import check_release, duplicate_ids, find_workspace, load_release, load_workspace, release_languages
+from .load import (
+    EVERY_LANGUAGE,
+    check_release,
+    duplicate_ids,
+    find_workspace,
+    load_workspace,
+    release_languages,
+)
 from .model import Release, Workspace
 from .scaffold import new_release
 from .yamlio import LoadedYaml
@@ -332,20 +339,24 @@ def _review_path(workspace_root: Path, release_id: str, lang: str, fmt: str) -> 
 
 @review.command(name="export")
 @click.argument("release")
-@click.option("--lang", required=True, help="The translation to review, e.g. fr.")
+@click.option("--lang", required=True, help="The translation to review, e.g. fr (it may be missing still).")
 @click.option("--format", "fmt", type=click.Choice(["xliff", "docx"]), default="xliff", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write (default: review/RELEASE.LANG.xlf or .review.docx in the workspace).")
-def review_export(release: str, lang: str, fmt: str, out: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace an earlier export (a reviewer may be working on it).")
+def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bool) -> None:
     """Write RELEASE's LANG text for review: one unit per field and paragraph."""
     from .files import write_atomic
     from .review import export_docx, export_xliff
 
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
-    model = load_release(path, workspace)
-    data = (export_xliff if fmt == "xliff" else export_docx)(model, workspace, lang)
+    model, loaded = _release_for_translation(path, workspace)
     target = out or _review_path(workspace.root, model.id, lang, fmt)
+    if target.exists() and not force:
+        raise UsageError(f"{_display(target)} exists: a reviewer may be working on it; import it first, "
+                         "or pass --force to replace it (or --out to write elsewhere)")
+    data = export_xliff(model, workspace, lang, loaded) if fmt == "xliff" else export_docx(model, workspace, lang)
     write_atomic(target, data)
     click.echo(f"wrote {_display(target)}")
 
@@ -354,24 +365,35 @@ def review_export(release: str, lang: str, fmt: str, out: Path | None) -> None:
 @click.argument("release")
 @click.option("--lang", required=True, help="The translation reviewed, e.g. fr.")
 @click.option("--file", "source", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="The reviewed XLIFF file (default: review/RELEASE.LANG.xlf in the workspace).")
+              help="The reviewed XLIFF or DOCX file (default: review/RELEASE.LANG.xlf in the workspace).")
 def review_import(release: str, lang: str, source: Path | None) -> None:
-    """Apply a reviewed XLIFF file: targets, status and source_hash; conflicts are listed, not applied."""
-    from .review import import_xliff
+    """Apply a reviewed XLIFF or bilingual DOCX file; units that cannot be applied are listed, not applied."""
+    from .review import import_docx, import_xliff
 
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
-    model = load_release(path, workspace)
-    xliff = source or _review_path(workspace.root, model.id, lang, "xliff")
-    if not xliff.is_file():
-        raise UsageError(f"no such file: {xliff} (export it first with 'pressgen review export')")
-    report = import_xliff(xliff, model, workspace, lang)
+    model, _ = _release_for_translation(path, workspace)
+    reviewed = source or _review_path(workspace.root, model.id, lang, "xliff")
+    if not reviewed.is_file():
+        raise UsageError(f"no such file: {reviewed} (export it first with 'pressgen review export')")
+    importer = import_docx if reviewed.suffix.lower() == ".docx" else import_xliff
+    report = importer(reviewed, model, workspace, lang)
     _echo_diagnostics(report.conflicts)
     change = f"{_display(path)} updated" if report.written else "nothing changed"
     click.echo(f"{report.applied} unit(s) applied, {len(report.conflicts)} conflict(s); {lang} is now "
                f"{report.status}; {change}", err=bool(report.conflicts))
     if report.conflicts:
         sys.exit(1)
+
+
+def _release_for_translation(path: Path, workspace: Workspace) -> tuple[Release, LoadedYaml]:
+    """Load a release whose translations may still be missing; raises InputError for other errors."""
+    from .errors import InputError
+
+    checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
+    if checked.release is None or checked.loaded is None:
+        raise InputError(f"{path}: invalid release", checked.diagnostics)
+    return checked.release, checked.loaded
 
 
 @cli.group()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import types
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
@@ -296,6 +296,22 @@ def _unknown(loaded: LoadedYaml, loc: tuple[str | int, ...], what: str, value: s
 
 
 # --- releases ------------------------------------------------------------------------------
+
+
+class _EveryLanguage(Collection[str]):
+    """For ``pending``: any language may still lack its text (translating or exporting one needs no other)."""
+
+    def __contains__(self, lang: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+EVERY_LANGUAGE = _EveryLanguage()
 
 
 def release_languages(release: Release, config: Config) -> list[str]:

@@ -15,14 +15,14 @@ import datetime as dt
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, InputError, PressgenError, UsageError
-from .load import check_release
+from .load import EVERY_LANGUAGE, check_release
 from .markup import PARAGRAPH_BREAK
 from .model import Release, TranslationSettings, Workspace
 from .segments import HUMAN, Filled, Record, align, fields_and_records, read_records, save, split
@@ -417,19 +417,6 @@ def translate_markdown(text: str, translate: Callable[[str], str], limit: int) -
     return "\n\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
-class _EveryLanguage(Collection[str]):
-    """The languages allowed to lack their text while translating: all of them."""
-
-    def __contains__(self, lang: object) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-
 # --- releases --------------------------------------------------------------------------------
 
 
@@ -478,7 +465,7 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     import os
 
     # Any language may still lack its text: drafting French does not need the English.
-    checked = check_release(path, workspace, pending=_EveryLanguage())
+    checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
     if checked.release is None or checked.loaded is None:
         raise InputError(f"{path}: invalid release", checked.diagnostics)
     release, loaded = checked.release, checked.loaded
@@ -557,7 +544,7 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
 
 def human_segments(path: Path, workspace: Workspace, targets: list[str]) -> int:
     """Return how many draft or reviewed segments ``--retranslate`` would overwrite."""
-    checked = check_release(path, workspace, pending=_EveryLanguage())
+    checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
     if checked.release is None:
         return 0
     records = read_records(path)

@@ -14,6 +14,7 @@ from translate.storage import xliff as toolkit_xliff
 
 from pressgen import load_release, load_workspace
 from pressgen.review import NS, SCHEMA, export_xliff
+from pressgen.segments import align, sidecar_path
 
 RELEASE = "iom-20km-brussels-2017"
 # The official OASIS schema, from Debian's php-symfony-translation (installed by `make test`).
@@ -97,10 +98,11 @@ def test_xliff_export_is_readable_by_a_cat_library(workspace: Path) -> None:
     units = [u for u in store.units if not u.isheader()]
     ids = [u.getid().split("\x04")[-1] for u in units]  # the toolkit prefixes the file's name
     release = load_release(_path(workspace))
-    assert ids[:4] == ["headline", "subheadline", "dateline", "body.1"]
+    assert ids == [pair.id for pair in align(release, "fr").pairs]  # one unit per segment, ids by fingerprint
+    assert [u.xmlelement.get("resname") for u in units][:4] == ["headline", "subheadline", "dateline", "body"]
     assert units[0].source == release.text["nl"].headline and units[0].target == release.text["fr"].headline
     assert all(RELEASE in u.getnotes() for u in units)
-    assert len([i for i in ids if i.startswith("body.")]) == 9
+    assert len([i for i in ids if i.startswith("body-")]) == 9
 
 
 def test_round_trip_without_changes_leaves_the_yaml_byte_identical(workspace: Path) -> None:
@@ -113,23 +115,29 @@ def test_round_trip_without_changes_leaves_the_yaml_byte_identical(workspace: Pa
     assert path.read_bytes() == before
 
 
-def _set_all(xlf: Path, state: str, edit: tuple[str, str] | None = None) -> None:
+def _set_all(xlf: Path, state: str, edit: tuple[int, str] | None = None) -> None:
+    """Set every target's state; with ``edit`` (n, text), replace the target of the n-th body unit by text."""
     tree = etree.parse(str(xlf))
+    bodies = 0
     for target in tree.iter(f"{{{NS}}}target"):
         target.set("state", state)
         target.attrib.pop("state-qualifier", None)
-        if edit and target.getparent().get("id") == edit[0]:
+        bodies += target.getparent().get("resname") == "body"
+        if edit and target.getparent().get("resname") == "body" and bodies == edit[0]:
+            for child in list(target):
+                target.remove(child)
             target.text = edit[1]
     tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
 
 
 def test_reviewed_import_writes_targets_status_and_fingerprint(workspace: Path) -> None:
     path = _path(workspace)
+    sidecar_path(path).unlink()  # a release never touched by pressgen's translation commands
     path.write_text(path.read_text().replace("  fr:\n    status: reviewed\n    source_hash: \"a09182ed3f2c\"",
                                              "  fr:\n    status: machine\n    source_hash: \"000000000000\""))
     assert load_release(path).translation_status("fr") == "stale"
     xlf = _export(workspace)
-    _set_all(xlf, "final", ("body.2", "Une **nouvelle** version du deuxième paragraphe."))
+    _set_all(xlf, "final", (3, "Une **nouvelle** version du troisième paragraphe."))
     assert run("review", "import", str(path), "--lang", "fr") == 0
     text = path.read_text()
     assert "# Transcribed from shared/seed-documents" in text
@@ -138,7 +146,7 @@ def test_reviewed_import_writes_targets_status_and_fingerprint(workspace: Path) 
     assert (fr.status, fr.source_hash) == ("reviewed", release.source_hash())
     assert release.translation_status("fr") == "reviewed"
     paragraphs = fr.body.split("\n\n")
-    assert paragraphs[1] == "Une **nouvelle** version du deuxième paragraphe."
+    assert paragraphs[2] == "Une **nouvelle** version du troisième paragraphe."  # Markdown typed in an untagged unit
     assert paragraphs[0].startswith("L’Agence des Nations Unies pour les migrations (OIM)")
     assert len(paragraphs) == 9
 
@@ -147,11 +155,12 @@ def test_import_with_a_changed_source_reports_a_conflict_and_does_not_apply_it(
         workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _path(workspace)
     xlf = _export(workspace)
-    _set_all(xlf, "final", ("body.8", "Pour la première fois : texte revu."))
+    _set_all(xlf, "final", (8, "Pour la première fois : texte revu."))
     _edit_source_paragraph(workspace)  # paragraph 8 of the source changes after the export
     assert run("review", "import", str(path), "--lang", "fr") == 1
     err = capsys.readouterr().err
-    assert re.search(rf"{RELEASE}\.fr\.xlf:\d+:1: error: unit 'body\.8': its source changed since the export", err)
+    assert re.search(rf"{RELEASE}\.fr\.xlf:\d+:1: error: unit 'body-[0-9a-f]{{8}}': its source is not in the "
+                     "release now", err)
     release = load_release(path)
     assert "texte revu" not in release.text["fr"].body
     assert release.translation_status("fr") == "stale"  # not marked current while a conflict remains
@@ -180,14 +189,15 @@ def test_import_accepts_what_cat_tools_add(workspace: Path) -> None:
 def test_unknown_units_and_wrong_files_are_refused(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _path(workspace)
     xlf = _export(workspace)
-    xlf.write_text(xlf.read_text().replace('id="body.9"', 'id="body.99"'))
+    last = re.findall(r'id="(body-[0-9a-f]{8})"', xlf.read_text())[-1]
+    xlf.write_text(xlf.read_text().replace(f'id="{last}"', 'id="body-99999999"'))
     assert run("review", "import", str(path), "--lang", "fr") == 1
-    assert "unknown unit 'body.99'" in capsys.readouterr().err
+    assert "unit 'body-99999999': its source is not in the release now" in capsys.readouterr().err
     assert run("review", "import", str(path), "--lang", "en", "--file", str(xlf)) == 1
     assert "translates into 'fr-BE', not en-GB" in capsys.readouterr().err
     xlf.write_text(xlf.read_text().replace('state="final"', 'state="perfect"', 1))
     assert run("review", "import", str(path), "--lang", "fr") == 1
-    assert re.search(r"\.xlf:\d+:\d+: error: not XLIFF 1.2 as pressgen writes it: .*'perfect'",
+    assert re.search(r"\.xlf:\d+:\d+: error: not XLIFF 1.2 as pressgen reads it: .*'perfect'",
                      capsys.readouterr().err)
     xlf.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')
     assert run("review", "import", str(path), "--lang", "fr") == 1
@@ -201,11 +211,12 @@ def test_bilingual_docx_puts_source_and_translation_side_by_side(workspace: Path
     doc = Document(str(workspace / "review" / f"{RELEASE}.en.review.docx"))
     table = doc.tables[0]
     header = [cell.text for cell in table.rows[0].cells]
-    assert header == ["", "nl-BE", "en-GB (machine)"]
+    assert header == ["segment", "nl (nl-BE)", "en (en-GB): machine", "state"]
     release = load_release(path)
     rows = table.rows[1:]
     assert len(rows) == len(export_xliff(release, load_workspace(workspace), "en").split(b"<trans-unit")) - 1
-    assert [c.text for c in rows[0].cells] == ["headline", release.text["nl"].headline, release.text["en"].headline]
+    assert [c.text for c in rows[0].cells] == [align(release, "en").pairs[0].id, release.text["nl"].headline,
+                                               release.text["en"].headline, "machine"]
     shaded = [row.cells[2]._tc.xpath(".//w:shd/@w:fill") for row in rows]
     assert all(fill == ["FFF2CC"] for fill in shaded)
     assert "machine draft" in doc.paragraphs[1].text

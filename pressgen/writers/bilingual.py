@@ -1,7 +1,11 @@
-"""The bilingual review document: a two-column DOCX (source | translation) for reviewers.
+"""The bilingual review document: a DOCX table (segment | source | translation | state), and reading it back.
 
-Rows whose translation is a machine draft or out of date are shaded, so a
-reviewer without CAT tools sees where to look first.
+Each column's runs carry their language (``w:lang``), so Word spell-checks the
+source and the translation each in its own language; the header row repeats
+on every page; bold, italics and superscripts are formatting, links are Word
+hyperlinks without a visible target (the target comes from the source on the
+way back), list markers are grey text pressgen ignores on import. Rows whose
+translation is a machine draft, out of date or missing are shaded.
 """
 
 from __future__ import annotations
@@ -9,25 +13,34 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
+from ..errors import Diagnostic, InputError
+from ..inline import Token
+from ..yamlio import read_regular_file
 from .docx import save_docx
 
 # Shading per reason a row needs attention (Word colour hex).
 HIGHLIGHTS = {"machine": "FFF2CC", "stale": "FCE4D6", "missing": "F2F2F2"}
+MARKER_COLOR = "808080"
+LINK_COLOR = "0033A0"
+MAX_DOCX_BYTES = 20 * 1024 * 1024
+HEADER = ("segment", "state")
 
 
 @dataclass(frozen=True)
 class ReviewRow:
     unit_id: str
-    source: str
-    target: str
+    source: list[Token]
+    target: list[Token]
     attention: str | None  # a HIGHLIGHTS key, or None
+    state: str
 
 
 def _shade(cell: object, color: str) -> None:
@@ -39,9 +52,82 @@ def _shade(cell: object, color: str) -> None:
     properties.append(shading)
 
 
-def write_bilingual_docx(title: str, source_label: str, target_label: str, legend: str,
-                         rows: Sequence[ReviewRow], created: dt.datetime) -> bytes:
-    """Return a landscape DOCX with a source | translation table, one row per unit."""
+def _run(parent: object, text: str, tag: str, formats: set[str], color: str | None = None) -> object:
+    """Append a w:r with text and formatting to a paragraph or hyperlink element."""
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for kind, name in (("bold", "w:b"), ("italic", "w:i")):
+        if kind in formats:
+            properties.append(OxmlElement(name))
+    if color:
+        element = OxmlElement("w:color")
+        element.set(qn("w:val"), color)
+        properties.append(element)
+    if "link" in formats:
+        underline = OxmlElement("w:u")
+        underline.set(qn("w:val"), "single")
+        properties.append(underline)
+    if "sup" in formats:
+        align = OxmlElement("w:vertAlign")
+        align.set(qn("w:val"), "superscript")
+        properties.append(align)
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), tag)
+    properties.append(language)
+    run.append(properties)
+    if text:
+        element = OxmlElement("w:t")
+        element.set(qn("xml:space"), "preserve")
+        element.text = text
+        run.append(element)
+    parent.append(run)  # type: ignore[attr-defined]
+    return run
+
+
+def _write_tokens(cell: object, tokens: Sequence[Token], tag: str, markers: dict[str, str]) -> None:
+    paragraph = cell.paragraphs[0]._p  # type: ignore[attr-defined]
+    formats: list[str] = []
+    link: object | None = None
+    first = True
+    for token in tokens:
+        parent = link if link is not None else paragraph
+        if token[0] == "text":
+            _run(parent, token[1], tag, set(formats) | ({"link"} if link is not None else set()),
+                 LINK_COLOR if link is not None else None)
+        elif token[0] == "open" and token[1] == "link":
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), token[2])  # type: ignore[attr-defined]
+            paragraph.append(link)
+        elif token[0] == "close" and token[1] == "link":
+            link = None
+        elif token[0] == "open":
+            formats.append(token[1])
+        elif token[0] == "close":
+            if token[1] in formats:
+                formats.remove(token[1])
+        elif token[1] == "line":
+            if not first:
+                paragraph = cell.add_paragraph()._p  # type: ignore[attr-defined]
+            _run(paragraph, markers.get(token[2], "• "), tag, set(), MARKER_COLOR)
+        else:
+            run = _run(parent, "", tag, set(formats))
+            run.append(OxmlElement("w:br"))  # type: ignore[attr-defined]
+        first = False
+
+
+def _repeat_header(row: object) -> None:
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    properties.append(header)
+
+
+def write_bilingual_docx(title: str, source: tuple[str, str], target: tuple[str, str], status: str, legend: str,
+                         rows: Sequence[ReviewRow], created: dt.datetime,
+                         markers: dict[str, dict[str, str]] | None = None) -> bytes:
+    """Return a landscape DOCX with a segment | source | translation | state table, one row per segment.
+
+    ``source`` and ``target`` are (language code, language tag) pairs.
+    """
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -50,27 +136,160 @@ def write_bilingual_docx(title: str, source_label: str, target_label: str, legen
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(title, level=1)
     doc.add_paragraph(legend)
-    table = doc.add_table(rows=1, cols=3)
+    table = doc.add_table(rows=1, cols=4)
     table.style = doc.styles["Table Grid"]
-    widths = (Mm(27), Mm(120), Mm(120))
+    widths = (Mm(24), Mm(112), Mm(112), Mm(19))
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):  # LibreOffice reads the grid, Word the cells
         column.width = width
-    for cell, text, width in zip(table.rows[0].cells, ("", source_label, target_label), widths, strict=True):
+    labels = (HEADER[0], f"{source[0]} ({source[1]})", f"{target[0]} ({target[1]}): {status}", HEADER[1])
+    for cell, text, width in zip(table.rows[0].cells, labels, widths, strict=True):
         cell.width = width
         cell.paragraphs[0].add_run(text).bold = True
+    _repeat_header(table.rows[0])
     for row in rows:
         cells = table.add_row().cells
-        for cell, text, width in zip(cells, (row.unit_id, row.source, row.target), widths, strict=True):
+        for cell, width in zip(cells, widths, strict=True):
             cell.width = width
-            lines = text.split("\n")
-            cell.paragraphs[0].add_run(lines[0])
-            for line in lines[1:]:
-                cell.add_paragraph(line)
+        identifier = cells[0].paragraphs[0].add_run(row.unit_id)
+        identifier.font.size = Pt(7)
+        identifier.font.color.rgb = RGBColor.from_string(MARKER_COLOR)
+        row_markers = (markers or {}).get(row.unit_id, {})
+        _write_tokens(cells[1], row.source, source[1], row_markers)
+        _write_tokens(cells[2], row.target, target[1], row_markers)
+        cells[3].paragraphs[0].add_run(row.state)
         if row.attention:
             _shade(cells[2], HIGHLIGHTS[row.attention])
     props = doc.core_properties
-    props.title, props.author, props.comments = title, "pressgen", ""
+    props.title, props.author, props.comments = title[:255], "pressgen", ""
+    props.language = target[1]
     props.created = props.modified = created.replace(tzinfo=None)
     props.revision = 1
     return save_docx(doc)
+
+
+# --- reading an edited document back -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnedRow:
+    unit_id: str
+    number: int  # the row's number in the table (1 = first segment), for messages
+    tokens: list[Token]
+    state: str
+
+
+def _run_formats(run: object) -> set[str]:
+    properties = run.find(qn("w:rPr"))  # type: ignore[attr-defined]
+    found: set[str] = set()
+    if properties is None:
+        return found
+    for kind, name in (("bold", "w:b"), ("italic", "w:i")):
+        element = properties.find(qn(name))
+        if element is not None and element.get(qn("w:val")) not in ("0", "false", "off"):
+            found.add(kind)
+    align = properties.find(qn("w:vertAlign"))
+    if align is not None and align.get(qn("w:val")) == "superscript":
+        found.add("sup")
+    return found
+
+
+def _is_marker(run: object) -> bool:
+    properties = run.find(qn("w:rPr"))  # type: ignore[attr-defined]
+    color = properties.find(qn("w:color")) if properties is not None else None
+    return color is not None and color.get(qn("w:val"), "").upper() == MARKER_COLOR
+
+
+def _cell_tokens(cell: object, listed: bool) -> list[Token]:
+    """Return a translation cell as tokens: formatting transitions become open and close tokens."""
+    out: list[Token] = []
+    open_kinds: list[str] = []
+    counters: dict[str, int] = {}
+    lines = 0
+
+    def close_to(wanted: set[str]) -> None:
+        while open_kinds and not set(open_kinds) <= wanted:
+            kind = open_kinds.pop()
+            out.append(("close", kind, f"{kind}{counters[kind]}"))
+
+    def emit(text: str, formats: set[str]) -> None:
+        close_to(formats)
+        for kind in ("bold", "italic", "sup"):
+            if kind in formats and kind not in open_kinds:
+                counters[kind] = counters.get(kind, 0) + 1
+                open_kinds.append(kind)
+                out.append(("open", kind, f"{kind}{counters[kind]}"))
+        if out and out[-1][0] == "text":
+            out[-1] = ("text", out[-1][1] + text)
+        else:
+            out.append(("text", text))
+
+    def runs(element: object, link: str | None) -> None:
+        for child in element:  # type: ignore[attr-defined]
+            if child.tag == qn("w:hyperlink"):
+                anchor = child.get(qn("w:anchor")) or ""
+                close_to(set())
+                out.append(("open", "link", anchor))
+                runs(child, anchor)
+                close_to(set())
+                out.append(("close", "link", anchor))
+            elif child.tag == qn("w:r"):
+                if _is_marker(child):
+                    continue
+                formats = _run_formats(child)
+                for part in child:
+                    if part.tag == qn("w:t"):
+                        emit(part.text or "", formats)
+                    elif part.tag == qn("w:tab"):
+                        emit(" ", formats)
+                    elif part.tag in (qn("w:br"), qn("w:cr")):
+                        close_to(set())
+                        counters["lb"] = counters.get("lb", 0) + 1
+                        out.append(("x", "lb", f"lb{counters['lb']}"))
+
+    paragraphs = cell._tc.findall(qn("w:p"))  # type: ignore[attr-defined]
+    for index, paragraph in enumerate(paragraphs):
+        if listed:  # a list or quote: each paragraph of the cell is one of its lines
+            close_to(set())
+            lines += 1
+            out.append(("x", "line", f"line{lines}"))
+        elif index:  # a paragraph Word split by Enter is still one paragraph of the release
+            emit(" ", set(open_kinds))
+        runs(paragraph, None)
+    close_to(set())
+    return [token for token in out if token != ("text", "")]
+
+
+def read_bilingual_docx(path: Path, release_id: str, lang: str, listed: set[str]) -> list[ReturnedRow]:
+    """Return the translated rows of a review document.
+
+    ``listed`` holds the ids of segments that are lists or quotes, whose cell
+    paragraphs are their lines.
+
+    Raises :class:`InputError` for a file that is not a review document of this release.
+    """
+    import io
+
+    raw = read_regular_file(path, limit=MAX_DOCX_BYTES)
+    try:
+        doc = Document(io.BytesIO(raw))
+    except Exception as exc:  # python-docx and zipfile raise many kinds for a file that is no DOCX
+        raise InputError("not a DOCX", [Diagnostic(path, 1, 1, f"not a Word document: {exc}")]) from None
+    title = doc.core_properties.title or ""
+    if not title.startswith(f"Review of {release_id}:") or not title.endswith(f"→ {lang}"):
+        raise InputError("wrong review document", [Diagnostic(
+            path, 1, 1, f"this is not the {lang} review document of {release_id} (its title is '{title}')",
+            f"export it with 'pressgen review export {release_id} --lang {lang} --format docx'")])
+    tables = doc.tables
+    if not tables or len(tables[0].columns) != 4:
+        raise InputError("wrong review document", [Diagnostic(path, 1, 1, "the review table is missing or "
+                                                               "has lost its columns")])
+    out = []
+    for number, row in enumerate(tables[0].rows[1:], start=1):
+        cells = row.cells
+        unit_id = cells[0].text.strip()
+        tokens = _cell_tokens(cells[2], unit_id in listed)
+        if not "".join(t[1] for t in tokens if t[0] == "text").strip():
+            continue
+        out.append(ReturnedRow(unit_id, number, tokens, cells[3].text.strip().lower()))
+    return out
