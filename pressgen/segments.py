@@ -201,8 +201,11 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
     return [Pair(name, join(name, source), join(name, target), state, basis=declared, whole=True)]
 
 
-def _summary_of(records: list[Record]) -> str:
-    states = {record.state for record in records}
+def _written_summary(pairs: list[Pair]) -> str:
+    """The status pressgen writes for these pairs (see :func:`fields_and_records`)."""
+    states = {pair.state for pair in pairs if pair.source is not None}
+    if states & {"missing", "stale"}:
+        return "draft"
     return "machine" if "machine" in states else "draft" if "draft" in states else "reviewed"
 
 
@@ -220,14 +223,19 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     by_field: dict[str, list[Record]] = {}
     for record in records.get(lang, []):
         by_field.setdefault(record.field, []).append(record)
+
+    def pairs(trusted: bool) -> list[Pair]:
+        out: list[Pair] = []
+        for name in TEXT_FIELDS:
+            out += _field_pairs(name, split(name, source_fields.get(name)), split(name, target_fields.get(name)),
+                                by_field.get(name, []), block, current, trusted)
+        return out
+
+    alignment = Alignment(lang, pairs(True))
     # Records are trusted unless the file's summary was changed by hand since pressgen wrote them
     # (someone set "status: machine" to have a language looked at again): then the file's word counts.
-    trusted = not current or block is None or _summary_of(records.get(lang, [])) == (block.status or "draft")
-    alignment = Alignment(lang)
-    for name in TEXT_FIELDS:
-        alignment.pairs += _field_pairs(name, split(name, source_fields.get(name)),
-                                        split(name, target_fields.get(name)), by_field.get(name, []),
-                                        block, current, trusted)
+    if current and block is not None and by_field and _written_summary(alignment.pairs) != (block.status or "draft"):
+        alignment = Alignment(lang, pairs(False))
     seen: Counter[str] = Counter()
     for index, pair in enumerate(alignment.pairs):
         base = f"{pair.field}-{fingerprint(pair.source if pair.source is not None else pair.target or '')[:8]}"
