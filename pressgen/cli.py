@@ -397,6 +397,39 @@ def _release_for_translation(path: Path, workspace: Workspace) -> tuple[Release,
 
 
 @cli.group()
+def tm() -> None:
+    """The translation memory as TMX 1.4b: share reviewed translations with CAT tools and other workspaces."""
+
+
+@tm.command(name="export")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def tm_export(file: Path, force: bool) -> None:
+    """Write the memory's reviewed segment pairs to FILE (TMX 1.4b)."""
+    from .files import write_atomic
+    from .tmx import export_tmx
+
+    workspace = load_workspace(find_workspace(Path.cwd()))
+    if file.exists() and not force:
+        raise UsageError(f"{_display(file)} exists; pass --force to replace it")
+    data, count = export_tmx(workspace)
+    write_atomic(file, data)
+    click.echo(f"wrote {count} reviewed pair(s) to {_display(file)}")
+
+
+@tm.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def tm_import(file: Path) -> None:
+    """Add the segment pairs of FILE (TMX 1.4b) to the memory as reviewed translations."""
+    from .tmx import import_tmx
+
+    workspace = load_workspace(find_workspace(Path.cwd()))
+    report = import_tmx(file, workspace)
+    skipped = f"; {report.skipped} unit(s) in other languages skipped" if report.skipped else ""
+    click.echo(f"imported {report.pairs} pair(s) from {_display(file)}{skipped}")
+
+
+@cli.group()
 def locales() -> None:
     """Label catalogs (PO files) of the fixed words: extract, update, init LANG, check."""
 

@@ -245,6 +245,11 @@ class TranslationMemory:
             self._db.execute("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)",
                              (provider, source, target, text, translation))
 
+    def pairs(self, provider: str) -> list[tuple[str, str, str, str]]:
+        """Return (source language, target language, text, translation) of one provider, in a stable order."""
+        return self._db.execute("SELECT source, target, text, translation FROM segments WHERE provider=? "
+                                "ORDER BY source, target, text", (provider,)).fetchall()
+
     def close(self) -> None:
         self._db.close()
 

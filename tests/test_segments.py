@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,3 +142,44 @@ def test_the_sidecar_is_plain_json_next_to_the_release(release_path: Path) -> No
     assert data["release"] == RELEASE and set(data["languages"]) == {"fr", "en"}
     assert len(read_records(release_path)["fr"]) == 13
     assert sidecar_path(release_path).name == f"{RELEASE}.segments.json"
+
+
+def test_tmx_export_validates_and_imports_into_an_empty_memory_with_the_same_pairs(
+        release_path: Path, workspace: Path, tmp_path: Path) -> None:
+    from lxml import etree
+    from translate.storage import tmx as toolkit_tmx
+
+    from pressgen import load_workspace
+    from pressgen.tmx import DTD
+    from pressgen.translate import MEMORY_FILE, REVIEWED, TranslationMemory
+
+    assert run("translate", RELEASE, "--to", "fr,en") == 0  # puts the reviewed pairs into the memory
+    memory = TranslationMemory(workspace / MEMORY_FILE)
+    pairs = memory.pairs(REVIEWED)
+    memory.close()
+    assert len(pairs) == 26  # 13 segments, French and English
+
+    exported = tmp_path / "memory.tmx"
+    assert run("tm", "export", str(exported)) == 0
+    tree = etree.parse(str(exported))
+    assert tree.docinfo.doctype == '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+    dtd = etree.DTD(str(DTD))
+    assert dtd.validate(tree), dtd.error_log
+    store = toolkit_tmx.tmxfile.parsefile(str(exported))  # a CAT library reads it
+    assert len(store.units) == 26 and store.units[0].source == pairs[0][2]
+
+    (workspace / MEMORY_FILE).unlink()  # an empty memory
+    assert run("tm", "import", str(exported)) == 0
+    memory = TranslationMemory(workspace / MEMORY_FILE)
+    assert memory.pairs(REVIEWED) == pairs
+    memory.close()
+    assert load_workspace(workspace)  # the workspace itself is untouched
+
+
+def test_tm_import_refuses_what_is_not_tmx(workspace: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workspace)
+    bad = tmp_path / "bad.tmx"
+    bad.write_text('<?xml version="1.0"?><tmx version="1.4"><body/></tmx>')
+    assert run("tm", "import", str(bad)) == 1
+    assert re.search(r"bad\.tmx:1:\d+: error: not TMX 1\.4b", capsys.readouterr().err)

@@ -1,0 +1,108 @@
+"""Translation memory exchange: the reviewed pairs of the memory as TMX 1.4b, and back.
+
+A team shares its memory with a CAT tool (or another pressgen workspace)
+through TMX: ``export`` writes every reviewed segment pair with the
+workspace's language tags; ``import`` validates a TMX file and adds its pairs
+as reviewed translations, so an exact match wins over the machine provider.
+Segments hold the release's Markdown as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from . import __version__
+from .errors import Diagnostic, InputError
+from .localize import language_tag
+from .model import Workspace
+from .resources import PACKAGE_DIR
+from .translate import MEMORY_FILE, REVIEWED, TranslationMemory
+from .yamlio import read_regular_file
+
+DTD = PACKAGE_DIR / "schemas" / "tmx-1.4b-subset.dtd"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MAX_TMX_BYTES = 200 * 1024 * 1024
+
+
+def export_tmx(workspace: Workspace) -> tuple[bytes, int]:
+    """Return the TMX document of the memory's reviewed pairs, and how many pairs it holds."""
+    config = workspace.config
+    memory = TranslationMemory(workspace.root / MEMORY_FILE)
+    try:
+        pairs = memory.pairs(REVIEWED)
+    finally:
+        memory.close()
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(root, "header", {
+        "creationtool": "pressgen", "creationtoolversion": __version__, "segtype": "paragraph",
+        "o-tmf": "pressgen", "adminlang": "en", "srclang": "*all*", "datatype": "plaintext"})
+    body = etree.SubElement(root, "body")
+    for source_lang, target_lang, text, translation in pairs:
+        unit = etree.SubElement(body, "tu", srclang=language_tag(config.locale_for(source_lang)))
+        for lang, content in ((source_lang, text), (target_lang, translation)):
+            variant = etree.SubElement(unit, "tuv", {XML_LANG: language_tag(config.locale_for(lang))})
+            etree.SubElement(variant, "seg").text = content
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
+                         doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+    return data, len(pairs)
+
+
+@dataclass
+class TmxImport:
+    pairs: int = 0
+    skipped: int = 0  # units in languages the workspace does not have
+
+
+def _language(tag: str, languages: dict[str, str]) -> str | None:
+    """Return the workspace language of a TMX language tag (fr-BE, fr_BE and fr all mean fr)."""
+    tag = tag.replace("_", "-").lower()
+    for lang, wanted in languages.items():
+        if tag == wanted.lower() or tag.split("-")[0] == lang:
+            return lang
+    return None
+
+
+def import_tmx(path: Path, workspace: Workspace) -> TmxImport:
+    """Add the pairs of a TMX file to the memory as reviewed translations.
+
+    Raises :class:`InputError`, positioned, for a file that is not TMX 1.4b.
+    """
+    raw = read_regular_file(path, limit=MAX_TMX_BYTES)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError("malformed TMX", [Diagnostic(path, exc.position[0], exc.position[1] + 1,
+                                                      f"not well-formed XML: {exc.msg}")]) from None
+    dtd = etree.DTD(str(DTD))
+    if not dtd.validate(root):
+        raise InputError("invalid TMX", [
+            Diagnostic(path, error.line, error.column + 1, f"not TMX 1.4b: {error.message}")
+            for error in dtd.error_log.filter_from_errors()][:20])
+    config = workspace.config
+    tags = {lang: language_tag(config.locale_for(lang)) for lang in dict.fromkeys([*config.languages,
+                                                                                  *config.locales])}
+    header = root.find("header")
+    default_source = header.get("srclang", "*all*") if header is not None else "*all*"
+    report = TmxImport()
+    memory = TranslationMemory(workspace.root / MEMORY_FILE)
+    try:
+        for unit in root.iter("tu"):
+            variants = [(_language(v.get(XML_LANG, ""), tags), "".join(v.find("seg").itertext()))
+                        for v in unit.findall("tuv") if v.find("seg") is not None]
+            source_tag = unit.get("srclang", default_source)
+            source = _language(source_tag, tags) if source_tag != "*all*" else (variants[0][0] if variants else None)
+            texts = {lang: text for lang, text in variants if lang}
+            if source is None or source not in texts or len(texts) < 2:
+                report.skipped += 1
+                continue
+            for lang, text in texts.items():
+                if lang != source and text.strip():
+                    memory.put(REVIEWED, source, lang, texts[source], text)
+                    report.pairs += 1
+    finally:
+        memory.close()
+    return report
