@@ -45,11 +45,12 @@ def _echo_diagnostics(diagnostics: Iterable[Diagnostic], seen: set[Diagnostic] |
 
 
 def translation_diagnostics(release: Release, workspace: Workspace, loaded: LoadedYaml) -> list[Diagnostic]:
-    """Warnings of check about the translations: unreviewed languages, their changed segments."""
-    from .status import alignments, attention, stale_diagnostics
+    """Warnings of check about the translations: unreviewed languages, changed segments, facts not carried over."""
+    from .status import alignments, attention, parity_diagnostics, stale_diagnostics
 
     out = []
     for lang, alignment in alignments(release, release_languages(release, workspace.config)).items():
+        out += parity_diagnostics(alignment, release, workspace.config, loaded)
         status = alignment.summary
         if status == "reviewed":
             continue
@@ -267,7 +268,8 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
 def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
     """Show each release's languages: source, reviewed, machine, draft, stale or missing, with segment counts.
 
-    'stale 1/12' means one of twelve segments changed in the source since it was translated.
+    'stale 1/12' means one of twelve segments changed in the source since it was translated; '!2' that two
+    facts (numbers, dates, phones, links…) of the source are not in the translation ('pressgen check' says which).
     """
     import json
 
@@ -278,9 +280,9 @@ def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
         click.echo(json.dumps({"languages": languages, "releases": rows}, indent=2, ensure_ascii=False))
     else:
         width = max([len("release"), *(len(row["release"]) for row in rows)])
-        click.echo("  ".join(["release".ljust(width), *(lang.ljust(13) for lang in languages)]).rstrip())
+        click.echo("  ".join(["release".ljust(width), *(lang.ljust(16) for lang in languages)]).rstrip())
         for row in rows:
-            cells = [cell(row, lang).ljust(13) for lang in languages]
+            cells = [cell(row, lang).ljust(16) for lang in languages]
             click.echo("  ".join([row["release"].ljust(width), *cells]).rstrip())
         if words:
             click.echo("\nwords to translate (new / changed / unchanged source words)")

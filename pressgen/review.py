@@ -420,10 +420,14 @@ def import_xliff(xliff: Path, release: Release, workspace: Workspace, lang: str)
 
 def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
     """Return the bilingual review DOCX: one row per segment, source and translation side by side."""
+    from .status import parity_problems
     from .writers.bilingual import ReviewRow, write_bilingual_docx
 
     _check_language(release, lang)
     alignment = align(release, lang)
+    parity: dict[str, list[str]] = {}
+    for pair, difference in parity_problems(alignment, release, workspace.config):
+        parity.setdefault(pair.id, []).append(difference)
     rows = []
     markers: dict[str, dict[str, str]] = {}
     for pair in alignment.pairs:
@@ -433,7 +437,7 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
         markers[pair.id] = source.markers
         target = target_tokens(pair.target, source, pair.field) if pair.target is not None else []
         attention = {"machine": "machine", "stale": "stale", "missing": "missing"}.get(pair.state)
-        rows.append(ReviewRow(pair.id, source.tokens, target, attention, pair.state))
+        rows.append(ReviewRow(pair.id, source.tokens, target, attention, pair.state, tuple(parity.get(pair.id, ()))))
     config = workspace.config
     status = alignment.summary
     legend = (f"Status of the {lang} text: {status}. Shaded translations need attention: yellow = machine "

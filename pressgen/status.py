@@ -9,8 +9,8 @@ from typing import Any
 from .build import WorkspaceCache
 from .errors import Diagnostic, PressgenError, errors_only
 from .load import check_release, release_languages
-from .model import Release
-from .segments import Alignment, align, read_records, words
+from .model import Config, Release
+from .segments import Alignment, Pair, align, read_records, words
 from .yamlio import LoadedYaml
 
 
@@ -70,6 +70,31 @@ def _quote(text: str, width: int = 90) -> str:
     return f"«{flat[:width]}{'…' if len(flat) > width else ''}»"
 
 
+def parity_problems(alignment: Alignment, release: Release, config: Config) -> list[tuple[Pair, str]]:
+    """The fact differences of each translated, current segment: (pair, difference in words)."""
+    from .parity import differences
+
+    from .contactinfo import region_of
+
+    source_locale, target_locale = config.locale_for(release.source), config.locale_for(alignment.lang)
+    region = region_of(config.home_locale())
+    return [(pair, difference) for pair in alignment.pairs
+            if pair.source and pair.target and pair.state in ("machine", "draft", "reviewed")
+            for difference in differences(pair.source, source_locale, pair.target, target_locale, region)]
+
+
+def parity_diagnostics(alignment: Alignment, release: Release, config: Config,
+                       loaded: LoadedYaml) -> list[Diagnostic]:
+    """One warning per fact a translation does not carry over, at the translated segment."""
+    out = []
+    for pair, difference in parity_problems(alignment, release, config):
+        line, col = _target_position(loaded, alignment.lang, pair)
+        out.append(Diagnostic(loaded.path, line, col, f"{alignment.lang} {pair.field}: {difference}",
+                              f"compare it with the {release.source} text: {_quote(pair.source or '')}",
+                              severity="warning"))
+    return out
+
+
 def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str], list[Diagnostic]]:
     """Return one row per release (id, path, language -> status, segments, words), all languages seen, and errors.
 
@@ -99,6 +124,7 @@ def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]
             "segments": {lang: {"total": len([p for p in a.pairs if p.source is not None]),
                                 "attention": attention(a), **a.counts()} for lang, a in aligned.items()},
             "words": {lang: word_counts(a) for lang, a in aligned.items()},
+            "parity": {lang: len(parity_problems(a, release, workspace.config)) for lang, a in aligned.items()},
         })
     return rows, languages, problems
 
@@ -109,6 +135,7 @@ def cell(row: dict[str, Any], lang: str) -> str:
     if status is None:
         return "-"
     segments = row["segments"].get(lang)
-    if status in ("stale", "machine", "draft") and segments:
-        return f"{status} {segments['attention']}/{segments['total']}"
-    return str(status)
+    shown = f"{status} {segments['attention']}/{segments['total']}" \
+        if status in ("stale", "machine", "draft") and segments else str(status)
+    facts = row.get("parity", {}).get(lang)
+    return f"{shown} !{facts}" if facts else shown

@@ -30,6 +30,7 @@ from .docx import save_docx
 HIGHLIGHTS = {"machine": "FFF2CC", "stale": "FCE4D6", "missing": "F2F2F2"}
 MARKER_COLOR = "808080"
 LINK_COLOR = "0033A0"
+WARNING_COLOR = "C00000"
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 HEADER = ("segment", "state")
 
@@ -41,6 +42,7 @@ class ReviewRow:
     target: list[Token]
     attention: str | None  # a HIGHLIGHTS key, or None
     state: str
+    notes: tuple[str, ...] = ()  # fact-parity warnings, shown under the state
 
 
 def _shade(cell: object, color: str) -> None:
@@ -158,6 +160,10 @@ def write_bilingual_docx(title: str, source: tuple[str, str], target: tuple[str,
         _write_tokens(cells[1], row.source, source[1], row_markers)
         _write_tokens(cells[2], row.target, target[1], row_markers)
         cells[3].paragraphs[0].add_run(row.state)
+        for note in row.notes:
+            warning = cells[3].add_paragraph().add_run(f"check: {note}")
+            warning.font.size = Pt(7)
+            warning.font.color.rgb = RGBColor.from_string(WARNING_COLOR)
         if row.attention:
             _shade(cells[2], HIGHLIGHTS[row.attention])
     props = doc.core_properties
@@ -291,5 +297,6 @@ def read_bilingual_docx(path: Path, release_id: str, lang: str, listed: set[str]
         tokens = _cell_tokens(cells[2], unit_id in listed)
         if not "".join(t[1] for t in tokens if t[0] == "text").strip():
             continue
-        out.append(ReturnedRow(unit_id, number, tokens, cells[3].text.strip().lower()))
+        state = cells[3].paragraphs[0].text.strip().lower() if cells[3].paragraphs else ""
+        out.append(ReturnedRow(unit_id, number, tokens, state))
     return out
