@@ -9,6 +9,7 @@ catalog a build would use (the packaged one with the workspace's entries on top)
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,10 +98,43 @@ def init(workspace_root: Path | None, lang: str) -> Path:
     if path.exists():
         raise UsageError(f"{path} already exists; use 'pressgen locales update' to bring it up to date")
     template = _template(workspace_root)
-    catalog = Catalog(locale=locale, domain=DOMAIN, project="pressgen", version=__version__, fuzzy=False)
+    translator = _translator()
+    catalog = Catalog(
+        locale=locale, domain=DOMAIN, project="pressgen labels", version=__version__, fuzzy=False,
+        header_comment=f"# {locale.english_name} labels of pressgen documents (kind, dates, contacts, pages).\n"
+                       "# Translate every msgstr; keep placeholders such as %(organization)s as they are.",
+        msgid_bugs_address=translator or PLACEHOLDER_TRANSLATOR,
+        last_translator=translator or PLACEHOLDER_TRANSLATOR,
+        language_team=f"{locale.english_name} <{translator.split('<')[-1].rstrip('>') if translator else ''}>",
+        revision_date=datetime.datetime.now(datetime.UTC))
     catalog.update(template)
     _write(path, catalog)
     return path
+
+
+PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
+# What gettext and Babel write where a person or date belongs; a catalog that still says it is unfinished.
+PLACEHOLDERS = ("FULL NAME", "EMAIL@ADDRESS", "FIRST AUTHOR", "LL@li.org", "YEAR-MO-DA", "PACKAGE VERSION")
+
+
+def _translator() -> str | None:
+    """The translator as git knows them ('Name <address>'), or None."""
+    import subprocess
+
+    try:
+        name, email = (subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=5).stdout.strip()
+                       for key in ("user.name", "user.email"))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{name} <{email}>" if name and email else None
+
+
+def header_placeholders(path: Path) -> list[str]:
+    """Return the header fields of a PO file that still hold a placeholder (FULL NAME, EMAIL@ADDRESS…)."""
+    catalog = _read(path)
+    found = [name for name, value in catalog.mime_headers if any(mark in value for mark in PLACEHOLDERS)]
+    comment = catalog.header_comment or ""
+    return found + (["header comment"] if any(mark in comment for mark in PLACEHOLDERS) else [])
 
 
 @dataclass
@@ -109,10 +143,11 @@ class CatalogReport:
     untranslated: list[str] = field(default_factory=list)
     fuzzy: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    placeholders: dict[Path, list[str]] = field(default_factory=dict)  # header fields never filled in
 
     @property
     def complete(self) -> bool:
-        return bool(self.files) and not self.untranslated and not self.fuzzy
+        return bool(self.files) and not self.untranslated and not self.fuzzy and not self.placeholders
 
 
 def check(workspace_root: Path | None, languages: list[str]) -> list[CatalogReport]:
@@ -122,6 +157,8 @@ def check(workspace_root: Path | None, languages: list[str]) -> list[CatalogRepo
     for lang in languages:
         report = CatalogReport(lang)
         report.files = catalog_paths(workspace_root, lang)
+        own = [path for path in report.files if workspace_root is None or path.is_relative_to(workspace_root)]
+        report.placeholders = {path: fields for path in own if (fields := header_placeholders(path))}
         translated: dict[object, bool] = {}
         fuzzy: set[object] = set()
         for path in report.files:  # packaged first, the workspace's entries override

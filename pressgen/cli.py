@@ -501,6 +501,9 @@ def check_catalogs(package: bool) -> None:
                 parts.append(f"{len(report.untranslated)} untranslated ({', '.join(map(repr, report.untranslated))})")
             if report.fuzzy:
                 parts.append(f"{len(report.fuzzy)} fuzzy ({', '.join(map(repr, report.fuzzy))})")
+            for path, fields in report.placeholders.items():
+                parts.append(f"{_display(path)}: placeholder header {', '.join(fields)} (fill in the translator "
+                             "and team)")
             click.echo(f"{report.lang}: " + "; ".join(parts), err=True)
         incomplete += not report.complete
     if incomplete:

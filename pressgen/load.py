@@ -30,6 +30,7 @@ from .resources import DOMAIN, catalog_paths
 from .yamlio import LoadedYaml, load_yaml
 
 CONFIG_NAME = "pressgen.yaml"
+PLACEHOLDER = "TODO"  # what 'pressgen new' leaves for the author to replace
 RELEASE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MAX_ID_LENGTH = 100  # ids become file names, which file systems cap at 255 bytes
 # Organisation and contact ids: the {org} placeholder puts them into output paths.
@@ -473,6 +474,12 @@ def _cross_checks(loaded: LoadedYaml, workspace: Workspace, pending: Collection[
             value = block.get(name)
             if isinstance(value, str):
                 problems += _markup_problems(loaded, ("text", lang, name), value)
+        for name in TEXT_FIELDS:
+            value = block.get(name)
+            if isinstance(value, str) and PLACEHOLDER in value:
+                problems.append(Diagnostic(*_at(loaded, ("text", lang, name)),
+                                           f"{lang} {name} still holds the {PLACEHOLDER} text of 'pressgen new'",
+                                           "write the real text", severity="warning"))
     for org_id in [org] if isinstance(org, str) and org in config.organizations else []:
         boilerplate = config.organizations[org_id].boilerplate
         for lang in languages:

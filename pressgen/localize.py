@@ -127,10 +127,12 @@ def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Trans
         zone_name = format_time(when, "zzzz", tzinfo=zone, locale=locale)
     else:
         zone_name = format_time(when, "ZZZZ", locale=locale)
+    # TRANSLATORS: the moment of an embargo, e.g. "26 May 2017 at 10:00"; date and time come formatted.
     moment = gettext("%(date)s at %(time)s") % {
         "date": long_date(when.date(), locale),
         "time": format_time(when, "short", tzinfo=when.tzinfo, locale=locale),
     }
+    # TRANSLATORS: the embargo line under the date; zone is the time zone's name, e.g. "Central European Time".
     return gettext("Embargo: not for publication before %(moment)s (%(zone)s)") % {
         "moment": moment, "zone": zone_name}
 
@@ -138,16 +140,22 @@ def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Trans
 def _labels(t: Translations, org_short: str, contact_count: int) -> Labels:
     _ = t.gettext
     # Page numbering is split around its numbers so each writer can insert live counters.
+    # TRANSLATORS: page numbering in the footer of every page; keep both placeholders.
     page = _("Page %(page)s of %(pages)s")
     before, rest = page.split("%(page)s", 1) if "%(page)s" in page else (page + " ", "%(pages)s")
     between, after = rest.split("%(pages)s", 1) if "%(pages)s" in rest else (rest, "")
     return Labels(
+        # TRANSLATORS: the kind of document, printed above the date (e.g. "Persbericht", "Communiqué de presse").
         kind=_("Press release"),
         # TRANSLATORS: the mark that ends the text of a release.
         end_mark=_("###"),
+        # TRANSLATORS: heading of the boilerplate paragraph about the organisation (its short name).
         about=_("About %(organization)s") % {"organization": org_short},
+        # TRANSLATORS: heading of the notes for journalists after the release's text.
         notes=_("Notes to editors"),
+        # TRANSLATORS: heading of the contact block; the number of contacts decides the form.
         contacts=t.ngettext("Press contact", "Press contacts", contact_count),
+        # TRANSLATORS: the mark on a translation that nobody has reviewed yet.
         draft=_("Draft – not reviewed"),
         page_before=before,
         page_between=between,
@@ -165,10 +173,12 @@ def _contact_lines(contact: Contact, lang: str, workspace: Workspace, region: st
     if org:
         lines.append(ContactLine("organization", pick(org.name, lang, fallback=True) or ""))
     if contact.email:
+        # TRANSLATORS: a press contact's e-mail address line.
         lines.append(ContactLine("email", t.gettext("E-mail: %(email)s") % {"email": contact.email},
                                  f"mailto:{contact.email}"))
     if contact.phones:
         phones = ", ".join(format_phone(phone, region) for phone in contact.phones)
+        # TRANSLATORS: a press contact's phone numbers, separated by commas.
         lines.append(ContactLine("phone", t.gettext("Tel.: %(phones)s") % {"phones": phones}))
     website = contact.website or (org.website if org else None)
     if website:

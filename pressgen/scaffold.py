@@ -7,12 +7,15 @@ from pathlib import Path
 
 from .errors import UsageError
 from .files import write_atomic
-from .load import RELEASE_ID
+from .load import PLACEHOLDER, RELEASE_ID
 from .model import Workspace
 
 TEMPLATE = """\
 # Release {id}. Text fields take Markdown: **bold**, *italic*, [links](https://…),
 # ^superscript^, lists and > quotes. Check it with: pressgen check {path}
+# Write the {source} text, then draft the other languages with
+# 'pressgen translate {id} --to {others}', or export them for translators with
+# 'pressgen review export {id} --lang LANG'.
 organization: {org}
 date: {date}
 # embargo: {date}T10:00:00+01:00     # optional: not for publication before
@@ -24,14 +27,14 @@ text:
 
 BLOCK = """\
   {lang}:
-{status}    headline: {headline}
-    subheadline: ""
-    dateline: {dateline}
+    headline: {placeholder} headline
+    dateline: {placeholder} place
     body: |
-      First paragraph: who, what, when, where. The dateline opens it.
+      {placeholder} First paragraph: who, what, when, where. The dateline opens it.
 
-      Second paragraph.
+      {placeholder} Second paragraph.
 """
+
 
 
 def new_release(workspace: Workspace, release_id: str, org: str | None, source: str | None,
@@ -54,14 +57,11 @@ def new_release(workspace: Workspace, release_id: str, org: str | None, source: 
     if path.exists():
         raise UsageError(f"{path} already exists; pressgen new never overwrites a release")
     contacts = [cid for cid, c in config.contacts.items() if c.organization == org]
-    blocks = "".join(BLOCK.format(
-        lang=lang,
-        status="" if lang == source else "    status: draft\n",
-        headline=f"TODO headline ({lang})",
-        dateline="TODO place",
-    ) for lang in [source, *[lang for lang in config.languages if lang != source]])
+    # Only the source language: the others come from 'translate' or a translator, and until they
+    # do, check says they are missing (a placeholder marked draft would pass for a translation).
+    others = ",".join(lang for lang in config.languages if lang != source) or "LANG"
     text = TEMPLATE.format(id=release_id, path=path.relative_to(workspace.root), org=org,
-                           date=(today or dt.date.today()).isoformat(), source=source,
-                           contacts=", ".join(contacts), blocks=blocks)
+                           date=(today or dt.date.today()).isoformat(), source=source, others=others,
+                           contacts=", ".join(contacts), blocks=BLOCK.format(lang=source, placeholder=PLACEHOLDER))
     write_atomic(path, text.encode())
     return path

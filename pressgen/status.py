@@ -8,7 +8,7 @@ from typing import Any
 
 from .build import WorkspaceCache
 from .errors import Diagnostic, PressgenError, errors_only
-from .load import check_release, release_languages
+from .load import EVERY_LANGUAGE, check_release, release_languages
 from .model import Config, Release
 from .segments import Alignment, Pair, align, read_records, words
 from .yamlio import LoadedYaml
@@ -72,9 +72,8 @@ def _quote(text: str, width: int = 90) -> str:
 
 def parity_problems(alignment: Alignment, release: Release, config: Config) -> list[tuple[Pair, str]]:
     """The fact differences of each translated, current segment: (pair, difference in words)."""
-    from .parity import differences
-
     from .contactinfo import region_of
+    from .parity import differences
 
     source_locale, target_locale = config.locale_for(release.source), config.locale_for(alignment.lang)
     region = region_of(config.home_locale())
@@ -110,7 +109,7 @@ def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]
         except PressgenError as exc:
             problems += exc.diagnostics or [Diagnostic(path, 1, 1, str(exc))]
             continue
-        checked = check_release(path, workspace)
+        checked = check_release(path, workspace, pending=EVERY_LANGUAGE)  # a missing language shows as missing
         if checked.release is None:
             problems += errors_only(checked.diagnostics)
             continue

@@ -100,3 +100,29 @@ def test_a_new_language_end_to_end(workspace: Path, monkeypatch: pytest.MonkeyPa
     capsys.readouterr()
     assert run("locales", "check") == 1
     assert "de: 11 untranslated" in capsys.readouterr().err
+
+
+def test_every_packaged_label_has_a_translator_comment_and_real_headers() -> None:
+    from pressgen.catalogs import header_placeholders
+    from pressgen.i18n import read_catalog
+    from pressgen.resources import PACKAGED_LOCALES
+
+    for po in sorted(PACKAGED_LOCALES.glob("*/LC_MESSAGES/pressgen.po")):
+        catalog = read_catalog(po)
+        assert header_placeholders(po) == [], po
+        for message in catalog:
+            if message.id:
+                assert message.auto_comments, (po, message.id)
+
+
+def test_locales_check_flags_a_header_nobody_filled_in(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(workspace)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")  # no translator known: the header keeps a placeholder
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    assert run("locales", "init", "de") == 0
+    po = workspace / "locales" / "de" / "LC_MESSAGES" / "pressgen.po"
+    text = po.read_text()
+    assert "YEAR-MO-DA" not in text and "FIRST AUTHOR" not in text
+    assert run("locales", "check") == 1
+    assert "placeholder header Report-Msgid-Bugs-To, Last-Translator" in capsys.readouterr().err

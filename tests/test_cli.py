@@ -6,19 +6,36 @@ import os
 from pathlib import Path
 
 import pytest
+from libre_server import LibreServer
 from test_bad_input import run
+from test_translate import _use_libre
 
 
-def test_new_scaffolds_a_release_that_checks_and_builds(workspace: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_scaffolds_the_source_and_translate_starts_the_rest(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(workspace)
     assert run("new", "spring-campaign", "--org", "unric", "--source", "fr") == 0
     path = workspace / "releases" / "spring-campaign.yaml"
     text = path.read_text()
     assert "organization: unric" in text and "source: fr" in text and "contacts: [unric-press]" in text
+    assert "  nl:" not in text and "status: draft" not in text  # no placeholder posing as a translation
+    capsys.readouterr()
+    assert run("check", str(path)) == 1
+    err = capsys.readouterr().err
+    assert "error: language 'nl' is listed but has no text" in err and "pressgen translate spring-campaign" in err
+    assert "warning: fr headline still holds the TODO text of 'pressgen new'" in err
+    assert run("status", str(path)) == 0
+    assert capsys.readouterr().out.splitlines()[1].split() == ["spring-campaign", "missing", "source", "missing"]
+
+    server = LibreServer()
+    _use_libre(workspace, server.start())
+    try:
+        assert run("translate", "spring-campaign", "--to", "nl,en") == 0
+    finally:
+        server.stop()
     capsys.readouterr()
     assert run("check", str(path)) == 0
-    assert "nl text is draft: not reviewed" in capsys.readouterr().err
+    assert "nl text is machine: not reviewed" in capsys.readouterr().err
     assert run("check", "--strict", str(path)) == 1
     assert run("build", str(path), "--out", str(workspace / "out")) == 0
     assert len(list((workspace / "out" / "spring-campaign").iterdir())) == 6
