@@ -6,11 +6,12 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from docx import Document
+from libre_server import LibreServer
 
 from pressgen import BuildOptions, build, load_workspace
 
@@ -73,6 +74,15 @@ def write_release(workspace: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def server() -> Iterator[LibreServer]:
+    """A LibreTranslate stand-in on 127.0.0.1 (its address in ``server.url``)."""
+    libre = LibreServer()
+    libre.url = libre.start()  # type: ignore[attr-defined]
+    yield libre
+    libre.stop()
 
 
 @pytest.fixture(scope="session")

@@ -18,19 +18,10 @@ import pytest
 from conftest import pdf_text
 from docx import Document
 from PIL import Image
-
-from pressgen.cli import main
+from test_bad_input import run
 
 RELEASE = "iom-20km-brussels-2017"
 PRESSGEN = Path(sys.executable).parent / "pressgen"
-
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 def _release(ws: Path) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,6 @@ from pressgen.segments import align, read_records, sidecar_path, split
 RELEASE = "iom-20km-brussels-2017"
 OLD = "Voor het eerst dit jaar zal de VN ploeg"
 NEW = "Dit jaar voor het eerst zal de VN-ploeg"
-
-
-@pytest.fixture
-def server() -> Iterator[LibreServer]:
-    libre = LibreServer()
-    libre.url = libre.start()  # type: ignore[attr-defined]
-    yield libre
-    libre.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,6 @@ from pressgen.translate import _chunks, _mymemory_code, make_client, translate_i
 from pressgen.yamlio import load_yaml
 
 MARKUP = re.compile(r"\*\*|\*|\^|\[|\]\([^)]*\)")
-
-
-@pytest.fixture
-def server() -> Iterator[LibreServer]:
-    libre = LibreServer()
-    libre.url = libre.start()  # type: ignore[attr-defined]
-    yield libre
-    libre.stop()
 
 
 def _use_libre(workspace: Path, url: str, timeout: float = 2, retries: int = 2) -> None:
