@@ -5,7 +5,9 @@ would write now. Each release page shows the PDF of one language beside its
 language switch and downloads; an edited release, catalog, template or logo
 reloads the open page within a second, and a release with errors shows them as
 ``file:line:col`` lines instead. Release ids and languages in a URL are looked up
-among the workspace's releases and never used as paths.
+among the workspace's releases and never used as paths. Only requests whose
+Host header names the address the server listens on are answered (see
+:mod:`pressgen.hosts`), so a web page cannot read releases through DNS rebinding.
 """
 
 from __future__ import annotations
