@@ -30,8 +30,9 @@ PAIRED = ("bold", "italic", "sup", "link")
 _MARKS = {"bold": ("**", "**"), "italic": ("*", "*"), "sup": ("^", "^")}
 _OPEN = {"strong_open": "bold", "em_open": "italic", "sup_open": "sup", "link_open": "link"}
 _CLOSE = {"strong_close": "bold", "em_close": "italic", "sup_close": "sup", "link_close": "link"}
-# A list or quote line's marker: "- ", "1. ", "> ".
-LINE_MARKER = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+|\s*>\s?)")
+# What opens a line and is not text to translate: a list or quote marker ("- ", "1. ", "> "), an
+# intertitle's "## ", or a whole table separator row ("|---|--:|").
+LINE_MARKER = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+|\s*>\s?|\s*#{1,6}\s+|\s*\|(?:\s*:?-+:?\s*\|)+\s*$)")
 _ESCAPE = re.compile(r"([\\*_^\[\]`<])")
 _LEADING = re.compile(r"^(\s*)([-+>#]|\d+[.)])")
 

@@ -1,9 +1,10 @@
 """Body markup: a small Markdown subset parsed once into a block/inline tree.
 
 Supported: paragraphs, **bold**, *italic*, links (http, https, mailto),
-``^superscript^``, bullet and numbered lists, block quotes, hard line breaks.
-Raw HTML is not markup: it stays text. Everything else Markdown knows
-(headings, code, images, tables) is switched off and so shows as typed.
+``^superscript^``, bullet and numbered lists, block quotes (a last line
+starting with — or -- is the attribution), ``## intertitles`` (one level), pipe
+tables for key figures, hard line breaks. Raw HTML is not markup: it stays
+text. Code stays as typed; other heading levels and images are reported.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # How deep lists, quotes, bold, italics and links may nest; the tree is built
 # recursively, and real releases nest two or three levels.
 MAX_NESTING = 16
+MAX_TABLE_COLUMNS = 8  # what fits across a page in readable type
+MAX_TABLE_ROWS = 60
+ATTRIBUTION = re.compile(r"^\s*(?:—|--)\s*")
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,29 @@ class ListBlock:
 @dataclass(frozen=True)
 class Quote:
     children: tuple[Block, ...]
+    attribution: tuple[Inline, ...] = ()  # "— Name, role": the quote's last line, styled apart
 
 
-Block = Paragraph | ListBlock | Quote
+@dataclass(frozen=True)
+class Heading:
+    """An intertitle (``## Title``)."""
+
+    children: tuple[Inline, ...]
+
+
+Cell = tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of key figures: a header row, body rows, and each column's alignment (left, right, center)."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    aligns: tuple[str, ...]
+
+
+Block = Paragraph | ListBlock | Quote | Heading | Table
 
 
 @dataclass(frozen=True)
@@ -91,7 +115,7 @@ class MarkupProblem:
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "breaks": False})
-    md.enable(["emphasis", "link", "list", "blockquote", "newline", "escape"])
+    md.enable(["emphasis", "link", "list", "blockquote", "newline", "escape", "heading", "table", "image"])
     md.use(superscript_plugin)
     # Every link target reaches our own check, which reports instead of silently dropping.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -140,8 +164,68 @@ def _blocks(nodes: list[SyntaxTreeNode], problems: list[MarkupProblem], line: in
             items = tuple(_blocks(item.children, problems, node_line) for item in node.children)
             blocks.append(ListBlock(node.type == "ordered_list", start, items))
         elif node.type == "blockquote":
-            blocks.append(Quote(_blocks(node.children, problems, node_line)))
+            blocks.append(_quote(node, problems, node_line))
+        elif node.type == "heading":
+            inline = node.children[0] if node.children else None
+            children = _inlines(inline.children if inline else [], problems, node_line)
+            if node.tag != "h2":
+                problems.append(MarkupProblem(node_line, f"'{'#' * int(node.tag[1])}' headings are not used in "
+                                              "releases", "write intertitles as '## Title' (two #, one level)"))
+                blocks.append(Paragraph(children))
+            else:
+                blocks.append(Heading(children))
+        elif node.type == "table":
+            blocks.append(_table(node, problems, node_line))
     return tuple(blocks)
+
+
+def _quote(node: SyntaxTreeNode, problems: list[MarkupProblem], line: int) -> Quote:
+    """A block quote, its last line split off as the attribution when it starts with — or --."""
+    children = list(_blocks(node.children, problems, line))
+    last = node.children[-1] if node.children else None
+    if last is None or last.type != "paragraph" or not last.children:
+        return Quote(tuple(children))
+    tokens = last.children[0].children
+    breaks = [i for i, token in enumerate(tokens) if token.type in ("softbreak", "hardbreak")]
+    start = breaks[-1] + 1 if breaks else 0
+    if start >= len(tokens) or tokens[start].type != "text" or not ATTRIBUTION.match(tokens[start].content):
+        return Quote(tuple(children))
+    attribution = _inlines(tokens[start:], problems, line)
+    first = attribution[0]
+    if isinstance(first, Text):
+        attribution = (Text(ATTRIBUTION.sub("", first.text, count=1)), *attribution[1:])
+    rest = _inlines(tokens[:breaks[-1]], problems, line) if breaks else ()
+    children = children[:-1] + ([Paragraph(rest)] if rest else [])
+    return Quote(tuple(children), attribution)
+
+
+def _table(node: SyntaxTreeNode, problems: list[MarkupProblem], line: int) -> Table:
+    rows: list[tuple[Cell, ...]] = []
+    aligns: list[str] = []
+    for section in node.children:  # thead, tbody
+        for row in section.children:
+            cells = []
+            for cell in row.children:
+                if section.type == "thead":
+                    style = str(cell.attrs.get("style", ""))
+                    aligns.append("right" if "right" in style else "center" if "center" in style else "left")
+                inline = cell.children[0] if cell.children else None
+                cells.append(_inlines(inline.children if inline else [], problems, line))
+            rows.append(tuple(cells))
+    if len(aligns) > MAX_TABLE_COLUMNS or len(rows) > MAX_TABLE_ROWS + 1:
+        problems.append(MarkupProblem(line, f"the table has {len(aligns)} columns and {len(rows) - 1} rows; at "
+                                      f"most {MAX_TABLE_COLUMNS} columns and {MAX_TABLE_ROWS} rows fit a release",
+                                      "keep the key figures; link to the full data"))
+    header, body = (rows[0] if rows else ()), rows[1:]
+    # A column whose body cells are all figures is right-aligned, unless the author chose.
+    for index, align in enumerate(aligns):
+        texts = [plain_text(row[index]).strip() for row in body if index < len(row)]
+        if align == "left" and any(texts) and all(FIGURE.fullmatch(text) for text in texts if text):
+            aligns[index] = "right"
+    return Table(header, tuple(body), tuple(aligns))
+
+
+FIGURE = re.compile(r"[-+−]?[\d.,\s\u00a0\u202f]*\d[\d.,\s\u00a0\u202f]*\s?(%|‰|€|\$|£|[a-zA-Z]{1,3})?")
 
 
 def _inlines(nodes: list[SyntaxTreeNode], problems: list[MarkupProblem], line: int) -> tuple[Inline, ...]:
@@ -159,6 +243,11 @@ def _inlines(nodes: list[SyntaxTreeNode], problems: list[MarkupProblem], line: i
             out.append(Emph(_inlines(node.children, problems, line)))
         elif node.type == "sup":
             out.append(Sup(_inlines(node.children, problems, line)))
+        elif node.type == "image":
+            problems.append(MarkupProblem(line, "images cannot stand in the text",
+                                          "list photos under 'images:' of the release, with file, alt, caption "
+                                          "and credit"))
+            out.append(Text(node.content or ""))
         elif node.type == "link":
             href = str(node.attrs.get("href", ""))
             children = _inlines(node.children, problems, line)
@@ -192,10 +281,16 @@ def plain_text(items: tuple[Inline, ...] | tuple[Block, ...]) -> str:
             parts.append(item.text)
         elif isinstance(item, Break):
             parts.append("\n")
-        elif isinstance(item, Paragraph | Strong | Emph | Sup | Link | Quote):
+        elif isinstance(item, Quote):
+            parts.append(plain_text(item.children) + ("\n" + plain_text(item.attribution)
+                                                      if item.attribution else ""))
+        elif isinstance(item, Paragraph | Strong | Emph | Sup | Link | Heading):
             parts.append(plain_text(item.children))
         elif isinstance(item, ListBlock):
             parts.append("\n".join(plain_text(blocks) for blocks in item.items))
+        elif isinstance(item, Table):
+            parts.append("\n".join(" ".join(plain_text(cell) for cell in row)
+                                   for row in (item.header, *item.rows)))
     separator = "\n\n" if items and not _is_inline(items[0]) else ""
     return separator.join(parts)
 
@@ -218,8 +313,13 @@ def map_text(blocks: tuple[Block, ...], change: Callable[[str], str]) -> tuple[B
 def _map_block(block: Block, change: Callable[[str], str]) -> Block:
     if isinstance(block, Paragraph):
         return Paragraph(map_inlines(block.children, change))
+    if isinstance(block, Heading):
+        return Heading(map_inlines(block.children, change))
     if isinstance(block, Quote):
-        return Quote(map_text(block.children, change))
+        return Quote(map_text(block.children, change), map_inlines(block.attribution, change))
+    if isinstance(block, Table):
+        return Table(tuple(map_inlines(cell, change) for cell in block.header),
+                     tuple(tuple(map_inlines(cell, change) for cell in row) for row in block.rows), block.aligns)
     return replace(block, items=tuple(map_text(item, change) for item in block.items))
 
 

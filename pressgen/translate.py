@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, InputError, PressgenError, UsageError
+from .inline import LINE_MARKER
 from .load import EVERY_LANGUAGE, check_release
 from .markup import PARAGRAPH_BREAK
 from .model import Release, TranslationSettings, Workspace
@@ -40,7 +41,6 @@ _MASK_BRACKETS = ("⟦⟧", "⟪⟫", "⦃⦄", "〖〗", "\ue000\ue001")
 # What a provider's answer may not bring into a paragraph: line and paragraph
 # breaks (they would split it), tabs, and characters no document can hold.
 _ANSWER_SPACES = re.compile("[\t\n\r\x85\u2028\u2029]+")
-_BLOCK_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+|\s*>\s?)")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’»\"')]*\s+")
 
 
@@ -407,12 +407,19 @@ def translate_markdown(text: str, translate: Callable[[str], str], limit: int) -
     for number, paragraph in enumerate(PARAGRAPH_BREAK.split(text.strip("\n")), start=1):
         lines = paragraph.split("\n")
         try:
-            if any(_BLOCK_PREFIX.match(item) for item in lines):
+            if any(LINE_MARKER.match(item) for item in lines):
                 translated_lines = []
                 for item in lines:
-                    prefix_match = _BLOCK_PREFIX.match(item)
+                    prefix_match = LINE_MARKER.match(item)
                     prefix = prefix_match.group(0) if prefix_match else item[:len(item) - len(item.lstrip())]
-                    translated_lines.append(prefix + translate_inline(item[len(prefix):], translate, limit))
+                    rest = item[len(prefix):]
+                    if rest.lstrip().startswith("|"):  # a table row: each cell on its own
+                        cells = rest.strip().strip("|").split("|")
+                        rest = "| " + " | ".join(translate_inline(cell.strip(), translate, limit)
+                                                 if cell.strip() else "" for cell in cells) + " |"
+                    else:
+                        rest = translate_inline(rest, translate, limit)
+                    translated_lines.append(prefix + rest)
                 out.append("\n".join(translated_lines))
             else:
                 out.append(translate_inline(" ".join(item.strip() for item in lines), translate, limit))

@@ -44,11 +44,15 @@ PARAGRAPH_STYLES = {
     "Contact Name": ("Normal", 9.5, True, False, None, 6, 0, None),
     "Contact Detail": ("Normal", 9.5, False, False, None, 0, 0, None),
     "Page Footer": ("Normal", 8, False, False, GREY, 0, 0, None),
+    # Based on Heading 2, so it carries its outline level: Word's navigation pane lists intertitles.
+    "Intertitle": ("Heading 2", 12, True, False, BRAND, 9, 3, None),
+    "Quote Attribution": ("Body Quote", 9.5, False, False, GREY, 0, 6, None),
+    "Table Text": ("Normal", 9.5, False, False, None, 1, 1, None),
 }
 
 ALL_CAPS = {"Kind Label", "Draft Mark"}
 KEEP_WITH_NEXT = {"Kind Label", "Release Date", "Embargo", "Headline", "Subheadline", "Section Heading",
-                  "Contact Name"}
+                  "Contact Name", "Intertitle"}
 
 
 def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]

@@ -31,10 +31,12 @@ def test_lists_quotes_and_paragraphs() -> None:
     assert blocks[3] == Quote((Paragraph((Text("citaat"),)),))
 
 
-def test_raw_html_headings_and_images_stay_text() -> None:
-    blocks, _ = parse("# Not a heading <b>x</b> ![img](https://x/y.png)")
-    assert plain_text(blocks) == "# Not a heading <b>x</b> !img"
+def test_raw_html_stays_text_while_other_headings_and_images_are_reported() -> None:
+    blocks, problems = parse("# Not an intertitle <b>x</b> ![img](https://x/y.png)")
+    assert plain_text(blocks) == "Not an intertitle <b>x</b> img"  # the text is kept, nothing is dropped
     assert isinstance(blocks[0], Paragraph)
+    assert [p.message for p in problems] == ["images cannot stand in the text",
+                                             "'#' headings are not used in releases"]
 
 
 def test_links_other_than_http_https_mailto_are_reported_and_kept_as_text() -> None:

@@ -16,6 +16,7 @@ from typing import IO, Any, cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.phys_pkg import PhysPkgWriter
 from docx.opc.pkgwriter import PackageWriter
@@ -30,6 +31,7 @@ from ..markup import (
     Block,
     Break,
     Emph,
+    Heading,
     Inline,
     Link,
     ListBlock,
@@ -37,6 +39,7 @@ from ..markup import (
     Quote,
     Strong,
     Sup,
+    Table,
     Text,
 )
 from ..resources import find_template
@@ -67,6 +70,12 @@ STYLES = {
     "contact": "Contact Detail",
     "footer": "Page Footer",
 }
+# Roles added later, with the style a reference document made before them falls back to.
+OPTIONAL_STYLES = {
+    "intertitle": ("Intertitle", "Heading 2"),  # Heading 2's outline level: Word's navigation pane lists it
+    "attribution": ("Quote Attribution", "Body Quote"),
+    "table": ("Table Text", "Small Text"),
+}
 LINK_STYLE = "Link"
 BRAND_STYLES = ("Org Name", "Kind Label", "Headline", "Section Heading", "Link")
 # Zip entries get this fixed time so that the same input gives the same bytes.
@@ -87,6 +96,8 @@ def _style_ids(reference: Path, mtime_ns: int) -> dict[str, str]:
         if name not in styles:
             raise KeyError(name)
     ids = {role: styles[name].style_id for role, name in STYLES.items()}
+    for role, (name, fallback) in OPTIONAL_STYLES.items():
+        ids[role] = styles[name if name in styles else fallback].style_id
     ids["link"] = styles[LINK_STYLE].style_id
     return ids
 
@@ -157,10 +168,32 @@ class _DocxBuilder:
         for block in blocks:
             if isinstance(block, Paragraph):
                 self.inlines(self.paragraph(role), block.children)
+            elif isinstance(block, Heading):
+                self.inlines(self.paragraph("intertitle"), block.children)
             elif isinstance(block, Quote):
                 self.blocks(block.children, "quote")
+                if block.attribution:
+                    paragraph = self.paragraph("attribution", "— ")
+                    self.inlines(paragraph, block.attribution)
             elif isinstance(block, ListBlock):
                 self.list(block, role)
+            elif isinstance(block, Table):
+                self.table(block)
+
+    def table(self, block: Table) -> None:
+        """A real Word table: a header row repeated on every page, thin rules, figures aligned right."""
+        table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.aligns))
+        _table_rules(table)
+        for number, (contents, row) in enumerate(zip((block.header, *block.rows), table.rows, strict=True)):
+            for cell, content, align in zip(row.cells, contents, block.aligns, strict=False):
+                paragraph = cell.paragraphs[0]
+                paragraph._p.style = self.ids["table"]
+                paragraph.alignment = ALIGNMENTS[align]
+                paragraph.paragraph_format.keep_with_next = number < len(block.rows)  # the table stays whole
+                self.inlines(paragraph, content, bold=number == 0)
+        header = table.rows[0]._tr.get_or_add_trPr()
+        header.append(OxmlElement("w:tblHeader"))
+        self.paragraph("table")  # Word needs a paragraph between a table and what follows
 
     def list(self, block: ListBlock, role: str) -> None:
         for number, item in enumerate(block.items, start=block.start):
@@ -240,6 +273,23 @@ class _DocxBuilder:
                     self.link(paragraph, line.href, (Text(line.text),))
                 else:
                     paragraph.add_run(line.text)
+
+
+ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+              "center": WD_ALIGN_PARAGRAPH.CENTER}
+
+
+def _table_rules(table: Any) -> None:
+    """Thin horizontal rules between rows, as the PDF's table has; no vertical lines."""
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge, size in (("top", 4), ("bottom", 4), ("insideH", 4)):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), str(size))
+        element.set(qn("w:color"), "999999")
+        borders.append(element)
+    properties.append(borders)
 
 
 def _field(paragraph: DocxParagraph, instruction: str, shown: str) -> None:

@@ -15,6 +15,7 @@ from ..markup import (
     Block,
     Break,
     Emph,
+    Heading,
     Inline,
     Link,
     ListBlock,
@@ -22,6 +23,7 @@ from ..markup import (
     Quote,
     Strong,
     Sup,
+    Table,
     Text,
 )
 from ..resources import find_template, template_dirs
@@ -54,8 +56,14 @@ def blocks_html(blocks: tuple[Block, ...]) -> Markup:
     for block in blocks:
         if isinstance(block, Paragraph):
             out.append(Markup("<p>%s</p>") % inlines_html(block.children))
+        elif isinstance(block, Heading):
+            out.append(Markup('<h2 class="intertitle">%s</h2>') % inlines_html(block.children))
         elif isinstance(block, Quote):
-            out.append(Markup("<blockquote>%s</blockquote>") % blocks_html(block.children))
+            attribution = Markup('<p class="attribution">— %s</p>') % inlines_html(block.attribution) \
+                if block.attribution else Markup("")
+            out.append(Markup("<blockquote>%s%s</blockquote>") % (blocks_html(block.children), attribution))
+        elif isinstance(block, Table):
+            out.append(_table_html(block))
         elif isinstance(block, ListBlock):
             items = Markup("").join(Markup("<li>%s</li>") % blocks_html(item) for item in block.items)
             if block.ordered:
@@ -63,6 +71,16 @@ def blocks_html(blocks: tuple[Block, ...]) -> Markup:
             else:
                 out.append(Markup("<ul>%s</ul>") % items)
     return Markup("\n").join(out)
+
+
+def _table_html(table: Table) -> Markup:
+    def cells(row: tuple[tuple[Inline, ...], ...], tag: str) -> Markup:
+        return Markup("").join(Markup('<%s class="%s">%s</%s>') % (Markup(tag), align, inlines_html(cell), Markup(tag))
+                               for cell, align in zip(row, table.aligns, strict=False))
+
+    head = Markup("<thead><tr>%s</tr></thead>") % cells(table.header, "th")
+    body = Markup("").join(Markup("<tr>%s</tr>") % cells(row, "td") for row in table.rows)
+    return Markup('<table class="figures">%s<tbody>%s</tbody></table>') % (head, body)
 
 
 def css_string(value: str) -> Markup:

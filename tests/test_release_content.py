@@ -1,0 +1,127 @@
+"""What real releases contain beyond paragraphs: intertitles, quotes with their author, tables of key figures."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import normalize, pdf_text
+from docx import Document
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+from test_bad_input import run
+from test_seed_documents import _soffice
+
+from pressgen import BuildOptions, build
+
+RELEASE = "iom-20km-brussels-2017"
+CONTENT = """\
+      ## Een stand in het Jubelpark
+
+      > We lopen samen, voor iedereen.
+      > — Caroline Petit, UNRIC
+
+      | Jaar | Deelnemers | Nationaliteiten |
+      |------|------------|-----------------|
+      | 2015 | 35 000     | 120             |
+      | 2016 | 38 000     | 125             |
+      | 2017 | 40 000     | 131             |
+
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seed release with an intertitle, an attributed quote and a 4×3 table, in Dutch."""
+    import shutil
+
+    from conftest import SEEDS
+
+    workspace = tmp_path_factory.mktemp("content") / "ws"
+    shutil.copytree(SEEDS, workspace, ignore=shutil.ignore_patterns("dist", ".pressgen"))
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    anchor = "      Voor het eerst dit jaar"
+    path.write_text(path.read_text().replace(anchor, CONTENT + anchor, 1))
+    report = build([path], BuildOptions(out=workspace / "dist", langs=["nl"]))
+    assert report.ok, [d.format() for o in report.outcomes for d in o.diagnostics]
+    folder = workspace / "dist" / RELEASE
+    return {"pdf": folder / f"{RELEASE}.nl.pdf", "docx": folder / f"{RELEASE}.nl.docx"}
+
+
+def _structure(node: Any, out: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(structure type, its direct text, if any) of every element of a tagged PDF's structure tree."""
+    node = node.get_object()
+    if isinstance(node, dict) and "/S" in node:
+        out.append((str(node["/S"]), ""))
+    kids = node.get("/K") if isinstance(node, dict) else None
+    if kids is None:
+        return out
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict):
+            _structure(kid, out)
+    return out
+
+
+def test_intertitles_are_in_the_pdf_outline_and_tagged_as_headings(built: dict[str, Path]) -> None:
+    reader = PdfReader(str(built["pdf"]))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    nested = [child.title for item in reader.outline if isinstance(item, list) for child in item]
+    assert "Een stand in het Jubelpark" in titles + nested
+    kinds = [kind for kind, _ in _structure(reader.trailer["/Root"]["/StructTreeRoot"], [])]
+    assert "/H2" in kinds and "/Table" in kinds and "/TH" in kinds and "/TD" in kinds
+
+
+def test_intertitles_use_a_heading_style_with_an_outline_level_in_word(built: dict[str, Path]) -> None:
+    doc = Document(str(built["docx"]))
+    [paragraph] = [p for p in doc.paragraphs if p.text == "Een stand in het Jubelpark"]
+    style = paragraph.style
+    assert style.name == "Intertitle" and style.base_style.name == "Heading 2"
+    levels = [el.get(qn("w:val")) for s in (style, style.base_style) for el in s.element.iter(qn("w:outlineLvl"))]
+    assert levels and levels[0] == "1"  # Word's navigation pane lists level-2 headings
+    assert paragraph.paragraph_format.keep_with_next or style.paragraph_format.keep_with_next
+
+
+def test_the_quote_attribution_is_set_apart(built: dict[str, Path]) -> None:
+    doc = Document(str(built["docx"]))
+    [attribution] = [p for p in doc.paragraphs if "Caroline Petit, UNRIC" in p.text]
+    assert attribution.style.name == "Quote Attribution" and attribution.text == "— Caroline Petit, UNRIC"
+    text = normalize(pdf_text(built["pdf"]))
+    assert "We lopen samen, voor iedereen. — Caroline Petit, UNRIC" in text
+
+
+def test_key_figures_are_a_real_table_in_both_formats(built: dict[str, Path], tmp_path: Path) -> None:
+    doc = Document(str(built["docx"]))
+    [table] = doc.tables
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert cells == [["Jaar", "Deelnemers", "Nationaliteiten"], ["2015", "35 000", "120"],
+                     ["2016", "38 000", "125"], ["2017", "40 000", "131"]]
+    assert table.rows[1].cells[1].paragraphs[0].alignment == 2  # figures right-aligned
+    assert table.rows[0]._tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+    assert all(run_.bold for run_ in table.rows[0].cells[0].paragraphs[0].runs)
+
+    text = normalize(pdf_text(built["pdf"]))
+    assert re.search(r"Jaar Deelnemers Nationaliteiten 2015 35 000 120 2016 38 000 125 2017 40 000 131", text)
+
+    result = _soffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(built["docx"]), cwd=tmp_path)
+    converted = tmp_path / (built["docx"].stem + ".pdf")
+    assert converted.is_file(), result.stdout + result.stderr
+    assert "2017 40 000 131" in normalize(pdf_text(converted))
+
+
+@pytest.mark.parametrize("body, line, words", [
+    ("# Een titel\n\n      Tekst.", 15, "'#' headings are not used in releases"),
+    ("### Een titel\n\n      Tekst.", 15, "'###' headings are not used in releases"),
+    ("![foto](https://iom.int/a.jpg)", 15, "images cannot stand in the text"),
+    ("| a |\n      |---|\n" + "".join(f"      | {n} |\n" for n in range(61)), 15, "at most 8 columns and 60 rows"),
+])
+def test_what_the_body_cannot_hold_is_a_positioned_error(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str], body: str, line: int,
+                                                          words: str) -> None:
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    path.write_text(path.read_text().replace("    body: |\n      ", f"    body: |\n      {body}\n\n      ", 1))
+    monkeypatch.chdir(workspace)
+    assert run("check", str(path)) == 1
+    assert re.search(rf"{RELEASE}\.yaml:{line}:7: error: .*{re.escape(words)}", capsys.readouterr().err)
