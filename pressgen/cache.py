@@ -90,6 +90,11 @@ class WorkspaceFingerprints:
 
         return self._once(("organization", org_id), compute)
 
+    def asset(self, relative: str) -> str:
+        """The digest of a file of the workspace (a photo): a changed photo rebuilds its documents."""
+        path = self.workspace.root / relative
+        return self._once(("asset", relative), lambda: file_digest(path) if path.is_file() else "missing")
+
     def contacts(self, contact_ids: list[str]) -> str:
         known = self.workspace.config.contacts
         return self._once(("contacts", *contact_ids), lambda: digest(
@@ -107,6 +112,7 @@ def release_record(release: Release, file_sha: str, languages: list[str]) -> dic
         "inline_contacts": [c.model_dump() for c in release.contacts if isinstance(c, Contact)],
         "languages": languages,
         "tags": list(release.tags),
+        "images": [image.file for image in release.images],
         "status": {lang: release.translation_status(lang) for lang in languages},
     }
 
@@ -118,6 +124,7 @@ def document_key(fingerprints: WorkspaceFingerprints, record: dict[str, Any], la
                   fingerprints.contacts(record["contacts"]),
                   *(fingerprints.organization(c["organization"]) for c in record["inline_contacts"]
                     if c.get("organization")),
+                  *(fingerprints.asset(image) for image in record.get("images", [])),
                   lang, fmt)
 
 

@@ -24,7 +24,7 @@ from .contactinfo import check_email, check_website, format_phone, region_of
 from .errors import Diagnostic, InputError, RenderError, UsageError, errors_only
 from .i18n import catalog_problems
 from .images import image_problem
-from .model import TEXT_FIELDS, Config, Release, Workspace, pick
+from .model import TEXT_FIELDS, Config, LocalText, Release, Workspace, pick
 from .outputs import name_problems, pattern_problems
 from .resources import DOMAIN, catalog_paths
 from .yamlio import LoadedYaml, load_yaml
@@ -195,6 +195,17 @@ def _check_locale(loaded: LoadedYaml, loc: tuple[str | int, ...], locale: str) -
     return []
 
 
+def asset_problem(root: Path, relative: str) -> str | None:
+    """Return why ``relative`` is not an image both writers can embed from the workspace's assets/, or None."""
+    path = (root / relative).resolve()
+    if not path.is_relative_to((root / "assets").resolve()):
+        return f"{relative} must be inside the workspace's assets/ folder"
+    if not path.is_file():
+        return f"file {relative} does not exist"
+    reason = image_problem(path)
+    return f"{relative} {reason}" if reason else None
+
+
 def _check_catalog(loaded: LoadedYaml, loc: tuple[str | int, ...], root: Path, lang: str) -> list[Diagnostic]:
     if catalog_paths(root, lang):
         return []
@@ -239,16 +250,9 @@ def _check_config(loaded: LoadedYaml, config: Config, root: Path) -> list[Diagno
                                                   f"{MAX_ID_LENGTH}), starting with a letter or digit"))
     for org_id, org in config.organizations.items():
         loc = ("organizations", org_id)
-        if org.logo:
-            logo = (root / org.logo).resolve()
-            if not logo.is_relative_to((root / "assets").resolve()):
-                problems.append(loaded.diagnostic((*loc, "logo"), "logo must be inside the workspace's assets/ folder",
-                                                  "put the file in assets/ and write logo: assets/NAME.png"))
-            elif not logo.is_file():
-                problems.append(loaded.diagnostic((*loc, "logo"), f"logo file {org.logo} does not exist"))
-            elif (reason := image_problem(logo)) is not None:
-                problems.append(loaded.diagnostic((*loc, "logo"), f"logo {org.logo} {reason}",
-                                                  "Word and PDF documents embed PNG and JPEG images"))
+        if org.logo and (reason := asset_problem(root, org.logo)):
+            problems.append(loaded.diagnostic((*loc, "logo"), f"logo {reason}",
+                                              "Word and PDF documents embed PNG and JPEG images from assets/"))
         if isinstance(org.boilerplate, dict):
             for lang, text in org.boilerplate.items():
                 problems += _markup_problems(loaded, (*loc, "boilerplate", lang), text)
@@ -346,6 +350,7 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
     problems += _cross_checks(loaded, workspace, pending)
     if release is not None and not errors_only(problems):
         problems += _output_checks(loaded, release, workspace.config)
+        problems += _content_checks(loaded, release, workspace)
         problems += _workspace_template_checks(release, workspace)
     return CheckedRelease(path, release if not errors_only(problems) else None, problems, loaded)
 
@@ -365,6 +370,28 @@ def _output_checks(loaded: LoadedYaml, release: Release, config: Config) -> list
                 problems.append(Diagnostic(loaded.path, 1, 1, problem.message, problem.hint))
             if problems:
                 return problems
+    return problems
+
+
+def _content_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) -> list[Diagnostic]:
+    """Photos must be images both writers embed; facts and photo texts should exist in every language."""
+    problems = []
+    for index, image in enumerate(release.images):
+        if (reason := asset_problem(workspace.root, image.file)) is not None:
+            problems.append(loaded.diagnostic(("images", index, "file"), f"image {reason}",
+                                              "put photos in assets/ as PNG or JPEG"))
+    languages = release_languages(release, workspace.config)
+    texts: list[tuple[tuple[str | int, ...], LocalText | None]] = []
+    for index, image in enumerate(release.images):
+        texts += [(("images", index, "alt"), image.alt), (("images", index, "caption"), image.caption)]
+    for index, fact in enumerate(release.facts):
+        texts += [(("facts", index, "label"), fact.label), (("facts", index, "value"), fact.value)]
+    for loc, text in texts:
+        missing = [lang for lang in languages if isinstance(text, dict) and lang not in text]
+        if missing:
+            problems.append(Diagnostic(*_at(loaded, loc), f"{'.'.join(map(str, loc))} has no "
+                                       f"{', '.join(missing)} version; the English one is shown",
+                                       "add the missing languages", severity="warning"))
     return problems
 
 

@@ -61,6 +61,19 @@ class OrgView:
 
 
 @dataclass(frozen=True)
+class ImageView:
+    """A photo as both writers place it: the file, its words in the document's language, where it goes."""
+
+    path: Path
+    alt: str
+    caption: str | None
+    credit: str | None  # "Photo: Unia / Jan Peeters", the label in the document's language
+    placement: str
+    width_px: int
+    height_px: int
+
+
+@dataclass(frozen=True)
 class DocumentView:
     """One release in one language, ready to be written in any format."""
 
@@ -75,6 +88,8 @@ class DocumentView:
     headline: str
     subheadline: str | None
     body: tuple[Block, ...]
+    facts: tuple[tuple[str, str], ...]  # (label with its colon, value), under the date
+    images: tuple[ImageView, ...]
     boilerplate: tuple[Block, ...]
     notes: tuple[Block, ...]
     contacts: tuple[tuple[ContactLine, ...], ...]
@@ -90,6 +105,19 @@ class DocumentView:
     @property
     def author(self) -> str:
         return clip(self.org.name)
+
+    def images_at(self, placement: str) -> tuple[ImageView, ...]:
+        """The photos placed after the lead paragraph ('lead') or before the end mark ('end')."""
+        return tuple(image for image in self.images if image.placement == placement)
+
+    @property
+    def lead(self) -> tuple[Block, ...]:
+        """The body's first block: the photos placed 'lead' follow it."""
+        return self.body[:1]
+
+    @property
+    def rest(self) -> tuple[Block, ...]:
+        return self.body[1:]
 
     @property
     def footer_line(self) -> str:
@@ -200,6 +228,27 @@ def _org_view(org: Organization, lang: str, root: Path) -> OrgView:
     )
 
 
+def _images(release: Release, lang: str, root: Path, t: Translations) -> tuple[ImageView, ...]:
+    from .images import pixel_size
+
+    views = []
+    for image in release.images:
+        path = (root / image.file).resolve()
+        width, height = pixel_size(path)
+        caption = pick(image.caption, lang, fallback=True)
+        # TRANSLATORS: the credit of a photo under its caption, e.g. "Photo: Unia / Jan Peeters".
+        credit = t.gettext("Photo: %(credit)s") % {"credit": image.credit} if image.credit else None
+        views.append(ImageView(path, typeset(pick(image.alt, lang, fallback=True) or "", lang),
+                               typeset(caption, lang) if caption else None,
+                               typeset(credit, lang) if credit else None, image.placement, width, height))
+    return tuple(views)
+
+
+def _facts(release: Release, lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((typeset(f"{pick(fact.label, lang, fallback=True) or ''}:", lang),
+                  typeset(pick(fact.value, lang, fallback=True) or "", lang)) for fact in release.facts)
+
+
 def _typeset_blocks(blocks: tuple[Block, ...], lang: str) -> tuple[Block, ...]:
     return markup.map_text(blocks, lambda text: typeset(text, lang))
 
@@ -251,6 +300,8 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         headline=typeset(text.headline.strip(), lang),
         subheadline=typeset(text.subheadline.strip(), lang) if text.subheadline else None,
         body=_with_dateline(_parse(text.body, lang), text.dateline.strip() if text.dateline else None),
+        facts=_facts(release, lang),
+        images=_images(release, lang, workspace.root, t),
         boilerplate=_parse(pick(org.boilerplate, lang), lang),
         notes=_parse(text.notes, lang),
         contacts=tuple(_contact_lines(c, lang, workspace, region, t) for c in contacts),

@@ -140,6 +140,23 @@ class LanguageText(Strict):
         return {name: value for name in TEXT_FIELDS if (value := getattr(self, name)) is not None}
 
 
+class Fact(Strict):
+    """One line of the classification block under the date ("Field of action: All fields")."""
+
+    label: LocalText
+    value: LocalText
+
+
+class Image(Strict):
+    """A photo of the release: a PNG or JPEG inside assets/, with its alternative text, caption and credit."""
+
+    file: str
+    alt: LocalText
+    caption: LocalText | None = None
+    credit: str | None = None
+    placement: Literal["lead", "end"] = "lead"  # after the lead paragraph, or at the end before the end mark
+
+
 class Release(Strict):
     """One release file; ``id`` comes from the file name."""
 
@@ -152,6 +169,8 @@ class Release(Strict):
     languages: list[LanguageCode] | None = Field(None, min_length=1)
     contacts: list[str | Contact] = []
     tags: list[str] = []
+    facts: list[Fact] = Field([], max_length=12)
+    images: list[Image] = Field([], max_length=12)
     text: dict[str, LanguageText]
 
     @field_validator("embargo")

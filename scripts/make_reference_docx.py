@@ -48,11 +48,14 @@ PARAGRAPH_STYLES = {
     "Intertitle": ("Heading 2", 12, True, False, BRAND, 9, 3, None),
     "Quote Attribution": ("Body Quote", 9.5, False, False, GREY, 0, 6, None),
     "Table Text": ("Normal", 9.5, False, False, None, 1, 1, None),
+    "Figure": ("Normal", 10.5, False, False, None, 6, 3, None),
+    "Image Caption": ("Normal", 8.5, False, False, GREY, 0, 9, None),
+    "Fact": ("Normal", 9, False, False, None, 0, 0, None),
 }
 
 ALL_CAPS = {"Kind Label", "Draft Mark"}
 KEEP_WITH_NEXT = {"Kind Label", "Release Date", "Embargo", "Headline", "Subheadline", "Section Heading",
-                  "Contact Name", "Intertitle"}
+                  "Contact Name", "Intertitle", "Fact"}
 
 
 def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]

@@ -125,3 +125,90 @@ def test_what_the_body_cannot_hold_is_a_positioned_error(workspace: Path, monkey
     monkeypatch.chdir(workspace)
     assert run("check", str(path)) == 1
     assert re.search(rf"{RELEASE}\.yaml:{line}:7: error: .*{re.escape(words)}", capsys.readouterr().err)
+
+
+IMAGES = """\
+facts:
+  - label: {nl: Actiedomein, fr: Domaine d’action, en: Field of action}
+    value: {nl: Alle domeinen, fr: Tous les domaines, en: All fields}
+images:
+  - file: assets/townhall.jpg
+    alt: {nl: Het stadhuis van Mechelen, fr: L’hôtel de ville de Malines, en: Mechelen town hall}
+    caption: {nl: Burgemeesters voor het stadhuis, fr: Les maires devant l’hôtel de ville, en: Mayors at the town hall}
+    credit: Unia / Jan Peeters
+  - file: assets/runners.png
+    alt: {nl: Lopers op de Wetstraat, fr: Coureurs rue de la Loi, en: Runners in Rue de la Loi}
+    caption: {nl: De VN-ploeg, fr: L’équipe de l’ONU, en: The UN team}
+    credit: IOM
+    placement: end
+"""
+CREDIT = {"nl": "Foto: Unia / Jan Peeters", "fr": "Photo : Unia / Jan Peeters", "en": "Photo: Unia / Jan Peeters"}
+
+
+@pytest.fixture(scope="module")
+def with_images(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[tuple[str, str], Path]]:
+    import shutil
+
+    from conftest import SEEDS
+    from PIL import Image, ImageDraw
+
+    workspace = tmp_path_factory.mktemp("images") / "ws"
+    shutil.copytree(SEEDS, workspace, ignore=shutil.ignore_patterns("dist", ".pressgen"))
+    photo = Image.new("RGB", (4000, 2600), "#6a8caf")
+    ImageDraw.Draw(photo).line([(0, 0), (4000, 2600)], fill="#f0c040", width=40)
+    photo.save(workspace / "assets" / "townhall.jpg", quality=90)
+    Image.new("RGB", (800, 600), "#aa5533").save(workspace / "assets" / "runners.png")
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    path.write_text(path.read_text().replace("text:\n", IMAGES + "text:\n", 1))
+    report = build([path], BuildOptions(out=workspace / "dist"))
+    assert report.ok, [d.format() for o in report.outcomes for d in o.diagnostics]
+    return workspace, {(d.lang, d.format): d.path for o in report.outcomes for d, _ in o.documents}
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_two_photos_with_captions_and_credits_in_both_formats(
+        with_images: tuple[Path, dict[tuple[str, str], Path]], lang: str) -> None:
+    import subprocess
+
+    _, documents = with_images
+    listing = subprocess.run(["pdfimages", "-list", str(documents[lang, "pdf"])], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    sizes = {(int(row.split()[3]), int(row.split()[4])) for row in listing if row.split()[2] == "image"}
+    assert (2000, 1300) in sizes  # the 4000 × 2600 photo, down-sampled
+    assert (800, 600) in sizes
+    text = normalize(pdf_text(documents[lang, "pdf"]))
+    assert CREDIT[lang] in text
+    fact = {"nl": "Actiedomein: Alle domeinen", "fr": "Domaine d’action", "en": "Field of action: All fields"}
+    assert fact[lang] in text
+
+    doc = Document(str(documents[lang, "docx"]))
+    descriptions = [shape._inline.docPr.get("descr") for shape in doc.inline_shapes]
+    alt = {"nl": "Het stadhuis van Mechelen", "fr": "L’hôtel de ville de Malines", "en": "Mechelen town hall"}[lang]
+    assert alt in descriptions and len(descriptions) == 2
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Image Caption"]
+    assert len(captions) == 2 and normalize(captions[0]).endswith(CREDIT[lang])
+    [big] = [shape for shape in doc.inline_shapes if shape._inline.docPr.get("descr") == alt]
+    assert big.width <= 170 * 36000  # no wider than the text
+
+
+def _break_image(workspace: Path, line: str) -> None:
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    path.write_text(path.read_text().replace("text:\n", "images:\n  - alt: Foto\n    " + line + "\ntext:\n", 1))
+
+
+@pytest.mark.parametrize("line, words", [
+    ("file: assets/missing.jpg", "image file assets/missing.jpg does not exist"),
+    ("file: pressgen.yaml", "image pressgen.yaml must be inside the workspace's assets/ folder"),
+    ("file: assets/../../etc/passwd", "must be inside the workspace's assets/ folder"),
+    ("file: assets/broken.jpg", "image assets/broken.jpg is not a readable JPEG image"),
+    ("file: assets/photo.gif", "image assets/photo.gif must be PNG or JPEG, not .gif"),
+])
+def test_a_bad_photo_is_a_positioned_check_error(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str], line: str, words: str) -> None:
+    (workspace / "assets" / "broken.jpg").write_bytes(b"\xff\xd8 not really")
+    (workspace / "assets" / "photo.gif").write_bytes(b"GIF89a")
+    _break_image(workspace, line)
+    monkeypatch.chdir(workspace)
+    assert run("check", RELEASE) == 1
+    err = capsys.readouterr().err
+    assert re.search(rf"{RELEASE}\.yaml:\d+:\d+: error: .*{re.escape(words)}", err), err

@@ -26,7 +26,8 @@ from docx.shared import Length, Mm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..errors import Diagnostic, InputError
-from ..localize import DocumentView
+from ..images import prepared
+from ..localize import DocumentView, ImageView
 from ..markup import (
     Block,
     Break,
@@ -75,6 +76,9 @@ OPTIONAL_STYLES = {
     "intertitle": ("Intertitle", "Heading 2"),  # Heading 2's outline level: Word's navigation pane lists it
     "attribution": ("Quote Attribution", "Body Quote"),
     "table": ("Table Text", "Small Text"),
+    "figure": ("Figure", "Body Text"),
+    "caption": ("Image Caption", "Small Text"),
+    "fact": ("Fact", "Release Date"),
 }
 LINK_STYLE = "Link"
 BRAND_STYLES = ("Org Name", "Kind Label", "Headline", "Section Heading", "Link")
@@ -180,6 +184,26 @@ class _DocxBuilder:
             elif isinstance(block, Table):
                 self.table(block)
 
+    def figures(self, images: Iterable[ImageView]) -> None:
+        """Each photo inline in a paragraph of its own, with its alternative text, then its caption and credit."""
+        section = self.doc.sections[0]
+        text_width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
+        for image in images:
+            paragraph = self.paragraph("figure")
+            paragraph.paragraph_format.keep_with_next = bool(image.caption or image.credit)
+            # At most the text width, and never more than 150 dpi would make it.
+            width = min(text_width, Length(int(image.width_px / 150 * 914400)))
+            height = Length(int(width * image.height_px / image.width_px))
+            if height > Mm(110):
+                width, height = Length(int(width * Mm(110) / height)), Mm(110)
+            picture = paragraph.add_run().add_picture(io.BytesIO(prepared(image.path)), width=width, height=height)
+            picture._inline.docPr.set("descr", image.alt)
+            if image.caption or image.credit:
+                caption = self.paragraph("caption", image.caption or "")
+                if image.credit:
+                    credit = caption.add_run((" " if image.caption else "") + image.credit)
+                    credit.font.color.rgb = RGBColor(0x77, 0x77, 0x77)
+
     def table(self, block: Table) -> None:
         """A real Word table: a header row repeated on every page, thin rules, figures aligned right."""
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.aligns))
@@ -252,10 +276,17 @@ class _DocxBuilder:
         self.paragraph("date", view.date)
         if view.embargo:
             self.paragraph("embargo", view.embargo)
+        for label, value in view.facts:
+            paragraph = self.paragraph("fact")
+            paragraph.add_run(label).bold = True
+            paragraph.add_run(" " + value)
         self.paragraph("headline", view.headline)
         if view.subheadline:
             self.paragraph("subheadline", view.subheadline)
-        self.blocks(view.body, "body")
+        self.blocks(view.lead, "body")
+        self.figures(view.images_at("lead"))
+        self.blocks(view.rest, "body")
+        self.figures(view.images_at("end"))
         self.paragraph("end", view.labels.end_mark)
         if view.boilerplate:
             self.paragraph("heading", view.labels.about)

@@ -17,6 +17,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..images import IMAGE_TYPES, prepared
 from ..localize import DocumentView
 from ..resources import PACKAGED_TEMPLATES, find_template
 from . import Rendered
@@ -41,7 +42,9 @@ class ConfinedFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"resource refused: {url}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+        # Photos and logos as the DOCX embeds them: large ones down-sampled.
+        data = prepared(path) if path.suffix.lower() in IMAGE_TYPES else path.read_bytes()
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": content_type})
 
 
 def fetch_roots(workspace_root: Path) -> list[Path]:
