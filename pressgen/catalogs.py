@@ -23,9 +23,8 @@ from . import __version__
 from .errors import UsageError
 from .files import write_atomic
 from .i18n import read_catalog
-from .resources import DOMAIN, PACKAGE_DIR, PACKAGED_LOCALES, catalog_paths
+from .resources import DOMAIN, PACKAGE_DIR, PACKAGED_LOCALES, PACKAGED_TEMPLATES, catalog_paths
 
-METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 
 
@@ -55,9 +54,13 @@ def extract(workspace_root: Path | None) -> tuple[Path, int]:
     Returns the POT's path and its number of messages.
     """
     catalog = Catalog(project="pressgen", version=__version__, domain=DOMAIN, fuzzy=False)
-    sources = [PACKAGE_DIR] + ([workspace_root] if workspace_root and (workspace_root / "templates").is_dir() else [])
-    for folder in sources:
-        methods = METHODS if folder == PACKAGE_DIR else [("templates/**.html", "jinja2")]
+    # The packaged templates live at the top of the repository (pressgen/templates links there),
+    # and Babel does not follow links: each folder is searched itself.
+    html = [("**.html", "jinja2")]
+    sources = [(PACKAGE_DIR, [("**.py", "python")]), (PACKAGED_TEMPLATES.resolve(), html)]
+    if workspace_root and (workspace_root / "templates").is_dir():
+        sources.append((workspace_root / "templates", html))
+    for folder, methods in sources:
         for filename, lineno, message, comments, context in extract_from_dir(
                 str(folder), methods, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
             catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)

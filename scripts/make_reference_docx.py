@@ -1,4 +1,4 @@
-"""Build pressgen/templates/reference.docx, the styles of every DOCX release.
+"""Build templates/reference.docx, the styles of every DOCX release.
 
 Like Pandoc's --reference-doc: all visual formatting of the Word output lives
 in this document's named styles, not in the writer. Run it after changing a
@@ -18,7 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm, Pt, RGBColor
 
-OUT = Path(__file__).resolve().parent.parent / "pressgen" / "templates" / "reference.docx"
+OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 FONT = "Liberation Sans"
 BRAND = RGBColor(0x00, 0x33, 0xA0)
 GREY = RGBColor(0x55, 0x55, 0x55)
