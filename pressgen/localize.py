@@ -244,8 +244,9 @@ def _images(release: Release, lang: str, root: Path, t: Translations) -> tuple[I
     return tuple(views)
 
 
-def _facts(release: Release, lang: str) -> tuple[tuple[str, str], ...]:
-    return tuple((typeset(f"{pick(fact.label, lang, fallback=True) or ''}:", lang),
+def _facts(release: Release, lang: str, t: Translations) -> tuple[tuple[str, str], ...]:
+    # TRANSLATORS: a label of the facts block under the date, before its value ("Field of action:").
+    return tuple((typeset(t.gettext("%(label)s:") % {"label": pick(fact.label, lang, fallback=True) or ""}, lang),
                   typeset(pick(fact.value, lang, fallback=True) or "", lang)) for fact in release.facts)
 
 
@@ -300,7 +301,7 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         headline=typeset(text.headline.strip(), lang),
         subheadline=typeset(text.subheadline.strip(), lang) if text.subheadline else None,
         body=_with_dateline(_parse(text.body, lang), text.dateline.strip() if text.dateline else None),
-        facts=_facts(release, lang),
+        facts=_facts(release, lang, t),
         images=_images(release, lang, workspace.root, t),
         boilerplate=_parse(pick(org.boilerplate, lang), lang),
         notes=_parse(text.notes, lang),

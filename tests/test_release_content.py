@@ -212,3 +212,44 @@ def test_a_bad_photo_is_a_positioned_check_error(workspace: Path, monkeypatch: p
     assert run("check", RELEASE) == 1
     err = capsys.readouterr().err
     assert re.search(rf"{RELEASE}\.yaml:\d+:\d+: error: .*{re.escape(words)}", err), err
+
+
+INTERTITLES = {
+    ("unia-local-governments-2020", "nl"): ["Gelijke kansen voor iedereen"],
+    ("unia-local-governments-2020", "fr"): ["L’égalité des chances pour tous"],
+    ("unia-local-governments-2020", "en"): ["Equal opportunities for everyone"],
+    ("iom-news-digest-2016", "en"): ["Global Migration Film Festival – screening in Brussels",
+                                     "Voluntary Return partner meeting",
+                                     "Annual gathering with Embassies and Consulates", "‘A day without migrants’"],
+    ("iom-news-digest-2016", "nl"): ["Partnerbijeenkomst Vrijwillige Terugkeer"],
+    ("iom-news-digest-2016", "fr"): ["Réunion des partenaires du retour volontaire"],
+}
+
+
+@pytest.mark.parametrize("release_id, lang", INTERTITLES)
+def test_the_seed_intertitles_are_headings_in_both_formats(seed_outputs: dict[tuple[str, str, str], Path],
+                                                           release_id: str, lang: str) -> None:
+    reader = PdfReader(str(seed_outputs[(release_id, lang, "pdf")]))
+
+    def titles(items: list[Any]) -> list[str]:
+        return [t for item in items for t in (titles(item) if isinstance(item, list) else [item.title])]
+
+    outline = [normalize(title) for title in titles(reader.outline)]
+    headings = [p for p in Document(str(seed_outputs[(release_id, lang, "docx")])).paragraphs
+                if p.style.name == "Intertitle"]
+    for intertitle in INTERTITLES[release_id, lang]:
+        assert normalize(intertitle) in outline
+        assert normalize(intertitle) in [normalize(p.text) for p in headings]
+    kinds = [kind for kind, _ in _structure(reader.trailer["/Root"]["/StructTreeRoot"], [])]
+    assert kinds.count("/H2") >= len(INTERTITLES[release_id, lang])
+    if release_id.startswith("iom-news-digest"):
+        assert len(headings) == 5  # the digest's five items
+
+
+def test_the_unia_facts_stand_under_the_date(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
+    text = normalize(pdf_text(seed_outputs[("unia-local-governments-2020", "nl", "pdf")]))
+    assert "8 oktober 2020 Actiedomein: Alle domeinen Discriminatiegrond: Alle gronden" in text
+    paragraphs = Document(str(seed_outputs[("unia-local-governments-2020", "fr", "docx")])).paragraphs
+    facts = [p.text for p in paragraphs if p.style.name == "Fact"]
+    assert [normalize(f) for f in facts] == ["Domaine d’action : Tous les domaines",
+                                             "Critère de discrimination : Tous les critères"]
