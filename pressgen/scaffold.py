@@ -12,7 +12,8 @@ from .model import Workspace
 
 TEMPLATE = """\
 # Release {id}. Text fields take Markdown: **bold**, *italic*, [links](https://…),
-# ^superscript^, lists and > quotes. Check it with: pressgen check {path}
+# ^superscript^, lists, > quotes (a last line "> — Name" is the attribution),
+# "## Intertitle" and | pipe | tables | of key figures. Check it with: pressgen check {path}
 # Write the {source} text, then draft the other languages with
 # 'pressgen translate {id} --to {others}', or export them for translators with
 # 'pressgen review export {id} --lang LANG'.
@@ -22,6 +23,15 @@ date: {date}
 source: {source}
 contacts: [{contacts}]
 tags: []
+# facts:                          # optional: a small block under the date
+#   - label: {{nl: Actiedomein, fr: Domaine d’action, en: Field of action}}
+#     value: {{nl: Alle domeinen, fr: Tous les domaines, en: All fields}}
+# images:                         # optional: photos, PNG or JPEG files in assets/
+#   - file: assets/photo.jpg
+#     alt: {{nl: …, fr: …, en: …}}    # what the photo shows, read out by screen readers
+#     caption: {{nl: …, fr: …, en: …}}
+#     credit: Name / Agency
+#     placement: end              # default: after the lead paragraph
 text:
 {blocks}"""
 
