@@ -10,6 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+CAMPAIGN_SEEDS = ("iom-20km-brussels-2017", "iom-cities-migration-mechelen-2017", "unric-migrants-stigma-2014")
+
+
 def make_campaign(target: Path, count: int) -> Path:
     """Write a workspace with ``count`` releases into ``target`` and return its path.
 
@@ -22,7 +25,8 @@ def make_campaign(target: Path, count: int) -> Path:
     shutil.copytree(SEEDS, target, ignore=shutil.ignore_patterns("releases", "dist", ".pressgen"))
     releases = target / "releases"
     releases.mkdir()
-    seeds = sorted((SEEDS / "releases").glob("*.yaml"))
+    # The three seeds of the first benchmarks, so figures stay comparable as seeds are added.
+    seeds = [SEEDS / "releases" / f"{name}.yaml" for name in CAMPAIGN_SEEDS]
     workspace = load_workspace(target)
     for number in range(count):
         text = seeds[number % len(seeds)].read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import SEED_IDS
 from test_bad_input import run
 
 from pressgen import BuildOptions, build
@@ -33,7 +34,7 @@ def test_lang_and_format_select_documents(workspace: Path) -> None:
     out = workspace / "out"
     assert run("build", str(workspace), "--out", str(out), "--lang", "fr,en", "--format", "docx") == 0
     names = [Path(p).name for p in _files(out)]
-    assert len(names) == 6
+    assert len(names) == 2 * len(SEED_IDS)
     assert all(n.endswith((".fr.docx", ".en.docx")) for n in names)
 
 

@@ -52,7 +52,7 @@ def test_check_without_paths_checks_the_current_workspace(workspace: Path, monke
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(workspace / "releases")
     assert run("check") == 0
-    assert "3 release(s) checked: 0 with errors" in capsys.readouterr().out
+    assert "5 release(s) checked: 0 with errors" in capsys.readouterr().out
 
 
 def test_outside_a_workspace_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
