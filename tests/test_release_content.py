@@ -176,6 +176,10 @@ def test_two_photos_with_captions_and_credits_in_both_formats(
     sizes = {(int(row.split()[3]), int(row.split()[4])) for row in listing if row.split()[2] == "image"}
     assert (2000, 1300) in sizes  # the 4000 × 2600 photo, down-sampled
     assert (800, 600) in sizes
+    alts = _figure_alts(PdfReader(str(documents[lang, "pdf"])).trailer["/Root"]["/StructTreeRoot"], [])
+    runners = {"nl": "Lopers op de Wetstraat", "fr": "Coureurs rue de la Loi", "en": "Runners in Rue de la Loi"}
+    townhall = {"nl": "Het stadhuis van Mechelen", "fr": "L’hôtel de ville de Malines", "en": "Mechelen town hall"}
+    assert alts == [townhall[lang], runners[lang]]  # each photo a Figure with its alternative text
     text = normalize(pdf_text(documents[lang, "pdf"]))
     assert CREDIT[lang] in text
     fact = {"nl": "Actiedomein: Alle domeinen", "fr": "Domaine d’action", "en": "Field of action: All fields"}
@@ -189,6 +193,19 @@ def test_two_photos_with_captions_and_credits_in_both_formats(
     assert len(captions) == 2 and normalize(captions[0]).endswith(CREDIT[lang])
     [big] = [shape for shape in doc.inline_shapes if shape._inline.docPr.get("descr") == alt]
     assert big.width <= 170 * 36000  # no wider than the text
+
+
+def _figure_alts(node: Any, out: list[str]) -> list[str]:
+    """The /Alt of every Figure of a tagged PDF's structure tree, in order."""
+    node = node.get_object()
+    if node.get("/S") == "/Figure":
+        out.append(str(node.get("/Alt")))
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict):
+            _figure_alts(kid, out)
+    return out
 
 
 def _break_image(workspace: Path, line: str) -> None:
