@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, cast
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -20,7 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.phys_pkg import PhysPkgWriter
 from docx.opc.pkgwriter import PackageWriter
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -260,6 +261,7 @@ class _DocxBuilder:
             self.paragraph("tagline", view.org.tagline, container=text_cell)
         if view.draft:
             self.paragraph("draft", view.labels.draft, container=text_cell)
+            _watermark(header, view.labels.draft)
 
     def footer(self, view: DocumentView) -> None:
         paragraph = self.doc.sections[0].footer.paragraphs[0]
@@ -308,6 +310,34 @@ class _DocxBuilder:
 
 ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
               "center": WD_ALIGN_PARAGRAPH.CENTER}
+
+
+# Word's own watermark: WordArt (VML) in the page header, so it shows on every page, behind the text,
+# and is not part of the document's text; LibreOffice reads it as its watermark too.
+WATERMARK_VML = (
+    '<w:p {w}><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:pict>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;rotation:315;'
+    'z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
+    'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#B00020" '
+    'stroked="f"><v:fill opacity=".18"/>'
+    '<v:textpath style="font-family:&quot;Liberation Sans&quot;;font-size:1pt;font-weight:bold" string="{text}"/>'
+    '</v:shape></w:pict></w:r></w:p>')
+W_NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
+
+
+def _watermark(header: Any, text: str) -> None:
+    """Add the draft watermark (the text across the page, light red) to a page header."""
+    words = text.upper()
+    width = min(480.0, 24.0 * len(words))
+    style = header.paragraphs[0].style.style_id if header.paragraphs else "Normal"
+    xml = WATERMARK_VML.format(w=W_NAMESPACES, style=style, width=f"{width:.0f}", height=f"{width / 8:.0f}",
+                               text=xml_escape(words, {'"': "&quot;"}))
+    header._element.append(parse_xml(xml))
 
 
 def _table_rules(table: Any) -> None:

@@ -83,6 +83,22 @@ def _table_html(table: Table) -> Markup:
     return Markup('<table class="figures">%s<tbody>%s</tbody></table>') % (head, body)
 
 
+# The draft watermark: an SVG drawn as the page background, which WeasyPrint marks as an artifact, so
+# the words are on every page of a printout but not in the text a screen reader reads.
+WATERMARK_URL = "pressgen-generated:watermark.svg"
+_DIAGONAL_MM = 280  # the text's length across an A4 page, corner to corner with room to spare
+
+
+def watermark_svg(text: str) -> bytes:
+    """Return an A4-sized SVG with ``text`` across the page diagonal, in light red capitals."""
+    words = text.upper()
+    size = min(28.0, _DIAGONAL_MM / (0.64 * max(len(words), 1)))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
+            f'<text x="105" y="155" transform="rotate(-54.7 105 148.5)" text-anchor="middle" '
+            f'font-family="Liberation Sans, DejaVu Sans, sans-serif" font-size="{size:.1f}" font-weight="bold" '
+            f'fill="#B00020" fill-opacity="0.18">{escape(words)}</text></svg>').encode()
+
+
 def css_string(value: str) -> Markup:
     """Return ``value`` as a quoted CSS string literal."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")

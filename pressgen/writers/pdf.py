@@ -21,7 +21,7 @@ from ..images import IMAGE_TYPES, prepared
 from ..localize import DocumentView
 from ..resources import PACKAGED_TEMPLATES, find_template
 from . import Rendered
-from .html import render_html
+from .html import WATERMARK_URL, render_html, watermark_svg
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -30,12 +30,16 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 class ConfinedFetcher(URLFetcher):
     """A URL fetcher that serves local files below the given roots and nothing else."""
 
-    def __init__(self, roots: list[Path]) -> None:
+    def __init__(self, roots: list[Path], generated: dict[str, tuple[bytes, str]] | None = None) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
         self.roots = [root.resolve() for root in roots]
+        self.generated = generated or {}  # URL -> (bytes, media type) that pressgen made for this document
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url in self.generated:
+            data, media_type = self.generated[url]
+            return URLFetcherResponse(url, data, {"Content-Type": media_type})
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" and not parts.netloc else None
         if path is None or not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
@@ -71,7 +75,8 @@ def stylesheet(workspace_root: Path) -> CSS:
 
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
     """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title."""
-    fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root))
+    generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
+    fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated)
     html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
                 url_fetcher=fetcher)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode()}

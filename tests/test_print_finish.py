@@ -1,0 +1,70 @@
+"""Print finish: what a press officer and a typographer check on paper."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEEDS, pdf_text
+from pypdf import PdfReader
+from test_seed_documents import _alnum, _soffice
+
+from pressgen import BuildOptions, build
+
+RELEASE = "iom-20km-brussels-2017"
+MARK = {"fr": "BROUILLON – NON RELU", "en": "DRAFT – NOT REVIEWED"}
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """The seed release with a machine-translated French text (English stays reviewed)."""
+    workspace = tmp_path_factory.mktemp("draft") / "ws"
+    shutil.copytree(SEEDS, workspace, ignore=shutil.ignore_patterns("dist", ".pressgen"))
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    path.write_text(path.read_text().replace("  fr:\n    status: reviewed", "  fr:\n    status: machine"))
+    report = build([path], BuildOptions(out=workspace / "dist", langs=["fr", "en"]))
+    assert report.ok
+    return {(d.lang, d.format): d.path for o in report.outcomes for d, _ in o.documents}
+
+
+def _texts_drawn(xobject: Any) -> bool:
+    """Whether a form XObject, or one it draws, shows text."""
+    if b"TJ" in xobject.get_data() or b"Tj" in xobject.get_data():
+        return True
+    inner = xobject.get("/Resources", {}).get("/XObject", {})
+    return any(_texts_drawn(inner[name].get_object()) for name in inner)
+
+
+def test_a_draft_pdf_has_the_watermark_on_every_page_as_an_artifact(draft: dict[tuple[str, str], Path]) -> None:
+    path = draft["fr", "pdf"]
+    reader = PdfReader(str(path))
+    assert len(reader.pages) >= 2
+    for number, page in enumerate(reader.pages, start=1):
+        assert _alnum(MARK["fr"]) in _alnum(pdf_text(path, number, number)), number
+        content = page.get_contents().get_data()
+        artifacts = re.findall(rb"/Artifact\s+BMC(.*?)EMC", content, re.S)
+        drawn = [name.decode() for block in artifacts for name in re.findall(rb"/([\w.]+) Do", block)]
+        xobjects = page["/Resources"]["/XObject"]
+        assert any(_texts_drawn(xobjects["/" + name].get_object()) for name in drawn), number
+    assert _alnum(MARK["en"]) not in _alnum(pdf_text(draft["en", "pdf"]))  # reviewed: no watermark
+
+
+def test_a_draft_docx_has_a_word_watermark(draft: dict[tuple[str, str], Path], tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(draft["fr", "docx"]) as package:
+        headers = [package.read(name).decode() for name in package.namelist() if name.startswith("word/header")]
+    header = "".join(headers)
+    assert f'string="{MARK["fr"]}"' in header and 'id="PowerPlusWaterMarkObject1"' in header
+    with zipfile.ZipFile(draft["en", "docx"]) as package:
+        assert not any("PowerPlusWaterMark" in package.read(n).decode() for n in package.namelist()
+                       if n.startswith("word/header"))
+    result = _soffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(draft["fr", "docx"]), cwd=tmp_path)
+    converted = tmp_path / (draft["fr", "docx"].stem + ".pdf")
+    assert converted.is_file(), result.stdout + result.stderr
+    pages = len(PdfReader(str(converted)).pages)
+    for number in range(1, pages + 1):
+        assert _alnum(MARK["fr"]) in _alnum(pdf_text(converted, number, number)), number
