@@ -94,6 +94,7 @@ class DocumentView:
     notes: tuple[Block, ...]
     contacts: tuple[tuple[ContactLine, ...], ...]
     draft: bool
+    keywords: str  # the release's tags, the documents' Keywords
     created: dt.datetime
     workspace_root: Path
 
@@ -307,6 +308,7 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         notes=_parse(text.notes, lang),
         contacts=tuple(_contact_lines(c, lang, workspace, region, t) for c in contacts),
         draft=release.translation_status(lang) not in ("source", "reviewed"),
+        keywords=", ".join(release.tags),
         created=release.created,
         workspace_root=workspace.root,
     )

@@ -68,3 +68,24 @@ def test_a_draft_docx_has_a_word_watermark(draft: dict[tuple[str, str], Path], t
     pages = len(PdfReader(str(converted)).pages)
     for number in range(1, pages + 1):
         assert _alnum(MARK["fr"]) in _alnum(pdf_text(converted, number, number)), number
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_subject_and_keywords_are_the_same_in_both_formats(draft: dict[tuple[str, str], Path], lang: str) -> None:
+    from docx import Document
+
+    pdf = PdfReader(str(draft[lang, "pdf"])).metadata
+    docx = Document(str(draft[lang, "docx"])).core_properties
+    kind = {"fr": "Communiqué de presse", "en": "Press release"}[lang]
+    assert (pdf.subject, pdf["/Keywords"]) == (docx.subject, docx.keywords) == (kind, "together-campaign, events")
+
+
+def test_docx_app_properties_hold_true_values(draft: dict[tuple[str, str], Path]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(draft["fr", "docx"]) as package:
+        app = package.read("docProps/app.xml").decode()
+    assert "<Application>pressgen</Application>" in app
+    assert "<Company>Organisation internationale pour les migrations (OIM)</Company>" in app
+    for stale in ("<Pages>", "<Words>", "Microsoft", "<Template>"):
+        assert stale not in app

@@ -396,15 +396,31 @@ def _brand(doc: DocxDocument, color: str) -> None:
         doc.styles[name].font.color.rgb = rgb
 
 
+APP_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>pressgen</Application><Company>{company}</Company></Properties>")
+
+
+def _app_properties(doc: DocxDocument, view: DocumentView) -> None:
+    """Replace the reference document's docProps/app.xml (another application, 1 page, 0 words) by true values.
+
+    Page and word counts are left out: only a layout engine knows them, and Word recounts on save.
+    """
+    for part in doc.part.package.parts:
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = APP_PROPERTIES.format(company=xml_escape(view.author)).encode()
+
+
 def _properties(doc: DocxDocument, view: DocumentView) -> None:
     props = doc.core_properties
     props.title = view.title
     props.author = view.author
     props.last_modified_by = view.author
     props.language = view.language_tag
-    props.subject = view.labels.kind
+    props.subject = view.labels.kind  # as the PDF's Subject; Keywords are the release's tags in both
     props.comments = ""
-    props.keywords = ""
+    props.keywords = view.keywords
     props.created = props.modified = view.created.replace(tzinfo=None)
     props.revision = 1
 
@@ -457,6 +473,7 @@ def write_docx(view: DocumentView) -> Rendered:
     _brand(doc, view.org.color)
     _set_language(doc, view.language_tag)
     _properties(doc, view)
+    _app_properties(doc, view)
     builder = _DocxBuilder(doc, _style_ids(reference, reference.stat().st_mtime_ns))
     builder.header(view)
     builder.footer(view)
