@@ -22,6 +22,20 @@ def format_phone(raw: str, region: str | None) -> str:
 
     Raises ValueError with a readable reason when it is not a valid number.
     """
+    return phonenumbers.format_number(_parse_phone(raw, region), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_link(raw: str, region: str | None) -> str:
+    """Return the ``tel:`` link of a valid phone number (``tel:+32476850892``)."""
+    return "tel:" + phonenumbers.format_number(_parse_phone(raw, region), phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(raw: str, region: str | None) -> bool:
+    """Whether a valid phone number is known to be a mobile one."""
+    return phonenumbers.number_type(_parse_phone(raw, region)) == phonenumbers.PhoneNumberType.MOBILE
+
+
+def _parse_phone(raw: str, region: str | None) -> phonenumbers.PhoneNumber:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
@@ -30,7 +44,7 @@ def format_phone(raw: str, region: str | None) -> str:
         raise ValueError(reason) from None
     if not phonenumbers.is_valid_number(number):
         raise ValueError("it is not a valid number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return number
 
 
 def check_email(raw: str) -> str | None:

@@ -16,7 +16,7 @@ from babel.dates import format_date, format_time, get_timezone
 from babel.support import Translations
 
 from . import markup
-from .contactinfo import format_phone, region_of, website_display
+from .contactinfo import format_phone, is_mobile, phone_link, region_of, website_display
 from .errors import Diagnostic, RenderError
 from .i18n import translations
 from .markup import Block, Paragraph, Strong, Text
@@ -41,11 +41,15 @@ class Labels:
 
 @dataclass(frozen=True)
 class ContactLine:
-    """One line of a contact entry; ``role`` is name, role, organization, email, phone or website."""
+    """One line of a contact entry; ``role`` is name, role, organization, email, phone or website.
+
+    ``label`` ("E-mail:", "GSM:") stands before the text; only the text is the link.
+    """
 
     role: str
     text: str
     href: str | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,17 +206,25 @@ def _contact_lines(contact: Contact, lang: str, workspace: Workspace, region: st
     if org:
         lines.append(ContactLine("organization", pick(org.name, lang, fallback=True) or ""))
     if contact.email:
-        # TRANSLATORS: a press contact's e-mail address line.
-        lines.append(ContactLine("email", t.gettext("E-mail: %(email)s") % {"email": contact.email},
-                                 f"mailto:{contact.email}"))
-    if contact.phones:
-        phones = ", ".join(format_phone(phone, region) for phone in contact.phones)
-        # TRANSLATORS: a press contact's phone numbers, separated by commas.
-        lines.append(ContactLine("phone", t.gettext("Tel.: %(phones)s") % {"phones": phones}))
+        # TRANSLATORS: the label before a press contact's e-mail address.
+        lines.append(ContactLine("email", contact.email, f"mailto:{contact.email}", t.gettext("E-mail:")))
+    # TRANSLATORS: the label before a mobile phone number ("GSM:" in Belgium).
+    mobile = t.gettext("Mobile:")
+    # TRANSLATORS: the label before a landline (or any other) phone number.
+    landline = t.gettext("Tel.:")
+    for phone in contact.phones:
+        lines.append(ContactLine("phone", _unbreakable(format_phone(phone, region)), phone_link(phone, region),
+                                 mobile if is_mobile(phone, region) else landline))
     website = contact.website or (org.website if org else None)
     if website:
         lines.append(ContactLine("website", website_display(website), website))
-    return tuple(ContactLine(line.role, typeset(line.text, lang), line.href) for line in lines)
+    return tuple(ContactLine(line.role, typeset(line.text, lang), line.href,
+                             typeset(line.label, lang) if line.label else None) for line in lines)
+
+
+def _unbreakable(number: str) -> str:
+    """A phone number whose spaces do not break: it never spans two lines."""
+    return number.replace(" ", "\u00a0")
 
 
 def _org_view(org: Organization, lang: str, root: Path) -> OrgView:

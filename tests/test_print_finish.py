@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import SEEDS, pdf_text
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 from test_seed_documents import _alnum, _soffice
 
@@ -89,3 +90,29 @@ def test_docx_app_properties_hold_true_values(draft: dict[tuple[str, str], Path]
     assert "<Company>Organisation internationale pour les migrations (OIM)</Company>" in app
     for stale in ("<Pages>", "<Words>", "Microsoft", "<Template>"):
         assert stale not in app
+
+
+@pytest.mark.parametrize("lang, mail, landline, mobile", [
+    ("fr", "Courriel :", "Tél. :", "Portable :"), ("en", "E-mail:", "Tel.:", "Mobile:"),
+])
+def test_contact_lines_label_phone_types_and_link_only_the_address(
+        draft: dict[tuple[str, str], Path], lang: str, mail: str, landline: str, mobile: str) -> None:
+    from conftest import normalize
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    reader = PdfReader(str(draft[lang, "pdf"]))
+    links = [a.get_object()["/A"]["/URI"] for page in reader.pages for a in page.get("/Annots") or []]
+    assert {"mailto:gdhoop@iom.int", "tel:+3222877412", "tel:+32476850892"} <= set(links)
+    text = normalize(pdf_text(draft[lang, "pdf"]))
+    assert f"{mail} gdhoop@iom.int {landline} +32 2 287 74 12 {mobile} +32 476 85 08 92" in text
+
+    doc = Document(str(draft[lang, "docx"]))
+    targets = {rel.target_ref for rel in doc.part.rels.values() if rel.reltype == RT.HYPERLINK}
+    assert {"mailto:gdhoop@iom.int", "tel:+3222877412", "tel:+32476850892"} <= targets
+    [email] = [p for p in doc.paragraphs if "gdhoop@iom.int" in p.text]
+    hyperlinks = email._p.findall(qn("w:hyperlink"))
+    assert len(hyperlinks) == 1 and "".join(t.text for t in hyperlinks[0].iter(qn("w:t"))) == "gdhoop@iom.int"
+    assert normalize(email.text) == f"{mail} gdhoop@iom.int"
+    [phone] = [p for p in doc.paragraphs if "476" in p.text]
+    assert "\u00a0" in phone.text  # the number's spaces do not break

@@ -302,6 +302,8 @@ class _DocxBuilder:
             for line in contact:
                 paragraph = self.paragraph("contact-name" if line.role == "name" else "contact")
                 paragraph.paragraph_format.keep_with_next = line is not contact[-1]
+                if line.label:
+                    paragraph.add_run(line.label + " ")
                 if line.href:
                     self.link(paragraph, line.href, (Text(line.text),))
                 else:
