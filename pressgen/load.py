@@ -24,7 +24,7 @@ from .contactinfo import check_email, check_website, format_phone, region_of
 from .errors import Diagnostic, InputError, RenderError, UsageError, errors_only
 from .i18n import catalog_problems
 from .images import image_problem
-from .model import TEXT_FIELDS, Config, LocalText, Release, Workspace, pick
+from .model import TEXT_FIELDS, Config, LocalText, Organization, Release, Workspace, pick
 from .outputs import name_problems, pattern_problems
 from .resources import DOMAIN, catalog_paths
 from .yamlio import LoadedYaml, load_yaml
@@ -508,13 +508,26 @@ def _cross_checks(loaded: LoadedYaml, workspace: Workspace, pending: Collection[
                                            f"{lang} {name} still holds the {PLACEHOLDER} text of 'pressgen new'",
                                            "write the real text", severity="warning"))
     for org_id in [org] if isinstance(org, str) and org in config.organizations else []:
-        boilerplate = config.organizations[org_id].boilerplate
+        organization = config.organizations[org_id]
+        boilerplate = organization.boilerplate
         for lang in languages:
             if isinstance(lang, str) and boilerplate is not None and pick(boilerplate, lang) is None:
                 problems.append(Diagnostic(*_at(loaded, ("organization",)),
                                            f"organization '{org_id}' has no boilerplate in '{lang}'",
                                            "add it in pressgen.yaml", severity="warning"))
+            elif isinstance(lang, str) and boilerplate is not None and not _about_chosen(organization, lang):
+                problems.append(Diagnostic(*_at(loaded, ("organization",)),
+                                           f"the 'About …' heading of '{org_id}' in '{lang}' is made from its name "
+                                           "by rule, which may not fit (an article, an elision)",
+                                           f"write it out in pressgen.yaml: about: {{{lang}: …}} (or give a "
+                                           f"short_name in '{lang}')", severity="warning"))
     return problems
+
+
+def _about_chosen(organization: Organization, lang: str) -> bool:
+    """Whether the organisation's boilerplate heading in ``lang`` is its author's choice, not a rule's guess."""
+    return pick(organization.about, lang) is not None or (
+        isinstance(organization.short_name, dict) and lang in organization.short_name)
 
 
 def _at(loaded: LoadedYaml, loc: tuple[str | int, ...]) -> tuple[Path, int, int]:

@@ -21,7 +21,7 @@ from .errors import Diagnostic, RenderError
 from .i18n import translations
 from .markup import Block, Paragraph, Strong, Text
 from .model import Contact, Organization, Release, Workspace, pick
-from .typography import typeset
+from .typography import french_contractions, typeset
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,21 @@ def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Trans
         "moment": moment, "zone": zone_name}
 
 
-def _labels(t: Translations, org_short: str, contact_count: int) -> Labels:
+def about_heading(org: Organization, lang: str, t: Translations) -> str:
+    """The boilerplate's heading: the organisation's own words, else the catalog's with its short name.
+
+    French contracts "de" before a vowel or mute h and with an article ("À propos d’Unia", "du", "des").
+    """
+    own = pick(org.about, lang)
+    if own:
+        return own
+    short = pick(org.short_name, lang, fallback=True) or pick(org.name, lang, fallback=True) or ""
+    # TRANSLATORS: heading of the boilerplate paragraph about the organisation (its short name).
+    heading = t.gettext("About %(organization)s") % {"organization": short}
+    return french_contractions(heading) if lang == "fr" else heading
+
+
+def _labels(t: Translations, about: str, contact_count: int) -> Labels:
     _ = t.gettext
     # Page numbering is split around its numbers so each writer can insert live counters.
     # TRANSLATORS: page numbering in the footer of every page; keep both placeholders.
@@ -182,8 +196,7 @@ def _labels(t: Translations, org_short: str, contact_count: int) -> Labels:
         kind=_("Press release"),
         # TRANSLATORS: the mark that ends the text of a release.
         end_mark=_("###"),
-        # TRANSLATORS: heading of the boilerplate paragraph about the organisation (its short name).
-        about=_("About %(organization)s") % {"organization": org_short},
+        about=about,
         # TRANSLATORS: heading of the notes for journalists after the release's text.
         notes=_("Notes to editors"),
         # TRANSLATORS: heading of the contact block; the number of contacts decides the form.
@@ -218,7 +231,7 @@ def _contact_lines(contact: Contact, lang: str, workspace: Workspace, region: st
     website = contact.website or (org.website if org else None)
     if website:
         lines.append(ContactLine("website", website_display(website), website))
-    return tuple(ContactLine(line.role, typeset(line.text, lang), line.href,
+    return tuple(ContactLine(line.role, line.text if line.role == "phone" else typeset(line.text, lang), line.href,
                              typeset(line.label, lang) if line.label else None) for line in lines)
 
 
@@ -307,7 +320,7 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         locale=locale,
         language_tag=language_tag(locale),
         org=org_view,
-        labels=_labels(t, org_view.short_name, len(contacts)),
+        labels=_labels(t, about_heading(org, lang, t), len(contacts)),
         date=long_date(release.date, locale),
         embargo=typeset(_embargo_text(release.embargo, locale, config.timezone, t), lang)
         if release.embargo else None,

@@ -60,6 +60,7 @@ class Brand(Strict):
 class Organization(Strict):
     name: LocalText
     short_name: LocalText | None = None
+    about: LocalText | None = None  # the boilerplate's heading, written out ("À propos d’Unia")
     tagline: LocalText | None = None
     logo: str | None = None
     website: str | None = None

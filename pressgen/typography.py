@@ -45,10 +45,38 @@ def _french_spacing(text: str) -> str:
     return re.sub(r"[ \u00a0](?=[;:!?])", NNBSP, text)
 
 
+_ELIDING = "aeiouyàâäéèêëîïôöûüœAEIOUYÀÂÄÉÈÊËÎÏÔÖÛÜŒ"
+
+
+def french_contractions(text: str) -> str:
+    """Apply French contractions of "de": "de Unia" -> "d’Unia", "de le" -> "du", "de les" -> "des".
+
+    Names starting with h are left alone (an aspirated h takes "de": "de Handicap
+    International"); an organisation whose name needs otherwise writes its heading out with ``about``.
+    """
+    text = re.sub(r"\bde les\b", "des", text)
+    text = re.sub(r"\bde le\b", "du", text)
+    return re.sub(rf"\bde (?=[{_ELIDING}])", "d’", text)
+
+
+# A range of two numbers typed with a hyphen ("16-17 november", "2019-2020"), not part of a longer chain
+# (a date 2017-05-26 or a number 02-287-74-12 stays as typed).
+_RANGE = re.compile(r"(?<![\d\-–/.:])(\d{1,4})-(\d{1,4})(?![\d\-–/.:])")
+# A number in groups of three ("40 000", "1 250 000"): its spaces must not break a line.
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
+
+
 def typeset(text: str, lang: str) -> str:
-    """Return ``text`` with the quotes, dashes and spacing of language ``lang``."""
+    """Return ``text`` with the quotes, dashes and spacing of language ``lang``.
+
+    Also: number ranges get an en dash, and the spaces inside a number in
+    groups of three are no-break (narrow in French, as its thousands separator).
+    """
     text = _quotes(text, lang)
     text = re.sub(r"(?<=\s)--?(?=\s)", "–", text)
+    text = _RANGE.sub(r"\1–\2", text)
+    group = NNBSP if lang == "fr" else NBSP
+    text = _GROUPED.sub(lambda m: re.sub(r"[ \u00a0\u202f]", group, m.group(0)), text)
     if lang == "fr":
         text = _french_spacing(text)
     return text

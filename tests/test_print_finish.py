@@ -116,3 +116,52 @@ def test_contact_lines_label_phone_types_and_link_only_the_address(
     assert normalize(email.text) == f"{mail} gdhoop@iom.int"
     [phone] = [p for p in doc.paragraphs if "476" in p.text]
     assert "\u00a0" in phone.text  # the number's spaces do not break
+
+
+@pytest.mark.parametrize("org_fields, expected, warns", [
+    ("    about: {nl: Over Unia, fr: À propos d’Unia, en: About Unia}\n",
+     {"nl": "Over Unia", "fr": "À propos d’Unia", "en": "About Unia"}, False),
+    ("    short_name: Unia\n", {"nl": "Over Unia", "fr": "À propos d’Unia", "en": "About Unia"}, True),
+    ("    short_name: {nl: het Centrum, fr: le Centre, en: the Centre}\n",
+     {"nl": "Over het Centrum", "fr": "À propos du Centre", "en": "About the Centre"}, False),
+    ("    short_name: {nl: de VN, fr: les Nations Unies, en: the UN}\n",
+     {"nl": "Over de VN", "fr": "À propos des Nations Unies", "en": "About the UN"}, False),
+    ("    short_name: Myria\n", {"nl": "Over Myria", "fr": "À propos de Myria", "en": "About Myria"}, True),
+])
+def test_the_about_heading_is_grammatical_in_every_language(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        org_fields: str, expected: dict[str, str], warns: bool) -> None:
+    from test_bad_input import run
+
+    from pressgen import load_release, load_workspace, localize
+
+    config = workspace / "pressgen.yaml"
+    text = config.read_text()
+    config.write_text(text.replace("    about: {nl: Over Unia, fr: À propos d’Unia, en: About Unia}\n", org_fields))
+    ws = load_workspace(workspace)
+    release = load_release(workspace / "releases" / "unia-local-governments-2020.yaml", ws)
+    for lang, heading in expected.items():
+        assert localize(release, ws, lang).labels.about == heading
+    monkeypatch.chdir(workspace)
+    assert run("check", "unia-local-governments-2020") == 0
+    err = capsys.readouterr().err
+    assert ("the 'About …' heading of 'unia' in 'fr' is made from its name by rule" in err) == warns
+
+
+def test_ranges_get_an_en_dash_and_numbers_never_break(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
+    from conftest import SEED_IDS, normalize
+
+    from pressgen.typography import typeset
+
+    assert typeset("op 16-17 november, in 2019-2020", "nl") == "op 16–17 november, in 2019–2020"
+    assert typeset("2017-05-26 en 02-287-74-12", "nl") == "2017-05-26 en 02-287-74-12"  # not ranges
+    assert typeset("40 000 renners", "nl") == "40\u00a0000 renners"
+    assert typeset("40 000 coureurs", "fr") == "40\u202f000 coureurs"
+    for release_id in SEED_IDS:
+        for lang in ("nl", "fr", "en"):
+            lines = [normalize(line) for line in pdf_text(seed_outputs[(release_id, lang, "pdf")]).splitlines()]
+            text = "\n".join(lines)
+            assert not re.search(r"(?<![\d.,])\d{1,3}\n\d{3}(?!\d)", text), (release_id, lang)  # "40" / "000"
+            for phone in re.findall(r"\+32(?: \d+)+", text):
+                assert any(phone in line for line in lines)
+    assert "40 000" in normalize(pdf_text(seed_outputs[("iom-20km-brussels-2017", "nl", "pdf")]))

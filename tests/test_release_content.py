@@ -95,7 +95,7 @@ def test_the_quote_attribution_is_set_apart(built: dict[str, Path]) -> None:
 def test_key_figures_are_a_real_table_in_both_formats(built: dict[str, Path], tmp_path: Path) -> None:
     doc = Document(str(built["docx"]))
     [table] = doc.tables
-    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    cells = [[normalize(cell.text) for cell in row.cells] for row in table.rows]
     assert cells == [["Jaar", "Deelnemers", "Nationaliteiten"], ["2015", "35 000", "120"],
                      ["2016", "38 000", "125"], ["2017", "40 000", "131"]]
     assert table.rows[1].cells[1].paragraphs[0].alignment == 2  # figures right-aligned
