@@ -79,6 +79,26 @@ def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
     return style
 
 
+def _declare_font(doc) -> None:  # type: ignore[no-untyped-def]
+    """Describe Liberation Sans in the font table, with Arial (metric-compatible) as its alternative.
+
+    Word on a machine without Liberation Sans then substitutes Arial, which keeps every line break.
+    """
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    for part in doc.part.package.parts:
+        if str(part.partname) == "/word/fontTable.xml":
+            root = etree.fromstring(part.blob)
+            for old in root.findall(f"{{{w}}}font[@{{{w}}}name='{FONT}']"):
+                root.remove(old)
+            font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": FONT})
+            for name, value in (("altName", "Arial"), ("panose1", "020B0604020202020204"), ("charset", "00"),
+                                ("family", "swiss"), ("pitch", "variable")):
+                etree.SubElement(font, f"{{{w}}}{name}", {f"{{{w}}}val": value})
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def build() -> None:
     doc = Document()
     normal = doc.styles["Normal"]
@@ -109,6 +129,7 @@ def build() -> None:
     for r_id, rel in list(package_rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             package_rels.pop(r_id)
+    _declare_font(doc)
     doc.core_properties.title = "pressgen reference document"
     doc.core_properties.comments = ""
     doc.core_properties.author = "pressgen"

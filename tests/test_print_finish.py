@@ -165,3 +165,27 @@ def test_ranges_get_an_en_dash_and_numbers_never_break(seed_outputs: dict[tuple[
             for phone in re.findall(r"\+32(?: \d+)+", text):
                 assert any(phone in line for line in lines)
     assert "40 000" in normalize(pdf_text(seed_outputs[("iom-20km-brussels-2017", "nl", "pdf")]))
+
+
+def test_the_end_mark_stays_with_the_text_and_the_docx_declares_its_font(
+        seed_outputs: dict[tuple[str, str, str], Path]) -> None:
+    import zipfile
+
+    from conftest import SEED_IDS
+    from docx import Document
+
+    for release_id in SEED_IDS:
+        for lang in ("nl", "fr", "en"):
+            path = seed_outputs[(release_id, lang, "pdf")]
+            for number in range(2, len(PdfReader(str(path)).pages) + 1):
+                first = next(line for line in pdf_text(path, number, number).splitlines() if line.strip()
+                             and not line.startswith(("Internationale", "Organisation", "International",
+                                                      "Regionaal", "Centre", "United", "Het ", "L’", "The ",
+                                                      "De VN", "UN in", "Unia", "Interfederaal")))
+                assert first.strip() != "###", (release_id, lang, number)
+            paragraphs = Document(str(seed_outputs[(release_id, lang, "docx")])).paragraphs
+            end = next(i for i, p in enumerate(paragraphs) if p.style.name == "End Mark")
+            assert paragraphs[end - 1].paragraph_format.keep_with_next
+    with zipfile.ZipFile(seed_outputs[(SEED_IDS[0], "nl", "docx")]) as package:
+        fonts = package.read("word/fontTable.xml").decode()
+    assert re.search(r'<w:font w:name="Liberation Sans"><w:altName w:val="Arial"/>', fonts)

@@ -241,14 +241,17 @@ def _docx_main_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def _pdf_main_text(path: Path) -> str:
-    """The text of every page between the running header and footer (cropped out, as Word keeps them apart)."""
+def _pdf_page_main_text(path: Path, page: int) -> str:
+    """The text of one page between the running header and footer (cropped out, as Word keeps them apart)."""
     top, bottom, width, height = 119, 68, 595, 842  # A4 in points; the page margins of release.css
-    pages = len(PdfReader(path).pages)
-    return "\n".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "-x", "0",
-                                     "-y", str(top), "-W", str(width), "-H", str(height - top - bottom),
-                                     str(path), "-"], check=True, capture_output=True, text=True).stdout
-                     for page in range(1, pages + 1))
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "-x", "0",
+                           "-y", str(top), "-W", str(width), "-H", str(height - top - bottom), str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def _pdf_main_text(path: Path) -> str:
+    """The text of every page between the running header and footer."""
+    return "\n".join(_pdf_page_main_text(path, page) for page in range(1, len(PdfReader(path).pages) + 1))
 
 
 @pytest.mark.parametrize("release_id,lang", CASES)

@@ -289,6 +289,9 @@ class _DocxBuilder:
         self.figures(view.images_at("lead"))
         self.blocks(view.rest, "body")
         self.figures(view.images_at("end"))
+        last = self.doc.paragraphs[-1] if self.doc.paragraphs else None
+        if last is not None:
+            last.paragraph_format.keep_with_next = True  # the end mark never stands alone atop a page
         self.paragraph("end", view.labels.end_mark)
         if view.boilerplate:
             self.paragraph("heading", view.labels.about)
