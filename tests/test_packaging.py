@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from conftest import ROOT, SEED_IDS, SEEDS
 
 
-def test_installed_package_renders_without_the_source_tree(tmp_path: Path) -> None:
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", str(target), str(ROOT)], check=True, capture_output=True)
+def test_a_non_editable_install_in_a_fresh_venv_renders_the_seeds(tmp_path: Path) -> None:
+    venv = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    python = venv / "bin" / "python"
+    packages = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   check=True, capture_output=True, text=True).stdout.strip())
+    # The dependencies come from this test's environment (no network needed); pressgen itself is installed
+    # from the repository, not editable, so it may not read the source tree.
+    ours = {sysconfig.get_paths()["purelib"], *site.getsitepackages()}
+    (packages / "dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(ROOT)],
+                   check=True, capture_output=True)
+    installed = packages / "pressgen"
     # The single source is templates/ and locales/ at the top of the repository; the install holds copies.
     assert (ROOT / "templates").is_dir() and (ROOT / "pressgen" / "templates").is_symlink()
     for folder in ("templates", "locales"):
-        assert (target / "pressgen" / folder).is_dir() and not (target / "pressgen" / folder).is_symlink()
-    assert (target / "pressgen" / "templates" / "reference.docx").is_file()
-    assert (target / "pressgen" / "locales" / "fr" / "LC_MESSAGES" / "pressgen.po").is_file()
+        assert (installed / folder).is_dir() and not (installed / folder).is_symlink()
+    assert (installed / "templates" / "reference.docx").is_file()
+    assert (installed / "locales" / "fr" / "LC_MESSAGES" / "pressgen.po").is_file()
     script = (
         "import pressgen, sys; from pathlib import Path;"
         "assert str(Path(pressgen.__file__)).startswith(sys.argv[1]), pressgen.__file__;"
@@ -26,8 +37,7 @@ def test_installed_package_renders_without_the_source_tree(tmp_path: Path) -> No
         "sys.exit(0 if r.ok and r.count('built') == 6 * int(sys.argv[4]) else 1)"
     )
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-c", script, str(target), str(SEEDS), str(out), str(len(SEED_IDS))],
-                            cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
-                            capture_output=True, text=True)
+    result = subprocess.run([str(python), "-c", script, str(installed), str(SEEDS), str(out), str(len(SEED_IDS))],
+                            cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert len(list(out.rglob("*.fr.pdf"))) == len(SEED_IDS)
