@@ -25,7 +25,7 @@ from .files import write_atomic
 from .i18n import read_catalog
 from .resources import DOMAIN, PACKAGE_DIR, PACKAGED_LOCALES, PACKAGED_TEMPLATES, catalog_paths
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def locales_dir(workspace_root: Path | None) -> Path:

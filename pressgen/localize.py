@@ -152,18 +152,37 @@ def long_date(date: dt.date, locale: str) -> str:
     return text
 
 
+def embargo_time(when: dt.datetime, locale: str, t: Translations) -> str:
+    """The embargo's time as the language's press writes it: "10 h" / "9 h 30", "10.00 uur", "10:00".
+
+    The patterns are CLDR time patterns from the catalogs, one for a time on the
+    hour and one with minutes, so French can leave out ":00".
+    """
+    if when.minute == 0:
+        # TRANSLATORS: a CLDR time pattern for an embargo on the hour (fr: "H 'h'", nl: "HH.mm 'uur'").
+        pattern = t.pgettext("embargo time on the hour", "HH:mm")
+    else:
+        # TRANSLATORS: a CLDR time pattern for an embargo with minutes (fr: "H 'h' mm", nl: "HH.mm 'uur'").
+        pattern = t.pgettext("embargo time with minutes", "HH:mm")
+    try:
+        return format_time(when, str(pattern), tzinfo=when.tzinfo, locale=locale)
+    except (ValueError, KeyError):  # a catalog with a broken pattern: the standard form rather than nothing
+        return format_time(when, "HH:mm", tzinfo=when.tzinfo, locale=locale)
+
+
 def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Translations) -> str:
     gettext = t.gettext
     if timezone:
         zone = get_timezone(timezone)
         when = when.astimezone(zone)
         zone_name = format_time(when, "zzzz", tzinfo=zone, locale=locale)
-    else:
-        zone_name = format_time(when, "ZZZZ", locale=locale)
+    else:  # the offset as typed, written the same way in every language
+        offset = when.strftime("%z")
+        zone_name = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
     # TRANSLATORS: the moment of an embargo, e.g. "26 May 2017 at 10:00"; date and time come formatted.
     moment = gettext("%(date)s at %(time)s") % {
         "date": long_date(when.date(), locale),
-        "time": format_time(when, "short", tzinfo=when.tzinfo, locale=locale),
+        "time": embargo_time(when, locale, t),
     }
     # TRANSLATORS: the embargo line under the date; zone is the time zone's name, e.g. "Central European Time".
     return gettext("Embargo: not for publication before %(moment)s (%(zone)s)") % {

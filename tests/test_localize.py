@@ -25,10 +25,23 @@ def test_long_dates_per_locale(locale: str, date: dt.date, expected: str) -> Non
 def test_embargo_line_gives_date_time_and_zone_in_each_language(seed_workspace) -> None:  # type: ignore[no-untyped-def]
     release = load_release(SEEDS / "releases" / "iom-20km-brussels-2017.yaml", seed_workspace)
     lines = {lang: localize(release, seed_workspace, lang).embargo for lang in ("nl", "fr", "en")}
-    assert lines["nl"] == "Embargo: niet publiceren vóór 26 mei 2017 om 10:00 (Midden-Europese zomertijd)"
-    assert lines["fr"] == ("Embargo\u202f: ne pas publier avant le 26 mai 2017 à 10:00 "
+    # Each language's press usage, from the catalogs; the time never breaks across lines.
+    assert lines["nl"] == "Embargo: niet publiceren vóór 26 mei 2017 om 10.00\u00a0uur (Midden-Europese zomertijd)"
+    assert lines["fr"] == ("Embargo\u202f: ne pas publier avant le 26 mai 2017 à 10\u00a0h "
                            "(heure d’été d’Europe centrale)")
     assert lines["en"] == "Embargo: not for publication before 26 May 2017 at 10:00 (Central European Summer Time)"
+
+
+def test_embargo_minutes_and_a_zone_without_a_name_read_the_same_way(seed_workspace) -> None:  # type: ignore[no-untyped-def]
+    release = load_release(SEEDS / "releases" / "iom-20km-brussels-2017.yaml", seed_workspace)
+    release = release.model_copy(update={"embargo": dt.datetime(2017, 5, 26, 9, 30,
+                                                                tzinfo=dt.timezone(dt.timedelta(hours=2)))})
+    workspace = seed_workspace.model_copy(update={"config": seed_workspace.config.model_copy(
+        update={"timezone": None})})
+    lines = {lang: localize(release, workspace, lang).embargo for lang in ("nl", "fr", "en")}
+    assert lines["nl"].endswith("om 09.30\u00a0uur (UTC+02:00)")
+    assert lines["fr"].endswith("à 9\u00a0h\u00a030 (UTC+02:00)")
+    assert lines["en"].endswith("at 09:30 (UTC+02:00)")
 
 
 def test_phones_are_international_and_the_same_in_every_language(seed_workspace) -> None:  # type: ignore[no-untyped-def]
