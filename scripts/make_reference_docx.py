@@ -54,6 +54,7 @@ PARAGRAPH_STYLES = {
 }
 
 ALL_CAPS = {"Kind Label", "Draft Mark"}
+LETTER_SPACED = {"Kind Label"}
 KEEP_WITH_NEXT = {"Kind Label", "Release Date", "Embargo", "Headline", "Subheadline", "Section Heading",
                   "Contact Name", "Intertitle", "Fact"}
 
@@ -74,6 +75,14 @@ def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
         fmt.alignment = align
     if name in ALL_CAPS:
         font.all_caps = True
+    if name in LETTER_SPACED:  # as the PDF's letter-spacing: 1pt (w:spacing is in twentieths of a point)
+        spacing = style.element.get_or_add_rPr()
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        element = OxmlElement("w:spacing")
+        element.set(qn("w:val"), "20")
+        spacing.append(element)
     if name in KEEP_WITH_NEXT:
         fmt.keep_with_next = True
     return style

@@ -189,3 +189,23 @@ def test_the_end_mark_stays_with_the_text_and_the_docx_declares_its_font(
     with zipfile.ZipFile(seed_outputs[(SEED_IDS[0], "nl", "docx")]) as package:
         fonts = package.read("word/fontTable.xml").decode()
     assert re.search(r'<w:font w:name="Liberation Sans"><w:altName w:val="Arial"/>', fonts)
+
+
+def test_the_docx_page_header_matches_the_pdf(draft: dict[tuple[str, str], Path], workspace: Path) -> None:
+    from docx import Document
+
+    doc = Document(str(draft["fr", "docx"]))
+    [table] = doc.sections[0].header.tables
+    bottom = table._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:bottom"))
+    assert (bottom.get(qn("w:val")), bottom.get(qn("w:sz")), bottom.get(qn("w:color"))) == ("single", "12", "0033A0")
+    assert all(cell.vertical_alignment == 1 for cell in table.rows[0].cells)  # centred on each other
+    kind = doc.styles["Kind Label"].element.rPr.find(qn("w:spacing"))
+    assert kind is not None and kind.get(qn("w:val")) == "20"  # letter-spaced, as in the PDF
+
+    config = workspace / "pressgen.yaml"
+    config.write_text(config.read_text().replace("    logo: assets/iom.png\n", "", 1))
+    report = build([workspace / "releases" / f"{RELEASE}.yaml"],
+                   BuildOptions(out=workspace / "dist", langs=["nl"], formats=["docx"]))
+    assert report.ok
+    [no_logo] = Document(str(workspace / "dist" / RELEASE / f"{RELEASE}.nl.docx")).sections[0].header.tables
+    assert len(no_logo.columns) == 1  # no empty cell pushes the words right

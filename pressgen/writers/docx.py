@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.phys_pkg import PhysPkgWriter
@@ -243,17 +244,26 @@ class _DocxBuilder:
             paragraph._p.getparent().remove(paragraph._p)
         # The reference document sets page size and margins, so none of them is None.
         width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
-        table = header.add_table(rows=1, cols=2, width=width)
-        logo_cell, text_cell = table.rows[0].cells
-        # LibreOffice reads the grid, Word the cells: set both.
-        text_width = Length(width - Mm(22))
-        table.columns[0].width, table.columns[1].width = Mm(22), text_width
-        logo_cell.width, text_cell.width = Mm(22), text_width
+        # As the PDF: logo and words side by side, centred on each other, a rule in the brand colour below;
+        # without a logo the words start at the margin (no empty cell).
+        table = header.add_table(rows=1, cols=2 if view.org.logo else 1, width=width)
+        _header_rule(table, view.org.color)
+        cells = table.rows[0].cells
+        text_cell = cells[-1]
+        for cell in cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         if view.org.logo:
+            logo_cell = cells[0]
+            # LibreOffice reads the grid, Word the cells: set both.
+            text_width = Length(width - Mm(22))
+            table.columns[0].width, table.columns[1].width = Mm(22), text_width
+            logo_cell.width, text_cell.width = Mm(22), text_width
             run = logo_cell.paragraphs[0].add_run()
             picture = run.add_picture(str(view.org.logo), height=Mm(16))
             # Alternative text for screen readers, as the PDF's <img alt>.
             picture._inline.docPr.set("descr", view.org.name)
+        else:
+            table.columns[0].width = text_cell.width = width
         first = text_cell.paragraphs[0]
         first._p.style = self.ids["org"]
         first.add_run(view.org.name)
@@ -343,6 +353,16 @@ def _watermark(header: Any, text: str) -> None:
     xml = WATERMARK_VML.format(w=W_NAMESPACES, style=style, width=f"{width:.0f}", height=f"{width / 8:.0f}",
                                text=xml_escape(words, {'"': "&quot;"}))
     header._element.append(parse_xml(xml))
+
+
+def _header_rule(table: Any, color: str) -> None:
+    """The 1.5 pt rule in the brand colour under the page header, as the PDF draws it."""
+    borders = OxmlElement("w:tblBorders")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", color.lstrip("#"))):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    table._tbl.tblPr.append(borders)
 
 
 def _table_rules(table: Any) -> None:
