@@ -209,3 +209,16 @@ def test_the_docx_page_header_matches_the_pdf(draft: dict[tuple[str, str], Path]
     assert report.ok
     [no_logo] = Document(str(workspace / "dist" / RELEASE / f"{RELEASE}.nl.docx")).sections[0].header.tables
     assert len(no_logo.columns) == 1  # no empty cell pushes the words right
+
+
+def test_both_formats_justify_the_body_with_hyphenation(draft: dict[tuple[str, str], Path]) -> None:
+    import zipfile
+
+    from docx import Document
+
+    with zipfile.ZipFile(draft["fr", "docx"]) as package:
+        settings = package.read("word/settings.xml").decode()
+    assert '<w:autoHyphenation w:val="true"/>' in settings and '<w:doNotHyphenateCaps w:val="true"/>' in settings
+    assert Document(str(draft["fr", "docx"])).styles["Body Text"].paragraph_format.alignment == 3  # justified
+    css = (Path(__file__).resolve().parent.parent / "templates" / "release.css").read_text()
+    assert re.search(r"\.body p \{[^}]*text-align: justify;[^}]*hyphens: auto;", css)
