@@ -17,7 +17,19 @@ MAX_PIXELS = 40_000_000  # a logo or photo needs far fewer; more is a decompress
 
 
 def image_problem(path: Path) -> str | None:
-    """Return why ``path`` cannot be used as an image in both formats, or None when it can."""
+    """Return why ``path`` cannot be used as an image in both formats, or None when it can.
+
+    Remembered per file version: a campaign's releases share their logos and photos, and the
+    preview loads the workspace on every request.
+    """
+    try:
+        return _image_problem(path, path.stat().st_mtime_ns)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+
+
+@lru_cache(maxsize=256)
+def _image_problem(path: Path, mtime_ns: int) -> str | None:
     from docx.image.image import Image as DocxImage
     from PIL import Image
 
