@@ -26,7 +26,6 @@ from .load import (
     duplicate_ids,
     find_workspace,
     load_workspace,
-    release_languages,
 )
 from .model import Release, Workspace
 from .scaffold import new_release
@@ -42,31 +41,6 @@ def _echo_diagnostics(diagnostics: Iterable[Diagnostic], seen: set[Diagnostic] |
                 continue
             seen.add(diagnostic)
         click.echo(diagnostic.format(relative_to=cwd), err=True)
-
-
-def translation_diagnostics(release: Release, workspace: Workspace, loaded: LoadedYaml) -> list[Diagnostic]:
-    """Warnings of check about the translations: unreviewed languages, changed segments, facts not carried over."""
-    from .status import alignments, attention, parity_diagnostics, stale_diagnostics
-
-    out = []
-    for lang, alignment in alignments(release, release_languages(release, workspace.config)).items():
-        out += parity_diagnostics(alignment, release, workspace.config, loaded)
-        status = alignment.summary
-        if status == "reviewed":
-            continue
-        line, col = loaded.locate(("text", lang))
-        total = len([p for p in alignment.pairs if p.source is not None])
-        if status == "stale":
-            out.append(Diagnostic(loaded.path, line, col, f"{lang} text is stale: not reviewed "
-                                  f"({attention(alignment)} of {total} segment(s) changed in the source)",
-                                  f"run 'pressgen translate {release.id} --to {lang}' to draft only those, "
-                                  "or review them", severity="warning"))
-            out += stale_diagnostics(alignment, release, loaded)
-        else:
-            what = f"{attention(alignment)} of {total} segment(s) {status}" if status != "missing" else "no text"
-            out.append(Diagnostic(loaded.path, line, col, f"{lang} text is {status}: not reviewed ({what})",
-                                  f"review it against the {release.source} text", severity="warning"))
-    return out
 
 
 def _display(path: Path) -> str:
@@ -134,6 +108,8 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
         if path in duplicates:
             diagnostics.insert(0, duplicates[path])
         if checked.release is not None and checked.loaded is not None:
+            from .status import translation_diagnostics
+
             diagnostics += translation_diagnostics(checked.release, workspace, checked.loaded)
         if strict:
             diagnostics = [dataclasses.replace(d, severity="error") for d in diagnostics]

@@ -52,6 +52,12 @@ def join(name: str, parts: list[str]) -> str:
     return "\n\n".join(parts) + "\n" if name in SEGMENTED else parts[0]
 
 
+def line_of(text: str, segment: str) -> int:
+    """Return the 0-based line of ``text`` (a field) on which ``segment`` starts; 0 when it is not there."""
+    start = text.find(segment)
+    return text.count("\n", 0, start) if start > 0 else 0
+
+
 def fingerprint(text: str) -> str:
     """12 hex digits identifying a segment's text (surrounding white space aside)."""
     return hashlib.sha256(text.strip().encode()).hexdigest()[:12]
@@ -136,6 +142,11 @@ class Alignment:
 
     def counts(self) -> Counter[str]:
         return Counter(pair.state for pair in self.pairs)
+
+    @property
+    def total(self) -> int:
+        """The number of source segments (orphans, whose source is gone, aside)."""
+        return sum(1 for pair in self.pairs if pair.source is not None)
 
     @property
     def summary(self) -> TranslationStatus:

@@ -9,8 +9,8 @@ from typing import Any
 from .build import WorkspaceCache
 from .errors import Diagnostic, PressgenError, errors_only
 from .load import EVERY_LANGUAGE, check_release, release_languages
-from .model import Config, Release
-from .segments import Alignment, Pair, align, read_records, words
+from .model import Config, Release, Workspace
+from .segments import Alignment, Pair, align, line_of, read_records, words
 from .yamlio import LoadedYaml
 
 
@@ -57,11 +57,10 @@ def stale_diagnostics(alignment: Alignment, release: Release, loaded: LoadedYaml
     return out
 
 
-def _target_position(loaded: LoadedYaml, lang: str, pair: Any) -> tuple[int, int]:
+def _target_position(loaded: LoadedYaml, lang: str, pair: Pair) -> tuple[int, int]:
     field_text = loaded.data.get("text", {}).get(lang, {}).get(pair.field)
-    if isinstance(field_text, str) and pair.target and pair.target in field_text and not pair.whole:
-        before = field_text.count("\n", 0, field_text.index(pair.target))
-        return loaded.locate_in_text(("text", lang, pair.field), before)
+    if isinstance(field_text, str) and pair.target and not pair.whole:
+        return loaded.locate_in_text(("text", lang, pair.field), line_of(field_text, pair.target))
     return loaded.locate(("text", lang, pair.field))
 
 
@@ -94,6 +93,29 @@ def parity_diagnostics(alignment: Alignment, release: Release, config: Config,
     return out
 
 
+def translation_diagnostics(release: Release, workspace: Workspace, loaded: LoadedYaml) -> list[Diagnostic]:
+    """Warnings of check about the translations: unreviewed languages, changed segments, facts not carried over."""
+    out = []
+    for lang, alignment in alignments(release, release_languages(release, workspace.config)).items():
+        out += parity_diagnostics(alignment, release, workspace.config, loaded)
+        status = alignment.summary
+        if status == "reviewed":
+            continue
+        line, col = loaded.locate(("text", lang))
+        if status == "stale":
+            out.append(Diagnostic(loaded.path, line, col, f"{lang} text is stale: not reviewed "
+                                  f"({attention(alignment)} of {alignment.total} segment(s) changed in the source)",
+                                  f"run 'pressgen translate {release.id} --to {lang}' to draft only those, "
+                                  "or review them", severity="warning"))
+            out += stale_diagnostics(alignment, release, loaded)
+        else:
+            what = f"{attention(alignment)} of {alignment.total} segment(s) {status}" \
+                if status != "missing" else "no text"
+            out.append(Diagnostic(loaded.path, line, col, f"{lang} text is {status}: not reviewed ({what})",
+                                  f"review it against the {release.source} text", severity="warning"))
+    return out
+
+
 def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str], list[Diagnostic]]:
     """Return one row per release (id, path, language -> status, segments, words), all languages seen, and errors.
 
@@ -120,7 +142,7 @@ def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]
         rows.append({
             "release": release.id, "path": str(path), "source": release.source,
             "languages": {lang: "source" if lang == release.source else aligned[lang].summary for lang in langs},
-            "segments": {lang: {"total": len([p for p in a.pairs if p.source is not None]),
+            "segments": {lang: {"total": a.total,
                                 "attention": attention(a), **a.counts()} for lang, a in aligned.items()},
             "words": {lang: word_counts(a) for lang, a in aligned.items()},
             "parity": {lang: len(parity_problems(a, release, workspace.config)) for lang, a in aligned.items()},

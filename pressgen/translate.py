@@ -26,7 +26,7 @@ from .inline import LINE_MARKER
 from .load import EVERY_LANGUAGE, check_release
 from .markup import PARAGRAPH_BREAK
 from .model import Release, TranslationSettings, Workspace
-from .segments import HUMAN, Filled, Record, align, fields_and_records, read_records, save, split
+from .segments import HUMAN, Filled, Record, align, fields_and_records, line_of, read_records, save, split
 from .yamlio import XML_INVALID, LoadedYaml, load_yaml
 
 # Characters a provider accepts in one request, with room to spare.
@@ -530,10 +530,10 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                                            for other in targets[targets.index(lang) + 1:]})
                     break
                 field_text = source_fields.get(current.field, "")
-                start = field_text.count("\n", 0, max(field_text.find(current.source or ""), 0))
-                number = split(current.field, field_text).index(current.source) + 1 \
-                    if current.source in split(current.field, field_text) else 1
-                line, col = loaded.locate_in_text(("text", release.source, current.field), start + failure.line)
+                paragraphs = split(current.field, field_text)
+                number = paragraphs.index(current.source) + 1 if current.source in paragraphs else 1
+                line, col = loaded.locate_in_text(("text", release.source, current.field),
+                                                  line_of(field_text, current.source or "") + failure.line)
                 report.diagnostics.append(Diagnostic(
                     path, line, col, f"{release.id}: translating {release.source}→{lang} failed at "
                     f"{current.field}, paragraph {number}: {failure.reason}",
