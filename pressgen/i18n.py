@@ -61,12 +61,24 @@ def read_catalog(path: Path) -> Catalog:
 
 
 def catalog_problems(path: Path) -> list[Diagnostic]:
-    """Return what would make ``path`` fail a build: unreadable, uncompilable, or a label that cannot be filled."""
+    """Return what would make ``path`` fail a build: unreadable, uncompilable, or a label that cannot be filled.
+
+    Remembered per file version: the preview loads the workspace, and so checks its catalogs, on every request.
+    """
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError as exc:
+        return [Diagnostic(path, 1, 1, f"cannot read file: {exc.strerror}")]
+    return list(_catalog_problems(path, mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _catalog_problems(path: Path, mtime_ns: int) -> tuple[Diagnostic, ...]:
     try:
         catalog = read_catalog(path)
         _translations(_mo(catalog), path)
     except InputError as exc:
-        return exc.diagnostics
+        return tuple(exc.diagnostics)
     problems = []
     for message, errors in catalog.check():
         for error in errors:
@@ -86,7 +98,7 @@ def catalog_problems(path: Path) -> list[Diagnostic]:
                     problems.append(Diagnostic(path, message.lineno or 1, 1,
                                                f"msgstr of {message.id!r} cannot be filled in: {exc}",
                                                "write a literal percent sign as %%"))
-    return problems
+    return tuple(problems)
 
 
 def _mo(catalog: Catalog) -> bytes:
