@@ -309,11 +309,12 @@ def returned_units(xliff: Path, tree: etree._ElementTree, conflicts: list[Diagno
 
 
 def apply_units(source_path: Path, returned: list[Returned], release: Release, workspace: Workspace, lang: str,
-                report: ImportReport) -> None:
-    """Check each returned unit against the release, then write those that pass (and the records)."""
+                report: ImportReport, alignment: Alignment | None = None) -> None:
+    """Check each returned unit against the release (``alignment``: its pairs, when already known),
+    then write those that pass (and the records)."""
     from .translate import MEMORY_FILE, REVIEWED, TranslationMemory
 
-    alignment = align(release, lang)
+    alignment = alignment or align(release, lang)
     pairs = alignment.by_id()
     filled: dict[str, Filled] = {}
     for unit in returned:
@@ -457,10 +458,11 @@ def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -
 
     _check_language(release, lang)
     report = ImportReport()
-    listed = {pair.id for pair in align(release, lang).pairs if pair.source and from_markdown(pair.source).markers}
+    alignment = align(release, lang)
+    listed = {pair.id for pair in alignment.pairs if pair.source and from_markdown(pair.source).markers}
     returned = [Returned(row.unit_id, row.number, row.tokens, "", _docx_state(row.state), row.state == "stale")
                 for row in read_bilingual_docx(path, release.id, lang, listed)]
-    apply_units(path, returned, release, workspace, lang, report)
+    apply_units(path, returned, release, workspace, lang, report, alignment)
     return report
 
 
