@@ -18,10 +18,11 @@ from babel.support import Translations
 from . import markup
 from .contactinfo import format_phone, is_mobile, phone_link, region_of, website_display
 from .errors import Diagnostic, RenderError
+from .hyphenation import Rules, names_of
 from .i18n import translations
 from .markup import Block, Paragraph, Strong, Text
-from .model import Contact, Organization, Release, Workspace, pick
-from .typography import french_contractions, typeset
+from .model import Config, Contact, Organization, Release, Workspace, pick
+from .typography import french_contractions, no_lone_last_word, typeset
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,15 @@ class DocumentView:
     contacts: tuple[tuple[ContactLine, ...], ...]
     draft: bool
     keywords: str  # the release's tags, the documents' Keywords
+    hyphenation: Rules  # the words the body never breaks, the phrases set in another language
     created: dt.datetime
     workspace_root: Path
 
     @property
     def title(self) -> str:
-        """The document title of both formats: the headline, cut to what DOCX properties hold."""
-        return clip(self.headline)
+        """The document title of both formats: the headline (its no-break spaces plain), cut to what
+        DOCX properties hold."""
+        return clip(self.headline.replace("\u00a0", " "))
 
     @property
     def author(self) -> str:
@@ -316,6 +319,14 @@ def _with_dateline(body: tuple[Block, ...], dateline: str | None) -> tuple[Block
     return (Paragraph(opening), *body)
 
 
+def _hyphenation(config: Config, lang: str) -> Rules:
+    orgs = config.organizations.values()
+    names = names_of([o.name for o in orgs] + [o.short_name for o in orgs], config.hyphenation.names)
+    foreign = tuple((phrase, other) for other, phrases in config.hyphenation.foreign.items() if other != lang
+                    for phrase in phrases)
+    return Rules(names, foreign)
+
+
 def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
     """Return the resolved view of ``release`` in ``lang``.
 
@@ -343,8 +354,8 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         date=long_date(release.date, locale),
         embargo=typeset(_embargo_text(release.embargo, locale, config.timezone, t), lang)
         if release.embargo else None,
-        headline=typeset(text.headline.strip(), lang),
-        subheadline=typeset(text.subheadline.strip(), lang) if text.subheadline else None,
+        headline=no_lone_last_word(typeset(text.headline.strip(), lang)),
+        subheadline=no_lone_last_word(typeset(text.subheadline.strip(), lang)) if text.subheadline else None,
         body=_with_dateline(_parse(text.body, lang), text.dateline.strip() if text.dateline else None),
         facts=_facts(release, lang, t),
         images=_images(release, lang, workspace.root, t),
@@ -353,6 +364,7 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         contacts=tuple(_contact_lines(c, lang, workspace, region, t) for c in contacts),
         draft=release.translation_status(lang) not in ("source", "reviewed"),
         keywords=", ".join(release.tags),
+        hyphenation=_hyphenation(config, lang),
         created=release.created,
         workspace_root=workspace.root,
     )

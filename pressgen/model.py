@@ -98,6 +98,13 @@ class TranslationSettings(Strict):
         return self.provider != "libre"
 
 
+class HyphenationSettings(Strict):
+    """Words the body text never breaks at a line end, and phrases set in another language."""
+
+    names: list[str] = []  # brands, programmes, product names (organisation names are kept anyway)
+    foreign: dict[LanguageCode, list[str]] = {}  # language -> phrases in it ("Global Migration Film Festival")
+
+
 class Config(Strict):
     """Settings of a workspace, read from pressgen.yaml."""
 
@@ -109,6 +116,7 @@ class Config(Strict):
     translation: TranslationSettings = TranslationSettings()
     organizations: dict[str, Organization]
     contacts: dict[str, Contact] = {}
+    hyphenation: HyphenationSettings = HyphenationSettings()
 
     @field_validator("languages", "formats")
     @classmethod

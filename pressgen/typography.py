@@ -80,3 +80,18 @@ def typeset(text: str, lang: str) -> str:
     if lang == "fr":
         text = _french_spacing(text)
     return text
+
+
+_LAST_TWO_WORDS = re.compile(r"(\S+) (\S+)\s*$")
+
+
+def no_lone_last_word(text: str, longest: int = 30) -> str:
+    """Join a title's last two words with a no-break space, so that its last line never holds one word.
+
+    Not when the two words are longer together than ``longest`` characters (they would leave a
+    gap of their own on the line above).
+    """
+    match = _LAST_TWO_WORDS.search(text)
+    if not match or len(match.group(1)) + len(match.group(2)) >= longest or " " not in text[:match.start(2) - 1]:
+        return text
+    return text[:match.start(2) - 1] + NBSP + text[match.start(2):]

@@ -11,7 +11,8 @@ runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 font
          fonts-liberation2 fonts-dejavu-core)
 # qpdf --check, pdftotext, msgfmt --check, LibreOffice to open DOCX and PDF, and the
 # official OASIS XLIFF 1.2 schema (shipped by Debian's Symfony translation package).
-testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui php-symfony-translation)
+testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui php-symfony-translation
+         hyphen-nl hyphen-fr hyphen-en-us chromium)
 
 wanted=("${runtime[@]}")
 [ "${1:-}" = "test" ] && wanted+=("${testing[@]}")

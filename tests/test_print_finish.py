@@ -222,3 +222,166 @@ def test_both_formats_justify_the_body_with_hyphenation(draft: dict[tuple[str, s
     assert Document(str(draft["fr", "docx"])).styles["Body Text"].paragraph_format.alignment == 3  # justified
     css = (Path(__file__).resolve().parent.parent / "templates" / "release.css").read_text()
     assert re.search(r"\.body p \{[^}]*text-align: justify;[^}]*hyphens: auto;", css)
+
+
+# Hyphenation: every break checked against LibreOffice's dictionaries (Debian's hyphen-* packages), an
+# independent copy of the patterns the PDF writer uses.
+DICTIONARIES = {"nl": "hyph_nl_NL.dic", "fr": "hyph_fr_FR.dic", "en": "hyph_en_US.dic"}
+HYPHEN = "\u2010"
+
+
+def _breaks_in(path: Path) -> list[tuple[int, str, str, str]]:
+    """Every hyphenated line end of a PDF's main text: (page, head, tail, the line the tail starts)."""
+    from test_seed_documents import _pdf_page_main_text
+
+    out = []
+    pages = [[line for line in _pdf_page_main_text(path, n).splitlines() if line.strip()]
+             for n in range(1, len(PdfReader(str(path)).pages) + 1)]
+    for number, lines in enumerate(pages, start=1):
+        following = lines[1:] + (pages[number][:1] if number < len(pages) else [])
+        for index, (line, after) in enumerate(zip(lines, following, strict=False)):
+            if line.endswith(HYPHEN):
+                head = re.search(r"\w+$", line[:-1])
+                tail = re.match(r"\w+", after)
+                assert head and tail, (line, after)
+                out.append((-number if index == len(lines) - 1 else number, head.group(), tail.group(), after))
+    return out
+
+
+def test_hyphenation_breaks_words_where_the_dictionaries_do(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
+    import pyphen
+    from conftest import SEED_IDS
+
+    from pressgen import hyphenation
+
+    dictionaries = {lang: pyphen.Pyphen(filename=f"/usr/share/hyphen/{name}", left=1, right=1)
+                    for lang, name in DICTIONARIES.items()}
+    english = {"Global", "Migration", "Film", "Festival", "Dialogue", "Mobility", "Support", "Project"}
+    kept = {"Fedasil", "Myria", "Mechelen", "Internationale", "Organisatie", "Organisation", "Organization",
+            "internationale", "International", "Migratie", "migrations"}
+    seen = 0
+    for release_id in SEED_IDS:
+        for lang in ("nl", "fr", "en"):
+            for page, head, tail, after in _breaks_in(seed_outputs[(release_id, lang, "pdf")]):
+                word, where = head + tail, (release_id, lang, head, tail)
+                seen += 1
+                assert page > 0, ("broken across pages", *where)
+                assert len(head) >= 3 and len(tail) >= 3 and len(word) >= 6, where
+                assert not word.isupper() and word not in kept, where
+                assert len(after.split()) > 1, ("a paragraph's last word", *where)
+                # The tail line holds more than the word: it is not a paragraph's last word.
+                patterns = dictionaries["en" if word in english else lang]
+                assert len(head) in patterns.positions(word), (*where, patterns.inserted(word))
+    assert seen > 30  # the seeds are hyphenated (justified text), so the check above did check
+    assert hyphenation.breaks("Local", "en") == [] and hyphenation.breaks("festival", "en") == [3, 5]
+    assert hyphenation.breaks("festival", "en-GB") == [3, 5]  # fes-ti-val, not "fest-ival"
+
+
+def test_kept_words_and_foreign_phrases_are_marked_for_the_renderer(seed_workspace: Any) -> None:
+    from pressgen import load_release
+    from pressgen.localize import localize
+    from pressgen.writers.html import render_html
+
+    release = load_release(SEEDS / "releases" / "iom-news-digest-2016.yaml", seed_workspace)
+    html = render_html(localize(release, seed_workspace, "fr"))
+    assert '<span lang="en">Global Migration Film Festival</span>' in html  # English patterns inside French
+    assert '<span class="keep">Fedasil</span>' in html  # a name from pressgen.yaml
+    assert '<span class="keep">Organisation</span>' in html  # the organisation's name
+    assert '<span class="keep">France</span>.</p>' in html  # a paragraph's last word
+    assert '<span class="keep">VUB</span>' not in html  # too short to break anyway
+    nl = render_html(localize(release, seed_workspace, "nl"))
+    assert '<span lang="en">EU-China Dialogue on Migration and Mobility Support Project</span>' in nl
+    english = render_html(localize(release, seed_workspace, "en"))
+    assert '<span lang="en">' not in english  # the document's own language needs no span
+
+
+def _long_dutch_release(tmp_path: Path) -> Path:
+    """A release of long compound words whose page 4 ends, laid out once, inside "vertegenwoordigers"."""
+    words = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
+             "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
+    body = "\n\n".join(" ".join(f"De {words[(i * 5 + k * 3) % len(words)]} van "
+                                f"{'de stad' if (i + k) % 3 else 'het land'}" for k in range(30 + (i * 7) % 23)) + "."
+                       for i in range(10))
+    (tmp_path / "releases").mkdir(parents=True)
+    (tmp_path / "pressgen.yaml").write_text("languages: [nl]\nformats: [pdf]\norganizations:\n  org:\n    name: Stad\n")
+    indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
+    path = tmp_path / "releases" / "long.yaml"
+    path.write_text("organization: org\ndate: 2024-01-01\nsource: nl\ntext:\n  nl:\n    headline: Een lange tekst\n"
+                    f"    body: |\n{indented}\n")
+    return path
+
+
+def test_no_word_is_broken_across_two_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressgen.writers import pdf
+
+    path = _long_dutch_release(tmp_path)
+    monkeypatch.setattr(pdf, "RELAYOUTS", 0)  # laid out once: the page ends inside a word
+    report = build([path], BuildOptions(out=tmp_path / "once"))
+    assert report.ok
+    once = _breaks_in(tmp_path / "once" / "long" / "long.nl.pdf")
+    assert any(page < 0 for page, *_ in once), once
+    monkeypatch.undo()
+    report = build([path], BuildOptions(out=tmp_path / "dist"))
+    assert report.ok
+    breaks = _breaks_in(tmp_path / "dist" / "long" / "long.nl.pdf")
+    assert breaks and all(page > 0 for page, *_ in breaks), [b for b in breaks if b[0] < 0]
+
+
+def test_headlines_never_end_with_one_lone_word(seed_outputs: dict[tuple[str, str, str], Path],
+                                                 seed_workspace: Any) -> None:
+    from conftest import SEED_IDS, normalize
+
+    from pressgen import load_release
+    from pressgen.localize import localize
+
+    for release_id in SEED_IDS:
+        release = load_release(SEEDS / "releases" / f"{release_id}.yaml", seed_workspace)
+        for lang in ("nl", "fr", "en"):
+            headline = normalize(localize(release, seed_workspace, lang).headline)
+            lines = [normalize(line) for line in pdf_text(seed_outputs[(release_id, lang, "pdf")], 1, 1).splitlines()]
+            last = None
+            for start in range(len(lines)):
+                taken = ""
+                for line in lines[start:start + 4]:
+                    taken = f"{taken} {line}".strip()
+                    if taken == headline:
+                        last = line
+                        break
+                if last:
+                    break
+            assert last, (release_id, lang)
+            assert len(last.split()) >= 2, (release_id, lang, last)
+
+
+def test_the_contact_block_stays_together_in_the_docx(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
+    from docx import Document
+
+    paragraphs = Document(str(seed_outputs[("iom-20km-brussels-2017", "nl", "docx")])).paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == "Perscontact")
+    block = paragraphs[start:]
+    assert len(block) > 4
+    assert all(p.paragraph_format.keep_with_next for p in block[1:-1])
+    assert not block[-1].paragraph_format.keep_with_next
+
+
+def _words_with_boxes(path: Path, page: int) -> list[tuple[str, float, float]]:
+    """Each word of a PDF page with its top and bottom (points, from the top)."""
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    return [(word, float(top), float(bottom)) for top, bottom, word in
+            re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', html)]
+
+
+def test_the_text_has_the_same_room_under_the_header_on_every_page(
+        seed_outputs: dict[tuple[str, str, str], Path]) -> None:
+    path = seed_outputs[("iom-cities-migration-mechelen-2017", "nl", "pdf")]
+    gaps = []
+    for page in (1, 2):
+        words = _words_with_boxes(path, page)
+        header_bottom = max(bottom for word, _, bottom in words if word == "VN-Migratieagentschap")
+        text_top = min(top for _, top, _ in words if top > header_bottom)
+        gaps.append(text_top - header_bottom)
+    assert abs(gaps[0] - gaps[1]) < 3, gaps  # points; the first line's type size differs a little
+    assert min(gaps) > 6 * 72 / 25.4 + 3, gaps  # the rule's 6 mm and the header's own padding

@@ -314,7 +314,8 @@ class _DocxBuilder:
         for contact in view.contacts:
             for line in contact:
                 paragraph = self.paragraph("contact-name" if line.role == "name" else "contact")
-                paragraph.paragraph_format.keep_with_next = line is not contact[-1]
+                # The contact block stays together, as in the PDF.
+                paragraph.paragraph_format.keep_with_next = not (contact is view.contacts[-1] and line is contact[-1])
                 if line.label:
                     paragraph.add_run(line.label + " ")
                 if line.href:

@@ -9,6 +9,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..errors import Diagnostic, RenderError
+from ..hyphenation import Rules
 from ..i18n import translations
 from ..localize import DocumentView
 from ..markup import (
@@ -25,52 +26,77 @@ from ..markup import (
     Sup,
     Table,
     Text,
+    plain_text,
 )
 from ..resources import find_template, template_dirs
 
 TEMPLATE = "release.html"
 
 
-def inlines_html(items: tuple[Inline, ...]) -> Markup:
-    """Return inline nodes as escaped HTML."""
+def _text_html(text: str, rules: Rules | None, last: bool) -> Markup:
+    """A text run, its kept words and foreign phrases as spans (see pressgen.hyphenation)."""
+    if rules is None:
+        return escape(text)
     out = []
-    for item in items:
-        if isinstance(item, Text):
-            out.append(escape(item.text))
-        elif isinstance(item, Break):
-            out.append(Markup("<br>"))
-        elif isinstance(item, Strong):
-            out.append(Markup("<strong>%s</strong>") % inlines_html(item.children))
-        elif isinstance(item, Emph):
-            out.append(Markup("<em>%s</em>") % inlines_html(item.children))
-        elif isinstance(item, Sup):
-            out.append(Markup("<sup>%s</sup>") % inlines_html(item.children))
-        elif isinstance(item, Link):
-            out.append(Markup('<a href="%s">%s</a>') % (item.href, inlines_html(item.children)))
+    for piece, how in rules.pieces(text, last):
+        if how is None:
+            out.append(escape(piece))
+        elif how == "keep":
+            out.append(Markup('<span class="keep">%s</span>') % piece)
+        else:
+            out.append(Markup('<span lang="%s">%s</span>') % (how, piece))
     return Markup("").join(out)
 
 
-def blocks_html(blocks: tuple[Block, ...]) -> Markup:
-    """Return block nodes as escaped HTML."""
+def inlines_html(items: tuple[Inline, ...], rules: Rules | None = None, last: bool = False) -> Markup:
+    """Return inline nodes as escaped HTML; ``last``: they end a paragraph, whose last word stays whole."""
+    out = []
+    for index, item in enumerate(items):
+        ends = last and index == len(items) - 1
+        if isinstance(item, Text):
+            out.append(_text_html(item.text, rules, ends))
+        elif isinstance(item, Break):
+            out.append(Markup("<br>"))
+        elif isinstance(item, Strong):
+            out.append(Markup("<strong>%s</strong>") % inlines_html(item.children, rules, ends))
+        elif isinstance(item, Emph):
+            out.append(Markup("<em>%s</em>") % inlines_html(item.children, rules, ends))
+        elif isinstance(item, Sup):
+            out.append(Markup("<sup>%s</sup>") % inlines_html(item.children, rules, ends))
+        elif isinstance(item, Link):
+            out.append(Markup('<a href="%s">%s</a>') % (item.href, inlines_html(item.children, rules, ends)))
+    return Markup("").join(out)
+
+
+def blocks_html(blocks: tuple[Block, ...], rules: Rules | None = None) -> Markup:
+    """Return block nodes as escaped HTML, hyphenated by ``rules`` when given."""
     out = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            out.append(Markup("<p>%s</p>") % inlines_html(block.children))
+            own = rules.for_paragraph(plain_text(block.children)) if rules and rules.keep_in else rules
+            out.append(Markup("<p>%s</p>") % inlines_html(block.children, own, last=True))
         elif isinstance(block, Heading):
-            out.append(Markup('<h2 class="intertitle">%s</h2>') % inlines_html(block.children))
+            out.append(Markup('<h2 class="intertitle">%s</h2>') % inlines_html(block.children, rules))
         elif isinstance(block, Quote):
-            attribution = Markup('<p class="attribution">— %s</p>') % inlines_html(block.attribution) \
+            attribution = Markup('<p class="attribution">— %s</p>') % inlines_html(block.attribution, rules) \
                 if block.attribution else Markup("")
-            out.append(Markup("<blockquote>%s%s</blockquote>") % (blocks_html(block.children), attribution))
+            out.append(Markup("<blockquote>%s%s</blockquote>") % (blocks_html(block.children, rules), attribution))
         elif isinstance(block, Table):
             out.append(_table_html(block))
         elif isinstance(block, ListBlock):
-            items = Markup("").join(Markup("<li>%s</li>") % blocks_html(item) for item in block.items)
+            items = Markup("").join(Markup("<li>%s</li>") % blocks_html(item, rules) for item in block.items)
             if block.ordered:
                 out.append(Markup('<ol start="%d">%s</ol>') % (block.start, items))
             else:
                 out.append(Markup("<ul>%s</ul>") % items)
     return Markup("\n").join(out)
+
+
+@jinja2.pass_context
+def _blocks_filter(context: jinja2.runtime.Context, blocks: tuple[Block, ...]) -> Markup:
+    """The templates' ``blocks`` filter: the blocks hyphenated by the rules of the view being rendered."""
+    view = context.get("view")
+    return blocks_html(blocks, view.hyphenation if isinstance(view, DocumentView) else None)
 
 
 def _table_html(table: Table) -> Markup:
@@ -115,7 +141,7 @@ def environment(workspace_root: Path | None) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
     )
-    env.filters["blocks"] = blocks_html
+    env.filters["blocks"] = _blocks_filter
     env.filters["inlines"] = inlines_html
     env.filters["css_string"] = css_string
     return env

@@ -6,17 +6,23 @@ and the packaged templates: no network, no other file, no redirect.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import itertools
 import logging
 import mimetypes
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
+import pyphen
+from weasyprint import CSS, HTML, Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..hyphenation import PATTERNS, paragraph_key
 from ..images import IMAGE_TYPES, prepared
 from ..localize import DocumentView
 from ..resources import PACKAGED_TEMPLATES, find_template
@@ -73,14 +79,69 @@ def stylesheet(workspace_root: Path) -> CSS:
     return _stylesheet(path, path.stat().st_mtime_ns)
 
 
+# WeasyPrint hyphenates with Pyphen by the element's lang; a language's patterns are the ones
+# pressgen.hyphenation chose for it (English: the US patterns, whatever the region).
+for _code in [code for code in pyphen.LANGUAGES if code.split("_")[0] in PATTERNS]:
+    pyphen.LANGUAGES[_code] = pyphen.LANGUAGES[PATTERNS[_code.split("_")[0]]]
+
+# How many times a document is laid out again to keep words broken across pages whole.
+RELAYOUTS = 3
+
+
+def words_broken_across_pages(document: Document) -> set[tuple[str, str]]:
+    """Return (paragraph key, word) of each word hyphenated at a page's foot and finished atop the next."""
+    broken = set()
+    lines = [_text_lines(page._page_box) for page in document.pages]
+    for this, following in itertools.pairwise(lines):
+        if this and following and this[-1][0].endswith(HYPHEN):
+            head = re.search(r"\w+$", this[-1][0][:-len(HYPHEN)])
+            tail = re.match(r"\w+", following[0][0])
+            if head and tail and this[-1][1] is not None:
+                broken.add((this[-1][1], head.group() + tail.group()))
+    return broken
+
+
+HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
+
+
+def _text_lines(page_box: boxes.PageBox) -> list[tuple[str, str | None]]:
+    """Each line in a page's main area, top to bottom (headers and footers left out), with the key
+    (pressgen.hyphenation.paragraph_key) of the paragraph it belongs to."""
+    lines: list[tuple[str, str | None]] = []
+
+    def walk(box: boxes.Box, paragraph: str | None) -> None:
+        if isinstance(box, boxes.MarginBox):
+            return
+        if isinstance(box, boxes.BlockBox) and box.element_tag == "p" and box.element is not None:
+            paragraph = paragraph_key("".join(box.element.itertext()))
+        if isinstance(box, boxes.LineBox):
+            text = "".join(text.text for text in box.descendants() if isinstance(text, boxes.TextBox))
+            lines.append((text, paragraph))
+            return
+        for child in getattr(box, "children", ()):
+            walk(child, paragraph)
+
+    walk(page_box, None)
+    return lines
+
+
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
-    """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title."""
+    """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title.
+
+    A word hyphenated across two pages is kept whole and the document laid out
+    again (rare: it costs a second layout only then).
+    """
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated)
-    html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
-                url_fetcher=fetcher)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode()}
-    document = html.render(stylesheets=[stylesheet(view.workspace_root)], font_config=_fonts(), **options)
+    for attempt in range(RELAYOUTS + 1):
+        html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
+                    url_fetcher=fetcher)
+        document = html.render(stylesheets=[stylesheet(view.workspace_root)], font_config=_fonts(), **options)
+        broken = words_broken_across_pages(document)
+        if not broken or attempt == RELAYOUTS:
+            break
+        view = dataclasses.replace(view, hyphenation=view.hyphenation.with_kept_in(broken))
     buffer = io.BytesIO()
     document.write_pdf(buffer, **options)
     return Rendered(buffer.getvalue(), len(document.pages))

@@ -1,0 +1,136 @@
+"""Hyphenation: which words a line may break inside, and by which language's patterns.
+
+Body text is justified and hyphenated in both formats. The rules a typographer
+would sign off, decided here once for every writer:
+
+- a word is broken only with at least three letters on either side, and only
+  when it has six or more (``MIN_WORD``, ``MIN_LEFT``, ``MIN_RIGHT``);
+- words in capitals (acronyms: IOM, UNRIC) are never broken;
+- organisation names and the workspace's ``hyphenation: names:`` (brands,
+  programmes) are never broken;
+- a paragraph's last word is never broken;
+- a word is never broken across two pages (the PDF writer lays such a page out
+  again with the word kept whole, see :func:`pressgen.writers.pdf.write_pdf`);
+- a phrase listed under ``hyphenation: foreign:`` (an English title inside a
+  French text) breaks by its own language's patterns.
+
+The PDF writer marks kept words and foreign phrases as spans; Word's settings
+part carries the capitals rule and the break limits (Word decides per paragraph,
+so the other rules are the PDF's alone).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pyphen
+
+MIN_WORD, MIN_LEFT, MIN_RIGHT = 6, 3, 3
+
+# Pyphen's bare "en" patterns break "Loc-al" and its "en_GB" ones "fest-ival"; the US patterns (the
+# ones LibreOffice ships) break English correctly in either spelling, so "en" of any region uses them.
+PATTERNS = {"en": "en_US"}
+
+_CAPITALS = r"\b[^\W\d_a-zß-ÿ]*[^\W\d_a-zß-ÿ]{2,}\b"
+
+
+def pattern_language(lang: str) -> str:
+    """Return the Pyphen dictionary that hyphenates language ``lang`` (a code or a BCP 47 tag)."""
+    base = lang.replace("_", "-").split("-")[0].lower()
+    return PATTERNS.get(base) or pyphen.language_fallback(lang.replace("-", "_")) or base
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The words one document keeps whole and the phrases it sets in another language."""
+
+    keep: tuple[str, ...] = ()  # names and words never broken
+    foreign: tuple[tuple[str, str], ...] = ()  # (phrase, language code)
+    keep_in: tuple[tuple[str, str], ...] = ()  # (paragraph key, word): kept in that paragraph only
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = sorted({n for n in self.keep if n.strip()}, key=len, reverse=True)
+        phrases = sorted({p for p, _ in self.foreign if p.strip()}, key=len, reverse=True)
+        parts = [f"(?P<foreign>{'|'.join(re.escape(p) for p in phrases)})"] if phrases else []
+        if names:
+            parts.append(f"(?P<name>(?<!\\w)(?:{'|'.join(re.escape(n) for n in names)})(?!\\w))")
+        parts.append(f"(?P<caps>{_CAPITALS})")
+        object.__setattr__(self, "_pattern", re.compile("|".join(parts)))
+
+    def with_kept_in(self, pairs: set[tuple[str, str]]) -> Rules:
+        """Return these rules with each (paragraph key, word) of ``pairs`` kept whole in that paragraph."""
+        return Rules(self.keep, self.foreign, tuple(sorted({*self.keep_in, *pairs})))
+
+    def for_paragraph(self, text: str) -> Rules:
+        """Return the rules of the paragraph whose plain text is ``text``."""
+        key = paragraph_key(text)
+        words = {word for paragraph, word in self.keep_in if paragraph == key}
+        return Rules(tuple(sorted({*self.keep, *words})), self.foreign) if words else self
+
+    def pieces(self, text: str, last: bool = False) -> list[tuple[str, str | None]]:
+        """Split ``text`` into (piece, how): how is None (may break), "keep", or a language code.
+
+        ``last``: the text ends a paragraph, so its last word is kept whole. A kept piece is one
+        word that could break (no space or hyphen in it, at least ``MIN_WORD`` letters): WeasyPrint
+        lays out a span with break opportunities inside it badly at a line end.
+        """
+        languages = {phrase: lang for phrase, lang in self.foreign}
+        out: list[tuple[str, str | None]] = []
+        position = 0
+        for match in self._pattern.finditer(text):
+            out.append((text[position:match.start()], None))
+            if match.lastgroup == "foreign":
+                out.append((match.group(), languages[match.group()]))
+            else:
+                out.extend(_words_kept(match.group()))
+            position = match.end()
+        out.append((text[position:], None))
+        if last:
+            index = max((i for i, (piece, _) in enumerate(out) if _WORD.search(piece)), default=None)
+            if index is not None and out[index][1] is None:
+                piece = out[index][0]
+                word = list(_WORD.finditer(piece))[-1]
+                out[index:index + 1] = [(piece[:word.start()], None), *_words_kept(word.group()),
+                                        (piece[word.end():], None)]
+        merged: list[tuple[str, str | None]] = []
+        for piece, how in out:
+            if merged and how is None and merged[-1][1] is None:
+                merged[-1] = (merged[-1][0] + piece, None)
+            elif piece:
+                merged.append((piece, how))
+        return merged
+
+
+_WORD = re.compile(r"\w+")
+
+
+def paragraph_key(text: str) -> str:
+    """A paragraph's identity across the markup and the laid-out page: its text without white space."""
+    return re.sub(r"\s+", "", text)
+
+
+def _words_kept(text: str) -> list[tuple[str, str | None]]:
+    """``text`` with each word long enough to break marked "keep"."""
+    return [(piece, "keep" if _WORD.fullmatch(piece) and len(piece) >= MIN_WORD else None)
+            for piece in re.split(r"(\w+)", text) if piece]
+
+
+def names_of(organizations: Sequence[dict[str, str] | str | None], extra: list[str]) -> tuple[str, ...]:
+    """Return the names to keep whole: every language's form of each organisation name, and ``extra``."""
+    names: set[str] = set(extra)
+    for value in organizations:
+        forms = value.values() if isinstance(value, dict) else [value] if value else []
+        for form in forms:
+            names.add(re.sub(r"^(?:l[’']|la |le |les |the )", "", form, flags=re.I))
+    return tuple(sorted(n for n in names if n))
+
+
+def breaks(word: str, lang: str) -> list[int]:
+    """Return where the document's rules allow ``word`` to break (offsets), for checks and tests."""
+    if len(word) < MIN_WORD:
+        return []
+    dictionary = pyphen.Pyphen(lang=pattern_language(lang), left=MIN_LEFT, right=MIN_RIGHT)
+    return list(dictionary.positions(word))
