@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyphen
 
@@ -49,6 +50,7 @@ class Rules:
     keep: tuple[str, ...] = ()  # names and words never broken
     foreign: tuple[tuple[str, str], ...] = ()  # (phrase, language code)
     keep_in: tuple[tuple[str, str], ...] = ()  # (paragraph key, word): kept in that paragraph only
+    lang: str = "en"  # the document's language, whose patterns tell which words could break
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -62,13 +64,13 @@ class Rules:
 
     def with_kept_in(self, pairs: set[tuple[str, str]]) -> Rules:
         """Return these rules with each (paragraph key, word) of ``pairs`` kept whole in that paragraph."""
-        return Rules(self.keep, self.foreign, tuple(sorted({*self.keep_in, *pairs})))
+        return Rules(self.keep, self.foreign, tuple(sorted({*self.keep_in, *pairs})), self.lang)
 
     def for_paragraph(self, text: str) -> Rules:
         """Return the rules of the paragraph whose plain text is ``text``."""
         key = paragraph_key(text)
         words = {word for paragraph, word in self.keep_in if paragraph == key}
-        return Rules(tuple(sorted({*self.keep, *words})), self.foreign) if words else self
+        return Rules(tuple(sorted({*self.keep, *words})), self.foreign, lang=self.lang) if words else self
 
     def pieces(self, text: str, last: bool = False) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, how): how is None (may break), "keep", or a language code.
@@ -85,7 +87,7 @@ class Rules:
             if match.lastgroup == "foreign":
                 out.append((match.group(), languages[match.group()]))
             else:
-                out.extend(_words_kept(match.group()))
+                out.extend(_words_kept(match.group(), self.lang))
             position = match.end()
         out.append((text[position:], None))
         if last:
@@ -93,7 +95,7 @@ class Rules:
             if index is not None and out[index][1] is None:
                 piece = out[index][0]
                 word = list(_WORD.finditer(piece))[-1]
-                out[index:index + 1] = [(piece[:word.start()], None), *_words_kept(word.group()),
+                out[index:index + 1] = [(piece[:word.start()], None), *_words_kept(word.group(), self.lang),
                                         (piece[word.end():], None)]
         merged: list[tuple[str, str | None]] = []
         for piece, how in out:
@@ -112,9 +114,9 @@ def paragraph_key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _words_kept(text: str) -> list[tuple[str, str | None]]:
-    """``text`` with each word long enough to break marked "keep"."""
-    return [(piece, "keep" if _WORD.fullmatch(piece) and len(piece) >= MIN_WORD else None)
+def _words_kept(text: str, lang: str) -> list[tuple[str, str | None]]:
+    """``text`` with each word that the patterns would break marked "keep" (a span costs layout time)."""
+    return [(piece, "keep" if _WORD.fullmatch(piece) and breaks(piece, lang) else None)
             for piece in re.split(r"(\w+)", text) if piece]
 
 
@@ -128,9 +130,14 @@ def names_of(organizations: Sequence[dict[str, str] | str | None], extra: list[s
     return tuple(sorted(n for n in names if n))
 
 
+@lru_cache(maxsize=8)
+def _dictionary(lang: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=pattern_language(lang), left=MIN_LEFT, right=MIN_RIGHT)
+
+
+@lru_cache(maxsize=4096)
 def breaks(word: str, lang: str) -> list[int]:
-    """Return where the document's rules allow ``word`` to break (offsets), for checks and tests."""
+    """Return where the document's rules allow ``word`` to break (offsets)."""
     if len(word) < MIN_WORD:
         return []
-    dictionary = pyphen.Pyphen(lang=pattern_language(lang), left=MIN_LEFT, right=MIN_RIGHT)
-    return list(dictionary.positions(word))
+    return list(_dictionary(lang).positions(word))

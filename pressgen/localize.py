@@ -324,7 +324,7 @@ def _hyphenation(config: Config, lang: str) -> Rules:
     names = names_of([o.name for o in orgs] + [o.short_name for o in orgs], config.hyphenation.names)
     foreign = tuple((phrase, other) for other, phrases in config.hyphenation.foreign.items() if other != lang
                     for phrase in phrases)
-    return Rules(names, foreign)
+    return Rules(names, foreign, lang=lang)
 
 
 def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:

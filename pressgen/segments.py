@@ -24,7 +24,7 @@ import difflib
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -321,17 +321,20 @@ def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled],
     return fields, records, summary, complete
 
 
-def save(release: Release, languages: dict[str, dict[str, str]], records: dict[str, list[Record]]) -> None:
+def save(release: Release, languages: dict[str, dict[str, str]], records: dict[str, list[Record]],
+         top: dict[str, str | list[str] | None] | None = None, base: bytes | None = None,
+         validate: Callable[[Path], None] | None = None) -> None:
     """Write text blocks into the release file (safely), then the segment records beside it.
 
     The release file goes first: if it is refused, the records stay as they
-    were. Records of languages not named keep what the sidecar had.
+    were. Records of languages not named keep what the sidecar had. ``top`` and
+    ``base`` are :func:`pressgen.yamledit.write_text_blocks`'s.
     """
     from .files import replace_verified
     from .yamledit import write_text_blocks
 
-    if languages:
-        write_text_blocks(release.path, languages, TEXT_FIELDS)
+    if languages or top:
+        write_text_blocks(release.path, languages, TEXT_FIELDS, top, base, validate)
     merged = {**read_records(release.path), **records}
     data = records_json(release, merged)
 

@@ -23,6 +23,7 @@ the fields.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -30,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from .errors import Diagnostic, InputError, PressgenError
-from .files import replace_verified
+from .files import ChangedOnDisk, replace_verified
 from .yamlio import XML_INVALID, load_yaml, read_regular_file
 
 # Characters a literal block or plain scalar cannot carry as themselves: tabs (the
@@ -108,16 +109,24 @@ def _differences(expected: Any, found: Any, where: str = "") -> list[str]:
     return [] if expected == found else [where or "the file"]
 
 
-def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order: Sequence[str]) -> None:
+def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order: Sequence[str],
+                      top: Mapping[str, str | list[str] | None] | None = None, base: bytes | None = None,
+                      validate: Callable[[Path], None] | None = None) -> None:
     """Set the given fields of ``text.<lang>`` for each language, in place, and save safely.
 
     Text fields of an existing block that the new values do not mention are
     removed (the source no longer has them); other keys, all comments and the
-    layout of unchanged values stay. Raises :class:`WriteBackRefused` (the file
-    untouched) when a value cannot be held or the written file does not read
-    back as meant, :class:`InputError` when the file itself no longer loads,
-    and :class:`~pressgen.files.ChangedOnDisk` when it changed meanwhile.
+    layout of unchanged values stay. ``top`` sets top-level keys (date, embargo,
+    tags, contacts: a string or a list of strings; None removes the key).
+    ``base``: the file as the editor read it; if the file is not those bytes
+    now, nothing is written (someone else saved meanwhile). Raises
+    :class:`WriteBackRefused` (the file untouched) when a value cannot be held
+    or the written file does not read back as meant, :class:`InputError` when
+    the file itself no longer loads, and :class:`~pressgen.files.ChangedOnDisk`
+    when it changed meanwhile. ``validate`` reads the written file before it is
+    renamed into place and raises to refuse it (the studio runs ``check`` there).
     """
+    top = dict(top or {})
     blocks = {lang: {name: normalize(value, name) for name, value in values.items()}
               for lang, values in blocks.items()}
     refused = [Diagnostic(path, 1, 1, f"text.{lang}.{name} was not written: {reason}",
@@ -127,6 +136,8 @@ def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order
     if refused:
         raise WriteBackRefused(f"{path}: not written", refused)
     original = read_regular_file(path)
+    if base is not None and original != base:
+        raise ChangedOnDisk(f"{path} changed on disk since it was opened; nothing was written")
     before = _plain(load_yaml(path).data)  # what the file says now, as the loader reads it
     for lang, values in blocks.items():  # a value that only normalises differently is left as written
         old = (before.get("text") or {}).get(lang) or {}
@@ -134,12 +145,17 @@ def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order
             if isinstance(old.get(name), str) and normalize(old[name], name) == value:
                 values[name] = old[name]
     expected = _expected(before, blocks, field_order)
+    for key, setting in top.items():
+        if setting is None:
+            expected.pop(key, None)
+        else:
+            expected[key] = setting
     quoted: set[tuple[str, str]] = set()
     for _ in range(2):  # a second pass double-quotes the fields whose style did not survive
-        data = _edited(original.decode("utf-8-sig"), blocks, field_order, quoted)
+        data = _edited(original.decode("utf-8-sig"), blocks, field_order, quoted, top)
         failed: list[str] = []
         try:
-            replace_verified(path, data, _verifier(path, expected, failed), original)
+            replace_verified(path, data, _verifier(path, expected, failed, validate), original)
             return
         except WriteBackRefused:
             retry = {(parts[1], parts[2]) for where in failed
@@ -152,7 +168,8 @@ def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order
         "please report this with the text that was being written") for where in failed])
 
 
-def _verifier(path: Path, expected: Any, failed: list[str]) -> Callable[[Path], None]:
+def _verifier(path: Path, expected: Any, failed: list[str],
+              validate: Callable[[Path], None] | None = None) -> Callable[[Path], None]:
     """Return the check of a written file: it loads, and as ``expected``; what differs goes to ``failed``."""
     def verify(written: Path) -> None:
         try:
@@ -163,6 +180,8 @@ def _verifier(path: Path, expected: Any, failed: list[str]) -> Callable[[Path], 
             failed.extend(_differences(expected, found))
         if failed:
             raise WriteBackRefused(f"{path}: not written")
+        if validate is not None:
+            validate(written)
 
     return verify
 
@@ -182,9 +201,21 @@ def _expected(before: dict[str, Any], blocks: dict[str, dict[str, str]], field_o
 
 
 def _edited(text: str, blocks: dict[str, dict[str, str]], field_order: Sequence[str],
-            quoted: set[tuple[str, str]]) -> bytes:
+            quoted: set[tuple[str, str]], top: Mapping[str, str | list[str] | None]) -> bytes:
     yaml = _yaml()
     data = yaml.load(text)
+    for key, value in top.items():
+        if value is None:
+            data.pop(key, None)
+        elif _plain(data.get(key)) != value:  # an unchanged value keeps its style
+            if isinstance(value, list):
+                sequence = CommentedSeq(value)
+                sequence.fa.set_flow_style()
+                data[key] = sequence
+            elif re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+                data[key] = dt.date.fromisoformat(value)  # written plain, read back as the same text
+            else:
+                data[key] = value
     text_map = data["text"]
     for lang, values in blocks.items():
         block = text_map.get(lang)

@@ -14,6 +14,7 @@ import mimetypes
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pyphen
@@ -91,38 +92,40 @@ RELAYOUTS = 3
 def words_broken_across_pages(document: Document) -> set[tuple[str, str]]:
     """Return (paragraph key, word) of each word hyphenated at a page's foot and finished atop the next."""
     broken = set()
-    lines = [_text_lines(page._page_box) for page in document.pages]
-    for this, following in itertools.pairwise(lines):
-        if this and following and this[-1][0].endswith(HYPHEN):
-            head = re.search(r"\w+$", this[-1][0][:-len(HYPHEN)])
-            tail = re.match(r"\w+", following[0][0])
-            if head and tail and this[-1][1] is not None:
-                broken.add((this[-1][1], head.group() + tail.group()))
+    for page, following in itertools.pairwise(document.pages):
+        last = _edge_line(page._page_box, last=True)
+        if last is None or not _line_text(last[0]).endswith(HYPHEN) or last[1] is None:
+            continue
+        first = _edge_line(following._page_box, last=False)
+        head = re.search(r"\w+$", _line_text(last[0])[:-len(HYPHEN)])
+        tail = re.match(r"\w+", _line_text(first[0])) if first else None
+        if head and tail:
+            broken.add((paragraph_key("".join(last[1].itertext())), head.group() + tail.group()))
     return broken
 
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
 
 
-def _text_lines(page_box: boxes.PageBox) -> list[tuple[str, str | None]]:
-    """Each line in a page's main area, top to bottom (headers and footers left out), with the key
-    (pressgen.hyphenation.paragraph_key) of the paragraph it belongs to."""
-    lines: list[tuple[str, str | None]] = []
+def _line_text(line: boxes.LineBox) -> str:
+    return "".join(text.text for text in line.descendants() if isinstance(text, boxes.TextBox))
 
-    def walk(box: boxes.Box, paragraph: str | None) -> None:
-        if isinstance(box, boxes.MarginBox):
-            return
-        if isinstance(box, boxes.BlockBox) and box.element_tag == "p" and box.element is not None:
-            paragraph = paragraph_key("".join(box.element.itertext()))
-        if isinstance(box, boxes.LineBox):
-            text = "".join(text.text for text in box.descendants() if isinstance(text, boxes.TextBox))
-            lines.append((text, paragraph))
-            return
-        for child in getattr(box, "children", ()):
-            walk(child, paragraph)
 
-    walk(page_box, None)
-    return lines
+def _edge_line(box: boxes.Box, last: bool, paragraph: Any = None) -> tuple[boxes.LineBox, Any] | None:
+    """The last (or first) line of a page's main area, headers and footers left out, with the
+    element of the paragraph (``<p>``) it belongs to, if any."""
+    if isinstance(box, boxes.MarginBox):
+        return None
+    if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
+        paragraph = box.element
+    if isinstance(box, boxes.LineBox):
+        return box, paragraph
+    children = getattr(box, "children", ())
+    for child in reversed(children) if last else children:
+        found = _edge_line(child, last, paragraph)
+        if found is not None:
+            return found
+    return None
 
 
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
