@@ -276,34 +276,52 @@ def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; other machines can reach the preview only if you change it.")
-@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+              help="Address to listen on. Only this machine can reach the default; on a shared office "
+                   "server, anyone who reaches the address can read and edit the workspace.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the studio in the web browser.")
 def serve(workspace_dir: Path | None, port: int, host: str, open_browser: bool) -> None:
-    """Preview the releases in the browser; pages reload when a file changes.
+    """Open the studio: write, translate, review, preview and build releases in the browser.
 
-    WORKSPACE_DIR defaults to the workspace around the current folder.
+    WORKSPACE_DIR defaults to the workspace around the current folder. The
+    release files stay the single source of truth: every save goes through the
+    same safe write-back as the command line.
     """
-    from .serve import PreviewServer
+    import socket
+
+    import uvicorn
+
+    from .hosts import split_host
+    from .studio import create_app
 
     root = find_workspace(workspace_dir or Path.cwd())
     try:
-        server = PreviewServer(root, host, port)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
                          + (f" (try --port {port + 1})" if port else "")) from None
-    click.echo(f"previewing {_display(root)} at {server.url} (Ctrl-C to stop)", err=True)
-    click.echo(server.url)  # alone on standard output, for scripts
+    bound = listener.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{bound}/"
+    if split_host(shown) not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone who can reach this address can read and edit "
+                   "the releases of this workspace", err=True)
+    click.echo(f"studio for {_display(root)} at {url} (Ctrl-C to stop)", err=True)
+    click.echo(url)  # alone on standard output, for scripts
     sys.stdout.flush()
     if open_browser:
         import webbrowser
 
-        webbrowser.open(server.url)
+        webbrowser.open(url)
+    config = uvicorn.Config(create_app(root, host), log_level="warning", timeout_graceful_shutdown=1,
+                            lifespan="on")
     try:
-        server.serve_forever()
+        uvicorn.Server(config).run(sockets=[listener])
     except KeyboardInterrupt:
-        click.echo("stopped", err=True)
-    finally:
-        server.server_close()
+        pass
+    click.echo("stopped", err=True)
 
 
 @cli.group()

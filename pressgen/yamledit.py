@@ -200,6 +200,16 @@ def _expected(before: dict[str, Any], blocks: dict[str, dict[str, str]], field_o
     return expected
 
 
+def _plain_date(value: str) -> Any:
+    """A valid ISO date as a date (written plain, read back as the same text); anything else as text."""
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass  # written quoted; check reports it
+    return value
+
+
 def _edited(text: str, blocks: dict[str, dict[str, str]], field_order: Sequence[str],
             quoted: set[tuple[str, str]], top: Mapping[str, str | list[str] | None]) -> bytes:
     yaml = _yaml()
@@ -211,11 +221,14 @@ def _edited(text: str, blocks: dict[str, dict[str, str]], field_order: Sequence[
             if isinstance(value, list):
                 sequence = CommentedSeq(value)
                 sequence.fa.set_flow_style()
-                data[key] = sequence
-            elif re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-                data[key] = dt.date.fromisoformat(value)  # written plain, read back as the same text
+                if key in data or "date" not in data:
+                    data[key] = sequence
+                else:
+                    data.insert(list(data).index("date") + 1, key, sequence)
+            elif key not in data and "date" in data:  # a new key goes beside the date, not after the texts
+                data.insert(list(data).index("date") + 1, key, _plain_date(value))
             else:
-                data[key] = value
+                data[key] = _plain_date(value)
     text_map = data["text"]
     for lang, values in blocks.items():
         block = text_map.get(lang)

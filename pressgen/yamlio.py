@@ -219,6 +219,24 @@ def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return raw
 
 
+def _syntax_hint(message: str, text: str, line: int) -> str:
+    """A hint for a YAML syntax error that a writer who is not a programmer understands."""
+    if "duplicate" in message:
+        return "each key may appear only once in a mapping"
+    lines = text.split("\n")
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    key, _, value = here.partition(": ")
+    if "mapping values are not allowed" in message and value.strip():
+        quoted = value.strip().replace('"', '\\"')
+        return (f"the text after '{key.strip()}:' contains ': ', which YAML reads as a new key; put the text in "
+                f'quotes: {key.strip()}: "{quoted}"')
+    if "found character '\\t'" in message or "\t" in here:
+        return "a tab is not allowed for indenting; indent with spaces"
+    if value.strip().startswith(("*", "&", "@", "`", "%", "[", "{")) or "found undefined alias" in message:
+        return f"a text starting with '{value.strip()[:1]}' must be put in quotes: {key.strip()}: \"{value.strip()}\""
+    return "check indentation (spaces, the same as the lines around) and quoting around this place"
+
+
 def load_yaml(path: Path) -> LoadedYaml:
     """Parse ``path`` safely and return it with positions.
 
@@ -249,8 +267,7 @@ def load_yaml(path: Path) -> LoadedYaml:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         message = message.split("\n")[0]
-        hint = "each key may appear only once in a mapping" if "duplicate" in message else \
-            "check indentation and quoting around this place"
+        hint = _syntax_hint(message, text, line)
         raise InputError("malformed YAML", [Diagnostic(path, line, col, message, hint)]) from None
     except YAMLError as exc:
         raise InputError("malformed YAML", [Diagnostic(path, 1, 1, str(exc).split("\n")[0])]) from None

@@ -1,0 +1,422 @@
+"""The studio's web application: Starlette, server-rendered Jinja2 pages, a little JavaScript.
+
+Guards, for every request before any route:
+- the Host header must name the address the server listens on (DNS rebinding,
+  see :mod:`pressgen.hosts`), else 421;
+- a state-changing request (POST) must come from the studio's own pages: its
+  Origin header must be the studio's own origin, and its form must carry the
+  session's token (a random value in a SameSite=Strict cookie, echoed in
+  every form), else 403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import secrets
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.datastructures import FormData, Headers, UploadFile
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..build import BuildOptions, build
+from ..errors import Diagnostic, PressgenError
+from ..hosts import host_allowed
+from ..review import export_docx, export_xliff, import_docx, import_xliff
+from ..scaffold import new_release
+from ..translate import translate_release
+from .edits import Conflict, Invalid, file_digest, place, save_source, save_translation
+from .state import Entry, Studio
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "pressgen_session"
+MEDIA_TYPES = {"pdf": "application/pdf",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+STATES = ("missing", "stale", "machine", "draft", "reviewed")
+HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
+
+
+class Guard:
+    """ASGI middleware: the Host check on every request, the Origin check on every POST."""
+
+    def __init__(self, app: ASGIApp, listening: str) -> None:
+        self.app = app
+        self.listening = listening
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = Headers(scope=scope)
+            host = headers.get("host")
+            if not host_allowed(host, self.listening):
+                response: Response = PlainTextResponse(
+                    "this studio answers only requests addressed to the host it listens on\n", 421)
+                await response(scope, receive, send)
+                return
+            if scope["method"] not in ("GET", "HEAD", "OPTIONS") and headers.get("origin") != f"http://{host}":
+                response = PlainTextResponse("refused: this request did not come from a page of this studio\n", 403)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class StudioApp:
+    """The routes, bound to one :class:`Studio`."""
+
+    def __init__(self, studio: Studio) -> None:
+        self.studio = studio
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        self.templates.env.globals["states"] = STATES
+        self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": []}
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        token = request.cookies.get(SESSION_COOKIE) or secrets.token_urlsafe(32)
+        response = self.templates.TemplateResponse(request, name, {
+            "csrf": token, "workspace_name": self.studio.root.name, "relative": self.relative, **context},
+            status_code=status)
+        if SESSION_COOKIE not in request.cookies:
+            response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def relative(self, diagnostic: Diagnostic) -> str:
+        return diagnostic.format(relative_to=self.studio.root)
+
+    async def form(self, request: Request) -> FormData:
+        """The request's form, once its session token is checked (403 otherwise)."""
+        form = await request.form(max_files=1, max_fields=5000, max_part_size=16 * 1024 * 1024)
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        sent = form.get("csrf")
+        if not cookie or not isinstance(sent, str) or not hmac.compare_digest(cookie, sent):
+            raise PermissionError
+        return form
+
+    def entry(self, request: Request) -> Entry | None:
+        return self.studio.find(request.path_params["release_id"])
+
+    @staticmethod
+    def wants_json(request: Request) -> bool:
+        return "application/json" in request.headers.get("accept", "")
+
+    # --- index and campaign ----------------------------------------------------------------------
+
+    async def index(self, request: Request) -> Response:
+        entries, problems = await asyncio.to_thread(self.studio.entries)
+        tag = request.query_params.get("tag", "")
+        state = request.query_params.get("state", "")
+        order = request.query_params.get("sort", "date")
+        tags = sorted({t for e in entries if e.release for t in e.release.tags})
+        shown = [e for e in entries if (not tag or (e.release and tag in e.release.tags))
+                 and (not state or (state == "errors" and e.errors) or state in e.states.values())]
+        keys: dict[str, Callable[[Entry], Any]] = {
+            "date": lambda e: (e.release.date.isoformat() if e.release else "", e.id),
+            "id": lambda e: e.id, "headline": lambda e: e.headline.lower(),
+            "organization": lambda e: (e.release.organization if e.release else "", e.id)}
+        shown.sort(key=keys.get(order, keys["date"]), reverse=order == "date")
+        workspace, _ = self.studio.workspace()
+        orgs = workspace.config.organizations if workspace else {}
+        return self.page(request, "index.html", entries=shown, total=len(entries), problems=problems, tags=tags,
+                         tag=tag, state=state, sort=order, orgs=orgs, build=self.build_state,
+                         languages=workspace.config.languages if workspace else [])
+
+    async def events(self, request: Request) -> Response:
+        queue = self.studio.broker.subscribe()
+
+        async def stream() -> Any:
+            try:
+                yield "retry: 1000\n\n"
+                while True:
+                    try:
+                        message = await asyncio.wait_for(queue.get(), HEARTBEAT)
+                    except TimeoutError:
+                        yield ": still here\n\n"
+                        continue
+                    yield f"data: {message}\n\n"
+            finally:
+                self.studio.broker.unsubscribe(queue)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+    async def start_build(self, request: Request) -> Response:
+        form = await self.form(request)
+        ids = [value for value in form.getlist("release") if isinstance(value, str)]
+        paths = [p for p in self.studio.release_paths() if p.stem in ids]
+        if self.build_state["running"] or not paths:
+            return RedirectResponse("/", 303)
+        self.build_state.update(running=True, done=0, total=0, documents=[], errors=[])
+
+        def run() -> None:
+            def planned(total: int) -> None:
+                self.build_state["total"] = total
+                self.studio.broker.publish(f"build 0 {total}")
+
+            def progressed(document: Any, status: Any) -> None:
+                self.build_state["done"] += 1
+                self.studio.broker.publish(f"build {self.build_state['done']} {self.build_state['total']}")
+
+            try:
+                report = build(paths, BuildOptions(), on_document=progressed, on_plan=planned)
+                self.build_state["documents"] = [
+                    (d.release_id, d.lang, d.format, str(d.path.relative_to(self.studio.root)))
+                    for outcome in report.outcomes for d, _ in outcome.documents]
+                self.build_state["errors"] = [self.relative(d) for o in report.outcomes for d in o.diagnostics]
+            except PressgenError as exc:
+                self.build_state["errors"] = [str(exc), *(self.relative(d) for d in exc.diagnostics)]
+            finally:
+                self.build_state["running"] = False
+                self.studio.broker.publish("built")
+
+        threading.Thread(target=run, name="pressgen-studio-build", daemon=True).start()
+        return RedirectResponse("/#build", 303)
+
+    async def built(self, request: Request) -> Response:
+        """A document the last build wrote (only those: no other file of the workspace is served)."""
+        wanted = request.path_params["path"]
+        listed = {path for *_, path in self.build_state["documents"]}
+        if wanted not in listed:
+            return PlainTextResponse("not found\n", 404)
+        path = (self.studio.root / wanted).resolve()
+        if not path.is_relative_to(self.studio.root) or not path.is_file():
+            return PlainTextResponse("not found\n", 404)
+        return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix[1:], "application/octet-stream"),
+                            filename=path.name, content_disposition_type="attachment")
+
+    # --- a release -------------------------------------------------------------------------------
+
+    async def release_home(self, request: Request) -> Response:
+        entry = await asyncio.to_thread(self.entry, request)
+        if entry is None:
+            return PlainTextResponse("no such release\n", 404)
+        lang = entry.release.source if entry.release else next(iter(entry.states), "")
+        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
+
+    def editor(self, request: Request, entry: Entry, lang: str, status: int = 200, **context: Any) -> Response:
+        release = entry.release
+        loaded = entry.checked.loaded
+        placed = place(entry.checked.diagnostics, loaded, list(entry.states))
+        workspace = entry.workspace
+        self.studio.viewed(entry.id, lang)
+        return self.page(
+            request, "release.html", status, entry=entry, release=release, lang=lang, placed=placed,
+            source=release.source if release else "", base=file_digest(entry.path),
+            alignment=entry.alignments.get(lang), parity=entry.parity.get(lang, {}),
+            contacts=workspace.config.contacts, orgs=workspace.config.organizations,
+            provider=workspace.config.translation.provider, **context)
+
+    async def release_page(self, request: Request) -> Response:
+        entry = await asyncio.to_thread(self.entry, request)
+        lang = request.path_params["lang"]
+        if entry is None or lang not in entry.states:
+            return PlainTextResponse("no such release or language\n", 404)
+        message = {"machine": "Machine draft written.", "imported": "Review imported."}.get(
+            request.query_params.get("done", ""))
+        return self.editor(request, entry, lang, message=message)
+
+    async def save(self, request: Request) -> Response:
+        form = await self.form(request)
+        entry = await asyncio.to_thread(self.entry, request)
+        lang = request.path_params["lang"]
+        if entry is None or lang not in entry.states:
+            return PlainTextResponse("no such release or language\n", 404)
+        values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+        try:
+            if entry.release is not None and lang == entry.release.source:
+                contacts = [v for v in form.getlist("contacts") if isinstance(v, str)]
+                await asyncio.to_thread(save_source, entry, values, contacts)
+            else:
+                reviewed = {v for v in form.getlist("reviewed") if isinstance(v, str)}
+                await asyncio.to_thread(save_translation, entry, lang, values, reviewed)
+        except Conflict as exc:
+            if self.wants_json(request):
+                return JSONResponse({"ok": False, "conflict": {"message": str(exc), "on_disk": exc.on_disk,
+                                                                "submitted": exc.submitted}}, 409)
+            return self.editor(request, entry, lang, 409, conflict=exc)
+        except PressgenError as exc:  # Invalid, WriteBackRefused, InputError: the file is untouched
+            loaded = exc.loaded if isinstance(exc, Invalid) and exc.loaded else entry.checked.loaded
+            placed = place(list(exc.diagnostics), loaded, list(entry.states))
+            if self.wants_json(request):
+                return JSONResponse({"ok": False, "message": str(exc), "errors": {
+                    name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()}},
+                    422)
+            return self.editor(request, entry, lang, 422, refused=exc, refused_at=placed)
+        self.studio.announce({entry.id})
+        fresh = await asyncio.to_thread(self.studio.find, entry.id)
+        if self.wants_json(request):
+            return JSONResponse({"ok": True, "base": file_digest(entry.path),
+                                 "states": fresh.states if fresh else {}})
+        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
+
+    async def machine(self, request: Request) -> Response:
+        await self.form(request)
+        entry = await asyncio.to_thread(self.entry, request)
+        lang = request.path_params["lang"]
+        if entry is None or entry.release is None or lang not in entry.alignments:
+            return PlainTextResponse("no such release or translation\n", 404)
+        try:
+            report = await asyncio.to_thread(translate_release, entry.path, entry.workspace, [lang])
+        except PressgenError as exc:
+            return self.editor(request, entry, lang, 422, refused=exc,
+                               refused_at=place(list(exc.diagnostics), entry.checked.loaded, list(entry.states)))
+        if report.diagnostics and lang not in report.written:
+            error = PressgenError(f"no machine draft for '{lang}'", report.diagnostics)
+            return self.editor(request, entry, lang, 422, refused=error,
+                               refused_at=place(report.diagnostics, entry.checked.loaded, list(entry.states)))
+        self.studio.announce({entry.id})
+        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=machine", 303)
+
+    async def import_review(self, request: Request) -> Response:
+        form = await self.form(request)
+        entry = await asyncio.to_thread(self.entry, request)
+        lang = request.path_params["lang"]
+        upload = form.get("file")
+        if entry is None or entry.release is None or lang not in entry.alignments:
+            return PlainTextResponse("no such release or translation\n", 404)
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
+        suffix = ".docx" if upload.filename.lower().endswith(".docx") else ".xlf"
+        data = await upload.read()
+        try:
+            with tempfile.TemporaryDirectory(prefix="pressgen-import-") as folder:
+                path = Path(folder) / f"{entry.id}.{lang}{suffix}"
+                path.write_bytes(data)
+                importer = import_docx if suffix == ".docx" else import_xliff
+                report = await asyncio.to_thread(importer, path, entry.release, entry.workspace, lang)
+        except PressgenError as exc:
+            return self.editor(request, entry, lang, 422, refused=exc, refused_at=place([], None, []))
+        self.studio.announce({entry.id})
+        if report.conflicts:
+            fresh = await asyncio.to_thread(self.entry, request) or entry
+            error = PressgenError(f"{report.applied} segment(s) imported; these were not", report.conflicts)
+            return self.editor(request, fresh, lang, 422, refused=error, refused_at=place([], None, []))
+        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=imported", 303)
+
+    async def document(self, request: Request) -> Response:
+        entry = await asyncio.to_thread(self.entry, request)
+        lang, what = request.path_params["lang"], request.path_params["what"]
+        if entry is None or lang not in entry.states:
+            return PlainTextResponse("no such release or language\n", 404)
+        if what in MEDIA_TYPES:
+            result = await asyncio.to_thread(self.studio.render, entry, lang, what)
+            if not result.outputs:
+                return PlainTextResponse("\n".join(self.relative(d) for d in result.diagnostics) + "\n", 422)
+            return Response(result.outputs[0].data, media_type=MEDIA_TYPES[what], headers={
+                "Content-Disposition": f'attachment; filename="{entry.id}.{lang}.{what}"',
+                "Cache-Control": "no-store"})
+        if what in ("review.xlf", "review.docx") and entry.release is not None and lang in entry.alignments:
+            exporter = export_xliff if what == "review.xlf" else export_docx
+            try:
+                data = await asyncio.to_thread(exporter, entry.release, entry.workspace, lang)
+            except PressgenError as exc:
+                return PlainTextResponse(f"{exc}\n", 422)
+            media = "application/xliff+xml" if what == "review.xlf" else MEDIA_TYPES["docx"]
+            name = f"{entry.id}.{lang}.{'xlf' if what == 'review.xlf' else 'review.docx'}"
+            return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        if what == "preview":
+            images = await asyncio.to_thread(self.studio.page_images, entry, lang)
+            result = await asyncio.to_thread(self.studio.render, entry, lang, "pdf")
+            return JSONResponse({"version": entry.version, "pages": len(images), "base": file_digest(entry.path),
+                                 "errors": [self.relative(d) for d in result.diagnostics]},
+                                headers={"Cache-Control": "no-store"})
+        return PlainTextResponse("not found\n", 404)
+
+    async def page_image(self, request: Request) -> Response:
+        entry = await asyncio.to_thread(self.entry, request)
+        lang, number = request.path_params["lang"], request.path_params["number"]
+        if entry is None or lang not in entry.states:
+            return PlainTextResponse("not found\n", 404)
+        images = await asyncio.to_thread(self.studio.page_images, entry, lang)
+        if not 1 <= number <= len(images):
+            return PlainTextResponse("not found\n", 404)
+        return Response(images[number - 1], media_type="image/png", headers={"Cache-Control": "max-age=3600"})
+
+    # --- a new release ---------------------------------------------------------------------------
+
+    async def new_form(self, request: Request) -> Response:
+        workspace, problems = await asyncio.to_thread(self.studio.workspace)
+        if workspace is None:
+            return self.page(request, "index.html", 422, entries=[], total=0, problems=problems, tags=[], tag="",
+                             state="", sort="date", orgs={}, build=self.build_state, languages=[])
+        return self.page(request, "new.html", orgs=workspace.config.organizations,
+                         languages=workspace.config.languages, error=None, values={})
+
+    async def create(self, request: Request) -> Response:
+        form = await self.form(request)
+        workspace, _ = await asyncio.to_thread(self.studio.workspace)
+        if workspace is None:
+            return RedirectResponse("/", 303)
+        values = {key: str(form.get(key) or "") for key in ("id", "organization", "source")}
+        try:
+            path = await asyncio.to_thread(new_release, workspace, values["id"].strip(),
+                                           values["organization"] or None, values["source"] or None)
+        except PressgenError as exc:
+            return self.page(request, "new.html", 422, orgs=workspace.config.organizations,
+                             languages=workspace.config.languages, error=str(exc), values=values)
+        self.studio.announce({path.stem})
+        source = values["source"] or workspace.config.languages[0]
+        return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> Starlette:
+    """The studio for the workspace at ``root``, answering requests addressed to ``listening``."""
+    studio = Studio(root)
+    routes_of = StudioApp(studio)
+
+    def refusing(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except PermissionError:
+                return PlainTextResponse("refused: the form's session token is missing or wrong; "
+                                         "reload the page and try again\n", 403)
+        return guarded
+
+    routes = [
+        Route("/", routes_of.index),
+        Route("/events", routes_of.events),
+        Route("/new", routes_of.new_form),
+        Route("/new", refusing(routes_of.create), methods=["POST"]),
+        Route("/build", refusing(routes_of.start_build), methods=["POST"]),
+        Route("/built/{path:path}", routes_of.built),
+        Route("/release/{release_id}", routes_of.release_home),
+        Route("/release/{release_id}/{lang}", routes_of.release_page),
+        Route("/release/{release_id}/{lang}/save", refusing(routes_of.save), methods=["POST"]),
+        Route("/release/{release_id}/{lang}/machine", refusing(routes_of.machine), methods=["POST"]),
+        Route("/release/{release_id}/{lang}/import", refusing(routes_of.import_review), methods=["POST"]),
+        Route("/release/{release_id}/{lang}/page/{number:int}.png", routes_of.page_image),
+        Route("/release/{release_id}/{lang}/{what}", routes_of.document),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if watch:
+            studio.start_watching()
+        yield
+        studio.stop_watching()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.studio = studio
+    app.add_middleware(Guard, listening=listening)
+    return app
+

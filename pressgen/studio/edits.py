@@ -1,0 +1,192 @@
+"""The studio's forms turned into write-backs, and ``check``'s findings placed at their fields.
+
+A save is refused, with the file untouched, when:
+- the file changed on disk since the page was opened (``base``, the SHA-256 of
+  the bytes the page was made from, no longer matches): :class:`Conflict`;
+- the edited release would not pass ``check``: :class:`Invalid`, carrying the
+  same diagnostics ``check`` prints, each placed at its form field.
+Both go through :func:`pressgen.segments.save`, the write-back the command line uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import Diagnostic, PressgenError, errors_only
+from ..files import ChangedOnDisk
+from ..load import check_release
+from ..model import TEXT_FIELDS, Release, Workspace
+from ..segments import Filled, fields_and_records, save
+from ..yamlio import LoadedYaml, read_regular_file
+from .state import Entry
+
+TOP_FIELDS = ("date", "embargo", "tags", "contacts")
+
+
+class Conflict(PressgenError):
+    """The release file changed on disk since the page was opened; nothing was written."""
+
+    def __init__(self, message: str, on_disk: str, submitted: str) -> None:
+        super().__init__(message)
+        self.on_disk = on_disk
+        self.submitted = submitted
+
+
+class Invalid(PressgenError):
+    """The edited release would not pass ``check``; nothing was written. ``loaded``: the edited file
+    as parsed, whose positions the diagnostics give."""
+
+    loaded: LoadedYaml | None = None
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return digest(read_regular_file(path))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Diagnostics by form field ("text.nl.body", "date", a segment id …); "" holds the rest."""
+
+    by_field: dict[str, list[Diagnostic]]
+
+    def at(self, name: str) -> list[Diagnostic]:
+        return self.by_field.get(name, [])
+
+    @property
+    def unplaced(self) -> list[Diagnostic]:
+        return self.by_field.get("", [])
+
+
+def place(diagnostics: list[Diagnostic], loaded: LoadedYaml | None, languages: list[str]) -> Placed:
+    """Put each diagnostic at the form field whose YAML starts last at or before its line."""
+    starts: list[tuple[int, str]] = []
+    if loaded is not None:
+        for name in TOP_FIELDS:
+            if isinstance(loaded.data, Mapping) and name in loaded.data:
+                starts.append((loaded.locate((name,))[0], name))
+        text = loaded.data.get("text") if isinstance(loaded.data, Mapping) else None
+        for lang in languages:
+            block = text.get(lang) if isinstance(text, Mapping) else None
+            if isinstance(block, Mapping):
+                for name in TEXT_FIELDS:
+                    if name in block:
+                        line = loaded.locate(("text", lang, name))[0]
+                        starts.append((line, f"text.{lang}.{name}"))
+    starts.sort()
+    by_field: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        name = ""
+        for line, candidate in starts:
+            if line <= diagnostic.line:
+                name = candidate
+        if name and diagnostic.line == 1 and starts and starts[0][0] > 1:
+            name = ""
+        by_field.setdefault(name, []).append(diagnostic)
+    return Placed(by_field)
+
+
+def _validator(path: Path, workspace: Workspace) -> tuple[list[Diagnostic], object]:
+    """A check of the written file before it replaces ``path``: ``check``'s errors refuse it."""
+    found: list[Diagnostic] = []
+
+    def validate(written: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="pressgen-studio-") as folder:
+            candidate = Path(folder) / path.name
+            shutil.copyfile(written, candidate)
+            checked = check_release(candidate, workspace)
+            errors = [replace(d, path=path) if d.path == candidate else d for d in errors_only(checked.diagnostics)]
+        if errors:
+            found.extend(errors)
+            invalid = Invalid(f"{path.name}: not saved, it would not pass check", errors)
+            invalid.loaded = checked.loaded
+            raise invalid
+
+    return found, validate
+
+
+def _write(release: Release, workspace: Workspace, base: str, submitted: str,
+           languages: dict[str, dict[str, str]], records: dict[str, list], top: dict | None) -> None:
+    original = read_regular_file(release.path)
+    if digest(original) != base:
+        raise Conflict(f"{release.path.name} changed on disk since this page was opened; nothing was saved",
+                       original.decode("utf-8", "replace"), submitted)
+    _, validate = _validator(release.path, workspace)
+    try:
+        save(release, languages, records, top, base=original, validate=validate)  # type: ignore[arg-type]
+    except ChangedOnDisk:
+        raise Conflict(f"{release.path.name} changed on disk while saving; nothing was saved",
+                       read_regular_file(release.path).decode("utf-8", "replace"), submitted) from None
+
+
+def _lines(value: str) -> list[str]:
+    return [part.strip() for part in value.replace(",", "\n").split("\n") if part.strip()]
+
+
+def save_source(entry: Entry, form: Mapping[str, str], contacts: list[str]) -> None:
+    """Write the source language's fields and the release's date, embargo, tags and contacts."""
+    release = entry.release
+    if release is None:
+        raise Invalid("the release has errors; fix them in the file first", entry.errors)
+    lang = release.source
+    values = {name: form.get(f"text.{lang}.{name}", "").strip() for name in TEXT_FIELDS}
+    values = {name: (value + "\n" if name in ("body", "notes") else value) for name, value in values.items() if value}
+    block = release.text.get(lang)
+    if block is not None and block.status:
+        values["status"] = block.status
+    embargo = form.get("embargo", "").strip()
+    top: dict[str, str | list[str] | None] = {
+        "date": form.get("date", "").strip() or release.date.isoformat(),
+        "embargo": embargo or None,
+        "tags": _lines(form.get("tags", "")),
+        "contacts": contacts,
+    }
+    submitted = "\n".join(f"{name}: {value}" for name, value in {**values, **top}.items())
+    _write(release, entry.workspace, form.get("base", ""), submitted, {lang: values}, {}, top)
+
+
+def save_translation(entry: Entry, lang: str, form: Mapping[str, str], reviewed: set[str]) -> None:
+    """Write one language's segments: edited text becomes a draft, a ticked segment is reviewed."""
+    release = entry.release
+    if release is None or lang not in entry.alignments:
+        raise Invalid("the release has errors; fix them in the file first", entry.errors)
+    alignment = entry.alignments[lang]
+    filled: dict[str, Filled] = {}
+    everything = form.get("all_reviewed") == "on"
+    for pair in alignment.pairs:
+        if pair.source is None:
+            continue
+        text = form.get(f"segment.{pair.id}")
+        if text is None:
+            continue
+        text = text.replace("\r\n", "\n").strip("\n") if pair.field not in ("body", "notes") else text.replace(
+            "\r\n", "\n").strip("\n")
+        if not text.strip():
+            continue
+        ticked = everything or pair.id in reviewed
+        if ticked:
+            state = "reviewed"
+        elif pair.target is not None and text == pair.target.strip("\n") and pair.state != "stale":
+            state = pair.state if pair.state in ("machine", "draft") else "draft"  # unticked: not reviewed any more
+        else:
+            state = "draft"
+        filled[pair.id] = Filled(pair, text, state)
+    block = release.text.get(lang)
+    fields, records, summary, complete = fields_and_records(alignment.pairs, filled, block)
+    if not fields:
+        return
+    values = {**fields, "status": summary}
+    if complete:
+        values["source_hash"] = release.source_hash()
+    elif block is not None and block.source_hash:
+        values["source_hash"] = block.source_hash
+    submitted = "\n\n".join(f"[{pair_id}] {item.text}" for pair_id, item in filled.items())
+    _write(release, entry.workspace, form.get("base", ""), submitted, {lang: values}, {lang: records}, None)

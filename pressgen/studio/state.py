@@ -1,0 +1,355 @@
+"""What the studio knows about its workspace, kept fresh without reading everything on each request.
+
+- Each release's check is cached until one of its inputs changes: the release
+  file, its segment records, or a workspace source (pressgen.yaml, templates,
+  catalogs, assets). The index of 200 releases re-checks only what changed.
+- A watcher thread looks at those sources (and nothing else: an editor's swap
+  or backup file is not a source) a few times a second and publishes which
+  releases changed ("*": all) to every open page, as server-sent events.
+- Documents are rendered one at a time (WeasyPrint is not thread-safe), cached
+  by the version of their inputs, and the PDF's pages are turned into images
+  for the preview, so a refreshed preview keeps its scroll position.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..build import release_files
+from ..errors import Diagnostic, PressgenError, errors_only
+from ..executors import Unit, UnitResult, render_unit
+from ..load import CONFIG_NAME, CheckedRelease, check_release, load_workspace, release_languages
+from ..model import Release, Workspace
+from ..segments import Alignment, align, sidecar_path
+from ..status import parity_problems
+
+WATCH_INTERVAL = 0.1  # seconds between two looks at the sources
+RENDERED_KEPT = 48  # documents kept in memory, newest first
+# One document at a time in the whole process: WeasyPrint and PDFium are not thread-safe, and a
+# process may run more than one studio (tests do).
+RENDER_LOCK = threading.Lock()
+SOURCE_FOLDERS = {"templates": (".html", ".css", ".docx"), "locales": (".po",),
+                  "assets": (".png", ".jpg", ".jpeg", ".svg")}
+
+
+def is_source_name(name: str) -> bool:
+    """Whether a file name can be a source at all: not hidden, a swap, backup or temporary file."""
+    return not name.startswith((".", "#", "~")) and not name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
+
+
+@dataclass
+class Entry:
+    """One release as the studio shows it."""
+
+    id: str
+    path: Path
+    checked: CheckedRelease
+    workspace: Workspace
+    version: str  # changes when any input of the release changes
+    states: dict[str, str] = field(default_factory=dict)  # language -> status
+    alignments: dict[str, Alignment] = field(default_factory=dict)
+    parity: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> pair id -> warning
+
+    @property
+    def release(self) -> Release | None:
+        return self.checked.release
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return errors_only(self.checked.diagnostics)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.checked.diagnostics if d.severity != "error"]
+
+    @property
+    def headline(self) -> str:
+        release = self.release
+        if release is None or release.source not in release.text:
+            return ""
+        return release.text[release.source].headline
+
+
+class Broker:
+    """Fan-out of change messages from the watcher thread to every open page's event stream."""
+
+    def __init__(self) -> None:
+        self._queues: dict[asyncio.Queue[str], asyncio.AbstractEventLoop] = {}
+        self._lock = threading.Lock()
+
+    def subscribe(self) -> asyncio.Queue[str]:
+        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=64)
+        with self._lock:
+            self._queues[queue] = asyncio.get_running_loop()
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[str]) -> None:
+        with self._lock:
+            self._queues.pop(queue, None)
+
+    @property
+    def listeners(self) -> int:
+        return len(self._queues)
+
+    def publish(self, message: str) -> None:
+        with self._lock:
+            targets = list(self._queues.items())
+        for queue, loop in targets:
+            with contextlib.suppress(RuntimeError):  # the page's loop is closing
+                loop.call_soon_threadsafe(_offer, queue, message)
+
+
+def _offer(queue: asyncio.Queue[str], message: str) -> None:
+    if queue.full():  # a page that stopped reading loses old news, never blocks the others
+        with contextlib.suppress(asyncio.QueueEmpty):
+            queue.get_nowait()
+    queue.put_nowait(message)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+class Studio:
+    """The studio's view of one workspace folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.broker = Broker()
+        self._lock = threading.RLock()
+        self._entries: dict[Path, Entry] = {}
+        self._workspace: tuple[str, Workspace | None, list[Diagnostic]] | None = None
+        self._rendered: OrderedDict[tuple[str, ...], UnitResult] = OrderedDict()
+        self._images: OrderedDict[tuple[str, ...], list[bytes]] = OrderedDict()
+        self._seen: dict[Path, tuple[int, int]] = {}
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self._warmer: threading.Thread | None = None
+        self._viewed: dict[str, set[str]] = {}  # release id -> languages a page shows
+
+    # --- sources -------------------------------------------------------------------------------
+
+    def workspace_sources(self) -> Iterator[Path]:
+        """pressgen.yaml and the files of templates/, locales/ and assets/ (what every release uses)."""
+        yield self.root / CONFIG_NAME
+        for folder, suffixes in SOURCE_FOLDERS.items():
+            base = self.root / folder
+            if base.is_dir():
+                for path in sorted(base.rglob("*")):
+                    if path.suffix.lower() in suffixes and is_source_name(path.name) and path.is_file():
+                        yield path
+
+    def release_paths(self) -> list[Path]:
+        try:
+            return [p for p in release_files([self.root]) if is_source_name(p.name)]
+        except PressgenError:
+            return []
+
+    def workspace_version(self) -> str:
+        hasher = hashlib.sha256()
+        for path in self.workspace_sources():
+            hasher.update(f"{path}\0{_stamp(path)}\n".encode())
+        return hasher.hexdigest()[:16]
+
+    def workspace(self) -> tuple[Workspace | None, list[Diagnostic]]:
+        """The workspace (or None and the errors of pressgen.yaml), loaded again only when a source changed."""
+        version = self.workspace_version()
+        with self._lock:
+            if self._workspace is None or self._workspace[0] != version:
+                try:
+                    self._workspace = (version, load_workspace(self.root), [])
+                except PressgenError as exc:
+                    self._workspace = (version, None, exc.diagnostics or [
+                        Diagnostic(self.root / CONFIG_NAME, 1, 1, str(exc))])
+            return self._workspace[1], self._workspace[2]
+
+    # --- releases ------------------------------------------------------------------------------
+
+    def _release_version(self, path: Path, workspace_version: str) -> str:
+        return hashlib.sha256(f"{_stamp(path)}\0{_stamp(sidecar_path(path))}\0{workspace_version}".encode()
+                              ).hexdigest()[:16]
+
+    def entry_for(self, path: Path) -> Entry | None:
+        """The release at ``path``, checked again only if its inputs changed since the last time."""
+        workspace, problems = self.workspace()
+        if workspace is None:
+            return None
+        version = self._release_version(path, self._workspace[0] if self._workspace else "")
+        with self._lock:
+            cached = self._entries.get(path)
+            if cached is not None and cached.version == version:
+                return cached
+        checked = check_release(path, workspace)
+        entry = Entry(path.stem, path, checked, workspace, version)
+        release = checked.release
+        if release is not None:
+            for lang in release_languages(release, workspace.config):
+                entry.states[lang] = release.translation_status(lang)
+                if lang != release.source:
+                    alignment = align(release, lang)
+                    entry.alignments[lang] = alignment
+                    entry.parity[lang] = {pair.id: message for pair, message
+                                          in parity_problems(alignment, release, workspace.config)}
+        else:
+            entry.states = {lang: "" for lang in workspace.config.languages}
+        with self._lock:
+            self._entries[path] = entry
+        return entry
+
+    def entries(self) -> tuple[list[Entry], list[Diagnostic]]:
+        workspace, problems = self.workspace()
+        if workspace is None:
+            return [], problems
+        paths = self.release_paths()
+        with self._lock:
+            for gone in set(self._entries) - set(paths):
+                del self._entries[gone]
+        return [entry for path in paths if (entry := self.entry_for(path)) is not None], []
+
+    def find(self, release_id: str) -> Entry | None:
+        """The release with this id (looked up among the workspace's releases, never used as a path)."""
+        path = next((p for p in self.release_paths() if p.stem == release_id), None)
+        return self.entry_for(path) if path else None
+
+    # --- documents -----------------------------------------------------------------------------
+
+    def render(self, entry: Entry, lang: str, fmt: str) -> UnitResult:
+        """The document of one release in one language and format, or why it cannot be made."""
+        if entry.release is None:
+            return UnitResult(diagnostics=tuple(entry.errors))
+        key = (entry.id, lang, fmt, entry.version)
+        with RENDER_LOCK:
+            if key in self._rendered:
+                self._rendered.move_to_end(key)
+                return self._rendered[key]
+            result = render_unit(Unit(entry.workspace, entry.release, lang, (fmt,)))
+            self._rendered[key] = result
+            while len(self._rendered) > RENDERED_KEPT:
+                self._rendered.popitem(last=False)
+            return result
+
+    def page_images(self, entry: Entry, lang: str) -> list[bytes]:
+        """The PDF's pages as PNG images, for the preview (empty when the PDF cannot be made)."""
+        key = (entry.id, lang, entry.version)
+        with self._lock:
+            if key in self._images:
+                return self._images[key]
+        result = self.render(entry, lang, "pdf")
+        if not result.outputs:
+            return []
+        with RENDER_LOCK:
+            images = pdf_page_images(result.outputs[0].data)
+        with self._lock:
+            self._images[key] = images
+            while len(self._images) > RENDERED_KEPT:
+                self._images.popitem(last=False)
+        return images
+
+    def warm(self, entry: Entry | None = None, lang: str | None = None) -> None:
+        """Render one preview now (the first release's source language by default), so that the
+        first page asked for does not pay for loading fonts and templates."""
+        try:
+            if entry is None:
+                entries, _ = self.entries()
+                entry = next((e for e in entries if e.release is not None), None)
+            if entry is not None and entry.release is not None:
+                self.page_images(entry, lang or entry.release.source)
+        except Exception:  # noqa: BLE001 (warming is an optimisation; the page itself reports errors)
+            pass
+
+    # --- watching ------------------------------------------------------------------------------
+
+    def _snapshot(self) -> dict[Path, tuple[int, int]]:
+        stamps = {}
+        for path in [*self.workspace_sources(), *self.release_paths()]:
+            stamp = _stamp(path)
+            if stamp is not None:
+                stamps[path] = stamp
+                if path.name != CONFIG_NAME and path.suffix == ".yaml" and (kept := _stamp(sidecar_path(path))):
+                    stamps[sidecar_path(path)] = kept
+        return stamps
+
+    def changed_since_last_look(self) -> set[str]:
+        """Compare the sources with the last look: the ids of changed releases, "*" for a workspace source."""
+        now = self._snapshot()
+        changed = {path for path in set(now) | set(self._seen) if now.get(path) != self._seen.get(path)}
+        self._seen = now
+        out: set[str] = set()
+        releases = set(self.release_paths())
+        for path in changed:
+            if path in releases:
+                out.add(path.stem)
+            elif path.name.endswith(".segments.json"):
+                out.add(path.name[:-len(".segments.json")])
+            else:
+                out.add("*")
+        return out
+
+    def start_watching(self) -> None:
+        """Watch the sources, and warm the renderer with one preview meanwhile."""
+        self._seen = self._snapshot()
+        self._watcher = threading.Thread(target=self._watch, name="pressgen-studio-watcher", daemon=True)
+        self._watcher.start()
+        self._warmer = threading.Thread(target=self.warm, name="pressgen-studio-warm", daemon=True)
+        self._warmer.start()
+
+    def stop_watching(self) -> None:
+        """Stop watching, and wait for a render in progress (nothing renders after the studio stops)."""
+        self._stop.set()
+        for thread in (self._watcher, self._warmer):
+            if thread is not None:
+                thread.join(timeout=30)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(WATCH_INTERVAL):
+            try:
+                changed = self.changed_since_last_look()
+            except Exception:  # noqa: BLE001 (a file vanishing mid-look: look again next time)
+                continue
+            if changed:
+                self.announce(changed)
+
+    def announce(self, changed: set[str]) -> None:
+        """Tell every open page which releases changed; render the changed previews meanwhile."""
+        self.broker.publish(" ".join(sorted(changed)))
+        if "*" not in changed and len(changed) <= 3:
+            for release_id in changed:
+                entry = self.find(release_id)
+                if entry is not None and entry.release is not None:
+                    for lang in sorted(self._viewed.get(release_id, set()) & set(entry.states)):
+                        self.page_images(entry, lang)
+
+    def viewed(self, release_id: str, lang: str) -> None:
+        """Remember that a page shows this language, so a change renders it before it is asked for."""
+        with self._lock:
+            self._viewed.setdefault(release_id, set()).add(lang)
+
+
+def pdf_page_images(data: bytes, dpi: int = 96) -> list[bytes]:
+    """Render each page of a PDF as a PNG image."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    images = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            bitmap = page.render(scale=dpi / 72)
+            buffer = io.BytesIO()
+            bitmap.to_pil().save(buffer, format="PNG", optimize=False)
+            images.append(buffer.getvalue())
+    finally:
+        document.close()
+    return images

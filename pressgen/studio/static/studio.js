@@ -1,0 +1,137 @@
+// pressgen studio: the little script the pages need. Everything works without it except the live
+// preview and the in-place save; it never reloads a whole page on its own.
+"use strict";
+
+const body = document.body;
+
+// --- changes pushed by the server (server-sent events) -------------------------------------------
+const listeners = [];
+function onChange(listener) { listeners.push(listener); }
+if (window.EventSource) {
+  const events = new EventSource("/events");
+  events.onmessage = (event) => {
+    const words = event.data.split(" ");
+    for (const listener of listeners) listener(words);
+  };
+}
+
+// --- the index: refresh the table in place, one request at a time ----------------------------
+if (body.dataset.page === "index") {
+  let pending = null, running = false, again = false;
+  async function refresh() {
+    if (running) { again = true; return; }
+    running = true;
+    try {
+      const answer = await fetch(location.href, {cache: "no-store"});
+      const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+      const ticked = new Set([...document.querySelectorAll("input[name=release]:checked")].map((box) => box.value));
+      document.querySelector("main").replaceWith(page.querySelector("main"));
+      for (const box of document.querySelectorAll("input[name=release]")) box.checked = ticked.has(box.value);
+    } catch (error) { /* the server is restarting: the next change refreshes */ }
+    running = false;
+    if (again) { again = false; refresh(); }
+  }
+  onChange((words) => {
+    if (words[0] === "build") {
+      const bar = document.querySelector("#build progress");
+      if (bar) { bar.hidden = false; bar.value = +words[1]; bar.max = Math.max(+words[2], 1); }
+      const count = document.querySelector("#build .build-count");
+      if (count) count.textContent = `${words[1]} of ${words[2]} documents`;
+      return;
+    }
+    clearTimeout(pending);
+    pending = setTimeout(refresh, 150);  // a burst of changes makes one request
+  });
+}
+
+// --- a release: the preview, the save in place -----------------------------------------------
+if (body.dataset.page === "release") {
+  const release = body.dataset.release, lang = body.dataset.lang;
+  const pages = document.querySelector(".preview .pages");
+  const problems = document.querySelector(".preview-errors");
+  let shownVersion = null, loading = false, again = false;
+
+  async function showPreview() {
+    if (loading) { again = true; return; }
+    loading = true;
+    try {
+      const answer = await fetch(`/release/${release}/${lang}/preview`, {cache: "no-store"});
+      const preview = await answer.json();
+      problems.replaceChildren(...preview.errors.map((line) => {
+        const item = document.createElement("li"); item.className = "error";
+        const code = document.createElement("code"); code.textContent = line; item.append(code); return item;
+      }));
+      const form = document.querySelector(".save-form");
+      const base = form && form.querySelector("input[name=base]");
+      const notice = document.querySelector(".changed-on-disk");
+      if (notice) notice.hidden = !base || base.value === preview.base;
+      if (preview.version !== shownVersion && preview.pages > 0) {
+        // Load the new pages first, then swap them in: no blank frame, the scroll position stays.
+        const images = await Promise.all(Array.from({length: preview.pages}, (_, index) => new Promise((done) => {
+          const image = new Image();
+          image.alt = `Page ${index + 1} of ${preview.pages} of the ${lang} PDF`;
+          image.onload = image.onerror = () => done(image);
+          image.src = `/release/${release}/${lang}/page/${index + 1}.png?v=${preview.version}`;
+        })));
+        pages.replaceChildren(...images);
+        pages.dataset.version = shownVersion = preview.version;
+      } else if (preview.pages === 0) {
+        pages.replaceChildren();
+        pages.dataset.version = shownVersion = preview.version;
+      }
+    } catch (error) { /* the server is restarting */ }
+    loading = false;
+    if (again) { again = false; showPreview(); }
+  }
+  showPreview();
+  onChange((words) => { if (words.includes(release) || words.includes("*")) showPreview(); });
+
+  for (const all of document.querySelectorAll(".all-reviewed")) {
+    all.addEventListener("change", () => {
+      for (const box of document.querySelectorAll("input.reviewed")) box.checked = all.checked;
+    });
+  }
+
+  for (const form of document.querySelectorAll(".save-form")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const state = form.querySelector(".save-state");
+      state.textContent = "Saving…";
+      for (const list of form.querySelectorAll(".field-errors")) list.replaceChildren();
+      let answer;
+      try {
+        answer = await fetch(form.action, {method: "POST", body: new FormData(form),
+                                           headers: {Accept: "application/json"}});
+      } catch (error) { state.textContent = "Not saved: the studio does not answer."; return; }
+      const result = await answer.json();
+      if (result.ok) {
+        form.querySelector("input[name=base]").value = result.base;
+        state.textContent = "Saved.";
+        for (const [code, status] of Object.entries(result.states || {})) {
+          const link = document.querySelector(`nav.languages a[href$="/${code}"] span`);
+          if (link) { link.textContent = status; link.parentElement.className = `state ${status}`; }
+        }
+        showPreview();
+      } else if (result.conflict) {
+        state.textContent = "Not saved.";
+        const panel = document.querySelector(".conflict-js");
+        panel.querySelector(".conflict-title").textContent = `Not saved: ${result.conflict.message}`;
+        panel.querySelector(".mine").textContent = result.conflict.submitted;
+        panel.querySelector(".theirs").textContent = result.conflict.on_disk;
+        panel.hidden = false;
+        panel.scrollIntoView();
+      } else {
+        state.textContent = `Not saved: ${result.message}`;
+        for (const [name, lines] of Object.entries(result.errors || {})) {
+          const list = document.getElementById(`errors-${name === "form" ? "" : name.replaceAll(".", "-")}`)
+                       || form.querySelector(".field-errors");
+          for (const line of lines) {
+            const item = document.createElement("li"); item.className = "error";
+            const code = document.createElement("code"); code.textContent = line; item.append(code);
+            list.append(item);
+          }
+        }
+      }
+    });
+  }
+}
