@@ -288,10 +288,9 @@ def serve(workspace_dir: Path | None, port: int, host: str, open_browser: bool) 
     """
     import socket
 
-    import uvicorn
-
     from .hosts import split_host
     from .studio import create_app
+    from .studio import serve as run_studio
 
     root = find_workspace(workspace_dir or Path.cwd())
     try:
@@ -315,10 +314,8 @@ def serve(workspace_dir: Path | None, port: int, host: str, open_browser: bool) 
         import webbrowser
 
         webbrowser.open(url)
-    config = uvicorn.Config(create_app(root, host), log_level="warning", timeout_graceful_shutdown=1,
-                            lifespan="on")
     try:
-        uvicorn.Server(config).run(sockets=[listener])
+        run_studio(create_app(root, host), listener)
     except KeyboardInterrupt:
         pass
     click.echo("stopped", err=True)

@@ -24,6 +24,7 @@ class StudioServer:
         self.studio = self.app.state.studio
         config = uvicorn.Config(self.app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
         self.server = uvicorn.Server(config)
+        self.app.state.routes.stopping = lambda: self.server.should_exit
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.listener]}, daemon=True)
 
     def __enter__(self) -> StudioServer:

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import hmac
 import secrets
+import socket
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -83,6 +84,7 @@ class StudioApp:
 
     def __init__(self, studio: Studio) -> None:
         self.studio = studio
+        self.stopping: Callable[[], bool] = lambda: False  # the server is shutting down: end the event streams
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["states"] = STATES
         self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": []}
@@ -125,13 +127,13 @@ class StudioApp:
         tag = request.query_params.get("tag", "")
         state = request.query_params.get("state", "")
         order = request.query_params.get("sort", "date")
-        tags = sorted({t for e in entries if e.release for t in e.release.tags})
-        shown = [e for e in entries if (not tag or (e.release and tag in e.release.tags))
+        tags = sorted({t for e in entries if e.model for t in e.model.tags})
+        shown = [e for e in entries if (not tag or (e.model and tag in e.model.tags))
                  and (not state or (state == "errors" and e.errors) or state in e.states.values())]
         keys: dict[str, Callable[[Entry], Any]] = {
-            "date": lambda e: (e.release.date.isoformat() if e.release else "", e.id),
+            "date": lambda e: (e.model.date.isoformat() if e.model else "", e.id),
             "id": lambda e: e.id, "headline": lambda e: e.headline.lower(),
-            "organization": lambda e: (e.release.organization if e.release else "", e.id)}
+            "organization": lambda e: (e.model.organization if e.model else "", e.id)}
         shown.sort(key=keys.get(order, keys["date"]), reverse=order == "date")
         workspace, _ = self.studio.workspace()
         orgs = workspace.config.organizations if workspace else {}
@@ -145,12 +147,17 @@ class StudioApp:
         async def stream() -> Any:
             try:
                 yield "retry: 1000\n\n"
-                while True:
+                idle = 0.0
+                while not self.stopping():
                     try:
-                        message = await asyncio.wait_for(queue.get(), HEARTBEAT)
+                        message = await asyncio.wait_for(queue.get(), 0.5)
                     except TimeoutError:
-                        yield ": still here\n\n"
+                        idle += 0.5
+                        if idle >= HEARTBEAT:
+                            idle = 0.0
+                            yield ": still here\n\n"
                         continue
+                    idle = 0.0
                     yield f"data: {message}\n\n"
             finally:
                 self.studio.broker.unsubscribe(queue)
@@ -208,11 +215,11 @@ class StudioApp:
         entry = await asyncio.to_thread(self.entry, request)
         if entry is None:
             return PlainTextResponse("no such release\n", 404)
-        lang = entry.release.source if entry.release else next(iter(entry.states), "")
+        lang = entry.model.source if entry.model else next(iter(entry.states), "")
         return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
 
     def editor(self, request: Request, entry: Entry, lang: str, status: int = 200, **context: Any) -> Response:
-        release = entry.release
+        release = entry.model
         loaded = entry.checked.loaded
         placed = place(entry.checked.diagnostics, loaded, list(entry.states))
         workspace = entry.workspace
@@ -241,7 +248,7 @@ class StudioApp:
             return PlainTextResponse("no such release or language\n", 404)
         values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
         try:
-            if entry.release is not None and lang == entry.release.source:
+            if entry.model is not None and lang == entry.model.source:
                 contacts = [v for v in form.getlist("contacts") if isinstance(v, str)]
                 await asyncio.to_thread(save_source, entry, values, contacts)
             else:
@@ -271,7 +278,7 @@ class StudioApp:
         await self.form(request)
         entry = await asyncio.to_thread(self.entry, request)
         lang = request.path_params["lang"]
-        if entry is None or entry.release is None or lang not in entry.alignments:
+        if entry is None or entry.model is None or lang not in entry.alignments:
             return PlainTextResponse("no such release or translation\n", 404)
         try:
             report = await asyncio.to_thread(translate_release, entry.path, entry.workspace, [lang])
@@ -290,7 +297,7 @@ class StudioApp:
         entry = await asyncio.to_thread(self.entry, request)
         lang = request.path_params["lang"]
         upload = form.get("file")
-        if entry is None or entry.release is None or lang not in entry.alignments:
+        if entry is None or entry.model is None or lang not in entry.alignments:
             return PlainTextResponse("no such release or translation\n", 404)
         if not isinstance(upload, UploadFile) or not upload.filename:
             return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
@@ -301,7 +308,7 @@ class StudioApp:
                 path = Path(folder) / f"{entry.id}.{lang}{suffix}"
                 path.write_bytes(data)
                 importer = import_docx if suffix == ".docx" else import_xliff
-                report = await asyncio.to_thread(importer, path, entry.release, entry.workspace, lang)
+                report = await asyncio.to_thread(importer, path, entry.model, entry.workspace, lang)
         except PressgenError as exc:
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=place([], None, []))
         self.studio.announce({entry.id})
@@ -323,10 +330,10 @@ class StudioApp:
             return Response(result.outputs[0].data, media_type=MEDIA_TYPES[what], headers={
                 "Content-Disposition": f'attachment; filename="{entry.id}.{lang}.{what}"',
                 "Cache-Control": "no-store"})
-        if what in ("review.xlf", "review.docx") and entry.release is not None and lang in entry.alignments:
+        if what in ("review.xlf", "review.docx") and entry.model is not None and lang in entry.alignments:
             exporter = export_xliff if what == "review.xlf" else export_docx
             try:
-                data = await asyncio.to_thread(exporter, entry.release, entry.workspace, lang)
+                data = await asyncio.to_thread(exporter, entry.model, entry.workspace, lang)
             except PressgenError as exc:
                 return PlainTextResponse(f"{exc}\n", 422)
             media = "application/xliff+xml" if what == "review.xlf" else MEDIA_TYPES["docx"]
@@ -377,6 +384,16 @@ class StudioApp:
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
 
 
+def serve(app: Starlette, listener: socket.socket) -> None:
+    """Run the studio with uvicorn on an open listening socket until Ctrl-C or SIGTERM."""
+    import uvicorn
+
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2, lifespan="on")
+    server = uvicorn.Server(config)
+    app.state.routes.stopping = lambda: server.should_exit  # open pages' event streams end, so shutdown is quick
+    server.run(sockets=[listener])
+
+
 def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> Starlette:
     """The studio for the workspace at ``root``, answering requests addressed to ``listening``."""
     studio = Studio(root)
@@ -417,6 +434,7 @@ def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> 
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.studio = studio
+    app.state.routes = routes_of
     app.add_middleware(Guard, listening=listening)
     return app
 

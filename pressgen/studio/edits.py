@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Diagnostic, PressgenError, errors_only
 from ..files import ChangedOnDisk
-from ..load import check_release
+from ..load import EVERY_LANGUAGE, check_release
 from ..model import TEXT_FIELDS, Release, Workspace
 from ..segments import Filled, fields_and_records, save
 from ..yamlio import LoadedYaml, read_regular_file
@@ -94,32 +94,32 @@ def place(diagnostics: list[Diagnostic], loaded: LoadedYaml | None, languages: l
     return Placed(by_field)
 
 
-def _validator(path: Path, workspace: Workspace) -> tuple[list[Diagnostic], object]:
-    """A check of the written file before it replaces ``path``: ``check``'s errors refuse it."""
-    found: list[Diagnostic] = []
-
+def _validator(path: Path, workspace: Workspace, known: set[str]) -> Callable[[Path], None]:
+    """A check of the written file before it replaces ``path``: refuses it for an error ``check``
+    reports that the file did not have before (``known``: the messages of its errors now). A release
+    being written may lack its translations, and errors the form does not touch stay the file's."""
     def validate(written: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="pressgen-studio-") as folder:
             candidate = Path(folder) / path.name
             shutil.copyfile(written, candidate)
-            checked = check_release(candidate, workspace)
-            errors = [replace(d, path=path) if d.path == candidate else d for d in errors_only(checked.diagnostics)]
+            checked = check_release(candidate, workspace, pending=EVERY_LANGUAGE)
+            errors = [replace(d, path=path) if d.path == candidate else d for d in errors_only(checked.diagnostics)
+                      if d.message not in known]
         if errors:
-            found.extend(errors)
             invalid = Invalid(f"{path.name}: not saved, it would not pass check", errors)
             invalid.loaded = checked.loaded
             raise invalid
 
-    return found, validate
+    return validate
 
 
-def _write(release: Release, workspace: Workspace, base: str, submitted: str,
+def _write(entry: Entry, release: Release, base: str, submitted: str,
            languages: dict[str, dict[str, str]], records: dict[str, list], top: dict | None) -> None:
     original = read_regular_file(release.path)
     if digest(original) != base:
         raise Conflict(f"{release.path.name} changed on disk since this page was opened; nothing was saved",
                        original.decode("utf-8", "replace"), submitted)
-    _, validate = _validator(release.path, workspace)
+    validate = _validator(release.path, entry.workspace, {d.message for d in entry.errors})
     try:
         save(release, languages, records, top, base=original, validate=validate)  # type: ignore[arg-type]
     except ChangedOnDisk:
@@ -133,9 +133,9 @@ def _lines(value: str) -> list[str]:
 
 def save_source(entry: Entry, form: Mapping[str, str], contacts: list[str]) -> None:
     """Write the source language's fields and the release's date, embargo, tags and contacts."""
-    release = entry.release
+    release = entry.model
     if release is None:
-        raise Invalid("the release has errors; fix them in the file first", entry.errors)
+        raise Invalid("the release file cannot be read; fix it in a text editor first", entry.errors)
     lang = release.source
     values = {name: form.get(f"text.{lang}.{name}", "").strip() for name in TEXT_FIELDS}
     values = {name: (value + "\n" if name in ("body", "notes") else value) for name, value in values.items() if value}
@@ -150,14 +150,14 @@ def save_source(entry: Entry, form: Mapping[str, str], contacts: list[str]) -> N
         "contacts": contacts,
     }
     submitted = "\n".join(f"{name}: {value}" for name, value in {**values, **top}.items())
-    _write(release, entry.workspace, form.get("base", ""), submitted, {lang: values}, {}, top)
+    _write(entry, release, form.get("base", ""), submitted, {lang: values}, {}, top)
 
 
 def save_translation(entry: Entry, lang: str, form: Mapping[str, str], reviewed: set[str]) -> None:
     """Write one language's segments: edited text becomes a draft, a ticked segment is reviewed."""
-    release = entry.release
+    release = entry.model
     if release is None or lang not in entry.alignments:
-        raise Invalid("the release has errors; fix them in the file first", entry.errors)
+        raise Invalid("the release file cannot be read; fix it in a text editor first", entry.errors)
     alignment = entry.alignments[lang]
     filled: dict[str, Filled] = {}
     everything = form.get("all_reviewed") == "on"
@@ -189,4 +189,4 @@ def save_translation(entry: Entry, lang: str, form: Mapping[str, str], reviewed:
     elif block is not None and block.source_hash:
         values["source_hash"] = block.source_hash
     submitted = "\n\n".join(f"[{pair_id}] {item.text}" for pair_id, item in filled.items())
-    _write(release, entry.workspace, form.get("base", ""), submitted, {lang: values}, {lang: records}, None)
+    _write(entry, release, form.get("base", ""), submitted, {lang: values}, {lang: records}, None)

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..build import release_files
 from ..errors import Diagnostic, PressgenError, errors_only
 from ..executors import Unit, UnitResult, render_unit
-from ..load import CONFIG_NAME, CheckedRelease, check_release, load_workspace, release_languages
+from ..load import CONFIG_NAME, EVERY_LANGUAGE, CheckedRelease, check_release, load_workspace, release_languages
 from ..model import Release, Workspace
 from ..segments import Alignment, align, sidecar_path
 from ..status import parity_problems
@@ -57,9 +57,11 @@ class Entry:
     states: dict[str, str] = field(default_factory=dict)  # language -> status
     alignments: dict[str, Alignment] = field(default_factory=dict)
     parity: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> pair id -> warning
+    model: Release | None = None  # the release as read, even when check finds errors in it (to edit them)
 
     @property
     def release(self) -> Release | None:
+        """The release when it passes check (what can be rendered)."""
         return self.checked.release
 
     @property
@@ -72,7 +74,7 @@ class Entry:
 
     @property
     def headline(self) -> str:
-        release = self.release
+        release = self.model
         if release is None or release.source not in release.text:
             return ""
         return release.text[release.source].headline
@@ -191,9 +193,10 @@ class Studio:
             cached = self._entries.get(path)
             if cached is not None and cached.version == version:
                 return cached
-        checked = check_release(path, workspace)
-        entry = Entry(path.stem, path, checked, workspace, version)
-        release = checked.release
+        # A language not translated yet is a state ("missing"), not an error: the others render.
+        checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
+        entry = Entry(path.stem, path, checked, workspace, version, model=checked.release or _lenient(checked))
+        release = entry.model
         if release is not None:
             for lang in release_languages(release, workspace.config):
                 entry.states[lang] = release.translation_status(lang)
@@ -335,6 +338,17 @@ class Studio:
         """Remember that a page shows this language, so a change renders it before it is asked for."""
         with self._lock:
             self._viewed.setdefault(release_id, set()).add(lang)
+
+
+def _lenient(checked: CheckedRelease) -> Release | None:
+    """The release model of a file that loads but fails a content check (a placeholder, a missing
+    translation), so that the studio can show it in its form; None when the file itself is unreadable."""
+    if checked.loaded is None or not isinstance(checked.loaded.data, dict):
+        return None
+    try:
+        return Release.model_validate({**checked.loaded.data, "id": checked.path.stem, "path": checked.path})
+    except ValueError:
+        return None
 
 
 def pdf_page_images(data: bytes, dpi: int = 96) -> list[bytes]:
