@@ -192,9 +192,10 @@ def test_xliff_and_review_docx_go_out_and_come_back_through_the_page(
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
 
 
-def test_the_watcher_names_the_changed_release_and_ignores_editor_files(
-        studio: StudioServer, workspace: Path) -> None:
-    state = studio.studio
+def test_the_watcher_names_the_changed_release_and_ignores_editor_files(workspace: Path) -> None:
+    from pressgen.studio.state import Studio
+
+    state = Studio(workspace)  # not watching: the test looks itself
     state.changed_since_last_look()
     releases = workspace / "releases"
     for name in (f".{RELEASE}.yaml.swp", f"{RELEASE}.yaml~", "#notes#", "x.tmp"):
@@ -211,9 +212,10 @@ def test_the_watcher_names_the_changed_release_and_ignores_editor_files(
 
 
 def test_the_index_checks_again_only_the_release_that_changed(
-        studio: StudioServer, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pressgen.studio import state as state_module
 
+    studio = state_module.Studio(workspace)  # no watcher or warm-up checking meanwhile
     checked: list[str] = []
     real = state_module.check_release
 
@@ -222,13 +224,13 @@ def test_the_index_checks_again_only_the_release_that_changed(
         return real(path, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(state_module, "check_release", counting)
-    studio.studio.entries()
+    studio.entries()
     checked.clear()
-    assert len(studio.studio.entries()[0]) == 5 and checked == []
+    assert len(studio.entries()[0]) == 5 and checked == []
     path = workspace / "releases" / f"{RELEASE}.yaml"
     time.sleep(0.01)
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    studio.studio.entries()
+    studio.entries()
     assert checked == [RELEASE]
 
 

@@ -29,7 +29,7 @@ from ..executors import Unit, UnitResult, render_unit
 from ..load import CONFIG_NAME, EVERY_LANGUAGE, CheckedRelease, check_release, load_workspace, release_languages
 from ..model import Release, Workspace
 from ..segments import Alignment, align, sidecar_path
-from ..status import parity_problems
+from ..status import parity_problems, translation_diagnostics
 
 WATCH_INTERVAL = 0.1  # seconds between two looks at the sources
 RENDERED_KEPT = 48  # documents kept in memory, newest first
@@ -58,6 +58,7 @@ class Entry:
     alignments: dict[str, Alignment] = field(default_factory=dict)
     parity: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> pair id -> warning
     model: Release | None = None  # the release as read, even when check finds errors in it (to edit them)
+    translation: list[Diagnostic] = field(default_factory=list)  # check's warnings about the translations
 
     @property
     def release(self) -> Release | None:
@@ -70,7 +71,12 @@ class Entry:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.checked.diagnostics if d.severity != "error"]
+        return [d for d in self.checked.diagnostics if d.severity != "error"] + self.translation
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        """Everything ``check`` says of the release: errors, then warnings."""
+        return self.errors + self.warnings
 
     @property
     def headline(self) -> str:
@@ -205,6 +211,8 @@ class Studio:
                     entry.alignments[lang] = alignment
                     entry.parity[lang] = {pair.id: message for pair, message
                                           in parity_problems(alignment, release, workspace.config)}
+            if checked.loaded is not None:
+                entry.translation = translation_diagnostics(release, workspace, checked.loaded)
         else:
             entry.states = {lang: "" for lang in workspace.config.languages}
         with self._lock:

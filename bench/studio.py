@@ -1,0 +1,153 @@
+"""Studio benchmark: how soon a save shows in the preview, and how the index holds up at 200 releases.
+
+    .venv/bin/python bench/studio.py [--releases 200] [--tabs 3] [--saves 10]
+
+Runs the studio (uvicorn, in this process) on a copy of the seed workspace and
+prints, over HTTP the way the pages' script asks:
+
+- save -> preview: from sending the save of a two-page release's headline to
+  having the new first page image (the save, the preview's version, the image):
+  median and worst of ``--saves`` saves;
+- the index of a workspace of ``--releases`` releases: the first load (every
+  release checked), a reload (nothing changed), and, with ``--tabs`` open index
+  pages listening to the pushed changes, the time from a save until every tab
+  has its refreshed index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from studio_server import StudioServer  # noqa: E402
+
+RELEASE = "iom-cities-migration-mechelen-2017"  # two pages
+
+
+def hidden(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+
+
+def source_form(page: str, lang: str) -> dict[str, str]:
+    import html
+
+    form = hidden(page)
+    for name, value in re.findall(rf'<input id="(text\.{lang}\.\w+)" name="\1" lang="{lang}" spellcheck="true" '
+                                  r'value="([^"]*)"', page):
+        form[name] = html.unescape(value)
+    for name, value in re.findall(rf'name="(text\.{lang}\.\w+)" lang="{lang}" spellcheck="true" rows="\d+">(.*?)'
+                                  r"</textarea>", page, re.S):
+        form[name] = html.unescape(value)
+    form["date"] = re.search(r'id="date" name="date" type="date" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    form["tags"] = html.unescape(re.search(r'id="tags" name="tags" value="([^"]*)"', page).group(1))  # type: ignore[union-attr]
+    return form
+
+
+def save_to_preview(server: StudioServer, saves: int) -> list[float]:
+    times = []
+    with httpx.Client(base_url=server.url, headers={"Origin": server.origin}, timeout=60) as client:
+        page = client.get(f"/release/{RELEASE}/nl").text
+        form = source_form(page, "nl")
+        contacts = re.findall(r'name="contacts" value="([^"]+)" checked', page)
+        headline = form["text.nl.headline"]
+        version = client.get(f"/release/{RELEASE}/nl/preview").json()["version"]
+        client.get(f"/release/{RELEASE}/nl/page/1.png")
+        for number in range(saves):
+            form["text.nl.headline"] = f"{headline} ({number})"
+            started = time.perf_counter()
+            answer = client.post(f"/release/{RELEASE}/nl/save", data={**form, "contacts": contacts},
+                                 headers={"Accept": "application/json"}).json()
+            assert answer["ok"], answer
+            form["base"] = answer["base"]
+            preview = client.get(f"/release/{RELEASE}/nl/preview").json()
+            assert preview["version"] != version and not preview["errors"], preview
+            version = preview["version"]
+            image = client.get(f"/release/{RELEASE}/nl/page/1.png?v={version}")
+            assert image.status_code == 200
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def make_workspace(folder: Path, releases: int) -> Path:
+    workspace = folder / "ws"
+    shutil.copytree(ROOT / "seeds", workspace, ignore=shutil.ignore_patterns("dist", ".pressgen"))
+    seeds = sorted((workspace / "releases").glob("*.yaml"))
+    for number in range(releases - len(seeds)):
+        seed = seeds[number % len(seeds)]
+        target = workspace / "releases" / f"{seed.stem}-{number:03d}.yaml"
+        shutil.copyfile(seed, target)
+        sidecar = seed.with_name(seed.stem + ".segments.json")
+        if sidecar.exists():
+            shutil.copyfile(sidecar, target.with_name(target.stem + ".segments.json"))
+    return workspace
+
+
+def index_under_load(server: StudioServer, workspace: Path, tabs: int) -> tuple[float, float, float]:
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        started = time.perf_counter()
+        assert client.get("/").status_code == 200
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        client.get("/")
+        again = time.perf_counter() - started
+    done: list[float] = []
+    ready = threading.Barrier(tabs + 1)
+    saved_at: list[float] = []
+
+    def tab() -> None:  # what an open index page does: on a pushed change, fetch the index again
+        with httpx.Client(base_url=server.url, timeout=120) as client, client.stream("GET", "/events") as events:
+            ready.wait()
+            for line in events.iter_lines():
+                if line.startswith("data: "):
+                    client.get("/")
+                    done.append(time.perf_counter() - saved_at[0])
+                    return
+
+    threads = [threading.Thread(target=tab, daemon=True) for _ in range(tabs)]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    time.sleep(0.2)
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    saved_at.append(time.perf_counter())
+    path.write_text(path.read_text(encoding="utf-8").replace("Burgemeesters", "Burgemeesters en schepenen", 1),
+                    encoding="utf-8")
+    for thread in threads:
+        thread.join(timeout=60)
+    return first, again, max(done) if len(done) == tabs else float("inf")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--releases", type=int, default=200)
+    parser.add_argument("--tabs", type=int, default=3)
+    parser.add_argument("--saves", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = make_workspace(Path(folder), 5)
+        with StudioServer(workspace) as server:
+            time.sleep(1.0)  # the studio warms its renderer at start
+            times = save_to_preview(server, args.saves)
+        print(f"save -> new preview page ({args.saves} saves of a two-page release): "
+              f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s")
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = make_workspace(Path(folder), args.releases)
+        with StudioServer(workspace) as server:
+            first, again, settled = index_under_load(server, workspace, args.tabs)
+        print(f"index of {args.releases} releases: first load {first:.2f} s, reload {again:.3f} s; "
+              f"after a save, {args.tabs} open tabs refreshed within {settled:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
