@@ -219,9 +219,9 @@ def test_the_index_checks_again_only_the_release_that_changed(
     checked: list[str] = []
     real = state_module.check_release
 
-    def counting(path: Path, *args: object) -> object:
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
         checked.append(path.stem)
-        return real(path, *args)  # type: ignore[arg-type]
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(state_module, "check_release", counting)
     studio.entries()
