@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import SEEDS
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -253,3 +253,50 @@ def test_an_accepted_output_pattern_gives_every_document_its_own_file_inside_the
                 assert not path.is_relative_to((root / "releases").resolve())
                 paths.add(path)
     assert len(paths) == 8, pattern
+
+
+# --- the studio's form: any value in any field is saved as typed, or refused with the file untouched ---
+
+
+STUDIO_FIELDS = ("text.en.headline", "text.en.subheadline", "text.en.body", "text.en.notes", "date", "embargo",
+                 "tags")
+
+
+@FAST
+@given(st.sampled_from(STUDIO_FIELDS), ANY_TEXT)
+def test_a_studio_save_keeps_what_was_typed_or_leaves_the_file_untouched(name: str, value: str) -> None:
+    from pressgen.studio.edits import Conflict, file_digest, save_source
+    from pressgen.studio.state import Studio
+
+    with seed_copy() as ws:
+        path = ws / "releases" / f"{RELEASE}.yaml"
+        entry = Studio(ws).find(RELEASE)
+        assert entry is not None and entry.model is not None
+        text = entry.model.text["en"]
+        form = {f"text.en.{field}": getattr(text, field) or "" for field in TEXT_FIELDS}
+        form |= {"date": entry.model.date.isoformat(), "embargo": "", "tags": ", ".join(entry.model.tags),
+                 "base": file_digest(path), name: value}
+        before_bytes = path.read_bytes()
+        before = _plain(load_yaml(path).data)
+        try:
+            save_source(entry, form, list(entry.model.contacts))  # type: ignore[arg-type]
+        except Conflict:
+            raise AssertionError("no one else changed the file") from None
+        except PressgenError as refused:
+            event(f"refused: {name}")
+            assert path.read_bytes() == before_bytes
+            assert refused.diagnostics or str(refused)
+            return
+        event(f"saved: {name}")
+        after = _plain(load_yaml(path).data)  # it loads, and check passes it (the save ran check first)
+        assert not [d for d in check_release(path, load_workspace(ws)).diagnostics if d.severity == "error"]
+        if name.startswith("text.en."):
+            field = name.rsplit(".", 1)[1]
+            typed = normalize(value.strip(), field)
+            assert after["text"]["en"].get(field, "") in (typed, typed + "\n" if field in ("body", "notes") else typed)
+        elif name == "tags":
+            assert after["tags"] == [t.strip() for t in value.replace(",", "\n").split("\n") if t.strip()]
+        for key in ("organization", "source", "contacts"):
+            assert after[key] == before[key]
+        assert {k: v for k, v in after["text"].items() if k != "en"} == \
+            {k: v for k, v in before["text"].items() if k != "en"}
