@@ -8,9 +8,10 @@ would sign off, decided here once for every writer:
 - words in capitals (acronyms: IOM, UNRIC) are never broken;
 - organisation names and the workspace's ``hyphenation: names:`` (brands,
   programmes) are never broken;
-- a paragraph's last word is never broken;
-- a word is never broken across two pages (the PDF writer lays such a page out
-  again with the word kept whole, see :func:`pressgen.writers.pdf.write_pdf`);
+- a paragraph's last word is never broken, nor a word across two pages (the PDF
+  writer finds such breaks after laying the document out, and lays it out again
+  with the word kept whole in that paragraph, see
+  :func:`pressgen.writers.pdf.write_pdf`);
 - a phrase listed under ``hyphenation: foreign:`` (an English title inside a
   French text) breaks by its own language's patterns.
 
@@ -72,12 +73,11 @@ class Rules:
         words = {word for paragraph, word in self.keep_in if paragraph == key}
         return Rules(tuple(sorted({*self.keep, *words})), self.foreign, lang=self.lang) if words else self
 
-    def pieces(self, text: str, last: bool = False) -> list[tuple[str, str | None]]:
+    def pieces(self, text: str) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, how): how is None (may break), "keep", or a language code.
 
-        ``last``: the text ends a paragraph, so its last word is kept whole. A kept piece is one
-        word that could break (no space or hyphen in it, at least ``MIN_WORD`` letters): WeasyPrint
-        lays out a span with break opportunities inside it badly at a line end.
+        A kept piece is one word that could break (no space or hyphen in it): WeasyPrint lays out
+        a span with break opportunities inside it badly at a line end, and each span costs time.
         """
         languages = {phrase: lang for phrase, lang in self.foreign}
         out: list[tuple[str, str | None]] = []
@@ -90,13 +90,6 @@ class Rules:
                 out.extend(_words_kept(match.group(), self.lang))
             position = match.end()
         out.append((text[position:], None))
-        if last:
-            index = max((i for i, (piece, _) in enumerate(out) if _WORD.search(piece)), default=None)
-            if index is not None and out[index][1] is None:
-                piece = out[index][0]
-                word = list(_WORD.finditer(piece))[-1]
-                out[index:index + 1] = [(piece[:word.start()], None), *_words_kept(word.group(), self.lang),
-                                        (piece[word.end():], None)]
         merged: list[tuple[str, str | None]] = []
         for piece, how in out:
             if merged and how is None and merged[-1][1] is None:

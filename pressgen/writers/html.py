@@ -33,12 +33,12 @@ from ..resources import find_template, template_dirs
 TEMPLATE = "release.html"
 
 
-def _text_html(text: str, rules: Rules | None, last: bool) -> Markup:
+def _text_html(text: str, rules: Rules | None) -> Markup:
     """A text run, its kept words and foreign phrases as spans (see pressgen.hyphenation)."""
     if rules is None:
         return escape(text)
     out = []
-    for piece, how in rules.pieces(text, last):
+    for piece, how in rules.pieces(text):
         if how is None:
             out.append(escape(piece))
         elif how == "keep":
@@ -48,23 +48,22 @@ def _text_html(text: str, rules: Rules | None, last: bool) -> Markup:
     return Markup("").join(out)
 
 
-def inlines_html(items: tuple[Inline, ...], rules: Rules | None = None, last: bool = False) -> Markup:
-    """Return inline nodes as escaped HTML; ``last``: they end a paragraph, whose last word stays whole."""
+def inlines_html(items: tuple[Inline, ...], rules: Rules | None = None) -> Markup:
+    """Return inline nodes as escaped HTML, hyphenated by ``rules`` when given."""
     out = []
-    for index, item in enumerate(items):
-        ends = last and index == len(items) - 1
+    for item in items:
         if isinstance(item, Text):
-            out.append(_text_html(item.text, rules, ends))
+            out.append(_text_html(item.text, rules))
         elif isinstance(item, Break):
             out.append(Markup("<br>"))
         elif isinstance(item, Strong):
-            out.append(Markup("<strong>%s</strong>") % inlines_html(item.children, rules, ends))
+            out.append(Markup("<strong>%s</strong>") % inlines_html(item.children, rules))
         elif isinstance(item, Emph):
-            out.append(Markup("<em>%s</em>") % inlines_html(item.children, rules, ends))
+            out.append(Markup("<em>%s</em>") % inlines_html(item.children, rules))
         elif isinstance(item, Sup):
-            out.append(Markup("<sup>%s</sup>") % inlines_html(item.children, rules, ends))
+            out.append(Markup("<sup>%s</sup>") % inlines_html(item.children, rules))
         elif isinstance(item, Link):
-            out.append(Markup('<a href="%s">%s</a>') % (item.href, inlines_html(item.children, rules, ends)))
+            out.append(Markup('<a href="%s">%s</a>') % (item.href, inlines_html(item.children, rules)))
     return Markup("").join(out)
 
 
@@ -74,7 +73,7 @@ def blocks_html(blocks: tuple[Block, ...], rules: Rules | None = None) -> Markup
     for block in blocks:
         if isinstance(block, Paragraph):
             own = rules.for_paragraph(plain_text(block.children)) if rules and rules.keep_in else rules
-            out.append(Markup("<p>%s</p>") % inlines_html(block.children, own, last=True))
+            out.append(Markup("<p>%s</p>") % inlines_html(block.children, own))
         elif isinstance(block, Heading):
             out.append(Markup('<h2 class="intertitle">%s</h2>') % inlines_html(block.children, rules))
         elif isinstance(block, Quote):

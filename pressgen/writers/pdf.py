@@ -11,6 +11,7 @@ import io
 import itertools
 import logging
 import mimetypes
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -89,59 +90,111 @@ for _code in [code for code in pyphen.LANGUAGES if code.split("_")[0] in PATTERN
 RELAYOUTS = 3
 
 
-def words_broken_across_pages(document: Document) -> set[tuple[str, str]]:
-    """Return (paragraph key, word) of each word hyphenated at a page's foot and finished atop the next."""
-    broken = set()
-    for page, following in itertools.pairwise(document.pages):
-        last = _edge_line(page._page_box, last=True)
-        if last is None or not _line_text(last[0]).endswith(HYPHEN) or last[1] is None:
-            continue
-        first = _edge_line(following._page_box, last=False)
-        head = re.search(r"\w+$", _line_text(last[0])[:-len(HYPHEN)])
-        tail = re.match(r"\w+", _line_text(first[0])) if first else None
-        if head and tail:
-            broken.add((paragraph_key("".join(last[1].itertext())), head.group() + tail.group()))
-    return broken
+def words_to_keep(document: Document) -> set[tuple[str, str]]:
+    """Return (paragraph key, word) of each word the layout broke where a typographer would not:
+    at the foot of a page (finished atop the next), or as a paragraph's last word."""
+    keep = set()
+    pages = [_lines(page._page_box) for page in document.pages]
+    for this, following in itertools.pairwise(pages):
+        if this and following and this[-1][1] is not None:
+            word = _broken(_line_text(this[-1][0]), _line_text(following[0][0]))
+            if word:
+                keep.add((_key(this[-1][1]), word))
+    by_paragraph: dict[int, tuple[Any, list[boxes.LineBox]]] = {}
+    for line, paragraph in itertools.chain.from_iterable(pages):
+        if paragraph is not None:
+            by_paragraph.setdefault(id(paragraph), (paragraph, []))[1].append(line)
+    for paragraph, lines in by_paragraph.values():
+        if len(lines) >= 2:
+            last = _line_text(lines[-1]).strip()
+            word = _broken(_line_text(lines[-2]), last) if len(last.split()) == 1 else None
+            if word:
+                keep.add((_key(paragraph), word))
+    return keep
 
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
+
+
+def _broken(line: str, following: str) -> str | None:
+    """The word ``line`` ends by hyphenating and ``following`` finishes, if it does."""
+    if not line.endswith(HYPHEN):
+        return None
+    head = re.search(r"\w+$", line[:-len(HYPHEN)])
+    tail = re.match(r"\w+", following)
+    return head.group() + tail.group() if head and tail else None
+
+
+def _key(paragraph: Any) -> str:
+    return paragraph_key("".join(paragraph.itertext()))
 
 
 def _line_text(line: boxes.LineBox) -> str:
     return "".join(text.text for text in line.descendants() if isinstance(text, boxes.TextBox))
 
 
-def _edge_line(box: boxes.Box, last: bool, paragraph: Any = None) -> tuple[boxes.LineBox, Any] | None:
-    """The last (or first) line of a page's main area, headers and footers left out, with the
+def _lines(box: boxes.Box, paragraph: Any = None, out: list[tuple[boxes.LineBox, Any]] | None = None,
+           ) -> list[tuple[boxes.LineBox, Any]]:
+    """Each line of a page's main area (headers and footers left out), top to bottom, with the
     element of the paragraph (``<p>``) it belongs to, if any."""
+    out = [] if out is None else out
     if isinstance(box, boxes.MarginBox):
-        return None
+        return out
     if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
         paragraph = box.element
     if isinstance(box, boxes.LineBox):
-        return box, paragraph
-    children = getattr(box, "children", ())
-    for child in reversed(children) if last else children:
-        found = _edge_line(child, last, paragraph)
-        if found is not None:
-            return found
-    return None
+        out.append((box, paragraph))
+        return out
+    for child in getattr(box, "children", ()):
+        _lines(child, paragraph, out)
+    return out
+
+
+class _ImageCache(dict):  # type: ignore[type-arg]
+    """WeasyPrint's images by URL (decoded once, their PDF streams encoded once), shared by the
+    documents of a process: a campaign's releases share their logos. What pressgen generates
+    per document (the watermark in the document's language) is never kept."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if not (isinstance(key, str) and key.startswith(GENERATED_PREFIX)):
+            super().__setitem__(key, value)
+
+
+GENERATED_PREFIX = "pressgen-generated:"
+
+
+@lru_cache(maxsize=4)
+def _image_cache(assets: tuple[tuple[str, int, int], ...]) -> _ImageCache:
+    return _ImageCache()
+
+
+def image_cache(workspace_root: Path) -> _ImageCache:
+    """The image cache for the workspace's assets as they are now (a changed file starts a new one)."""
+    folder = workspace_root / "assets"
+    try:
+        stamps = tuple(sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                              for entry in os.scandir(folder) if entry.is_file()))
+    except OSError:
+        stamps = ()
+    return _image_cache(((str(folder), 0, 0), *stamps))
 
 
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
     """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title.
 
-    A word hyphenated across two pages is kept whole and the document laid out
-    again (rare: it costs a second layout only then).
+    A word hyphenated across two pages, or a paragraph's last word hyphenated,
+    is kept whole and the document laid out again (rare: it costs a second
+    layout only then).
     """
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated)
-    options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode()}
+    options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),
+               "cache": image_cache(view.workspace_root)}
     for attempt in range(RELAYOUTS + 1):
         html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
                     url_fetcher=fetcher)
         document = html.render(stylesheets=[stylesheet(view.workspace_root)], font_config=_fonts(), **options)
-        broken = words_broken_across_pages(document)
+        broken = words_to_keep(document)
         if not broken or attempt == RELAYOUTS:
             break
         view = dataclasses.replace(view, hyphenation=view.hyphenation.with_kept_in(broken))
