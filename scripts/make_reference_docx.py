@@ -88,6 +88,25 @@ def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
     return style
 
 
+# What follows w:suppressAutoHyphens in a w:pPr (ECMA-376 CT_PPrBase order).
+SUCCESSORS_OF_SUPPRESS_AUTO_HYPHENS = (
+    "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _suppress_hyphens(style, suppressed: bool) -> None:  # type: ignore[no-untyped-def]
+    """Set a paragraph style's w:suppressAutoHyphens (in its schema place)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p_pr = style.element.get_or_add_pPr()
+    element = OxmlElement("w:suppressAutoHyphens")
+    element.set(qn("w:val"), "1" if suppressed else "0")
+    p_pr.insert_element_before(element, *SUCCESSORS_OF_SUPPRESS_AUTO_HYPHENS)
+
+
 def _hyphenate(doc) -> None:  # type: ignore[no-untyped-def]
     """Turn on Word's automatic hyphenation with the PDF's rules, since the body is justified in both.
 
@@ -159,6 +178,9 @@ def build() -> None:
             package_rels.pop(r_id)
     _declare_font(doc)
     _hyphenate(doc)
+    # Only body text is hyphenated, as in the PDF: headlines, headings, contacts, the boilerplate are not.
+    _suppress_hyphens(normal, True)
+    _suppress_hyphens(doc.styles["Body Text"], False)
     doc.core_properties.title = "pressgen reference document"
     doc.core_properties.comments = ""
     doc.core_properties.author = "pressgen"

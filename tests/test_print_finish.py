@@ -219,7 +219,21 @@ def test_both_formats_justify_the_body_with_hyphenation(draft: dict[tuple[str, s
     with zipfile.ZipFile(draft["fr", "docx"]) as package:
         settings = package.read("word/settings.xml").decode()
     assert '<w:autoHyphenation w:val="true"/>' in settings and '<w:doNotHyphenateCaps w:val="true"/>' in settings
-    assert Document(str(draft["fr", "docx"])).styles["Body Text"].paragraph_format.alignment == 3  # justified
+    styles = Document(str(draft["fr", "docx"])).styles
+    assert styles["Body Text"].paragraph_format.alignment == 3  # justified
+
+    def suppressed(name: str) -> str | None:  # w:suppressAutoHyphens of a style, or of the style it is based on
+        style = styles[name]
+        while style is not None:
+            found = style.element.find(f"{qn('w:pPr')}/{qn('w:suppressAutoHyphens')}")
+            if found is not None:
+                return found.get(qn("w:val"))
+            style = style.base_style
+        return None
+
+    # Only body text is hyphenated, as in the PDF; a headline never is.
+    assert suppressed("Body Text") == "0" and suppressed("Body Quote") == "0"
+    assert suppressed("Headline") == "1" and suppressed("Section Heading") == "1" and suppressed("Intertitle") == "1"
     css = (Path(__file__).resolve().parent.parent / "templates" / "release.css").read_text()
     assert re.search(r"\.body p \{[^}]*text-align: justify;[^}]*hyphens: auto;", css)
 
