@@ -54,7 +54,8 @@ def test_the_index_lists_releases_with_date_organisation_states_and_problems(
     assert "2014-10-28" in page and "United Nations Regional Information Centre (UNRIC)" in page
     assert 'class="state reviewed"' in page and 'class="state source"' in page
     # A syntax error is shown with its place and a hint a writer understands.
-    assert "releases/iom-20km-brussels-2017.yaml:11:" in page and "put the text in quotes" in page
+    assert 'title="releases/iom-20km-brussels-2017.yaml:11:21">line 11:21</span>' in page
+    assert "put the text in quotes" in page
     # Filters and sorting.
     filtered = client.get("/", params={"tag": "awareness"}).text
     assert f'href="/release/{RELEASE}"' in filtered and 'href="/release/iom-news-digest-2016"' not in filtered

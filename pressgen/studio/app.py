@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import difflib
 import hmac
+import re
 import secrets
 import socket
 import tempfile
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.requests import Request
@@ -87,6 +90,8 @@ class StudioApp:
         self.stopping: Callable[[], bool] = lambda: False  # the server is shutting down: end the event streams
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals["states"] = STATES
+        self.templates.env.filters["changes"] = word_changes
+        self.templates.env.globals["brief"] = self.brief
         self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": []}
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -103,6 +108,15 @@ class StudioApp:
 
     def relative(self, diagnostic: Diagnostic) -> str:
         return diagnostic.format(relative_to=self.studio.root)
+
+    def brief(self, diagnostic: Diagnostic, own: Path | None = None) -> Markup:
+        """A diagnostic for a list beside its release: "line 11:21" when it is in the release's own
+        file (the full ``file:line:col`` in the tooltip), its message, its hint below."""
+        where = diagnostic.format(relative_to=self.studio.root).split("\n")[0]
+        place = where.rsplit(": ", 2)[0]
+        shown = f"line {diagnostic.line}:{diagnostic.col}" if diagnostic.path == own else place
+        hint = Markup('<span class="hint">%s</span>') % diagnostic.hint if diagnostic.hint else Markup("")
+        return Markup('<span class="where" title="%s">%s</span> %s%s') % (place, shown, diagnostic.message, hint)
 
     async def form(self, request: Request) -> FormData:
         """The request's form, once its session token is checked (403 otherwise)."""
@@ -382,6 +396,22 @@ class StudioApp:
         self.studio.announce({path.stem})
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def word_changes(old: str, new: str) -> Markup:
+    """The new source text with what changed since ``old`` marked: removed words struck, added ones
+    underlined, so a translator sees at a glance what to update in a stale segment."""
+    before, after = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(after[j1:j2])))
+            continue
+        if i2 > i1 and "".join(before[i1:i2]).strip():
+            out.append(Markup("<del>%s</del>") % "".join(before[i1:i2]))
+        if j2 > j1:
+            out.append(Markup("<ins>%s</ins>") % "".join(after[j1:j2]))
+    return Markup("").join(out)
 
 
 def serve(app: Starlette, listener: socket.socket) -> None:
