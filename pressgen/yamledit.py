@@ -110,14 +110,15 @@ def _differences(expected: Any, found: Any, where: str = "") -> list[str]:
 
 
 def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order: Sequence[str],
-                      top: Mapping[str, str | list[str] | None] | None = None, base: bytes | None = None,
+                      top: Mapping[str, Any] | None = None, base: bytes | None = None,
                       validate: Callable[[Path], None] | None = None) -> None:
     """Set the given fields of ``text.<lang>`` for each language, in place, and save safely.
 
     Text fields of an existing block that the new values do not mention are
     removed (the source no longer has them); other keys, all comments and the
     layout of unchanged values stay. ``top`` sets top-level keys (date, embargo,
-    tags, contacts: a string or a list of strings; None removes the key).
+    tags, contacts, facts, images: strings, lists and mappings of them; None
+    removes the key).
     ``base``: the file as the editor read it; if the file is not those bytes
     now, nothing is written (someone else saved meanwhile). Raises
     :class:`WriteBackRefused` (the file untouched) when a value cannot be held
@@ -200,6 +201,22 @@ def _expected(before: dict[str, Any], blocks: dict[str, dict[str, str]], field_o
     return expected
 
 
+def _node(value: Any, depth: int = 0) -> Any:
+    """A value for the round-trip dump: lists of words and small mappings in flow style ([a, b],
+    {nl: …, fr: …}), lists of mappings as blocks, dates plain."""
+    if isinstance(value, Mapping):
+        mapping = CommentedMap((key, _node(item, depth + 1)) for key, item in value.items())
+        if all(isinstance(item, str) and "\n" not in item for item in value.values()) and depth > 0:
+            mapping.fa.set_flow_style()
+        return mapping
+    if isinstance(value, list):
+        sequence = CommentedSeq(_node(item, depth + 1) for item in value)
+        if all(isinstance(item, str) for item in value):
+            sequence.fa.set_flow_style()
+        return sequence
+    return _plain_date(value) if isinstance(value, str) and depth == 0 else value
+
+
 def _plain_date(value: str) -> Any:
     """A valid ISO date as a date (written plain, read back as the same text); anything else as text."""
     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
@@ -211,24 +228,18 @@ def _plain_date(value: str) -> Any:
 
 
 def _edited(text: str, blocks: dict[str, dict[str, str]], field_order: Sequence[str],
-            quoted: set[tuple[str, str]], top: Mapping[str, str | list[str] | None]) -> bytes:
+            quoted: set[tuple[str, str]], top: Mapping[str, Any]) -> bytes:
     yaml = _yaml()
     data = yaml.load(text)
     for key, value in top.items():
         if value is None:
             data.pop(key, None)
         elif _plain(data.get(key)) != value:  # an unchanged value keeps its style
-            if isinstance(value, list):
-                sequence = CommentedSeq(value)
-                sequence.fa.set_flow_style()
-                if key in data or "date" not in data:
-                    data[key] = sequence
-                else:
-                    data.insert(list(data).index("date") + 1, key, sequence)
-            elif key not in data and "date" in data:  # a new key goes beside the date, not after the texts
-                data.insert(list(data).index("date") + 1, key, _plain_date(value))
-            else:
-                data[key] = _plain_date(value)
+            node = _node(value)
+            if key in data or "date" not in data:
+                data[key] = node
+            else:  # a new key goes beside the date, not after the texts
+                data.insert(list(data).index("date") + 1, key, node)
     text_map = data["text"]
     for lang, values in blocks.items():
         block = text_map.get(lang)

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -310,3 +311,58 @@ def test_serve_refuses_a_port_in_use_and_warns_about_a_shared_address(studio: St
     assert f"cannot listen on 127.0.0.1:{studio.port}: Address already in use (try --port {studio.port + 1})" \
         in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _submitted(page: str, changes: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the browser sends for the page's save form, as filled in, with ``changes`` typed in."""
+    import lxml.html
+
+    form = next(f for f in lxml.html.fromstring(page).forms if f.action.endswith("/save"))
+    values: dict[str, Any] = {}
+    for name, value in form.form_values():
+        values.setdefault(name, []).append(value)
+    out = {name: found[0] if len(found) == 1 and name not in ("contacts", "reviewed") else found
+           for name, found in values.items()}
+    return {**out, **(changes or {})}
+
+
+def test_an_unchanged_form_saves_nothing_new_and_facts_and_photos_are_edited_in_place(
+        client: httpx.Client, workspace: Path) -> None:
+    path = workspace / "releases" / "unia-local-governments-2020.yaml"
+    before = path.read_bytes()
+    page = client.get("/release/unia-local-governments-2020/nl").text
+    answer = client.post("/release/unia-local-governments-2020/nl/save", data=_submitted(page),
+                         headers={"Accept": "application/json"})
+    assert answer.status_code == 200, answer.text
+    assert path.read_bytes() == before  # every field as it was: the file is byte-identical
+
+    page = client.get("/release/unia-local-governments-2020/nl").text
+    answer = client.post("/release/unia-local-governments-2020/nl/save", headers={"Accept": "application/json"},
+                         data=_submitted(page, {"fact.0.label.nl": "Domein", "image.0.file": "assets/unia.png",
+                                                "image.0.alt.nl": "Het logo", "image.0.alt.fr": "Le logo",
+                                                "image.0.alt.en": "The logo", "image.0.placement": "end"}))
+    assert answer.status_code == 200, answer.text
+    text = path.read_text(encoding="utf-8")
+    assert "label: {nl: Domein, fr: Domaine d’action, en: Field of action}" in text
+    assert "  - label: {nl: Discriminatiegrond, fr: Critère de discrimination, en: Ground of discrimination}" in text
+    assert "images:\n  - file: assets/unia.png\n    alt: {nl: Het logo, fr: Le logo, en: The logo}\n" \
+           "    placement: end\n" in text
+    assert text.index("images:") < text.index("text:")  # beside the other settings, not after the texts
+    pdf = client.get("/release/unia-local-governments-2020/fr/pdf")
+    assert "Domaine d’action" in normalize(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        pdf.content)).pages))
+
+
+def test_contacts_written_in_the_release_survive_a_save(client: httpx.Client, workspace: Path) -> None:
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    text = path.read_text(encoding="utf-8")
+    inline = "contacts:\n  - unric-press\n  - name: Ann Peeters\n    email: ann@example.org\n"
+    path.write_text(re.sub(r"^contacts: \[.*\]\n", inline, text, flags=re.M), encoding="utf-8")
+    assert inline in path.read_text(encoding="utf-8")
+    page = client.get(f"/release/{RELEASE}/en").text
+    assert "Ann Peeters · ann@example.org (written in the release file, edited there)" in page
+    answer = client.post(f"/release/{RELEASE}/en/save", headers={"Accept": "application/json"},
+                         data=_submitted(page, {"text.en.headline": "Migrants: a New Headline"}))
+    assert answer.status_code == 200, answer.text
+    saved = path.read_text(encoding="utf-8")
+    assert inline in saved and "Migrants: a New Headline" in saved

@@ -106,6 +106,14 @@ class StudioApp:
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    def assets(self) -> list[str]:
+        """The photos a release may use: PNG and JPEG files in assets/, as a release names them."""
+        folder = self.studio.root / "assets"
+        if not folder.is_dir():
+            return []
+        return sorted(f"assets/{path.relative_to(folder).as_posix()}" for path in folder.rglob("*")
+                      if path.suffix.lower() in (".png", ".jpg", ".jpeg") and path.is_file())
+
     def relative(self, diagnostic: Diagnostic) -> str:
         return diagnostic.format(relative_to=self.studio.root)
 
@@ -243,7 +251,8 @@ class StudioApp:
             source=release.source if release else "", base=file_digest(entry.path),
             alignment=entry.alignments.get(lang), parity=entry.parity.get(lang, {}),
             contacts=workspace.config.contacts, orgs=workspace.config.organizations,
-            provider=workspace.config.translation.provider, **context)
+            provider=workspace.config.translation.provider, languages=workspace.config.languages,
+            assets=self.assets(), **context)
 
     async def release_page(self, request: Request) -> Response:
         entry = await asyncio.to_thread(self.entry, request)

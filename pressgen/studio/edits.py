@@ -25,7 +25,7 @@ from ..segments import Filled, fields_and_records, save
 from ..yamlio import LoadedYaml, read_regular_file
 from .state import Entry
 
-TOP_FIELDS = ("date", "embargo", "tags", "contacts")
+TOP_FIELDS = ("date", "embargo", "tags", "contacts", "facts", "images")
 
 
 class Conflict(PressgenError):
@@ -131,6 +131,81 @@ def _lines(value: str) -> list[str]:
     return [part.strip() for part in value.replace(",", "\n").split("\n") if part.strip()]
 
 
+def _local(form: Mapping[str, str], prefix: str, languages: list[str]) -> str | dict[str, str] | None:
+    """A text given per language (``prefix.nl``, ``prefix.fr`` …): one string when every language
+    says the same, a mapping when they differ, None when all are empty."""
+    values = {lang: form.get(f"{prefix}.{lang}", "").strip() for lang in languages}
+    values = {lang: value for lang, value in values.items() if value}
+    if not values:
+        return None
+    if len(values) == len(languages) and len(set(values.values())) == 1:
+        return next(iter(values.values()))
+    return values
+
+
+def _rows(form: Mapping[str, str], kind: str) -> list[int]:
+    """The row numbers of a repeated group of fields (``fact.0.label.nl``, ``image.2.file`` …)."""
+    numbers = set()
+    for key in form:
+        parts = key.split(".")
+        if len(parts) > 2 and parts[0] == kind and parts[1].isdigit() and len(parts[1]) < 4:
+            numbers.add(int(parts[1]))
+    return sorted(numbers)
+
+
+def facts_from(form: Mapping[str, str], languages: list[str]) -> list[dict[str, object]]:
+    """The key facts of the form; a row whose label and value are both empty is dropped."""
+    facts: list[dict[str, object]] = []
+    for number in _rows(form, "fact"):
+        label, value = (_local(form, f"fact.{number}.{part}", languages) for part in ("label", "value"))
+        if label is None and value is None:
+            continue
+        facts.append({"label": label or "", "value": value or ""})
+    return facts
+
+
+def images_from(form: Mapping[str, str], languages: list[str]) -> list[dict[str, object]]:
+    """The photos of the form; a row without a file is dropped."""
+    images = []
+    for number in _rows(form, "image"):
+        file = form.get(f"image.{number}.file", "").strip()
+        if not file:
+            continue
+        image: dict[str, object] = {"file": file, "alt": _local(form, f"image.{number}.alt", languages) or ""}
+        caption = _local(form, f"image.{number}.caption", languages)
+        if caption is not None:
+            image["caption"] = caption
+        credit = form.get(f"image.{number}.credit", "").strip()
+        if credit:
+            image["credit"] = credit
+        if form.get(f"image.{number}.placement") == "end":
+            image["placement"] = "end"
+        images.append(image)
+    return images
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _per_language(value: object, languages: list[str]) -> object:
+    """Facts or photos with every text spelled out per language, to compare what they say."""
+    if isinstance(value, list):
+        return [_per_language(item, languages) for item in value]
+    if isinstance(value, Mapping):
+        if value and set(value) <= set(languages) and all(isinstance(v, str) for v in value.values()):
+            return {lang: str(value.get(lang, "")).strip() for lang in languages}
+        return {key: _per_language(item, languages) for key, item in value.items()
+                if item not in (None, "") and not (key == "placement" and item == "lead")}
+    if isinstance(value, str):
+        return {lang: value.strip() for lang in languages}
+    return value
+
+
 def save_source(entry: Entry, form: Mapping[str, str], contacts: list[str]) -> None:
     """Write the source language's fields and the release's date, embargo, tags and contacts."""
     release = entry.model
@@ -143,12 +218,24 @@ def save_source(entry: Entry, form: Mapping[str, str], contacts: list[str]) -> N
     if block is not None and block.status:
         values["status"] = block.status
     embargo = form.get("embargo", "").strip()
-    top: dict[str, str | list[str] | None] = {
+    languages = entry.workspace.config.languages
+    top: dict[str, object] = {
         "date": form.get("date", "").strip() or release.date.isoformat(),
         "embargo": embargo or None,
         "tags": _lines(form.get("tags", "")),
         "contacts": contacts,
     }
+    raw = entry.checked.loaded.data if entry.checked.loaded and isinstance(entry.checked.loaded.data, dict) else {}
+    # Contacts written out in the release (not from pressgen.yaml) are not in the form: they stay as written.
+    top["contacts"] = [c for c in raw.get("contacts") or [] if not isinstance(c, str) or c in contacts] + \
+        [c for c in contacts if c not in (raw.get("contacts") or [])]
+    # The form shows facts and photos in every language; they are written only if they say something new,
+    # so a file's own way of writing them (one text for all languages, a mapping) stays.
+    for key, read in (("facts", facts_from), ("images", images_from)):
+        if any(name.startswith(f"{key[:-1]}.") for name in form):
+            sent = read(form, languages)
+            if _per_language(sent, languages) != _per_language(_plain(raw.get(key) or []), languages):
+                top[key] = sent or None
     submitted = "\n".join(f"{name}: {value}" for name, value in {**values, **top}.items())
     _write(entry, release, form.get("base", ""), submitted, {lang: values}, {}, top)
 
