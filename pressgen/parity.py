@@ -138,11 +138,18 @@ def _links(blocks: tuple[markup.Block, ...] | tuple[markup.Inline, ...]) -> list
 def differences(source: str, source_locale: str, target: str, target_locale: str,
                 region: str | None = None) -> list[str]:
     """Return, in words, each fact of the source the translation lacks and each it adds."""
+    return list(_differences(source, source_locale, target, target_locale, region))
+
+
+@lru_cache(maxsize=8192)
+def _differences(source: str, source_locale: str, target: str, target_locale: str,
+                 region: str | None) -> tuple[str, ...]:
+    """:func:`differences`, remembered: check, status and the studio ask for the same segments often."""
     theirs, ours = facts(source, source_locale, region), facts(target, target_locale, region)
     def times(count: int) -> str:
         return f" ({count}×)" if count > 1 else ""
 
-    return ([f"{kind} {value} of the source is not in the translation{times(n)}"
-             for (kind, value), n in (theirs - ours).items()]
-            + [f"{kind} {value} is in the translation but not in the source{times(n)}"
-               for (kind, value), n in (ours - theirs).items()])
+    return tuple([f"{kind} {value} of the source is not in the translation{times(n)}"
+                  for (kind, value), n in (theirs - ours).items()]
+                 + [f"{kind} {value} is in the translation but not in the source{times(n)}"
+                    for (kind, value), n in (ours - theirs).items()])
