@@ -91,12 +91,12 @@ def _scalar(name: str, value: str, quoted: bool = False) -> Any:
     return value
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Return ruamel's round-trip objects as plain dicts, lists and strings, for comparison."""
     if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return str(value) if isinstance(value, str) else value
 
 
@@ -139,7 +139,7 @@ def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order
     original = read_regular_file(path)
     if base is not None and original != base:
         raise ChangedOnDisk(f"{path} changed on disk since it was opened; nothing was written")
-    before = _plain(load_yaml(path).data)  # what the file says now, as the loader reads it
+    before = plain(load_yaml(path).data)  # what the file says now, as the loader reads it
     for lang, values in blocks.items():  # a value that only normalises differently is left as written
         old = (before.get("text") or {}).get(lang) or {}
         for name, value in values.items():
@@ -174,7 +174,7 @@ def _verifier(path: Path, expected: Any, failed: list[str],
     """Return the check of a written file: it loads, and as ``expected``; what differs goes to ``failed``."""
     def verify(written: Path) -> None:
         try:
-            found = _plain(load_yaml(written).data)
+            found = plain(load_yaml(written).data)
         except InputError as exc:
             failed.extend(f"the written file does not load: {d.message}" for d in exc.diagnostics)
         else:
@@ -234,7 +234,7 @@ def _edited(text: str, blocks: dict[str, dict[str, str]], field_order: Sequence[
     for key, value in top.items():
         if value is None:
             data.pop(key, None)
-        elif _plain(data.get(key)) != value:  # an unchanged value keeps its style
+        elif plain(data.get(key)) != value:  # an unchanged value keeps its style
             node = _node(value)
             if key in data or "date" not in data:
                 data[key] = node

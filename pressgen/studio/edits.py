@@ -22,6 +22,7 @@ from ..files import ChangedOnDisk
 from ..load import EVERY_LANGUAGE, check_release
 from ..model import TEXT_FIELDS, Release, Workspace
 from ..segments import Filled, fields_and_records, save
+from ..yamledit import plain
 from ..yamlio import LoadedYaml, read_regular_file
 from .state import Entry
 
@@ -184,14 +185,6 @@ def images_from(form: Mapping[str, str], languages: list[str]) -> list[dict[str,
     return images
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _per_language(value: object, languages: list[str]) -> object:
     """Facts or photos with every text spelled out per language, to compare what they say."""
     if isinstance(value, list):
@@ -234,7 +227,7 @@ def save_source(entry: Entry, form: Mapping[str, str], contacts: list[str]) -> N
     for key, read in (("facts", facts_from), ("images", images_from)):
         if any(name.startswith(f"{key[:-1]}.") for name in form):
             sent = read(form, languages)
-            if _per_language(sent, languages) != _per_language(_plain(raw.get(key) or []), languages):
+            if _per_language(sent, languages) != _per_language(plain(raw.get(key) or []), languages):
                 top[key] = sent or None
     submitted = "\n".join(f"{name}: {value}" for name, value in {**values, **top}.items())
     _write(entry, release, form.get("base", ""), submitted, {lang: values}, {}, top)
