@@ -35,7 +35,6 @@ MIN_WORD, MIN_LEFT, MIN_RIGHT = 6, 3, 3
 # ones LibreOffice ships) break English correctly in either spelling, so "en" of any region uses them.
 PATTERNS = {"en": "en_US"}
 
-_CAPITALS = r"\b[^\W\d_a-zß-ÿ]*[^\W\d_a-zß-ÿ]{2,}\b"
 
 
 def pattern_language(lang: str) -> str:
@@ -52,7 +51,7 @@ class Rules:
     foreign: tuple[tuple[str, str], ...] = ()  # (phrase, language code)
     keep_in: tuple[tuple[str, str], ...] = ()  # (paragraph key, word): kept in that paragraph only
     lang: str = "en"  # the document's language, whose patterns tell which words could break
-    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = sorted({n for n in self.keep if n.strip()}, key=len, reverse=True)
@@ -60,8 +59,7 @@ class Rules:
         parts = [f"(?P<foreign>{'|'.join(re.escape(p) for p in phrases)})"] if phrases else []
         if names:
             parts.append(f"(?P<name>(?<!\\w)(?:{'|'.join(re.escape(n) for n in names)})(?!\\w))")
-        parts.append(f"(?P<caps>{_CAPITALS})")
-        object.__setattr__(self, "_pattern", re.compile("|".join(parts)))
+        object.__setattr__(self, "_pattern", re.compile("|".join(parts)) if parts else None)
 
     def with_kept_in(self, pairs: set[tuple[str, str]]) -> Rules:
         """Return these rules with each (paragraph key, word) of ``pairs`` kept whole in that paragraph."""
@@ -82,14 +80,14 @@ class Rules:
         languages = {phrase: lang for phrase, lang in self.foreign}
         out: list[tuple[str, str | None]] = []
         position = 0
-        for match in self._pattern.finditer(text):
-            out.append((text[position:match.start()], None))
+        for match in self._pattern.finditer(text) if self._pattern else ():
+            out.extend(_words_kept(text[position:match.start()], self.lang, capitals_only=True))
             if match.lastgroup == "foreign":
                 out.append((match.group(), languages[match.group()]))
             else:
                 out.extend(_words_kept(match.group(), self.lang))
             position = match.end()
-        out.append((text[position:], None))
+        out.extend(_words_kept(text[position:], self.lang, capitals_only=True))
         merged: list[tuple[str, str | None]] = []
         for piece, how in out:
             if merged and how is None and merged[-1][1] is None:
@@ -107,9 +105,11 @@ def paragraph_key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _words_kept(text: str, lang: str) -> list[tuple[str, str | None]]:
-    """``text`` with each word that the patterns would break marked "keep" (a span costs layout time)."""
-    return [(piece, "keep" if _WORD.fullmatch(piece) and breaks(piece, lang) else None)
+def _words_kept(text: str, lang: str, capitals_only: bool = False) -> list[tuple[str, str | None]]:
+    """``text`` with each word that the patterns would break marked "keep" (only words in capitals
+    with ``capitals_only``): a span costs layout time, so a word that cannot break gets none."""
+    return [(piece, "keep" if _WORD.fullmatch(piece) and (piece.isupper() or not capitals_only)
+             and breaks(piece, lang) else None)
             for piece in re.split(r"(\w+)", text) if piece]
 
 

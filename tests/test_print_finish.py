@@ -421,3 +421,17 @@ def test_the_text_has_the_same_room_under_the_header_on_every_page(
         gaps.append(text_top - header_bottom)
     assert abs(gaps[0] - gaps[1]) < 3, gaps  # points; the first line's type size differs a little
     assert min(gaps) > 6 * 72 / 25.4 + 3, gaps  # the rule's 6 mm and the header's own padding
+
+
+def test_the_rules_mark_only_words_that_could_break() -> None:
+    from pressgen.hyphenation import Rules, names_of
+
+    rules = Rules(names_of([{"nl": "Internationale Organisatie voor Migratie (IOM)", "fr": "l’OIM"}], ["Fedasil"]),
+                  (("Global Migration Film Festival", "en"),), lang="nl")
+    pieces = rules.pieces("De HABITAT-top, UNRIC, Fedasil en de Internationale Organisatie voor Migratie (IOM) "
+                          "tonen het Global Migration Film Festival; αβγδεζηθ blijft gewoon.")
+    kept = [piece for piece, how in pieces if how == "keep"]
+    assert kept == ["HABITAT", "Fedasil", "Internationale", "Organisatie", "Migratie"]  # UNRIC: too short
+    assert ("Global Migration Film Festival", "en") in pieces
+    assert "".join(piece for piece, _ in pieces).endswith("αβγδεζηθ blijft gewoon.")  # lower-case Greek: no span
+    assert "OIM" in rules.keep and "l’OIM" not in rules.keep  # the article is not part of the name
