@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import difflib
 import hmac
+import os
 import re
 import secrets
 import socket
@@ -43,6 +44,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..build import BuildOptions, build
+from ..executors import PoolExecutor
 from ..errors import Diagnostic, PressgenError
 from ..hosts import host_allowed
 from ..review import export_docx, export_xliff, import_docx, import_xliff
@@ -204,8 +206,10 @@ class StudioApp:
                 self.build_state["done"] += 1
                 self.studio.broker.publish(f"build {self.build_state['done']} {self.build_state['total']}")
 
+            # Worker processes, never this one: the previews render here, and WeasyPrint is not thread-safe.
+            pool = PoolExecutor(max(1, min(os.cpu_count() or 1, 4)))
             try:
-                report = build(paths, BuildOptions(), on_document=progressed, on_plan=planned)
+                report = build(paths, BuildOptions(), on_document=progressed, on_plan=planned, executor=pool)
                 self.build_state["documents"] = [
                     (d.release_id, d.lang, d.format, str(d.path.relative_to(self.studio.root)))
                     for outcome in report.outcomes for d, _ in outcome.documents]
@@ -213,6 +217,7 @@ class StudioApp:
             except PressgenError as exc:
                 self.build_state["errors"] = [str(exc), *(self.relative(d) for d in exc.diagnostics)]
             finally:
+                pool.close()
                 self.build_state["running"] = False
                 self.studio.broker.publish("built")
 
@@ -290,8 +295,7 @@ class StudioApp:
                     name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()}},
                     422)
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=placed)
-        self.studio.announce({entry.id})
-        fresh = await asyncio.to_thread(self.studio.find, entry.id)
+        fresh = await asyncio.to_thread(self.studio.find, entry.id)  # the watcher tells the open pages
         if self.wants_json(request):
             return JSONResponse({"ok": True, "base": file_digest(entry.path),
                                  "states": fresh.states if fresh else {}})
@@ -312,7 +316,6 @@ class StudioApp:
             error = PressgenError(f"no machine draft for '{lang}'", report.diagnostics)
             return self.editor(request, entry, lang, 422, refused=error,
                                refused_at=place(report.diagnostics, entry.checked.loaded, list(entry.states)))
-        self.studio.announce({entry.id})
         return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=machine", 303)
 
     async def import_review(self, request: Request) -> Response:
@@ -334,7 +337,6 @@ class StudioApp:
                 report = await asyncio.to_thread(importer, path, entry.model, entry.workspace, lang)
         except PressgenError as exc:
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=place([], None, []))
-        self.studio.announce({entry.id})
         if report.conflicts:
             fresh = await asyncio.to_thread(self.entry, request) or entry
             error = PressgenError(f"{report.applied} segment(s) imported; these were not", report.conflicts)
@@ -402,7 +404,6 @@ class StudioApp:
         except PressgenError as exc:
             return self.page(request, "new.html", 422, orgs=workspace.config.organizations,
                              languages=workspace.config.languages, error=str(exc), values=values)
-        self.studio.announce({path.stem})
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
 

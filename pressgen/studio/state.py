@@ -31,7 +31,7 @@ from ..model import Release, Workspace
 from ..segments import Alignment, align, sidecar_path
 from ..status import parity_problems, translation_diagnostics
 
-WATCH_INTERVAL = 0.1  # seconds between two looks at the sources
+WATCH_INTERVAL = 0.2  # seconds between two looks at the sources (a save shows at once: its page asks)
 RENDERED_KEPT = 48  # documents kept in memory, newest first
 # One document at a time in the whole process: WeasyPrint and PDFium are not thread-safe, and a
 # process may run more than one studio (tests do).
