@@ -44,8 +44,8 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..build import BuildOptions, build
-from ..executors import PoolExecutor
 from ..errors import Diagnostic, PressgenError
+from ..executors import PoolExecutor
 from ..hosts import host_allowed
 from ..review import export_docx, export_xliff, import_docx, import_xliff
 from ..scaffold import new_release
