@@ -366,3 +366,17 @@ def test_contacts_written_in_the_release_survive_a_save(client: httpx.Client, wo
     assert answer.status_code == 200, answer.text
     saved = path.read_text(encoding="utf-8")
     assert inline in saved and "Migrants: a New Headline" in saved
+
+
+def test_a_machine_draft_of_an_embargoed_release_is_refused_for_a_public_provider(
+        client: httpx.Client, workspace: Path) -> None:
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2014-10-28", "date: 2014-10-28\n"
+                                                             "embargo: 2099-01-01T10:00:00+01:00"), encoding="utf-8")
+    before = path.read_bytes()
+    page = client.get(f"/release/{RELEASE}/fr").text
+    answer = client.post(f"/release/{RELEASE}/fr/machine", data={"csrf": form_of(page)["csrf"]})
+    assert answer.status_code == 422
+    assert "under embargo until 2099-01-01T10:00:00+01:00" in answer.text and "not sent to the public provider" \
+        in answer.text
+    assert path.read_bytes() == before
