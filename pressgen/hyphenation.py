@@ -15,9 +15,10 @@ would sign off, decided here once for every writer:
 - a phrase listed under ``hyphenation: foreign:`` (an English title inside a
   French text) breaks by its own language's patterns.
 
-The PDF writer marks kept words and foreign phrases as spans; Word's settings
-part carries the capitals rule and the break limits (Word decides per paragraph,
-so the other rules are the PDF's alone).
+The PDF writer marks kept words and foreign phrases as spans. The DOCX marks
+foreign phrases with ``w:lang`` (Word hyphenates and spell-checks them in their
+language); its settings part carries the capitals rule and the break limits.
+Word decides the rest per paragraph, so the other rules are the PDF's alone.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Rules:
     """The words one document keeps whole and the phrases it sets in another language."""
 
     keep: tuple[str, ...] = ()  # names and words never broken
-    foreign: tuple[tuple[str, str], ...] = ()  # (phrase, language code)
+    foreign: tuple[tuple[str, str], ...] = ()  # (phrase, its language tag: "en-GB")
     keep_in: tuple[tuple[str, str], ...] = ()  # (paragraph key, word): kept in that paragraph only
     lang: str = "en"  # the document's language, whose patterns tell which words could break
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
@@ -70,6 +71,18 @@ class Rules:
         key = paragraph_key(text)
         words = {word for paragraph, word in self.keep_in if paragraph == key}
         return Rules(tuple(sorted({*self.keep, *words})), self.foreign, lang=self.lang) if words else self
+
+    def languages(self, text: str) -> list[tuple[str, str | None]]:
+        """Split ``text`` into (piece, language tag of a foreign phrase or None): what a DOCX marks
+        with ``w:lang``, so that Word hyphenates and spell-checks the phrase in its own language."""
+        out: list[tuple[str, str | None]] = []
+        for piece, how in self.pieces(text):
+            tag = how if how not in (None, "keep") else None
+            if out and tag is None and out[-1][1] is None:
+                out[-1] = (out[-1][0] + piece, None)
+            else:
+                out.append((piece, tag))
+        return out
 
     def pieces(self, text: str) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, how): how is None (may break), "keep", or a language code.

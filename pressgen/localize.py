@@ -322,8 +322,8 @@ def _with_dateline(body: tuple[Block, ...], dateline: str | None) -> tuple[Block
 def _hyphenation(config: Config, lang: str) -> Rules:
     orgs = config.organizations.values()
     names = names_of([o.name for o in orgs] + [o.short_name for o in orgs], config.hyphenation.names)
-    foreign = tuple((phrase, other) for other, phrases in config.hyphenation.foreign.items() if other != lang
-                    for phrase in phrases)
+    foreign = tuple((phrase, language_tag(config.locale_for(other)))
+                    for other, phrases in config.hyphenation.foreign.items() if other != lang for phrase in phrases)
     return Rules(names, foreign, lang=lang)
 
 

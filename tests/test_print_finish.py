@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -298,15 +299,24 @@ def test_kept_words_and_foreign_phrases_are_marked_for_the_renderer(seed_workspa
 
     release = load_release(SEEDS / "releases" / "iom-news-digest-2016.yaml", seed_workspace)
     html = render_html(localize(release, seed_workspace, "fr"))
-    assert '<span lang="en">Global Migration Film Festival</span>' in html  # English patterns inside French
+    assert '<span lang="en-GB">Global Migration Film Festival</span>' in html  # English patterns inside French
     assert '<span class="keep">Fedasil</span>' in html  # a name from pressgen.yaml
     assert '<span class="keep">Organisation</span>' in html  # the organisation's name
     assert "en France.</p>" in html  # a paragraph's last word is kept whole after the layout, if need be
     assert '<span class="keep">VUB</span>' not in html  # too short to break anyway
     nl = render_html(localize(release, seed_workspace, "nl"))
-    assert '<span lang="en">EU-China Dialogue on Migration and Mobility Support Project</span>' in nl
+    assert '<span lang="en-GB">EU-China Dialogue on Migration and Mobility Support Project</span>' in nl
     english = render_html(localize(release, seed_workspace, "en"))
-    assert '<span lang="en">' not in english  # the document's own language needs no span
+    assert '<span lang="en' not in english  # the document's own language needs no span
+    # The DOCX gives the phrase its language, so Word hyphenates and spell-checks it as English.
+    from docx import Document
+
+    from pressgen.writers.docx import write_docx
+
+    document = Document(io.BytesIO(write_docx(localize(release, seed_workspace, "fr")).data))
+    runs = [run for paragraph in document.paragraphs for run in paragraph.runs
+            if run.text == "Global Migration Film Festival"]
+    assert runs and all(run._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "en-GB" for run in runs)
 
 
 def _long_dutch_release(tmp_path: Path) -> Path:

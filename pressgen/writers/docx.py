@@ -28,6 +28,7 @@ from docx.shared import Length, Mm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..errors import Diagnostic, InputError
+from ..hyphenation import Rules
 from ..images import prepared
 from ..localize import DocumentView, ImageView
 from ..markup import (
@@ -129,9 +130,10 @@ def reference_problems(workspace_root: Path) -> list[Diagnostic]:
 class _DocxBuilder:
     """Appends the parts of a release to a python-docx document, styled by role."""
 
-    def __init__(self, doc: DocxDocument, style_ids: dict[str, str]) -> None:
+    def __init__(self, doc: DocxDocument, style_ids: dict[str, str], rules: Rules | None = None) -> None:
         self.doc = doc
         self.ids = style_ids
+        self.rules = rules  # foreign phrases get their language (see pressgen.hyphenation)
 
     def paragraph(self, role: str, text: str | None = None, container: Any = None) -> DocxParagraph:
         """Append a paragraph with the style of ``role`` to the body, or to a cell or header."""
@@ -143,10 +145,15 @@ class _DocxBuilder:
                 italic: bool = False, sup: bool = False) -> None:
         for item in items:
             if isinstance(item, Text):
-                run = paragraph.add_run(item.text)
-                run.bold, run.italic = bold or None, italic or None
-                if sup:
-                    run.font.superscript = True
+                for text, lang in self.rules.languages(item.text) if self.rules else [(item.text, None)]:
+                    run = paragraph.add_run(text)
+                    run.bold, run.italic = bold or None, italic or None
+                    if sup:
+                        run.font.superscript = True
+                    if lang:
+                        language = OxmlElement("w:lang")
+                        language.set(qn("w:val"), lang)
+                        run._r.get_or_add_rPr().append(language)
             elif isinstance(item, Break):
                 paragraph.add_run().add_break()
             elif isinstance(item, Strong):
@@ -500,7 +507,7 @@ def write_docx(view: DocumentView) -> Rendered:
     _set_language(doc, view.language_tag)
     _properties(doc, view)
     _app_properties(doc, view)
-    builder = _DocxBuilder(doc, _style_ids(reference, reference.stat().st_mtime_ns))
+    builder = _DocxBuilder(doc, _style_ids(reference, reference.stat().st_mtime_ns), view.hyphenation)
     builder.header(view)
     builder.footer(view)
     builder.body(view)
