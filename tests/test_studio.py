@@ -380,3 +380,14 @@ def test_a_machine_draft_of_an_embargoed_release_is_refused_for_a_public_provide
     assert "under embargo until 2099-01-01T10:00:00+01:00" in answer.text and "not sent to the public provider" \
         in answer.text
     assert path.read_bytes() == before
+
+
+def test_a_fact_the_translation_lost_is_shown_beside_its_segment(client: httpx.Client, workspace: Path) -> None:
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Depuis 2000, plus de 40 000 personnes",
+                                                             "Depuis 2000, plus de 4 000 personnes"), encoding="utf-8")
+    page = client.get(f"/release/{RELEASE}/fr").text
+    row = next(part for part in page.split('<tr id="seg-') if "plus de 4 000 personnes" in part)
+    warnings = re.findall(r'<p class="warning">([^<]*)</p>', row)
+    assert warnings == ["number 40000 of the source is not in the translation",
+                        "number 4000 is in the translation but not in the source"], warnings

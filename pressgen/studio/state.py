@@ -56,7 +56,7 @@ class Entry:
     version: str  # changes when any input of the release changes
     states: dict[str, str] = field(default_factory=dict)  # language -> status
     alignments: dict[str, Alignment] = field(default_factory=dict)
-    parity: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> pair id -> warning
+    parity: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # language -> pair id -> warnings
     model: Release | None = None  # the release as read, even when check finds errors in it (to edit them)
     translation: list[Diagnostic] = field(default_factory=list)  # check's warnings about the translations
 
@@ -209,8 +209,10 @@ class Studio:
                 if lang != release.source:
                     alignment = align(release, lang)
                     entry.alignments[lang] = alignment
-                    entry.parity[lang] = {pair.id: message for pair, message
-                                          in parity_problems(alignment, release, workspace.config)}
+                    warnings: dict[str, list[str]] = {}
+                    for pair, message in parity_problems(alignment, release, workspace.config):
+                        warnings.setdefault(pair.id, []).append(message)
+                    entry.parity[lang] = warnings
             if checked.loaded is not None:
                 entry.translation = translation_diagnostics(release, workspace, checked.loaded)
         else:
