@@ -300,3 +300,30 @@ def test_a_studio_save_keeps_what_was_typed_or_leaves_the_file_untouched(name: s
             assert after[key] == before[key]
         assert {k: v for k, v in after["text"].items() if k != "en"} == \
             {k: v for k, v in before["text"].items() if k != "en"}
+
+
+FORM_KEYS = st.sampled_from(["fact.0.label.nl", "fact.x.label", "fact.", "fact.1", "fact.99999.value.fr",
+                             "image.0.file", "image.0.alt.en", "image.1.placement", "image.-1.file", "image..file",
+                             "tags", "date", "embargo", "text.en.headline", "text.en.body", "text.xx.body",
+                             "segment.", "base", "contacts"])
+
+
+@FAST
+@given(st.dictionaries(FORM_KEYS, st.one_of(ANY_TEXT, st.sampled_from(["assets/unric.png", "end", "../x.png"])),
+                       max_size=8))
+def test_a_hostile_studio_form_is_saved_or_refused_never_a_crash(form: dict[str, str]) -> None:
+    from pressgen.studio.edits import file_digest, save_source
+    from pressgen.studio.state import Studio
+
+    with seed_copy() as ws:
+        path = ws / "releases" / f"{RELEASE}.yaml"
+        entry = Studio(ws).find(RELEASE)
+        assert entry is not None and entry.model is not None
+        before = path.read_bytes()
+        form = {"text.en.headline": "A headline", "text.en.body": "A paragraph.", **form, "base": file_digest(path)}
+        try:
+            save_source(entry, form, [])
+        except PressgenError:
+            assert path.read_bytes() == before
+            return
+        assert not [d for d in check_release(path, load_workspace(ws)).diagnostics if d.severity == "error"]

@@ -391,3 +391,17 @@ def test_a_fact_the_translation_lost_is_shown_beside_its_segment(client: httpx.C
     warnings = re.findall(r'<p class="warning">([^<]*)</p>', row)
     assert warnings == ["number 40000 of the source is not in the translation",
                         "number 4000 is in the translation but not in the source"], warnings
+
+
+def test_a_bug_answers_plainly_and_prints_one_line(
+        studio: StudioServer, client: httpx.Client, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    def broken(release_id: str) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(studio.studio, "find", broken)
+    answer = client.get(f"/release/{RELEASE}/fr")
+    assert answer.status_code == 500 and "internal error in the studio" in answer.text
+    err = capfd.readouterr().err
+    assert f"internal error on GET /release/{RELEASE}/fr: RuntimeError: simulated bug" in err
+    assert "Traceback" not in err

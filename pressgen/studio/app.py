@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import socket
+import sys
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -81,7 +82,23 @@ class Guard:
                 response = PlainTextResponse("refused: this request did not come from a page of this studio\n", 403)
                 await response(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+        started = False
+
+        async def sending(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:  # a bug: one line in the terminal, a plain answer in the browser, no traceback
+            where = f"{scope.get('method', '')} {scope.get('path', '')}".strip()
+            print(f"pressgen studio: internal error on {where}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            if scope["type"] == "http" and not started:
+                await PlainTextResponse(
+                    "internal error in the studio (a bug in pressgen; the terminal shows one line to report). "
+                    "A save that failed this way wrote nothing: files are replaced only once written whole.\n",
+                    500)(scope, receive, send)
 
 
 class StudioApp:
