@@ -288,7 +288,7 @@ def serve(workspace_dir: Path | None, port: int, host: str, open_browser: bool) 
     """
     import socket
 
-    from .hosts import split_host
+    from .hosts import is_loopback
     from .studio import create_app
     from .studio import serve as run_studio
 
@@ -304,7 +304,7 @@ def serve(workspace_dir: Path | None, port: int, host: str, open_browser: bool) 
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound}/"
-    if split_host(shown) not in ("127.0.0.1", "localhost", "::1"):
+    if not is_loopback(host):
         click.echo(f"warning: listening on {host}: anyone who can reach this address can read and edit "
                    "the releases of this workspace", err=True)
     click.echo(f"studio for {_display(root)} at {url} (Ctrl-C to stop)", err=True)

@@ -40,6 +40,13 @@ def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+def is_loopback(name: str) -> bool:
+    """Whether a host name or address (without port) names this machine's loopback interface."""
+    name = name.strip("[]").lower().rstrip(".")
+    address = _ip(name)
+    return name in LOOPBACK_NAMES or (address is not None and address.is_loopback)
+
+
 @lru_cache(maxsize=1)
 def _own_names() -> frozenset[str]:
     return frozenset(name.lower() for name in (socket.gethostname(), socket.getfqdn()) if name)
@@ -52,9 +59,9 @@ def host_allowed(header: str | None, listening: str) -> bool:
     name = split_host(header)
     if name is None:
         return False
-    address = _ip(name)
-    if name in LOOPBACK_NAMES or (address is not None and address.is_loopback):
+    if is_loopback(name):
         return True
+    address = _ip(name)
     listening = listening.strip("[]").lower()
     if name == listening.rstrip("."):
         return True

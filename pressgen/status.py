@@ -93,10 +93,16 @@ def parity_diagnostics(alignment: Alignment, release: Release, config: Config,
     return out
 
 
-def translation_diagnostics(release: Release, workspace: Workspace, loaded: LoadedYaml) -> list[Diagnostic]:
-    """Warnings of check about the translations: unreviewed languages, changed segments, facts not carried over."""
+def translation_diagnostics(release: Release, workspace: Workspace, loaded: LoadedYaml,
+                            aligned: dict[str, Alignment] | None = None) -> list[Diagnostic]:
+    """Warnings of check about the translations: unreviewed languages, changed segments, facts not carried over.
+
+    ``aligned``: the translations' alignments when the caller has them already.
+    """
     out = []
-    for lang, alignment in alignments(release, release_languages(release, workspace.config)).items():
+    if aligned is None:
+        aligned = alignments(release, release_languages(release, workspace.config))
+    for lang, alignment in aligned.items():
         out += parity_diagnostics(alignment, release, workspace.config, loaded)
         status = alignment.summary
         if status == "reviewed":

@@ -28,8 +28,8 @@ from ..errors import Diagnostic, PressgenError, errors_only
 from ..executors import Unit, UnitResult, render_unit
 from ..load import CONFIG_NAME, EVERY_LANGUAGE, CheckedRelease, check_release, load_workspace, release_languages
 from ..model import Release, Workspace
-from ..segments import Alignment, align, sidecar_path
-from ..status import parity_problems, translation_diagnostics
+from ..segments import Alignment, sidecar_path
+from ..status import alignments, parity_problems, translation_diagnostics
 
 WATCH_INTERVAL = 0.2  # seconds between two looks at the sources (a save shows at once: its page asks)
 RENDERED_KEPT = 48  # documents kept in memory, newest first
@@ -171,8 +171,8 @@ class Studio:
             hasher.update(f"{path}\0{_stamp(path)}\n".encode())
         return hasher.hexdigest()[:16]
 
-    def workspace(self) -> tuple[Workspace | None, list[Diagnostic]]:
-        """The workspace (or None and the errors of pressgen.yaml), loaded again only when a source changed."""
+    def _current(self) -> tuple[str, Workspace | None, list[Diagnostic]]:
+        """(version, workspace or None, the errors of pressgen.yaml), loaded again only when a source changed."""
         version = self.workspace_version()
         with self._lock:
             if self._workspace is None or self._workspace[0] != version:
@@ -181,20 +181,26 @@ class Studio:
                 except PressgenError as exc:
                     self._workspace = (version, None, exc.diagnostics or [
                         Diagnostic(self.root / CONFIG_NAME, 1, 1, str(exc))])
-            return self._workspace[1], self._workspace[2]
+            return self._workspace
+
+    def workspace(self) -> tuple[Workspace | None, list[Diagnostic]]:
+        """The workspace (or None and the errors of pressgen.yaml), loaded again only when a source changed."""
+        _, workspace, problems = self._current()
+        return workspace, problems
 
     # --- releases ------------------------------------------------------------------------------
 
-    def _release_version(self, path: Path, workspace_version: str) -> str:
-        return hashlib.sha256(f"{_stamp(path)}\0{_stamp(sidecar_path(path))}\0{workspace_version}".encode()
-                              ).hexdigest()[:16]
+    def entry_for(self, path: Path, current: tuple[str, Workspace | None, list[Diagnostic]] | None = None,
+                  ) -> Entry | None:
+        """The release at ``path``, checked again only if its inputs changed since the last time.
 
-    def entry_for(self, path: Path) -> Entry | None:
-        """The release at ``path``, checked again only if its inputs changed since the last time."""
-        workspace, problems = self.workspace()
+        ``current``: the workspace as :meth:`_current` gives it, when the caller looked already.
+        """
+        workspace_version, workspace, _ = current or self._current()
         if workspace is None:
             return None
-        version = self._release_version(path, self._workspace[0] if self._workspace else "")
+        stamps = f"{_stamp(path)}\0{_stamp(sidecar_path(path))}\0{workspace_version}"
+        version = hashlib.sha256(stamps.encode()).hexdigest()[:16]
         with self._lock:
             cached = self._entries.get(path)
             if cached is not None and cached.version == version:
@@ -204,17 +210,16 @@ class Studio:
         entry = Entry(path.stem, path, checked, workspace, version, model=checked.release or _lenient(checked))
         release = entry.model
         if release is not None:
-            for lang in release_languages(release, workspace.config):
-                entry.states[lang] = release.translation_status(lang)
-                if lang != release.source:
-                    alignment = align(release, lang)
-                    entry.alignments[lang] = alignment
-                    warnings: dict[str, list[str]] = {}
-                    for pair, message in parity_problems(alignment, release, workspace.config):
-                        warnings.setdefault(pair.id, []).append(message)
-                    entry.parity[lang] = warnings
+            languages = release_languages(release, workspace.config)
+            entry.states = {lang: release.translation_status(lang) for lang in languages}
+            entry.alignments = alignments(release, languages)
+            for lang, alignment in entry.alignments.items():
+                warnings: dict[str, list[str]] = {}
+                for pair, message in parity_problems(alignment, release, workspace.config):
+                    warnings.setdefault(pair.id, []).append(message)
+                entry.parity[lang] = warnings
             if checked.loaded is not None:
-                entry.translation = translation_diagnostics(release, workspace, checked.loaded)
+                entry.translation = translation_diagnostics(release, workspace, checked.loaded, entry.alignments)
         else:
             entry.states = {lang: "" for lang in workspace.config.languages}
         with self._lock:
@@ -222,14 +227,14 @@ class Studio:
         return entry
 
     def entries(self) -> tuple[list[Entry], list[Diagnostic]]:
-        workspace, problems = self.workspace()
-        if workspace is None:
-            return [], problems
+        current = self._current()
+        if current[1] is None:
+            return [], current[2]
         paths = self.release_paths()
         with self._lock:
             for gone in set(self._entries) - set(paths):
                 del self._entries[gone]
-        return [entry for path in paths if (entry := self.entry_for(path)) is not None], []
+        return [entry for path in paths if (entry := self.entry_for(path, current)) is not None], []
 
     def find(self, release_id: str) -> Entry | None:
         """The release with this id (looked up among the workspace's releases, never used as a path)."""
@@ -284,9 +289,9 @@ class Studio:
 
     # --- watching ------------------------------------------------------------------------------
 
-    def _snapshot(self) -> dict[Path, tuple[int, int]]:
+    def _snapshot(self, releases: list[Path]) -> dict[Path, tuple[int, int]]:
         stamps = {}
-        for path in [*self.workspace_sources(), *self.release_paths()]:
+        for path in [*self.workspace_sources(), *releases]:
             stamp = _stamp(path)
             if stamp is not None:
                 stamps[path] = stamp
@@ -296,13 +301,14 @@ class Studio:
 
     def changed_since_last_look(self) -> set[str]:
         """Compare the sources with the last look: the ids of changed releases, "*" for a workspace source."""
-        now = self._snapshot()
+        releases = self.release_paths()
+        now = self._snapshot(releases)
         changed = {path for path in set(now) | set(self._seen) if now.get(path) != self._seen.get(path)}
         self._seen = now
         out: set[str] = set()
-        releases = set(self.release_paths())
+        listed = set(releases)
         for path in changed:
-            if path in releases:
+            if path in listed:
                 out.add(path.stem)
             elif path.name.endswith(".segments.json"):
                 out.add(path.name[:-len(".segments.json")])
@@ -312,7 +318,7 @@ class Studio:
 
     def start_watching(self) -> None:
         """Watch the sources, and warm the renderer with one preview meanwhile."""
-        self._seen = self._snapshot()
+        self._seen = self._snapshot(self.release_paths())
         self._watcher = threading.Thread(target=self._watch, name="pressgen-studio-watcher", daemon=True)
         self._watcher.start()
         self._warmer = threading.Thread(target=self.warm, name="pressgen-studio-warm", daemon=True)
