@@ -22,7 +22,7 @@ from .hyphenation import Rules, names_of
 from .i18n import translations
 from .markup import Block, Paragraph, Strong, Text
 from .model import Config, Contact, Organization, Release, Workspace, pick
-from .typography import french_contractions, no_lone_last_word, typeset
+from .typography import NBSP, french_contractions, no_lone_last_word, typeset
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class DocumentView:
     def title(self) -> str:
         """The document title of both formats: the headline (its no-break spaces plain), cut to what
         DOCX properties hold."""
-        return clip(self.headline.replace("\u00a0", " "))
+        return clip(self.headline.replace(NBSP, " "))
 
     @property
     def author(self) -> str:
@@ -259,7 +259,7 @@ def _contact_lines(contact: Contact, lang: str, workspace: Workspace, region: st
 
 def _unbreakable(number: str) -> str:
     """A phone number whose spaces do not break: it never spans two lines."""
-    return number.replace(" ", "\u00a0")
+    return number.replace(" ", NBSP)
 
 
 def _org_view(org: Organization, lang: str, root: Path) -> OrgView:

@@ -24,10 +24,10 @@ import difflib
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .markup import PARAGRAPH_BREAK
 from .model import TEXT_FIELDS, LanguageText, Release, TranslationStatus
@@ -322,7 +322,7 @@ def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled],
 
 
 def save(release: Release, languages: dict[str, dict[str, str]], records: dict[str, list[Record]],
-         top: dict[str, str | list[str] | None] | None = None, base: bytes | None = None,
+         top: Mapping[str, Any] | None = None, base: bytes | None = None,
          validate: Callable[[Path], None] | None = None) -> None:
     """Write text blocks into the release file (safely), then the segment records beside it.
 

@@ -445,3 +445,21 @@ def test_the_rules_mark_only_words_that_could_break() -> None:
     assert ("Global Migration Film Festival", "en") in pieces
     assert "".join(piece for piece, _ in pieces).endswith("αβγδεζηθ blijft gewoon.")  # lower-case Greek: no span
     assert "OIM" in rules.keep and "l’OIM" not in rules.keep  # the article is not part of the name
+
+
+def test_a_changed_logo_is_drawn_anew_in_the_same_process(workspace: Path) -> None:
+    """WeasyPrint's image cache is shared by a process's documents; a new version of a file starts a new one."""
+    from pressgen import load_release, load_workspace
+    from pressgen.localize import localize
+    from pressgen.writers.pdf import write_pdf
+
+    def logo_bytes() -> bytes:
+        ws = load_workspace(workspace)
+        release = load_release(workspace / "releases" / f"{RELEASE}.yaml", ws)
+        reader = PdfReader(io.BytesIO(write_pdf(localize(release, ws, "nl")).data))
+        return b"".join(image.data for image in reader.pages[0].images)
+
+    before = logo_bytes()
+    assert before == logo_bytes()  # the same file: the same image
+    (workspace / "assets" / "iom.png").write_bytes((workspace / "assets" / "unia.png").read_bytes())
+    assert logo_bytes() != before

@@ -48,6 +48,7 @@ from ..build import BuildOptions, build
 from ..errors import Diagnostic, PressgenError
 from ..executors import PoolExecutor
 from ..hosts import host_allowed
+from ..images import IMAGE_TYPES
 from ..review import export_docx, export_xliff, import_docx, import_xliff
 from ..scaffold import new_release
 from ..translate import translate_release
@@ -131,7 +132,7 @@ class StudioApp:
         if not folder.is_dir():
             return []
         return sorted(f"assets/{path.relative_to(folder).as_posix()}" for path in folder.rglob("*")
-                      if path.suffix.lower() in (".png", ".jpg", ".jpeg") and path.is_file())
+                      if path.suffix.lower() in IMAGE_TYPES and path.is_file())
 
     def relative(self, diagnostic: Diagnostic) -> str:
         return diagnostic.format(relative_to=self.studio.root)

@@ -122,7 +122,7 @@ def _write(entry: Entry, release: Release, base: str, submitted: str,
                        original.decode("utf-8", "replace"), submitted)
     validate = _validator(release.path, entry.workspace, {d.message for d in entry.errors})
     try:
-        save(release, languages, records, top, base=original, validate=validate)  # type: ignore[arg-type]
+        save(release, languages, records, top, base=original, validate=validate)
     except ChangedOnDisk:
         raise Conflict(f"{release.path.name} changed on disk while saving; nothing was saved",
                        read_regular_file(release.path).decode("utf-8", "replace"), submitted) from None

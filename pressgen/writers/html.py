@@ -110,7 +110,8 @@ def _table_html(table: Table) -> Markup:
 
 # The draft watermark: an SVG drawn as the page background, which WeasyPrint marks as an artifact, so
 # the words are on every page of a printout but not in the text a screen reader reads.
-WATERMARK_URL = "pressgen-generated:watermark.svg"
+GENERATED_PREFIX = "pressgen-generated:"  # URLs of what pressgen makes for one document, not files
+WATERMARK_URL = GENERATED_PREFIX + "watermark.svg"
 _DIAGONAL_MM = 280  # the text's length across an A4 page, corner to corner with room to spare
 
 

@@ -11,7 +11,6 @@ import io
 import itertools
 import logging
 import mimetypes
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +28,7 @@ from ..images import IMAGE_TYPES, prepared
 from ..localize import DocumentView
 from ..resources import PACKAGED_TEMPLATES, find_template
 from . import Rendered
-from .html import WATERMARK_URL, render_html, watermark_svg
+from .html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -160,23 +159,23 @@ class _ImageCache(dict):  # type: ignore[type-arg]
             super().__setitem__(key, value)
 
 
-GENERATED_PREFIX = "pressgen-generated:"
-
-
 @lru_cache(maxsize=4)
-def _image_cache(assets: tuple[tuple[str, int, int], ...]) -> _ImageCache:
+def _image_cache(folder: Path, files: tuple[tuple[str, int, int], ...]) -> _ImageCache:
     return _ImageCache()
 
 
 def image_cache(workspace_root: Path) -> _ImageCache:
-    """The image cache for the workspace's assets as they are now (a changed file starts a new one)."""
+    """The image cache for the workspace's assets as they are now (any changed file starts a new one:
+    WeasyPrint keys images by URL, which a new version of a file keeps)."""
     folder = workspace_root / "assets"
-    try:
-        stamps = tuple(sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
-                              for entry in os.scandir(folder) if entry.is_file()))
-    except OSError:
-        stamps = ()
-    return _image_cache(((str(folder), 0, 0), *stamps))
+    files = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        files.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return _image_cache(folder, tuple(files))
 
 
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
