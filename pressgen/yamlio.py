@@ -230,8 +230,6 @@ def _syntax_hint(message: str, text: str, line: int) -> str:
         quoted = value.strip().replace('"', '\\"')
         return (f"the text after '{key.strip()}:' contains ': ', which YAML reads as a new key; put the text in "
                 f'quotes: {key.strip()}: "{quoted}"')
-    if "found character '\\t'" in message or "\t" in here:
-        return "a tab is not allowed for indenting; indent with spaces"
     if value.strip().startswith(("*", "&", "@", "`", "%", "[", "{")) or "found undefined alias" in message:
         return f"a text starting with '{value.strip()[:1]}' must be put in quotes: {key.strip()}: \"{value.strip()}\""
     return "check indentation (spaces, the same as the lines around) and quoting around this place"

@@ -157,3 +157,21 @@ def test_wrong_usage_exits_2(capsys: pytest.CaptureFixture[str], workspace: Path
     assert run("build", str(workspace / "nowhere.yaml")) == 2
     assert run("build", str(workspace), "--format", "odt") == 2
     assert run("frobnicate") == 2
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("headline: Let op: de VN lopen mee", "put the text in quotes: headline: \"Let op: de VN lopen mee\""),
+    ("headline: *Nieuw* in Brussel", "a text starting with '*' must be put in quotes"),
+    ("headline: `Nieuw` in Brussel", "a text starting with '`' must be put in quotes"),
+    ("\theadline: Nieuw", "YAML indentation must use spaces; replace tabs by spaces"),  # found before parsing
+])
+def test_a_yaml_syntax_error_gets_a_hint_a_writer_understands(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, hint: str) -> None:
+    from pressgen.errors import InputError
+    from pressgen.yamlio import load_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_text(f"organization: iom\ntext:\n  nl:\n    {line}\n    body: Tekst\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_yaml(path)
+    assert hint in (raised.value.diagnostics[0].hint or "")
