@@ -31,43 +31,23 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from studio_server import StudioServer  # noqa: E402
+from studio_server import StudioServer, save_form  # noqa: E402
 
 RELEASE = "iom-cities-migration-mechelen-2017"  # two pages
-
-
-def hidden(page: str) -> dict[str, str]:
-    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
-
-
-def source_form(page: str, lang: str) -> dict[str, str]:
-    import html
-
-    form = hidden(page)
-    for name, value in re.findall(rf'<input id="(text\.{lang}\.\w+)" name="\1" lang="{lang}" spellcheck="true" '
-                                  r'value="([^"]*)"', page):
-        form[name] = html.unescape(value)
-    for name, value in re.findall(rf'name="(text\.{lang}\.\w+)" lang="{lang}" spellcheck="true" rows="\d+">(.*?)'
-                                  r"</textarea>", page, re.S):
-        form[name] = html.unescape(value)
-    form["date"] = re.search(r'id="date" name="date" type="date" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    form["tags"] = html.unescape(re.search(r'id="tags" name="tags" value="([^"]*)"', page).group(1))  # type: ignore[union-attr]
-    return form
 
 
 def save_to_preview(server: StudioServer, saves: int) -> list[float]:
     times = []
     with httpx.Client(base_url=server.url, headers={"Origin": server.origin}, timeout=60) as client:
         page = client.get(f"/release/{RELEASE}/nl").text
-        form = source_form(page, "nl")
-        contacts = re.findall(r'name="contacts" value="([^"]+)" checked', page)
+        form = save_form(page)
         headline = form["text.nl.headline"]
         version = client.get(f"/release/{RELEASE}/nl/preview").json()["version"]
         client.get(f"/release/{RELEASE}/nl/page/1.png")
         for number in range(saves):
             form["text.nl.headline"] = f"{headline} ({number})"
             started = time.perf_counter()
-            answer = client.post(f"/release/{RELEASE}/nl/save", data={**form, "contacts": contacts},
+            answer = client.post(f"/release/{RELEASE}/nl/save", data=form,
                                  headers={"Accept": "application/json"}).json()
             assert answer["ok"], answer
             form["base"] = answer["base"]

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -38,3 +39,20 @@ class StudioServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+REPEATED = ("contacts", "reviewed", "release")  # fields a form sends once per ticked box
+
+
+def save_form(page: str, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a browser sends for the page's save form as it is filled in, with ``changes`` typed in."""
+    import lxml.html
+
+    form = next(f for f in lxml.html.fromstring(page).forms if f.action.endswith("/save"))
+    values: dict[str, Any] = {name: [] for name in REPEATED}
+    for name, value in form.form_values():
+        if name in REPEATED:
+            values[name].append(value)
+        else:
+            values[name] = value
+    return {**values, **(changes or {})}
