@@ -363,27 +363,26 @@ def _watermark(header: Any, text: str) -> None:
     header._element.append(parse_xml(xml))
 
 
+def _borders(table: Any, edges: dict[str, int], color: str, space: int | None = None) -> None:
+    """Single-line borders on the given edges of a table (``edge: size`` in eighths of a point)."""
+    borders = OxmlElement("w:tblBorders")
+    for edge, size in edges.items():
+        element = OxmlElement(f"w:{edge}")
+        for name, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", space), ("w:color", color)):
+            if value is not None:
+                element.set(qn(name), str(value))
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
 def _header_rule(table: Any, color: str) -> None:
     """The 1.5 pt rule in the brand colour under the page header, as the PDF draws it."""
-    borders = OxmlElement("w:tblBorders")
-    bottom = OxmlElement("w:bottom")
-    for name, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", color.lstrip("#"))):
-        bottom.set(qn(name), value)
-    borders.append(bottom)
-    table._tbl.tblPr.append(borders)
+    _borders(table, {"bottom": 12}, color.lstrip("#"), space=4)
 
 
 def _table_rules(table: Any) -> None:
     """Thin horizontal rules between rows, as the PDF's table has; no vertical lines."""
-    properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge, size in (("top", 4), ("bottom", 4), ("insideH", 4)):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), str(size))
-        element.set(qn("w:color"), "999999")
-        borders.append(element)
-    properties.append(borders)
+    _borders(table, {"top": 4, "bottom": 4, "insideH": 4}, "999999")
 
 
 def _field(paragraph: DocxParagraph, instruction: str, shown: str) -> None:
