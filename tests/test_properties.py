@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from conftest import SEEDS
 from hypothesis import HealthCheck, assume, event, given, settings
@@ -28,7 +27,7 @@ from pressgen.review import export_xliff, import_xliff
 from pressgen.translate import translate_release
 from pressgen.writers.docx import write_docx
 from pressgen.writers.html import render_html
-from pressgen.yamledit import WriteBackRefused, normalize, unwritable, write_text_blocks
+from pressgen.yamledit import WriteBackRefused, normalize, plain, unwritable, write_text_blocks
 from pressgen.yamlio import load_yaml
 
 RELEASE = "unric-migrants-stigma-2014"
@@ -50,14 +49,6 @@ def seed_copy() -> Iterator[Path]:
         yield folder / "ws"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _plain(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {str(k): _plain(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_plain(v) for v in data]
-    return data
 
 
 # --- the loader: whatever the file says, check answers; when check passes, rendering works -------
@@ -121,7 +112,7 @@ def test_write_back_keeps_any_text_or_refuses_it(name: str, value: str) -> None:
     with seed_copy() as ws:
         path = ws / "releases" / f"{RELEASE}.yaml"
         before_bytes = path.read_bytes()
-        before = _plain(load_yaml(path).data)
+        before = plain(load_yaml(path).data)
         try:
             write_text_blocks(path, {"fr": {"status": "draft", name: value}}, TEXT_FIELDS)
         except WriteBackRefused:
@@ -129,7 +120,7 @@ def test_write_back_keeps_any_text_or_refuses_it(name: str, value: str) -> None:
             assert path.read_bytes() == before_bytes
             return
         assert unwritable(value) is None
-        after = _plain(load_yaml(path).data)  # loads, with the loader check uses
+        after = plain(load_yaml(path).data)  # loads, with the loader check uses
         assert after["text"]["fr"][name] == normalize(value, name)
         assert after["text"]["fr"]["status"] == "draft"
         rest = {k: v for k, v in after.items() if k != "text"}
@@ -277,7 +268,7 @@ def test_a_studio_save_keeps_what_was_typed_or_leaves_the_file_untouched(name: s
         form |= {"date": entry.model.date.isoformat(), "embargo": "", "tags": ", ".join(entry.model.tags),
                  "base": file_digest(path), name: value}
         before_bytes = path.read_bytes()
-        before = _plain(load_yaml(path).data)
+        before = plain(load_yaml(path).data)
         try:
             save_source(entry, form, list(entry.model.contacts))  # type: ignore[arg-type]
         except Conflict:
@@ -288,7 +279,7 @@ def test_a_studio_save_keeps_what_was_typed_or_leaves_the_file_untouched(name: s
             assert refused.diagnostics or str(refused)
             return
         event(f"saved: {name}")
-        after = _plain(load_yaml(path).data)  # it loads, and check passes it (the save ran check first)
+        after = plain(load_yaml(path).data)  # it loads, and check passes it (the save ran check first)
         assert not [d for d in check_release(path, load_workspace(ws)).diagnostics if d.severity == "error"]
         if name.startswith("text.en."):
             field = name.rsplit(".", 1)[1]
