@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from campaign import make_campaign  # noqa: E402
 
 from pressgen import BuildOptions, build, load_release, load_workspace  # noqa: E402
-from pressgen.model import pick  # noqa: E402
+from pressgen.workspace.model import pick  # noqa: E402
 
 
 def timed_build(workspace: Path, jobs: int, out: Path) -> tuple[float, int, dict[str, int]]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .build import BuildOptions, BuildReport, build  # noqa: E402
-from .errors import Diagnostic, InputError, PressgenError, RenderError, UsageError  # noqa: E402
-from .load import find_workspace, load_release, load_workspace  # noqa: E402
-from .localize import DocumentView, localize  # noqa: E402
-from .model import Release, Workspace  # noqa: E402
-from .writers import get_writer  # noqa: E402
+from pressgen.builder.plan import BuildOptions, BuildReport, build  # noqa: E402
+from pressgen.document.localize import DocumentView, localize  # noqa: E402
+from pressgen.errors import Diagnostic, InputError, PressgenError, RenderError, UsageError  # noqa: E402
+from pressgen.workspace.load import find_workspace, load_release, load_workspace  # noqa: E402
+from pressgen.workspace.model import Release, Workspace  # noqa: E402
+from pressgen.writers import get_writer  # noqa: E402
 
 
 def render(release: Release, workspace: Workspace, lang: str, fmt: str) -> bytes:

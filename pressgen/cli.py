@@ -17,19 +17,28 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .build import BuildOptions, BuildReport, Document, Status, WorkspaceCache, build, release_files, summary_line
-from .errors import Diagnostic, PressgenError, UsageError, errors_only
-from .load import (
+from pressgen import __version__
+from pressgen.builder.plan import (
+    BuildOptions,
+    BuildReport,
+    Document,
+    Status,
+    WorkspaceCache,
+    build,
+    release_files,
+    summary_line,
+)
+from pressgen.errors import Diagnostic, PressgenError, UsageError, errors_only
+from pressgen.workspace.load import (
     EVERY_LANGUAGE,
     check_release,
     duplicate_ids,
     find_workspace,
     load_workspace,
 )
-from .model import Release, Workspace
-from .scaffold import new_release
-from .yamlio import LoadedYaml
+from pressgen.workspace.model import Release, Workspace
+from pressgen.workspace.scaffold import new_release
+from pressgen.workspace.yamlio import LoadedYaml
 
 
 def _echo_diagnostics(diagnostics: Iterable[Diagnostic], seen: set[Diagnostic] | None = None) -> None:
@@ -108,7 +117,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
         if path in duplicates:
             diagnostics.insert(0, duplicates[path])
         if checked.release is not None and checked.loaded is not None:
-            from .status import translation_diagnostics
+            from pressgen.translation.status import translation_diagnostics
 
             diagnostics += translation_diagnostics(checked.release, workspace, checked.loaded)
         if strict:
@@ -214,7 +223,7 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
     unchanged source is kept. RELEASE is a release file or a release id of the
     current workspace.
     """
-    from .translate import human_segments, translate_release
+    from pressgen.translation.translate import human_segments, translate_release
 
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
@@ -249,7 +258,7 @@ def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
     """
     import json
 
-    from .status import cell, status_table
+    from pressgen.translation.status import cell, status_table
 
     rows, languages, problems = status_table(release_files(_default_paths(paths)))
     if as_json:
@@ -288,9 +297,9 @@ def serve(workspace_dir: Path | None, port: int, host: str, open_browser: bool) 
     """
     import socket
 
-    from .hosts import is_loopback
-    from .studio import create_app
-    from .studio import serve as run_studio
+    from pressgen.studio import create_app
+    from pressgen.studio import serve as run_studio
+    from pressgen.studio.hosts import is_loopback
 
     root = find_workspace(workspace_dir or Path.cwd())
     try:
@@ -339,8 +348,8 @@ def _review_path(workspace_root: Path, release_id: str, lang: str, fmt: str) -> 
 @click.option("--force", is_flag=True, help="Replace an earlier export (a reviewer may be working on it).")
 def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bool) -> None:
     """Write RELEASE's LANG text for review: one unit per field and paragraph."""
-    from .files import write_atomic
-    from .review import export_docx, export_xliff
+    from pressgen.files import write_atomic
+    from pressgen.translation.review import export_docx, export_xliff
 
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
@@ -361,7 +370,7 @@ def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bo
               help="The reviewed XLIFF or DOCX file (default: review/RELEASE.LANG.xlf in the workspace).")
 def review_import(release: str, lang: str, source: Path | None) -> None:
     """Apply a reviewed XLIFF or bilingual DOCX file; units that cannot be applied are listed, not applied."""
-    from .review import import_docx, import_xliff
+    from pressgen.translation.review import import_docx, import_xliff
 
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
@@ -381,7 +390,7 @@ def review_import(release: str, lang: str, source: Path | None) -> None:
 
 def _release_for_translation(path: Path, workspace: Workspace) -> tuple[Release, LoadedYaml]:
     """Load a release whose translations may still be missing; raises InputError for other errors."""
-    from .errors import InputError
+    from pressgen.errors import InputError
 
     checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
     if checked.release is None or checked.loaded is None:
@@ -399,8 +408,8 @@ def tm() -> None:
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def tm_export(file: Path, force: bool) -> None:
     """Write the memory's reviewed segment pairs to FILE (TMX 1.4b)."""
-    from .files import write_atomic
-    from .tmx import export_tmx
+    from pressgen.files import write_atomic
+    from pressgen.translation.tmx import export_tmx
 
     workspace = load_workspace(find_workspace(Path.cwd()))
     if file.exists() and not force:
@@ -414,7 +423,7 @@ def tm_export(file: Path, force: bool) -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def tm_import(file: Path) -> None:
     """Add the segment pairs of FILE (TMX 1.4b) to the memory as reviewed translations."""
-    from .tmx import import_tmx
+    from pressgen.translation.tmx import import_tmx
 
     workspace = load_workspace(find_workspace(Path.cwd()))
     report = import_tmx(file, workspace)
@@ -439,7 +448,7 @@ _package_option = click.option("--package", is_flag=True,
 @_package_option
 def extract(package: bool) -> None:
     """Collect the marked words of pressgen and the workspace's templates into locales/pressgen.pot."""
-    from .catalogs import extract as run_extract
+    from pressgen.translation.catalogs import extract as run_extract
 
     pot, count = run_extract(_catalog_root(package))
     click.echo(f"extracted {count} message(s) into {_display(pot)}")
@@ -449,7 +458,7 @@ def extract(package: bool) -> None:
 @_package_option
 def update(package: bool) -> None:
     """Merge locales/pressgen.pot into every PO file."""
-    from .catalogs import update as run_update
+    from pressgen.translation.catalogs import update as run_update
 
     for path in run_update(_catalog_root(package)):
         click.echo(f"updated {_display(path)}")
@@ -460,7 +469,7 @@ def update(package: bool) -> None:
 @_package_option
 def init_command(lang: str, package: bool) -> None:
     """Start the catalog of a new language LANG (entries fall back to English until translated)."""
-    from .catalogs import init as run_init
+    from pressgen.translation.catalogs import init as run_init
 
     path = run_init(_catalog_root(package), lang)
     click.echo(f"created {_display(path)}; translate it, then add '{lang}' with its locale to pressgen.yaml")
@@ -470,8 +479,8 @@ def init_command(lang: str, package: bool) -> None:
 @_package_option
 def check_catalogs(package: bool) -> None:
     """Report untranslated and fuzzy entries per language; exit 1 when any (for CI)."""
-    from .catalogs import check as run_check
-    from .resources import PACKAGED_LOCALES
+    from pressgen.resources import PACKAGED_LOCALES
+    from pressgen.translation.catalogs import check as run_check
 
     root = _catalog_root(package)
     if root is None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from .errors import PressgenError
+from pressgen.errors import PressgenError
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -168,7 +168,7 @@ def test_wrong_usage_exits_2(capsys: pytest.CaptureFixture[str], workspace: Path
 def test_a_yaml_syntax_error_gets_a_hint_a_writer_understands(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, hint: str) -> None:
     from pressgen.errors import InputError
-    from pressgen.yamlio import load_yaml
+    from pressgen.workspace.yamlio import load_yaml
 
     path = tmp_path / "x.yaml"
     path.write_text(f"organization: iom\ntext:\n  nl:\n    {line}\n    body: Tekst\n", encoding="utf-8")

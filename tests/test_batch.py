@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from test_bad_input import run
 
 from pressgen import BuildOptions, build
-from pressgen.cache import file_digest
+from pressgen.builder.cache import file_digest
 from pressgen.files import FolderLock
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -14,7 +14,7 @@ from test_bad_input import run
 from pressgen import BuildOptions, build
 
 # pressgen.build is the public function; the stage's module is reached by its full name.
-build_module = importlib.import_module("pressgen.build")
+build_module = importlib.import_module("pressgen.builder.plan")
 files_module = importlib.import_module("pressgen.files")
 
 

@@ -103,9 +103,9 @@ def test_a_new_language_end_to_end(workspace: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_every_packaged_label_has_a_translator_comment_and_real_headers() -> None:
-    from pressgen.catalogs import header_placeholders
-    from pressgen.i18n import read_catalog
     from pressgen.resources import PACKAGED_LOCALES
+    from pressgen.translation.catalogs import header_placeholders
+    from pressgen.workspace.labels import read_catalog
 
     for po in sorted(PACKAGED_LOCALES.glob("*/LC_MESSAGES/pressgen.po")):
         catalog = read_catalog(po)

@@ -280,7 +280,7 @@ def test_the_studio_refuses_cross_site_and_tokenless_posts(workspace: Path) -> N
 
 
 def test_host_rules_for_a_server_on_every_interface() -> None:
-    from pressgen.hosts import host_allowed
+    from pressgen.studio.hosts import host_allowed
 
     assert host_allowed("192.168.1.20:8000", "0.0.0.0")  # an address: no DNS, no rebinding
     assert host_allowed(f"{socket.gethostname()}:8000", "0.0.0.0")

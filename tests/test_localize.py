@@ -7,8 +7,8 @@ import pytest
 from conftest import SEEDS
 
 from pressgen import load_release, load_workspace, localize
+from pressgen.document.localize import long_date
 from pressgen.errors import InputError
-from pressgen.localize import long_date
 
 
 @pytest.mark.parametrize("locale,date,expected", [
@@ -54,7 +54,7 @@ def test_phones_are_international_and_the_same_in_every_language(seed_workspace)
 
 
 def test_dateline_opens_the_first_paragraph(seed_workspace) -> None:  # type: ignore[no-untyped-def]
-    from pressgen.markup import plain_text
+    from pressgen.document.markup import plain_text
 
     release = load_release(SEEDS / "releases" / "unric-migrants-stigma-2014.yaml", seed_workspace)
     view = localize(release, seed_workspace, "fr")

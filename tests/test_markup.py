@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pressgen.markup import (
+from pressgen.document.markup import (
     Break,
     Emph,
     Link,

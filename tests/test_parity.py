@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from test_bad_input import run
 
-from pressgen.parity import differences, facts
+from pressgen.translation.parity import differences, facts
 
 RELEASE = "iom-20km-brussels-2017"
 

@@ -152,7 +152,7 @@ def test_the_about_heading_is_grammatical_in_every_language(
 def test_ranges_get_an_en_dash_and_numbers_never_break(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
     from conftest import SEED_IDS, normalize
 
-    from pressgen.typography import typeset
+    from pressgen.document.typography import typeset
 
     assert typeset("op 16-17 november, in 2019-2020", "nl") == "op 16–17 november, in 2019–2020"
     assert typeset("2017-05-26 en 02-287-74-12", "nl") == "2017-05-26 en 02-287-74-12"  # not ranges
@@ -267,7 +267,7 @@ def test_hyphenation_breaks_words_where_the_dictionaries_do(seed_outputs: dict[t
     import pyphen
     from conftest import SEED_IDS
 
-    from pressgen import hyphenation
+    from pressgen.document import hyphenation
 
     dictionaries = {lang: pyphen.Pyphen(filename=f"/usr/share/hyphen/{name}", left=1, right=1)
                     for lang, name in DICTIONARIES.items()}
@@ -294,7 +294,7 @@ def test_hyphenation_breaks_words_where_the_dictionaries_do(seed_outputs: dict[t
 
 def test_kept_words_and_foreign_phrases_are_marked_for_the_renderer(seed_workspace: Any) -> None:
     from pressgen import load_release
-    from pressgen.localize import localize
+    from pressgen.document.localize import localize
     from pressgen.writers.html import render_html
 
     release = load_release(SEEDS / "releases" / "iom-news-digest-2016.yaml", seed_workspace)
@@ -378,7 +378,7 @@ def test_headlines_never_end_with_one_lone_word(seed_outputs: dict[tuple[str, st
     from conftest import SEED_IDS, normalize
 
     from pressgen import load_release
-    from pressgen.localize import localize
+    from pressgen.document.localize import localize
 
     for release_id in SEED_IDS:
         release = load_release(SEEDS / "releases" / f"{release_id}.yaml", seed_workspace)
@@ -434,7 +434,7 @@ def test_the_text_has_the_same_room_under_the_header_on_every_page(
 
 
 def test_the_rules_mark_only_words_that_could_break() -> None:
-    from pressgen.hyphenation import Rules, names_of
+    from pressgen.document.hyphenation import Rules, names_of
 
     rules = Rules(names_of([{"nl": "Internationale Organisatie voor Migratie (IOM)", "fr": "l’OIM"}], ["Fedasil"]),
                   (("Global Migration Film Festival", "en"),), lang="nl")
@@ -450,7 +450,7 @@ def test_the_rules_mark_only_words_that_could_break() -> None:
 def test_a_changed_logo_is_drawn_anew_in_the_same_process(workspace: Path) -> None:
     """WeasyPrint's image cache is shared by a process's documents; a new version of a file starts a new one."""
     from pressgen import load_release, load_workspace
-    from pressgen.localize import localize
+    from pressgen.document.localize import localize
     from pressgen.writers.pdf import write_pdf
 
     def logo_bytes() -> bytes:

@@ -18,17 +18,17 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pressgen import load_workspace, localize
+from pressgen.document.markup import parse, plain_text
 from pressgen.errors import PressgenError
-from pressgen.load import check_release
-from pressgen.markup import parse, plain_text
-from pressgen.model import TEXT_FIELDS
-from pressgen.outputs import OutsideOutput, output_path, pattern_problems
-from pressgen.review import export_xliff, import_xliff
-from pressgen.translate import translate_release
+from pressgen.translation.review import export_xliff, import_xliff
+from pressgen.translation.translate import translate_release
+from pressgen.workspace.load import check_release
+from pressgen.workspace.model import TEXT_FIELDS
+from pressgen.workspace.outputs import OutsideOutput, output_path, pattern_problems
+from pressgen.workspace.yamledit import WriteBackRefused, normalize, plain, unwritable, write_text_blocks
+from pressgen.workspace.yamlio import load_yaml
 from pressgen.writers.docx import write_docx
 from pressgen.writers.html import render_html
-from pressgen.yamledit import WriteBackRefused, normalize, plain, unwritable, write_text_blocks
-from pressgen.yamlio import load_yaml
 
 RELEASE = "unric-migrants-stigma-2014"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,8 +13,8 @@ from test_bad_input import run
 from translate.storage import xliff as toolkit_xliff
 
 from pressgen import load_release, load_workspace
-from pressgen.review import NS, SCHEMA, export_xliff
-from pressgen.segments import align, sidecar_path
+from pressgen.translation.review import NS, SCHEMA, export_xliff
+from pressgen.translation.segments import align, sidecar_path
 
 RELEASE = "iom-20km-brussels-2017"
 # The official OASIS schema, from Debian's php-symfony-translation (installed by `make test`).

@@ -14,8 +14,8 @@ from test_bad_input import run
 from translate.storage import xliff as toolkit_xliff
 
 from pressgen import load_release
-from pressgen.review import NS
-from pressgen.segments import align, split
+from pressgen.translation.review import NS
+from pressgen.translation.segments import align, split
 
 RELEASE = "iom-20km-brussels-2017"
 X = f"{{{NS}}}"

@@ -12,7 +12,7 @@ from test_bad_input import run
 from test_translate import _use_libre
 
 from pressgen import load_release
-from pressgen.segments import align, read_records, sidecar_path, split
+from pressgen.translation.segments import align, read_records, sidecar_path, split
 
 RELEASE = "iom-20km-brussels-2017"
 OLD = "Voor het eerst dit jaar zal de VN ploeg"
@@ -141,8 +141,8 @@ def test_tmx_export_validates_and_imports_into_an_empty_memory_with_the_same_pai
     from translate.storage import tmx as toolkit_tmx
 
     from pressgen import load_workspace
-    from pressgen.tmx import DTD
-    from pressgen.translate import MEMORY_FILE, REVIEWED, TranslationMemory
+    from pressgen.translation.tmx import DTD
+    from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
 
     assert run("translate", RELEASE, "--to", "fr,en") == 0  # puts the reviewed pairs into the memory
     memory = TranslationMemory(workspace / MEMORY_FILE)

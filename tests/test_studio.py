@@ -130,7 +130,7 @@ def test_a_save_over_a_file_changed_on_disk_is_refused_and_shows_both_versions(
 def test_an_invalid_form_is_not_written_and_its_errors_show_at_their_field(
         client: httpx.Client, workspace: Path) -> None:
     from pressgen import load_workspace
-    from pressgen.load import check_release
+    from pressgen.workspace.load import check_release
 
     path = workspace / "releases" / f"{RELEASE}.yaml"
     before = path.read_bytes()
@@ -154,7 +154,7 @@ def test_an_invalid_form_is_not_written_and_its_errors_show_at_their_field(
 def test_a_translator_s_edits_become_drafts_and_ticked_segments_reviewed(
         client: httpx.Client, workspace: Path) -> None:
     from pressgen import load_release, load_workspace
-    from pressgen.segments import align
+    from pressgen.translation.segments import align
 
     page = client.get(f"/release/{RELEASE}/fr").text
     segments = re.findall(r'name="(segment\.[\w-]+)"', page)

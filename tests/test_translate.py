@@ -11,8 +11,8 @@ from libre_server import LibreServer, fake_translation
 from test_bad_input import run
 
 from pressgen import load_release, load_workspace
-from pressgen.translate import _chunks, _mymemory_code, make_client, translate_inline
-from pressgen.yamlio import load_yaml
+from pressgen.translation.translate import _chunks, _mymemory_code, make_client, translate_inline
+from pressgen.workspace.yamlio import load_yaml
 
 MARKUP = re.compile(r"\*\*|\*|\^|\[|\]\([^)]*\)")
 

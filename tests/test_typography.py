@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pressgen.typography import NBSP, NNBSP, typeset
+from pressgen.document.typography import NBSP, NNBSP, typeset
 
 
 @pytest.mark.parametrize("lang,text,expected", [

@@ -15,6 +15,6 @@ disk since the page was opened. Parts:
   Origin and a per-session token on every state-changing request).
 """
 
-from .app import create_app, serve
+from pressgen.studio.app import create_app, serve
 
 __all__ = ["create_app", "serve"]

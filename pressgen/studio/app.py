@@ -2,7 +2,7 @@
 
 Guards, for every request before any route:
 - the Host header must name the address the server listens on (DNS rebinding,
-  see :mod:`pressgen.hosts`), else 421;
+  see :mod:`pressgen.studio.hosts`), else 421;
 - a state-changing request (POST) must come from the studio's own pages: its
   Origin header must be the studio's own origin, and its form must carry the
   session's token (a random value in a SameSite=Strict cookie, echoed in
@@ -44,16 +44,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..build import BuildOptions, build
-from ..errors import Diagnostic, PressgenError
-from ..executors import PoolExecutor
-from ..hosts import host_allowed
-from ..images import IMAGE_TYPES
-from ..review import export_docx, export_xliff, import_docx, import_xliff
-from ..scaffold import new_release
-from ..translate import translate_release
-from .edits import Conflict, Invalid, file_digest, place, save_source, save_translation
-from .state import Entry, Studio
+from pressgen.builder.executors import PoolExecutor
+from pressgen.builder.plan import BuildOptions, build
+from pressgen.errors import Diagnostic, PressgenError
+from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
+from pressgen.studio.hosts import host_allowed
+from pressgen.studio.state import Entry, Studio
+from pressgen.translation.review import export_docx, export_xliff, import_docx, import_xliff
+from pressgen.translation.translate import translate_release
+from pressgen.workspace.images import IMAGE_TYPES
+from pressgen.workspace.scaffold import new_release
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "pressgen_session"

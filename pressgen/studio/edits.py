@@ -5,7 +5,7 @@ A save is refused, with the file untouched, when:
   the bytes the page was made from, no longer matches): :class:`Conflict`;
 - the edited release would not pass ``check``: :class:`Invalid`, carrying the
   same diagnostics ``check`` prints, each placed at its form field.
-Both go through :func:`pressgen.segments.save`, the write-back the command line uses.
+Both go through :func:`pressgen.translation.segments.save`, the write-back the command line uses.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import Diagnostic, PressgenError, errors_only
-from ..files import ChangedOnDisk
-from ..load import EVERY_LANGUAGE, check_release
-from ..model import TEXT_FIELDS, Release, Workspace
-from ..segments import Filled, fields_and_records, save
-from ..yamledit import plain
-from ..yamlio import LoadedYaml, read_regular_file
-from .state import Entry
+from pressgen.errors import Diagnostic, PressgenError, errors_only
+from pressgen.files import ChangedOnDisk
+from pressgen.studio.state import Entry
+from pressgen.translation.segments import Filled, fields_and_records, save
+from pressgen.workspace.load import EVERY_LANGUAGE, check_release
+from pressgen.workspace.model import TEXT_FIELDS, Release, Workspace
+from pressgen.workspace.yamledit import plain
+from pressgen.workspace.yamlio import LoadedYaml, read_regular_file
 
 TOP_FIELDS = ("date", "embargo", "tags", "contacts", "facts", "images")
 

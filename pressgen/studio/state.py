@@ -23,13 +23,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import release_files
-from ..errors import Diagnostic, PressgenError, errors_only
-from ..executors import Unit, UnitResult, render_unit
-from ..load import CONFIG_NAME, EVERY_LANGUAGE, CheckedRelease, check_release, load_workspace, release_languages
-from ..model import Release, Workspace
-from ..segments import Alignment, sidecar_path
-from ..status import alignments, parity_problems, translation_diagnostics
+from pressgen.builder.executors import Unit, UnitResult, render_unit
+from pressgen.builder.plan import release_files
+from pressgen.errors import Diagnostic, PressgenError, errors_only
+from pressgen.translation.segments import Alignment, sidecar_path
+from pressgen.translation.status import alignments, parity_problems, translation_diagnostics
+from pressgen.workspace.load import (
+    CONFIG_NAME,
+    EVERY_LANGUAGE,
+    CheckedRelease,
+    check_release,
+    load_workspace,
+    release_languages,
+)
+from pressgen.workspace.model import Release, Workspace
 
 WATCH_INTERVAL = 0.2  # seconds between two looks at the sources (a save shows at once: its page asks)
 RENDERED_KEPT = 48  # documents kept in memory, newest first

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import UsageError
-from ..localize import DocumentView
+from pressgen.document.localize import DocumentView
+from pressgen.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,10 @@ def get_writer(name: str) -> Writer:
     demand so that a DOCX-only build never loads WeasyPrint.
     """
     if name == "pdf":
-        from .pdf import write_pdf
+        from pressgen.writers.pdf import write_pdf
         return write_pdf
     if name == "docx":
-        from .docx import write_docx
+        from pressgen.writers.docx import write_docx
         return write_docx
     raise UsageError(f"unknown format '{name}' (known: pdf, docx)")
 

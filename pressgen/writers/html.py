@@ -8,11 +8,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ..errors import Diagnostic, RenderError
-from ..hyphenation import Rules
-from ..i18n import translations
-from ..localize import DocumentView
-from ..markup import (
+from pressgen.document.hyphenation import Rules
+from pressgen.document.localize import DocumentView
+from pressgen.document.markup import (
     Block,
     Break,
     Emph,
@@ -28,13 +26,15 @@ from ..markup import (
     Text,
     plain_text,
 )
-from ..resources import find_template, template_dirs
+from pressgen.errors import Diagnostic, RenderError
+from pressgen.resources import find_template, template_dirs
+from pressgen.workspace.labels import translations
 
 TEMPLATE = "release.html"
 
 
 def _text_html(text: str, rules: Rules | None) -> Markup:
-    """A text run, its kept words and foreign phrases as spans (see pressgen.hyphenation)."""
+    """A text run, its kept words and foreign phrases as spans (see pressgen.document.hyphenation)."""
     if rules is None:
         return escape(text)
     out = []

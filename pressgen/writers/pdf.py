@@ -23,12 +23,12 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..hyphenation import PATTERNS, paragraph_key
-from ..images import IMAGE_TYPES, prepared
-from ..localize import DocumentView
-from ..resources import PACKAGED_TEMPLATES, find_template
-from . import Rendered
-from .html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
+from pressgen.document.hyphenation import PATTERNS, paragraph_key
+from pressgen.document.localize import DocumentView
+from pressgen.resources import PACKAGED_TEMPLATES, find_template
+from pressgen.workspace.images import IMAGE_TYPES, prepared
+from pressgen.writers import Rendered
+from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -81,7 +81,7 @@ def stylesheet(workspace_root: Path) -> CSS:
 
 
 # WeasyPrint hyphenates with Pyphen by the element's lang; a language's patterns are the ones
-# pressgen.hyphenation chose for it (English: the US patterns, whatever the region).
+# pressgen.document.hyphenation chose for it (English: the US patterns, whatever the region).
 for _code in [code for code in pyphen.LANGUAGES if code.split("_")[0] in PATTERNS]:
     pyphen.LANGUAGES[_code] = pyphen.LANGUAGES[PATTERNS[_code.split("_")[0]]]
 

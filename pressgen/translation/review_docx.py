@@ -21,10 +21,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..errors import Diagnostic, InputError
-from ..inline import Token
-from ..yamlio import read_regular_file
-from .docx import save_docx
+from pressgen.document.inline import Token
+from pressgen.errors import Diagnostic, InputError
+from pressgen.workspace.yamlio import read_regular_file
+from pressgen.writers.docx import save_docx
 
 # Shading per reason a row needs attention (Word colour hex).
 HIGHLIGHTS = {"machine": "FFF2CC", "stale": "FCE4D6", "missing": "F2F2F2"}

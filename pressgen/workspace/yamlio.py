@@ -24,7 +24,7 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from .errors import Diagnostic, InputError
+from pressgen.errors import Diagnostic, InputError
 
 # Characters that XML 1.0 (and so DOCX, and PDF tags) cannot hold.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -34,9 +34,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .errors import Diagnostic, InputError, PressgenError
-from .files import ChangedOnDisk, replace_verified
-from .yamlio import XML_INVALID, load_yaml, read_regular_file
+from pressgen.errors import Diagnostic, InputError, PressgenError
+from pressgen.files import ChangedOnDisk, replace_verified
+from pressgen.workspace.yamlio import XML_INVALID, load_yaml, read_regular_file
 
 # Characters a literal block or plain scalar cannot carry as themselves: tabs (the
 # loader refuses them in a file's text), line breaks other than LF, and what YAML

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .errors import UsageError
-from .files import write_atomic
-from .load import PLACEHOLDER, RELEASE_ID
-from .model import Workspace
+from pressgen.errors import UsageError
+from pressgen.files import write_atomic
+from pressgen.workspace.load import PLACEHOLDER, RELEASE_ID
+from pressgen.workspace.model import Workspace
 
 TEMPLATE = """\
 # Release {id}. Text fields take Markdown: **bold**, *italic*, [links](https://…),

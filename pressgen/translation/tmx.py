@@ -14,13 +14,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import __version__
-from .errors import Diagnostic, InputError
-from .localize import language_tag
-from .model import Workspace
-from .resources import PACKAGE_DIR
-from .translate import MEMORY_FILE, REVIEWED, TranslationMemory
-from .yamlio import read_regular_file
+from pressgen import __version__
+from pressgen.document.localize import language_tag
+from pressgen.errors import Diagnostic, InputError
+from pressgen.resources import PACKAGE_DIR
+from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
+from pressgen.workspace.model import Workspace
+from pressgen.workspace.yamlio import read_regular_file
 
 DTD = PACKAGE_DIR / "schemas" / "tmx-1.4b-subset.dtd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

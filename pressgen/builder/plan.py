@@ -22,15 +22,22 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
 
-from . import outputs
-from .cache import BuildCache, WorkspaceFingerprints, document_key, file_digest, release_record
-from .errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
-from .executors import Executor, Unit, UnitResult, make_executor
-from .files import FolderLock, write_atomic
-from .load import CONFIG_NAME, check_release, duplicate_ids, find_workspace, load_workspace, release_languages
-from .model import Workspace
-from .writers import FORMATS
-from .yamlio import read_regular_file
+from pressgen.builder.cache import BuildCache, WorkspaceFingerprints, document_key, file_digest, release_record
+from pressgen.builder.executors import Executor, Unit, UnitResult, make_executor
+from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
+from pressgen.files import FolderLock, write_atomic
+from pressgen.workspace import outputs
+from pressgen.workspace.load import (
+    CONFIG_NAME,
+    check_release,
+    duplicate_ids,
+    find_workspace,
+    load_workspace,
+    release_languages,
+)
+from pressgen.workspace.model import Workspace
+from pressgen.workspace.yamlio import read_regular_file
+from pressgen.writers import FORMATS
 
 Status = Literal["built", "up-to-date", "failed", "refused", "cancelled"]
 MANIFEST = "manifest.json"

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .markup import PARAGRAPH_BREAK
-from .model import TEXT_FIELDS, LanguageText, Release, TranslationStatus
+from pressgen.document.markup import PARAGRAPH_BREAK
+from pressgen.workspace.model import TEXT_FIELDS, LanguageText, Release, TranslationStatus
 
 SEGMENTED = ("body", "notes")
 SIDECAR_SUFFIX = ".segments.json"
@@ -330,8 +330,8 @@ def save(release: Release, languages: dict[str, dict[str, str]], records: dict[s
     were. Records of languages not named keep what the sidecar had. ``top`` and
     ``base`` are :func:`pressgen.yamledit.write_text_blocks`'s.
     """
-    from .files import replace_verified
-    from .yamledit import write_text_blocks
+    from pressgen.files import replace_verified
+    from pressgen.workspace.yamledit import write_text_blocks
 
     if languages or top:
         write_text_blocks(release.path, languages, TEXT_FIELDS, top, base, validate)

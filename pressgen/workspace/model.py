@@ -1,7 +1,7 @@
 """The validated model of a workspace (pressgen.yaml) and of a release file.
 
 Field types and shapes live here; checks that span files (an organisation id
-that must exist, a language that must have a locale) live in :mod:`pressgen.load`.
+that must exist, a language that must have a locale) live in :mod:`pressgen.workspace.load`.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .markup import _MD
+from pressgen.document.markup import _MD
 
 Token = tuple[str, ...]
 PAIRED = ("bold", "italic", "sup", "link")

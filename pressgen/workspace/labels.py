@@ -19,9 +19,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from .errors import Diagnostic, InputError, RenderError
-from .resources import DOMAIN, catalog_paths
-from .yamlio import read_regular_file
+from pressgen.errors import Diagnostic, InputError, RenderError
+from pressgen.resources import DOMAIN, catalog_paths
+from pressgen.workspace.yamlio import read_regular_file
 
 MAX_PLURALS = 6  # CLDR's most, for Arabic; a larger count makes 'locales update' write huge files
 _NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)")

@@ -15,14 +15,14 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_timezone
 from babel.support import Translations
 
-from . import markup
-from .contactinfo import format_phone, is_mobile, phone_link, region_of, website_display
-from .errors import Diagnostic, RenderError
-from .hyphenation import Rules, names_of
-from .i18n import translations
-from .markup import Block, Paragraph, Strong, Text
-from .model import Config, Contact, Organization, Release, Workspace, pick
-from .typography import NBSP, french_contractions, no_lone_last_word, typeset
+from pressgen.document import markup
+from pressgen.document.hyphenation import Rules, names_of
+from pressgen.document.markup import Block, Paragraph, Strong, Text
+from pressgen.document.typography import NBSP, french_contractions, no_lone_last_word, typeset
+from pressgen.errors import Diagnostic, RenderError
+from pressgen.workspace.contactinfo import format_phone, is_mobile, phone_link, region_of, website_display
+from pressgen.workspace.labels import translations
+from pressgen.workspace.model import Config, Contact, Organization, Release, Workspace, pick
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,7 @@ def _org_view(org: Organization, lang: str, root: Path) -> OrgView:
 
 
 def _images(release: Release, lang: str, root: Path, t: Translations) -> tuple[ImageView, ...]:
-    from .images import pixel_size
+    from pressgen.workspace.images import pixel_size
 
     views = []
     for image in release.images:

@@ -19,11 +19,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
-from . import __version__
-from .errors import UsageError
-from .files import write_atomic
-from .i18n import read_catalog
-from .resources import DOMAIN, PACKAGE_DIR, PACKAGED_LOCALES, PACKAGED_TEMPLATES, catalog_paths
+from pressgen import __version__
+from pressgen.errors import UsageError
+from pressgen.files import write_atomic
+from pressgen.resources import DOMAIN, PACKAGE_DIR, PACKAGED_LOCALES, PACKAGED_TEMPLATES, catalog_paths
+from pressgen.workspace.labels import read_catalog
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 

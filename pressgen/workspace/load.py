@@ -19,15 +19,15 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone
 from pydantic import BaseModel, ValidationError
 
-from . import markup
-from .contactinfo import check_email, check_website, format_phone, region_of
-from .errors import Diagnostic, InputError, RenderError, UsageError, errors_only
-from .i18n import catalog_problems
-from .images import image_problem
-from .model import TEXT_FIELDS, Config, LocalText, Organization, Release, Workspace, pick
-from .outputs import name_problems, pattern_problems
-from .resources import DOMAIN, catalog_paths
-from .yamlio import LoadedYaml, load_yaml
+from pressgen.document import markup
+from pressgen.errors import Diagnostic, InputError, RenderError, UsageError, errors_only
+from pressgen.resources import DOMAIN, catalog_paths
+from pressgen.workspace.contactinfo import check_email, check_website, format_phone, region_of
+from pressgen.workspace.images import image_problem
+from pressgen.workspace.labels import catalog_problems
+from pressgen.workspace.model import TEXT_FIELDS, Config, LocalText, Organization, Release, Workspace, pick
+from pressgen.workspace.outputs import name_problems, pattern_problems
+from pressgen.workspace.yamlio import LoadedYaml, load_yaml
 
 CONFIG_NAME = "pressgen.yaml"
 PLACEHOLDER = "TODO"  # what 'pressgen new' leaves for the author to replace
@@ -215,8 +215,8 @@ def _check_catalog(loaded: LoadedYaml, loc: tuple[str | int, ...], root: Path, l
 
 def _workspace_file_problems(root: Path) -> list[Diagnostic]:
     """The workspace's own catalogs and templates, read as a build reads them."""
-    from .writers.docx import reference_problems
-    from .writers.html import template_problems
+    from pressgen.writers.docx import reference_problems
+    from pressgen.writers.html import template_problems
 
     problems: list[Diagnostic] = []
     for po in sorted((root / "locales").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
@@ -403,8 +403,8 @@ def _workspace_template_checks(release: Release, workspace: Workspace) -> list[D
     """
     if not (workspace.root / "templates" / "release.html").is_file():
         return []
-    from .localize import localize
-    from .writers.html import render_html
+    from pressgen.document.localize import localize
+    from pressgen.writers.html import render_html
 
     for lang in release_languages(release, workspace.config):
         if lang not in release.text:

@@ -1,6 +1,6 @@
 """Review round trip: XLIFF 1.2 for CAT tools, a bilingual DOCX for everyone else.
 
-Both exchange segments (see :mod:`pressgen.segments`): one unit per field and
+Both exchange segments (see :mod:`pressgen.translation.segments`): one unit per field and
 per paragraph, with an id made from the source segment's fingerprint, so
 units stay valid when other paragraphs are inserted, deleted or moved. Inline
 markup travels as tags (XLIFF ``<g>``/``<x/>``, formatted runs in DOCX) whose
@@ -21,15 +21,15 @@ from pathlib import Path
 from lxml import etree
 from ruamel.yaml.comments import CommentedMap
 
-from . import __version__
-from .errors import Diagnostic, InputError, UsageError
-from .inline import Inline, Token, from_markdown, markdown_problems, problems, to_markdown
-from .localize import language_tag
-from .model import Release, Workspace
-from .resources import PACKAGE_DIR
-from .segments import SEGMENTED, Alignment, Filled, Pair, align, fields_and_records, save
-from .yamledit import normalize, unwritable
-from .yamlio import LoadedYaml, read_regular_file
+from pressgen import __version__
+from pressgen.document.inline import Inline, Token, from_markdown, markdown_problems, problems, to_markdown
+from pressgen.document.localize import language_tag
+from pressgen.errors import Diagnostic, InputError, UsageError
+from pressgen.resources import PACKAGE_DIR
+from pressgen.translation.segments import SEGMENTED, Alignment, Filled, Pair, align, fields_and_records, save
+from pressgen.workspace.model import Release, Workspace
+from pressgen.workspace.yamledit import normalize, unwritable
+from pressgen.workspace.yamlio import LoadedYaml, read_regular_file
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -312,7 +312,7 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
                 report: ImportReport, alignment: Alignment | None = None) -> None:
     """Check each returned unit against the release (``alignment``: its pairs, when already known),
     then write those that pass (and the records)."""
-    from .translate import MEMORY_FILE, REVIEWED, TranslationMemory
+    from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
 
     alignment = alignment or align(release, lang)
     pairs = alignment.by_id()
@@ -421,8 +421,8 @@ def import_xliff(xliff: Path, release: Release, workspace: Workspace, lang: str)
 
 def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
     """Return the bilingual review DOCX: one row per segment, source and translation side by side."""
-    from .status import parity_problems
-    from .writers.bilingual import ReviewRow, write_bilingual_docx
+    from pressgen.translation.review_docx import ReviewRow, write_bilingual_docx
+    from pressgen.translation.status import parity_problems
 
     _check_language(release, lang)
     alignment = align(release, lang)
@@ -454,7 +454,7 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
 
 def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -> ImportReport:
     """Apply a bilingual review DOCX edited in Word (the translation column) to the release's ``lang`` text."""
-    from .writers.bilingual import read_bilingual_docx
+    from pressgen.translation.review_docx import read_bilingual_docx
 
     _check_language(release, lang)
     report = ImportReport()

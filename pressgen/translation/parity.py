@@ -21,7 +21,7 @@ from babel import Locale
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from . import markup
+from pressgen.document import markup
 
 Fact = tuple[str, str]  # (kind, normalised value)
 

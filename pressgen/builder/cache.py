@@ -18,10 +18,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .files import write_atomic
-from .model import Contact, Release, Workspace
-from .resources import catalog_paths, template_dirs
+from pressgen import __version__
+from pressgen.files import write_atomic
+from pressgen.resources import catalog_paths, template_dirs
+from pressgen.workspace.model import Contact, Release, Workspace
 
 CACHE_DIR = ".pressgen"
 CACHE_FORMAT = 1

@@ -21,13 +21,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Diagnostic, InputError, PressgenError, UsageError
-from .inline import LINE_MARKER
-from .load import EVERY_LANGUAGE, check_release
-from .markup import PARAGRAPH_BREAK
-from .model import Release, TranslationSettings, Workspace
-from .segments import HUMAN, Filled, Record, align, fields_and_records, line_of, read_records, save, split
-from .yamlio import XML_INVALID, LoadedYaml, load_yaml
+from pressgen.document.inline import LINE_MARKER
+from pressgen.document.markup import PARAGRAPH_BREAK
+from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError
+from pressgen.translation.segments import (
+    HUMAN,
+    Filled,
+    Record,
+    align,
+    fields_and_records,
+    line_of,
+    read_records,
+    save,
+    split,
+)
+from pressgen.workspace.load import EVERY_LANGUAGE, check_release
+from pressgen.workspace.model import Release, TranslationSettings, Workspace
+from pressgen.workspace.yamlio import XML_INVALID, LoadedYaml, load_yaml
 
 # Characters a provider accepts in one request, with room to spare.
 SEGMENT_LIMITS = {"google": 4800, "mymemory": 480, "deepl": 4800, "libre": 4800}

@@ -27,11 +27,9 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Mm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from ..errors import Diagnostic, InputError
-from ..hyphenation import Rules
-from ..images import prepared
-from ..localize import DocumentView, ImageView
-from ..markup import (
+from pressgen.document.hyphenation import Rules
+from pressgen.document.localize import DocumentView, ImageView
+from pressgen.document.markup import (
     Block,
     Break,
     Emph,
@@ -46,9 +44,11 @@ from ..markup import (
     Table,
     Text,
 )
-from ..resources import find_template
-from ..yamlio import read_regular_file
-from . import Rendered
+from pressgen.errors import Diagnostic, InputError
+from pressgen.resources import find_template
+from pressgen.workspace.images import prepared
+from pressgen.workspace.yamlio import read_regular_file
+from pressgen.writers import Rendered
 
 REFERENCE = "reference.docx"
 MAX_REFERENCE_BYTES = 20 * 1024 * 1024
@@ -133,7 +133,7 @@ class _DocxBuilder:
     def __init__(self, doc: DocxDocument, style_ids: dict[str, str], rules: Rules | None = None) -> None:
         self.doc = doc
         self.ids = style_ids
-        self.rules = rules  # foreign phrases get their language (see pressgen.hyphenation)
+        self.rules = rules  # foreign phrases get their language (see pressgen.document.hyphenation)
 
     def paragraph(self, role: str, text: str | None = None, container: Any = None) -> DocxParagraph:
         """Append a paragraph with the style of ``role`` to the body, or to a cell or header."""

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .build import WorkspaceCache
-from .errors import Diagnostic, PressgenError, errors_only
-from .load import EVERY_LANGUAGE, check_release, release_languages
-from .model import Config, Release, Workspace
-from .segments import Alignment, Pair, align, line_of, read_records, words
-from .yamlio import LoadedYaml
+from pressgen.builder.plan import WorkspaceCache
+from pressgen.errors import Diagnostic, PressgenError, errors_only
+from pressgen.translation.segments import Alignment, Pair, align, line_of, read_records, words
+from pressgen.workspace.load import EVERY_LANGUAGE, check_release, release_languages
+from pressgen.workspace.model import Config, Release, Workspace
+from pressgen.workspace.yamlio import LoadedYaml
 
 
 def alignments(release: Release, languages: Sequence[str]) -> dict[str, Alignment]:
@@ -71,8 +71,8 @@ def _quote(text: str, width: int = 90) -> str:
 
 def parity_problems(alignment: Alignment, release: Release, config: Config) -> list[tuple[Pair, str]]:
     """The fact differences of each translated, current segment: (pair, difference in words)."""
-    from .contactinfo import region_of
-    from .parity import differences
+    from pressgen.translation.parity import differences
+    from pressgen.workspace.contactinfo import region_of
 
     source_locale, target_locale = config.locale_for(release.source), config.locale_for(alignment.lang)
     region = region_of(config.home_locale())

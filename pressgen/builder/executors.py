@@ -23,8 +23,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .errors import Diagnostic, PressgenError, UsageError
-from .model import Release, Workspace
+from pressgen.errors import Diagnostic, PressgenError, UsageError
+from pressgen.workspace.model import Release, Workspace
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ class UnitResult:
 
 def render_unit(unit: Unit) -> UnitResult:
     """Render one unit; every failure is returned as diagnostics, never raised."""
-    from .localize import localize
-    from .writers import get_writer
+    from pressgen.document.localize import localize
+    from pressgen.writers import get_writer
 
     started = time.perf_counter()
     outputs: list[Output] = []
@@ -159,7 +159,7 @@ def _end_with(build_pid: int) -> None:
 def _context() -> Any:
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pressgen.executors", "pressgen.writers.pdf", "pressgen.writers.docx"])
+        context.set_forkserver_preload(["pressgen.builder.executors", "pressgen.writers.pdf", "pressgen.writers.docx"])
         return context
     return multiprocessing.get_context("spawn")
 
