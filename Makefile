@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	scripts/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --editable '.[test]'
+	$(BIN)/pip install --quiet --editable '.[test,lint]'
 	touch $@
 
 $(VENV)/.system-test: scripts/setup-system.sh
@@ -34,7 +34,6 @@ bench-batch: setup
 	$(BIN)/python bench/batch.py
 
 lint: setup
-	$(BIN)/pip install --quiet ruff mypy
 	$(BIN)/ruff check pressgen tests bench scripts
 	$(BIN)/mypy pressgen
 

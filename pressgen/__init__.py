@@ -7,7 +7,12 @@ model), :func:`render` (model -> the bytes of one document) and :func:`build`
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib import metadata as _metadata
+
+try:
+    __version__ = _metadata.version("pressgen")
+except _metadata.PackageNotFoundError:  # a source tree on sys.path that was never installed
+    __version__ = "0+unknown"
 
 from pressgen.builder.plan import BuildOptions, BuildReport, build  # noqa: E402
 from pressgen.document.localize import DocumentView, localize  # noqa: E402

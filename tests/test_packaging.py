@@ -41,3 +41,19 @@ def test_a_non_editable_install_in_a_fresh_venv_renders_the_seeds(tmp_path: Path
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert len(list(out.rglob("*.fr.pdf"))) == len(SEED_IDS)
+
+    # Any change to the installed code, a comment included, rebuilds the documents made by the old code.
+    rebuild = [str(venv / "bin" / "pressgen"), "build", str(SEEDS), "--out", str(out)]
+    again = subprocess.run(rebuild, cwd=tmp_path, capture_output=True, text=True)
+    assert again.returncode == 0 and "nothing to do" in again.stdout, again.stdout + again.stderr
+    module = installed / "document" / "typography.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    changed = subprocess.run(rebuild, cwd=tmp_path, capture_output=True, text=True)
+    assert changed.returncode == 0, changed.stderr
+    assert f"{6 * len(SEED_IDS)} built" in changed.stdout, changed.stdout
+
+    # --version is the package metadata's.
+    version = subprocess.run([str(python), "-c", "from importlib.metadata import version; print(version('pressgen'))"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    shown = subprocess.run([str(venv / "bin" / "pressgen"), "--version"], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == f"pressgen, version {version}"

@@ -18,9 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pressgen import __version__
 from pressgen.files import write_atomic
-from pressgen.resources import catalog_paths, template_dirs
+from pressgen.resources import catalog_paths, code_fingerprint, template_dirs
 from pressgen.workspace.model import Contact, Release, Workspace
 
 CACHE_DIR = ".pressgen"
@@ -119,7 +118,7 @@ def release_record(release: Release, file_sha: str, languages: list[str]) -> dic
 
 def document_key(fingerprints: WorkspaceFingerprints, record: dict[str, Any], lang: str, fmt: str) -> str:
     """Return the key of one document: it changes whenever the document's bytes may change."""
-    return digest(__version__, record["sha256"], fingerprints.settings, fingerprints.templates,
+    return digest(code_fingerprint(), record["sha256"], fingerprints.settings, fingerprints.templates,
                   fingerprints.catalogs(lang), fingerprints.organization(record["organization"]),
                   fingerprints.contacts(record["contacts"]),
                   *(fingerprints.organization(c["organization"]) for c in record["inline_contacts"]
@@ -139,7 +138,7 @@ class BuildCache:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return  # no cache, or a damaged one: build as if new
-        if data.get("format") == CACHE_FORMAT and data.get("version") == __version__:
+        if data.get("format") == CACHE_FORMAT and data.get("code") == code_fingerprint():
             self.releases = data.get("releases", {})
             self.documents = data.get("documents", {})
 
@@ -165,6 +164,6 @@ class BuildCache:
 
     def save(self) -> None:
         """Write the cache atomically."""
-        data = {"format": CACHE_FORMAT, "version": __version__, "releases": self.releases,
+        data = {"format": CACHE_FORMAT, "code": code_fingerprint(), "releases": self.releases,
                 "documents": self.documents}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
