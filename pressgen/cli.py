@@ -29,6 +29,7 @@ from pressgen.builder.plan import (
     summary_line,
 )
 from pressgen.errors import Diagnostic, PressgenError, UsageError, errors_only
+from pressgen.formats import NAMES as FORMAT_NAMES
 from pressgen.workspace.load import (
     EVERY_LANGUAGE,
     check_release,
@@ -136,7 +137,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
 @cli.command(name="build")
 @click.argument("paths", nargs=-1)
 @click.option("--lang", "langs", help="Only these languages, e.g. nl,fr.")
-@click.option("--format", "formats", help="Only these formats: pdf, docx.")
+@click.option("--format", "formats", help=f"Only these formats: {', '.join(FORMAT_NAMES)}.")
 @click.option("--tag", "tags", multiple=True, help="Only releases with this tag (repeatable).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder, in place of the output pattern's leading folder (dist).")

@@ -26,6 +26,7 @@ from pressgen.builder.cache import BuildCache, WorkspaceFingerprints, document_k
 from pressgen.builder.executors import Executor, Unit, UnitResult, make_executor
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from pressgen.files import FolderLock, write_atomic
+from pressgen.formats import unknown_format
 from pressgen.workspace import outputs
 from pressgen.workspace.load import (
     CONFIG_NAME,
@@ -37,7 +38,6 @@ from pressgen.workspace.load import (
 )
 from pressgen.workspace.model import Workspace
 from pressgen.workspace.yamlio import read_regular_file
-from pressgen.writers import FORMATS
 
 Status = Literal["built", "up-to-date", "failed", "refused", "cancelled"]
 MANIFEST = "manifest.json"
@@ -399,8 +399,8 @@ def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
     """
     started = time.perf_counter()
     for fmt in options.formats or ():
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+        if (problem := unknown_format(fmt)) is not None:
+            raise UsageError(problem)
     files = release_files(paths)
     planner = Planner(options)
     report = BuildReport()

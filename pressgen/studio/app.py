@@ -47,6 +47,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pressgen.builder.executors import PoolExecutor
 from pressgen.builder.plan import BuildOptions, build
 from pressgen.errors import Diagnostic, PressgenError
+from pressgen.formats import BY_NAME, media_type
 from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
 from pressgen.studio.hosts import host_allowed
 from pressgen.studio.state import Entry, Studio
@@ -57,8 +58,6 @@ from pressgen.workspace.scaffold import new_release
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "pressgen_session"
-MEDIA_TYPES = {"pdf": "application/pdf",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 STATES = ("missing", "stale", "machine", "draft", "reviewed")
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
 
@@ -251,7 +250,7 @@ class StudioApp:
         path = (self.studio.root / wanted).resolve()
         if not path.is_relative_to(self.studio.root) or not path.is_file():
             return PlainTextResponse("not found\n", 404)
-        return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix[1:], "application/octet-stream"),
+        return FileResponse(path, media_type=media_type(path.suffix[1:]),
                             filename=path.name, content_disposition_type="attachment")
 
     # --- a release -------------------------------------------------------------------------------
@@ -366,11 +365,11 @@ class StudioApp:
         lang, what = request.path_params["lang"], request.path_params["what"]
         if entry is None or lang not in entry.states:
             return PlainTextResponse("no such release or language\n", 404)
-        if what in MEDIA_TYPES:
+        if what in BY_NAME:
             result = await asyncio.to_thread(self.studio.render, entry, lang, what)
             if not result.outputs:
                 return PlainTextResponse("\n".join(self.relative(d) for d in result.diagnostics) + "\n", 422)
-            return Response(result.outputs[0].data, media_type=MEDIA_TYPES[what], headers={
+            return Response(result.outputs[0].data, media_type=BY_NAME[what].media_type, headers={
                 "Content-Disposition": f'attachment; filename="{entry.id}.{lang}.{what}"',
                 "Cache-Control": "no-store"})
         if what in ("review.xlf", "review.docx") and entry.model is not None and lang in entry.alignments:
@@ -379,7 +378,7 @@ class StudioApp:
                 data = await asyncio.to_thread(exporter, entry.model, entry.workspace, lang)
             except PressgenError as exc:
                 return PlainTextResponse(f"{exc}\n", 422)
-            media = "application/xliff+xml" if what == "review.xlf" else MEDIA_TYPES["docx"]
+            media = "application/xliff+xml" if what == "review.xlf" else BY_NAME["docx"].media_type
             name = f"{entry.id}.{lang}.{'xlf' if what == 'review.xlf' else 'review.docx'}"
             return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
         if what == "preview":

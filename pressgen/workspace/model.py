@@ -12,12 +12,13 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from pressgen.formats import DEFAULT_FORMATS, unknown_format
 
 # A text field is one string (the same in every language) or language -> string.
 LocalText = str | dict[str, str]
 
-Format = Literal["pdf", "docx"]
 Status = Literal["machine", "draft", "reviewed"]
 LANGUAGE_CODE = r"^[a-z]{2,3}$"
 LanguageCode = Annotated[str, Field(pattern=LANGUAGE_CODE)]
@@ -40,6 +41,15 @@ def pick(text: LocalText | None, lang: str, fallback: bool = False) -> str | Non
     if lang in text or not fallback:
         return text.get(lang)
     return text.get(FALLBACK_LANGUAGE) or next(iter(text.values()), None)
+
+
+def _known_format(name: str) -> str:
+    if (problem := unknown_format(name)) is not None:
+        raise ValueError(problem)
+    return name
+
+
+FormatName = Annotated[str, AfterValidator(_known_format)]  # a row of pressgen.formats
 
 
 def _distinct(values: list[str]) -> list[str]:
@@ -110,7 +120,7 @@ class Config(Strict):
 
     languages: list[LanguageCode] = Field(["nl", "fr", "en"], min_length=1)
     locales: dict[str, str] = {}
-    formats: list[Format] = Field(["pdf", "docx"], min_length=1)
+    formats: list[FormatName] = Field(list(DEFAULT_FORMATS), min_length=1)
     output: str = "dist/{id}/{id}.{lang}.{format}"
     timezone: str | None = None
     translation: TranslationSettings = TranslationSettings()

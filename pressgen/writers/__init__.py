@@ -1,12 +1,17 @@
-"""Writers turn one DocumentView into the bytes of one format; looked up by name."""
+"""Writers turn one DocumentView into the bytes of one format; looked up in :mod:`pressgen.formats`."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pressgen.document.localize import DocumentView
 from pressgen.errors import UsageError
+from pressgen.formats import BY_NAME, unknown_format
+
+if TYPE_CHECKING:
+    from pressgen.document.localize import DocumentView
 
 
 @dataclass(frozen=True)
@@ -17,22 +22,17 @@ class Rendered:
     pages: int | None = None
 
 
-Writer = Callable[[DocumentView], Rendered]
+Writer = Callable[["DocumentView"], Rendered]
 
 
 def get_writer(name: str) -> Writer:
-    """Return the writer for format ``name`` ('pdf' or 'docx').
+    """Return the writer for format ``name`` (a row of :data:`pressgen.formats.FORMATS`).
 
-    Raises :class:`UsageError` for an unknown format. Writers are imported on
-    demand so that a DOCX-only build never loads WeasyPrint.
+    Raises :class:`UsageError` for an unknown format. The writer's module is
+    imported on first use.
     """
-    if name == "pdf":
-        from pressgen.writers.pdf import write_pdf
-        return write_pdf
-    if name == "docx":
-        from pressgen.writers.docx import write_docx
-        return write_docx
-    raise UsageError(f"unknown format '{name}' (known: pdf, docx)")
-
-
-FORMATS = ("pdf", "docx")
+    if (problem := unknown_format(name)) is not None:
+        raise UsageError(problem)
+    module, _, function = BY_NAME[name].writer.partition(":")
+    writer: Writer = getattr(importlib.import_module(module), function)
+    return writer
