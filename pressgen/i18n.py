@@ -122,8 +122,7 @@ def _catalog_problems(path: Path, mtime_ns: int) -> tuple[Diagnostic, ...]:
     for message in catalog:
         ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
         names = {name: "x" for text in ids if text for name in _NAMED_PLACEHOLDER.findall(str(text))}
-        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-        for string in map(str, strings):
+        for string in _strings(message):
             if not names or not string:
                 continue
             try:
