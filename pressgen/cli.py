@@ -3,14 +3,22 @@
 Exit status: 0 when all went well, 1 when any release has errors or failed to
 build, 2 for wrong usage, 130 when interrupted, 3 for an internal error (a bug).
 Bad input is reported as ``file:line:col`` lines, never as a traceback.
+
+Wrong usage is an option value the workspace cannot have: a language that is
+not one of the workspace's (or the release's), a format pressgen does not
+write, a Dask scheduler address Dask cannot use. It is refused before
+anything is read or written, naming the option and the values it takes.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import signal
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +36,7 @@ from pressgen.builder.plan import (
     release_files,
     summary_line,
 )
-from pressgen.errors import Diagnostic, PressgenError, UsageError, errors_only
+from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from pressgen.formats import NAMES as FORMAT_NAMES
 from pressgen.workspace.load import (
     EVERY_LANGUAGE,
@@ -39,7 +47,7 @@ from pressgen.workspace.load import (
 )
 from pressgen.workspace.model import Release, Workspace
 from pressgen.workspace.scaffold import new_release
-from pressgen.workspace.yamlio import LoadedYaml
+from pressgen.workspace.yamlio import LoadedYaml, load_yaml
 
 
 def _echo_diagnostics(diagnostics: Iterable[Diagnostic], seen: set[Diagnostic] | None = None) -> None:
@@ -75,6 +83,85 @@ def _one_release(name: str) -> Path:
 def _default_paths(paths: Sequence[Path | str]) -> list[Path | str]:
     """PATHS as given, or the workspace around the current folder."""
     return list(paths) if paths else [find_workspace(Path.cwd())]
+
+
+# --- option values the workspace decides: refused as wrong usage (exit 2), naming the option ---------
+
+NEW_LANGUAGE = "to add a language, list it under languages in pressgen.yaml"
+
+
+def _bad_value(option: str, message: str) -> click.BadParameter:
+    return click.BadParameter(message, ctx=click.get_current_context(silent=True), param_hint=f"'{option}'")
+
+
+def _require_known(values: Sequence[str], known: Sequence[str], option: str, what: str, hint: str = "") -> None:
+    """Refuse the first of ``values`` that is not in ``known``: "did you mean…", and every value it may take."""
+    for value in values:
+        if value not in known:
+            by_case = {choice.lower(): choice for choice in known}  # 'PDF' means 'pdf'
+            close = difflib.get_close_matches(value.lower(), list(by_case), n=1)
+            guess = f"did you mean '{by_case[close[0]]}'? " if close else ""
+            raise _bad_value(option, f"'{value}' is not {what}; {guess}choose from {', '.join(known)}"
+                             + (f" ({hint})" if hint else ""))
+
+
+def _check_languages(values: Sequence[str], option: str, workspace: Workspace, path: Path) -> None:
+    """Refuse a language that neither the workspace nor the release at ``path`` has.
+
+    The release is read only when a value is not one of the workspace's languages;
+    a release that does not load is left to the command, which reports its errors.
+    """
+    if not values:
+        raise _bad_value(option, "name at least one language, e.g. fr or fr,en")
+    known = list(workspace.config.languages)
+    if set(values) - set(known):
+        checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
+        if checked.release is None:
+            return
+        known = list(dict.fromkeys([*known, *(checked.release.languages or ()), *checked.release.text]))
+    _require_known(values, known, option, "a language of this workspace", NEW_LANGUAGE)
+
+
+def _check_build_languages(langs: Sequence[str], paths: Sequence[Path | str]) -> None:
+    """Refuse a --lang that no workspace of the selection (nor any selected release's own list) has."""
+    files = release_files(paths)
+    workspaces = WorkspaceCache()
+    known: list[str] = []
+    for path in files:
+        try:
+            known += workspaces.for_release(path).config.languages
+        except PressgenError:
+            continue  # the build reports it
+    if not known or not set(langs) - set(known):
+        return
+    for path in files:  # a release may list languages of its own
+        try:
+            own = load_yaml(path).data.get("languages")
+        except PressgenError:
+            continue
+        known += [lang for lang in own if isinstance(lang, str)] if isinstance(own, list) else []
+    _require_known(langs, list(dict.fromkeys(known)), "--lang", "a language of the selected releases",
+                   NEW_LANGUAGE)
+
+
+def _scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The --scheduler value, refused as wrong usage when Dask could not connect to such an address."""
+    if value is None:
+        return None
+    try:
+        from distributed.comm import get_address_host_port
+    except ImportError:
+        return value  # the dask executor says how to install it
+    try:
+        host, port = get_address_host_port(value)
+    except ValueError as exc:
+        reason = str(exc) if "scheme" in str(exc) or "port" in str(exc) else "not HOST:PORT"
+    else:
+        if host and 0 < port < 65536:
+            return value
+        reason = "no host" if not host else f"port {port} is out of range (1 to 65535)"
+    raise click.BadParameter(f"'{value}' is not a Dask scheduler address: {reason}; write it as tcp://HOST:PORT, "
+                             "e.g. tcp://10.0.0.5:8786", ctx=ctx, param=param)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,14 +234,22 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild every document, even when up to date.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where documents are rendered.")
-@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--scheduler", callback=_scheduler_address,
+              help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
 def build_command(paths: tuple[str, ...], langs: str | None, formats: str | None, tags: tuple[str, ...],
                   out: Path | None, jobs: int, final: bool, force: bool, executor: str,
                   scheduler: str | None) -> None:
     """Render releases to PDF and DOCX (only what changed; --force for all).
 
-    PATHS are release files, folders, or release ids and globs ('iom-*').
+    PATHS are release files, folders, or release ids and globs ('iom-*'). A --lang
+    that no selected release is in builds nothing in it, says so and exits 1.
     """
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler is used only with --executor dask; add --executor dask",
+                               click.get_current_context())
+    _require_known(_split(formats) or (), FORMAT_NAMES, "--format", "a format pressgen writes")
+    if _split(langs):
+        _check_build_languages(_split(langs) or (), _default_paths(paths))
     options = BuildOptions(langs=_split(langs), formats=_split(formats), tags=tags or None, out=out,
                            final=final, force=force, jobs=jobs, executor=executor, scheduler=scheduler)
     def stopping() -> None:
@@ -172,6 +267,18 @@ def build_command(paths: tuple[str, ...], langs: str | None, formats: str | None
         sys.exit(130)
     if not report.ok:
         sys.exit(1)
+    if _missing_languages(report, _split(langs) or ()):
+        sys.exit(1)
+
+
+def _missing_languages(report: BuildReport, langs: Sequence[str]) -> list[str]:
+    """Say which of the asked-for languages no release of the selection is in; return them."""
+    present = {document.lang for outcome in report.outcomes for document, _ in outcome.documents}
+    missing = [lang for lang in langs if lang not in present] if report.outcomes else []
+    for lang in missing:
+        click.echo(f"error: no release of the selection is in {lang}, so no {lang} document was built\n"
+                   "  hint: 'pressgen status' shows the languages of each release", err=True)
+    return missing
 
 
 @contextmanager
@@ -229,6 +336,7 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
     languages = _split(targets) or []
+    _check_languages(languages, "--to", workspace, path)
     if retranslate and sys.stdin.isatty():
         count = human_segments(path, workspace, languages)
         if count and not click.confirm(f"--retranslate overwrites {count} draft or reviewed segment(s) of "
@@ -354,6 +462,7 @@ def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bo
 
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
+    _check_languages([lang], "--lang", workspace, path)
     model, loaded = _release_for_translation(path, workspace)
     target = out or _review_path(workspace.root, model.id, lang, fmt)
     if target.exists() and not force:
@@ -367,26 +476,77 @@ def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bo
 @review.command(name="import")
 @click.argument("release")
 @click.option("--lang", required=True, help="The translation reviewed, e.g. fr.")
-@click.option("--file", "source", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="The reviewed XLIFF or DOCX file (default: review/RELEASE.LANG.xlf in the workspace).")
+@click.option("--file", "source", type=click.Path(path_type=Path, dir_okay=False, exists=True, allow_dash=True),
+              help="The reviewed XLIFF or DOCX file (default: review/RELEASE.LANG.xlf in the workspace); "
+                   "'-' reads it from standard input, as does a pipe such as /dev/stdin.")
 def review_import(release: str, lang: str, source: Path | None) -> None:
     """Apply a reviewed XLIFF or bilingual DOCX file; units that cannot be applied are listed, not applied."""
     from pressgen.translation.review import import_docx, import_xliff
 
     path = _one_release(release)
     workspace = load_workspace(find_workspace(path))
+    _check_languages([lang], "--lang", workspace, path)
     model, _ = _release_for_translation(path, workspace)
     reviewed = source or _review_path(workspace.root, model.id, lang, "xliff")
-    if not reviewed.is_file():
+    if source is None and not reviewed.is_file():
         raise UsageError(f"no such file: {reviewed} (export it first with 'pressgen review export')")
-    importer = import_docx if reviewed.suffix.lower() == ".docx" else import_xliff
-    report = importer(reviewed, model, workspace, lang)
+    with _as_file(reviewed) as (file, shown):
+        importer = import_docx if file.suffix.lower() == ".docx" else import_xliff
+        try:
+            report = importer(file, model, workspace, lang)
+        except PressgenError as exc:
+            exc.diagnostics = [_renamed(d, file, shown) for d in exc.diagnostics]
+            raise
+        report.conflicts = [_renamed(d, file, shown) for d in report.conflicts]
     _echo_diagnostics(report.conflicts)
     change = f"{_display(path)} updated" if report.written else "nothing changed"
     click.echo(f"{report.applied} unit(s) applied, {len(report.conflicts)} conflict(s); {lang} is now "
                f"{report.status}; {change}", err=bool(report.conflicts))
     if report.conflicts:
         sys.exit(1)
+
+
+STDIN = Path("<stdin>")
+
+
+@contextmanager
+def _as_file(source: Path) -> Iterator[tuple[Path, Path]]:
+    """Yield a regular file holding ``source``, and the name to report it by.
+
+    A regular file is itself. Standard input ('-') or a pipe (/dev/stdin, a FIFO)
+    is read, bounded like a review file, into a private temporary file named by
+    what it holds (a DOCX is a zip archive, anything else is read as XLIFF).
+    """
+    from pressgen.translation.review import MAX_XLIFF_BYTES
+    from pressgen.translation.review_docx import MAX_DOCX_BYTES
+
+    dash = str(source) == "-"
+    if not dash and stat.S_ISREG(source.stat().st_mode):
+        yield source, source
+        return
+    limit = max(MAX_XLIFF_BYTES, MAX_DOCX_BYTES)
+    shown = STDIN if dash else source
+    if dash and sys.stdin.isatty():
+        click.echo("reading the reviewed file from standard input (end it with Ctrl-D)", err=True)
+    try:
+        if dash:
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with source.open("rb") as stream:
+                data = stream.read(limit + 1)
+    except OSError as exc:
+        raise InputError("unreadable", [Diagnostic(shown, 1, 1, f"cannot read: {exc.strerror or exc}")]) from None
+    if len(data) > limit:
+        raise InputError("too large", [Diagnostic(shown, 1, 1, f"more than {limit} bytes: not a review file",
+                                                  "pass the XLIFF or DOCX that 'pressgen review export' wrote")])
+    with tempfile.TemporaryDirectory(prefix="pressgen-review-") as folder:
+        copy = Path(folder) / ("review.docx" if data.startswith(b"PK\x03\x04") else "review.xlf")
+        copy.write_bytes(data)  # a private copy of what was read, not a user's file
+        yield copy, shown
+
+
+def _renamed(diagnostic: Diagnostic, file: Path, shown: Path) -> Diagnostic:
+    return dataclasses.replace(diagnostic, path=shown) if diagnostic.path == file and file != shown else diagnostic
 
 
 def _release_for_translation(path: Path, workspace: Workspace) -> tuple[Release, LoadedYaml]:

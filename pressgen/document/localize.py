@@ -21,7 +21,7 @@ from pressgen.document.markup import Block, Paragraph, Strong, Text
 from pressgen.document.typography import NBSP, french_contractions, no_lone_last_word, typeset
 from pressgen.errors import Diagnostic, RenderError
 from pressgen.workspace.contactinfo import format_phone, is_mobile, phone_link, region_of, website_display
-from pressgen.workspace.labels import translations
+from pressgen.workspace.labels import format_pattern, translations
 from pressgen.workspace.model import Config, Contact, Organization, Release, Workspace, pick
 
 
@@ -158,8 +158,8 @@ def long_date(date: dt.date, locale: str) -> str:
 def embargo_time(when: dt.datetime, locale: str, t: Translations) -> str:
     """The embargo's time as the language's press writes it: "10 h" / "9 h 30", "10.00 uur", "10:00".
 
-    The patterns are CLDR time patterns from the catalogs, one for a time on the
-    hour and one with minutes, so French can leave out ":00".
+    The patterns are CLDR patterns from the catalogs (i18n.PATTERN_CONTEXTS), one
+    for a time on the hour and one with minutes, so French can leave out ":00".
     """
     if when.minute == 0:
         # TRANSLATORS: a CLDR time pattern for an embargo on the hour (fr: "H 'h'", nl: "HH.mm 'uur'").
@@ -167,10 +167,8 @@ def embargo_time(when: dt.datetime, locale: str, t: Translations) -> str:
     else:
         # TRANSLATORS: a CLDR time pattern for an embargo with minutes (fr: "H 'h' mm", nl: "HH.mm 'uur'").
         pattern = t.pgettext("embargo time with minutes", "HH:mm")
-    try:
-        return format_time(when, str(pattern), tzinfo=when.tzinfo, locale=locale)
-    except (ValueError, KeyError):  # a catalog with a broken pattern: the standard form rather than nothing
-        return format_time(when, "HH:mm", tzinfo=when.tzinfo, locale=locale)
+    # Any CLDR field may be used ("EEEE HH.mm 'uur'"); a pattern Babel refuses is a catalog error of 'check'.
+    return format_pattern(when, str(pattern), locale)
 
 
 def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Translations) -> str:

@@ -128,6 +128,42 @@ def _decode(path: Path, raw: bytes) -> str:
     return text.replace("\r\n", "\n")
 
 
+# Git's conflict markers: seven '<', '|', '=' or '>' at the start of a line ('=' alone on it).
+_CONFLICT_MARKER = re.compile(r"^(?:(<{7}|\|{7}|>{7})(?:[ \t].*)?|(={7}))$", re.M)
+CONFLICT_HINT = "resolve the conflict (keep one side) and run check again"
+
+
+def conflict_problems(path: Path, text: str) -> list[Diagnostic]:
+    """Return an error at each unresolved merge conflict of ``text`` (``<<<<<<<`` … ``>>>>>>>``).
+
+    Each conflict is reported once, at its opening marker's line; a marker left over
+    outside a conflict is reported where it stands. A file with no ``<<<<<<<`` or
+    ``>>>>>>>`` line has no conflict (a line of seven '=' alone is not taken for one).
+    Shared by every reader of a file users merge: YAML here, PO catalogs in :mod:`pressgen.i18n`.
+    """
+    markers = [(_position(text, match.start())[0], match.group(0).strip())
+               for match in _CONFLICT_MARKER.finditer(text)]
+    if not any(marker[0] in "<>" for _, marker in markers):
+        return []
+    problems = []
+    opened: tuple[int, str] | None = None
+    for line, marker in [*markers, (0, "")]:  # the sentinel closes a conflict left open at the end
+        if opened is not None and not marker.startswith((">", "|", "=")):
+            problems.append(Diagnostic(path, opened[0], 1, f"unresolved merge conflict: '{opened[1]}' has no "
+                                       "closing '>>>>>>>' line", CONFLICT_HINT))
+            opened = None
+        if marker.startswith("<"):
+            opened = (line, marker)
+        elif marker.startswith(">") and opened is not None:
+            problems.append(Diagnostic(path, opened[0], 1, f"unresolved merge conflict: lines {opened[0]}-{line} "
+                                       f"hold two versions, from '{opened[1]}' to '{marker}'", CONFLICT_HINT))
+            opened = None
+        elif marker and opened is None:
+            problems.append(Diagnostic(path, line, 1, f"unresolved merge conflict: marker '{marker}' is left over",
+                                       CONFLICT_HINT))
+    return problems
+
+
 def _lexical_problems(path: Path, text: str) -> list[Diagnostic]:
     problems = []
     for match in re.finditer("\t", text):
@@ -239,14 +275,17 @@ def load_yaml(path: Path) -> LoadedYaml:
     """Parse ``path`` safely and return it with positions.
 
     Raises :class:`InputError` with positioned diagnostics for unreadable,
-    empty, non-UTF-8 or malformed files, tabs, aliases, tags, duplicate keys and
-    control characters.
+    empty, non-UTF-8 or malformed files, unresolved merge conflicts, tabs, aliases,
+    tags, duplicate keys and control characters.
     """
     raw = read_regular_file(path)
     text = _decode(path, raw)
     if not text.strip():
         raise InputError("empty", [Diagnostic(path, 1, 1, "file is empty",
                                               "run 'pressgen new ID' to scaffold a release")])
+    problems = conflict_problems(path, text)
+    if problems:
+        raise InputError("merge conflict", problems)
     problems = _lexical_problems(path, text)
     if problems:
         raise InputError("tabs", problems)
