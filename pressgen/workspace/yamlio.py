@@ -139,7 +139,7 @@ def conflict_problems(path: Path, text: str) -> list[Diagnostic]:
     Each conflict is reported once, at its opening marker's line; a marker left over
     outside a conflict is reported where it stands. A file with no ``<<<<<<<`` or
     ``>>>>>>>`` line has no conflict (a line of seven '=' alone is not taken for one).
-    Shared by every reader of a file users merge: YAML here, PO catalogs in :mod:`pressgen.i18n`.
+    Shared by every reader of a file users merge: YAML here, PO catalogs in :mod:`pressgen.workspace.labels`.
     """
     markers = [(_position(text, match.start())[0], match.group(0).strip())
                for match in _CONFLICT_MARKER.finditer(text)]
