@@ -15,11 +15,21 @@ except _metadata.PackageNotFoundError:  # a source tree on sys.path that was nev
     __version__ = "0+unknown"
 
 from pressgen.builder.plan import BuildOptions, BuildReport, build  # noqa: E402
-from pressgen.document.localize import DocumentView, localize  # noqa: E402
+from pressgen.document import localize as _localize  # noqa: E402
+from pressgen.document.localize import DocumentView  # noqa: E402
 from pressgen.errors import Diagnostic, InputError, PressgenError, RenderError, UsageError  # noqa: E402
+from pressgen.translation.state import is_current, language_state  # noqa: E402
 from pressgen.workspace.load import find_workspace, load_release, load_workspace  # noqa: E402
 from pressgen.workspace.model import Release, Workspace  # noqa: E402
 from pressgen.writers import get_writer  # noqa: E402
+
+
+def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
+    """Return the resolved view of ``release`` in ``lang``, with the draft mark its translation state calls for.
+
+    Raises :class:`RenderError` when the language has no text or no label catalog.
+    """
+    return _localize.localize(release, workspace, lang, draft=not is_current(language_state(release, lang)))
 
 
 def render(release: Release, workspace: Workspace, lang: str, fmt: str) -> bytes:

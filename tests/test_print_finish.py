@@ -293,8 +293,7 @@ def test_hyphenation_breaks_words_where_the_dictionaries_do(seed_outputs: dict[t
 
 
 def test_kept_words_and_foreign_phrases_are_marked_for_the_renderer(seed_workspace: Any) -> None:
-    from pressgen import load_release
-    from pressgen.document.localize import localize
+    from pressgen import load_release, localize
     from pressgen.writers.html import render_html
 
     release = load_release(SEEDS / "releases" / "iom-news-digest-2016.yaml", seed_workspace)
@@ -377,8 +376,7 @@ def test_headlines_never_end_with_one_lone_word(seed_outputs: dict[tuple[str, st
                                                  seed_workspace: Any) -> None:
     from conftest import SEED_IDS, normalize
 
-    from pressgen import load_release
-    from pressgen.document.localize import localize
+    from pressgen import load_release, localize
 
     for release_id in SEED_IDS:
         release = load_release(SEEDS / "releases" / f"{release_id}.yaml", seed_workspace)
@@ -449,8 +447,7 @@ def test_the_rules_mark_only_words_that_could_break() -> None:
 
 def test_a_changed_logo_is_drawn_anew_in_the_same_process(workspace: Path) -> None:
     """WeasyPrint's image cache is shared by a process's documents; a new version of a file starts a new one."""
-    from pressgen import load_release, load_workspace
-    from pressgen.document.localize import localize
+    from pressgen import load_release, load_workspace, localize
     from pressgen.writers.pdf import write_pdf
 
     def logo_bytes() -> bytes:

@@ -15,6 +15,7 @@ from translate.storage import xliff as toolkit_xliff
 from pressgen import load_release, load_workspace
 from pressgen.translation.review import NS, SCHEMA, export_xliff
 from pressgen.translation.segments import align, sidecar_path
+from pressgen.translation.state import language_state
 
 RELEASE = "iom-20km-brussels-2017"
 # The official OASIS schema, from Debian's php-symfony-translation (installed by `make test`).
@@ -136,7 +137,7 @@ def test_reviewed_import_writes_targets_status_and_fingerprint(workspace: Path) 
     sidecar_path(path).unlink()  # a release never touched by pressgen's translation commands
     path.write_text(path.read_text().replace("  fr:\n    status: reviewed\n    source_hash: \"a09182ed3f2c\"",
                                              "  fr:\n    status: machine\n    source_hash: \"000000000000\""))
-    assert load_release(path).translation_status("fr") == "stale"
+    assert language_state(load_release(path), "fr") == "stale"
     xlf = _export(workspace)
     _set_all(xlf, "final", (3, "Une **nouvelle** version du troisième paragraphe."))
     assert run("review", "import", str(path), "--lang", "fr") == 0
@@ -145,7 +146,7 @@ def test_reviewed_import_writes_targets_status_and_fingerprint(workspace: Path) 
     release = load_release(path)
     fr = release.text["fr"]
     assert (fr.status, fr.source_hash) == ("reviewed", release.source_hash())
-    assert release.translation_status("fr") == "reviewed"
+    assert language_state(release, "fr") == "reviewed"
     paragraphs = fr.body.split("\n\n")
     assert paragraphs[2] == "Une **nouvelle** version du troisième paragraphe."  # Markdown typed in an untagged unit
     assert paragraphs[0].startswith("L’Agence des Nations Unies pour les migrations (OIM)")
@@ -164,7 +165,7 @@ def test_import_with_a_changed_source_reports_a_conflict_and_does_not_apply_it(
                      "release now", err)
     release = load_release(path)
     assert "texte revu" not in release.text["fr"].body
-    assert release.translation_status("fr") == "stale"  # not marked current while a conflict remains
+    assert language_state(release, "fr") == "stale"  # not marked current while a conflict remains
 
 
 def test_import_accepts_what_cat_tools_add(workspace: Path) -> None:

@@ -16,6 +16,7 @@ from translate.storage import xliff as toolkit_xliff
 from pressgen import load_release
 from pressgen.translation.review import NS
 from pressgen.translation.segments import align, split
+from pressgen.translation.state import language_state
 
 RELEASE = "iom-20km-brussels-2017"
 X = f"{{{NS}}}"
@@ -147,7 +148,7 @@ def test_a_source_paragraph_inserted_after_the_export_leaves_every_unit_applicab
     release = load_release(path)
     counts = align(release, "fr").counts()
     assert counts == {"reviewed": units, "missing": 1}  # every unit applied; the new paragraph awaits its turn
-    assert release.translation_status("fr") == "draft"
+    assert language_state(release, "fr") == "draft"
 
 
 def test_reexport_never_overwrites_a_reviewers_file(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ from libre_server import LibreServer, fake_translation
 from test_bad_input import run
 
 from pressgen import load_release, load_workspace
+from pressgen.translation.state import language_state
 from pressgen.translation.translate import _chunks, _mymemory_code, make_client, translate_inline
 from pressgen.workspace.yamlio import load_yaml
 
@@ -71,7 +72,7 @@ def test_nl_to_fr_and_en_keeps_markdown_comments_and_sets_status(
         block = release.text[lang]
         assert block.status == "machine"
         assert block.source_hash == release.source_hash()
-        assert release.translation_status(lang) == "machine"
+        assert language_state(release, lang) == "machine"
         assert block.headline == fake_translation(nl.headline, lang)
         assert _paragraph_markup(block.body) == _paragraph_markup(nl.body)
         assert "[" + fake_translation("campagne ‘TEZAMEN’", lang) + "](https://together.un.org)" in block.body
@@ -93,7 +94,7 @@ def test_second_run_sends_requests_only_for_changed_segments(nl_only: Path, serv
     sent = server.requests[first:]
     assert len(sent) == 2 and all(r["q"].startswith("Dit jaar zal de VN ploeg") for r in sent)
     release = load_release(nl_only)
-    assert release.translation_status("fr") == release.translation_status("en") == "machine"
+    assert language_state(release, "fr") == language_state(release, "en") == "machine"
 
 
 def test_en_to_nl_works_with_libretranslate(workspace: Path, server: LibreServer) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from pressgen.files import write_atomic
 from pressgen.resources import catalog_paths, code_fingerprint, template_dirs
+from pressgen.translation.state import language_states
 from pressgen.workspace.model import Contact, Release, Workspace
 
 CACHE_DIR = ".pressgen"
@@ -112,7 +113,7 @@ def release_record(release: Release, file_sha: str, languages: list[str]) -> dic
         "languages": languages,
         "tags": list(release.tags),
         "images": [image.file for image in release.images],
-        "status": {lang: release.translation_status(lang) for lang in languages},
+        "status": language_states(release, languages),
     }
 
 
@@ -124,7 +125,7 @@ def document_key(fingerprints: WorkspaceFingerprints, record: dict[str, Any], la
                   *(fingerprints.organization(c["organization"]) for c in record["inline_contacts"]
                     if c.get("organization")),
                   *(fingerprints.asset(image) for image in record.get("images", [])),
-                  lang, fmt)
+                  record["status"][lang], lang, fmt)  # the state decides the draft mark
 
 
 class BuildCache:

@@ -35,6 +35,7 @@ class Unit:
     release: Release
     lang: str
     formats: tuple[str, ...]
+    draft: bool  # the draft mark, from the language's translation state
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def render_unit(unit: Unit) -> UnitResult:
     outputs: list[Output] = []
     diagnostics: list[Diagnostic] = []
     try:
-        view = localize(unit.release, unit.workspace, unit.lang)
+        view = localize(unit.release, unit.workspace, unit.lang, draft=unit.draft)
         for fmt in unit.formats:
             rendered = get_writer(fmt)(view)
             outputs.append(Output(fmt, rendered.data, rendered.pages))

@@ -27,6 +27,8 @@ from pressgen.builder.executors import Executor, Unit, UnitResult, make_executor
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from pressgen.files import FolderLock, write_atomic
 from pressgen.formats import unknown_format
+from pressgen.translation.segments import sidecar_path
+from pressgen.translation.state import is_current
 from pressgen.workspace import outputs
 from pressgen.workspace.load import (
     CONFIG_NAME,
@@ -236,9 +238,11 @@ class Planner:
             file_sha = hashlib.sha256(read_regular_file(path)).hexdigest()
         except InputError as exc:
             return Outcome(path, path.stem, diagnostics=exc.diagnostics)
+        sidecar_sha = _sidecar_digest(path)
         record = state.cache.releases.get(str(path))
         release = None
-        if record is None or record.get("sha256") != file_sha or record.get("config") != state.config_sha:
+        if record is None or record.get("sha256") != file_sha or record.get("config") != state.config_sha \
+                or record.get("sidecar") != sidecar_sha:  # the segment records decide the translation states
             checked = check_release(path, workspace)
             if checked.release is None:
                 state.cache.releases.pop(str(path), None)
@@ -246,6 +250,7 @@ class Planner:
             release = checked.release
             record = release_record(release, file_sha, release_languages(release, workspace.config))
             record["config"] = state.config_sha
+            record["sidecar"] = sidecar_sha
             state.cache.releases[str(path)] = record
         if options.tags and not set(options.tags) & set(record["tags"]):
             return None
@@ -264,7 +269,7 @@ class Planner:
                                                       "a symbolic link in the output folder points elsewhere"))
                 continue
             status = record["status"][lang]
-            if options.final and status not in ("source", "reviewed"):
+            if options.final and not is_current(status):
                 outcome.diagnostics.append(Diagnostic(
                     path, 1, 1, f"{record['id']}: the {lang} text is {status}, not reviewed; --final refuses it",
                     f"review it against the source text and set 'status: reviewed' and its source_hash "
@@ -282,9 +287,17 @@ class Planner:
                 if checked.release is None:
                     return Outcome(path, path.stem, diagnostics=errors_only(checked.diagnostics))
                 release = checked.release
-            planned.append(_Planned(Unit(workspace, release, lang, tuple(stale)),
+            planned.append(_Planned(Unit(workspace, release, lang, tuple(stale), draft=not is_current(status)),
                                     {fmt: documents[fmt] for fmt in stale}, keys, state, outcome, status))
         return outcome
+
+
+def _sidecar_digest(path: Path) -> str | None:
+    """The digest of a release's segment records, or None when it has none (or they cannot be read)."""
+    try:
+        return hashlib.sha256(sidecar_path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 # --- running ---------------------------------------------------------------------------------

@@ -325,9 +325,11 @@ def _hyphenation(config: Config, lang: str) -> Rules:
     return Rules(names, foreign, lang=lang)
 
 
-def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
+def localize(release: Release, workspace: Workspace, lang: str, *, draft: bool) -> DocumentView:
     """Return the resolved view of ``release`` in ``lang``.
 
+    ``draft`` puts the "draft – not reviewed" mark on the document: the caller
+    asks :mod:`pressgen.translation.state`, the one decider of a language's state.
     Raises :class:`RenderError` when the language has no text or no label catalog.
     """
     if lang not in release.text:
@@ -360,7 +362,7 @@ def localize(release: Release, workspace: Workspace, lang: str) -> DocumentView:
         boilerplate=_parse(pick(org.boilerplate, lang), lang),
         notes=_parse(text.notes, lang),
         contacts=tuple(_contact_lines(c, lang, workspace, region, t) for c in contacts),
-        draft=release.translation_status(lang) not in ("source", "reviewed"),
+        draft=draft,
         keywords=", ".join(release.tags),
         hyphenation=_hyphenation(config, lang),
         created=release.created,

@@ -27,6 +27,7 @@ from pressgen.builder.executors import Unit, UnitResult, render_unit
 from pressgen.builder.plan import release_files
 from pressgen.errors import Diagnostic, PressgenError, errors_only
 from pressgen.translation.segments import Alignment, sidecar_path
+from pressgen.translation.state import is_current, language_states
 from pressgen.translation.status import alignments, parity_problems, translation_diagnostics
 from pressgen.workspace.load import (
     CONFIG_NAME,
@@ -218,7 +219,7 @@ class Studio:
         release = entry.model
         if release is not None:
             languages = release_languages(release, workspace.config)
-            entry.states = {lang: release.translation_status(lang) for lang in languages}
+            entry.states = dict(language_states(release, languages))
             entry.alignments = alignments(release, languages)
             for lang, alignment in entry.alignments.items():
                 warnings: dict[str, list[str]] = {}
@@ -259,7 +260,8 @@ class Studio:
             if key in self._rendered:
                 self._rendered.move_to_end(key)
                 return self._rendered[key]
-            result = render_unit(Unit(entry.workspace, entry.release, lang, (fmt,)))
+            result = render_unit(Unit(entry.workspace, entry.release, lang, (fmt,),
+                                          draft=not is_current(entry.states.get(lang, "draft"))))
             self._rendered[key] = result
             while len(self._rendered) > RENDERED_KEPT:
                 self._rendered.popitem(last=False)

@@ -410,7 +410,7 @@ def _workspace_template_checks(release: Release, workspace: Workspace) -> list[D
         if lang not in release.text:
             continue  # a language 'translate' is about to write
         try:
-            render_html(localize(release, workspace, lang))
+            render_html(localize(release, workspace, lang, draft=True))  # the mark too
         except RenderError as exc:
             return exc.diagnostics
     return []

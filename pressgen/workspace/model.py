@@ -220,21 +220,6 @@ class Release(Strict):
         """The creation time documents carry: the release date at midnight UTC (same input, same bytes)."""
         return dt.datetime.combine(self.date, dt.time(0), tzinfo=dt.UTC)
 
-    def translation_status(self, lang: str) -> TranslationStatus:
-        """Return where the ``lang`` version stands against the source text.
-
-        ``stale`` when it carries a fingerprint of an older source text; a version
-        without a fingerprint is judged by its status alone.
-        """
-        if lang == self.source:
-            return "source"
-        block = self.text.get(lang)
-        if block is None:
-            return "missing"
-        if block.source_hash is not None and block.source_hash != self.source_hash():
-            return "stale"
-        return block.status or "draft"
-
     def source_hash(self) -> str:
         """Fingerprint of the source language's text fields (12 hex digits)."""
         fields = self.text[self.source].fields() if self.source in self.text else {}
