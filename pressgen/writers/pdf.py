@@ -24,7 +24,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..hyphenation import PATTERNS, paragraph_key
-from ..images import IMAGE_TYPES, prepared
+from ..images import IMAGE_TYPES, ImageProblem, prepared
 from ..localize import DocumentView
 from ..resources import PACKAGED_TEMPLATES, find_template
 from . import Rendered
@@ -34,8 +34,14 @@ from .html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
+PREPARED_URL = "pressgen-prepared:image"  # what an image served for a file: URL says it came from
+
+
 class ConfinedFetcher(URLFetcher):
-    """A URL fetcher that serves local files below the given roots and nothing else."""
+    """A URL fetcher that serves local files below the given roots and nothing else.
+
+    An image is served as images.prepared makes it, which the DOCX embeds too.
+    """
 
     def __init__(self, roots: list[Path], generated: dict[str, tuple[bytes, str]] | None = None) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
@@ -52,10 +58,16 @@ class ConfinedFetcher(URLFetcher):
         if path is None or not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             self.refused.append(url)
             raise ValueError(f"resource refused: {url}")
+        if path.suffix.lower() in IMAGE_TYPES:
+            try:
+                image = prepared(path)
+            except ImageProblem:  # the load stage reports the images a release names; this one is not drawn
+                self.refused.append(url)
+                raise ValueError(f"image refused: {url}") from None
+            # Never a file: URL for an image: WeasyPrint would embed the file it names, not these bytes.
+            return URLFetcherResponse(PREPARED_URL, image.data, {"Content-Type": image.media_type})
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        # Photos and logos as the DOCX embeds them: large ones down-sampled.
-        data = prepared(path) if path.suffix.lower() in IMAGE_TYPES else path.read_bytes()
-        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": content_type})
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
 
 def fetch_roots(workspace_root: Path) -> list[Path]:
