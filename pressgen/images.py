@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from .errors import RenderError
 
@@ -34,6 +35,12 @@ IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 MAX_PIXELS = 40_000_000  # a logo or photo needs far fewer; more is a decompression bomb
 MAX_EDGE = 2000  # pixels: 300 dpi across the 17 cm text width; larger images only make documents heavy
 JPEG_QUALITY = 85
+
+# The URL scheme of a workspace file in the page the PDF is printed from: a path relative to the
+# workspace, so that nothing in the PDF (WeasyPrint names images after their URL) depends on the
+# folder the workspace is in. The PDF writer's fetcher resolves it, confined like a file URL.
+WORKSPACE_SCHEME = "workspace:"
+
 
 @dataclass(frozen=True)
 class PreparedImage:
@@ -80,6 +87,12 @@ def pixel_size(path: Path) -> tuple[int, int]:
     """Return the (width, height) in pixels of the image as embedded: upright and down-sampled."""
     image = prepared(path)
     return image.width, image.height
+
+
+def workspace_url(root: Path, path: Path) -> str:
+    """Return the URL the printed page gives the workspace file ``path``: ``workspace:`` and its
+    path relative to the workspace ``root``, the same wherever the workspace is."""
+    return WORKSPACE_SCHEME + quote(path.resolve().relative_to(root.resolve()).as_posix())
 
 
 def _prepare_file(path: Path) -> PreparedImage | str:

@@ -24,7 +24,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..hyphenation import PATTERNS, paragraph_key
-from ..images import IMAGE_TYPES, ImageProblem, prepared
+from ..images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from ..localize import DocumentView
 from ..resources import PACKAGED_TEMPLATES, find_template
 from . import Rendered
@@ -40,21 +40,23 @@ PREPARED_URL = "pressgen-prepared:image"  # what an image served for a file: URL
 class ConfinedFetcher(URLFetcher):
     """A URL fetcher that serves local files below the given roots and nothing else.
 
-    An image is served as images.prepared makes it, which the DOCX embeds too.
+    ``workspace:`` URLs (see images.workspace_url) are files of ``workspace_root``, held to the same
+    roots. An image is served as images.prepared makes it, which the DOCX embeds too.
     """
 
-    def __init__(self, roots: list[Path], generated: dict[str, tuple[bytes, str]] | None = None) -> None:
+    def __init__(self, roots: list[Path], generated: dict[str, tuple[bytes, str]] | None = None,
+                 workspace_root: Path | None = None) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
         self.roots = [root.resolve() for root in roots]
         self.generated = generated or {}  # URL -> (bytes, media type) that pressgen made for this document
+        self.workspace_root = workspace_root
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url in self.generated:
             data, media_type = self.generated[url]
             return URLFetcherResponse(url, data, {"Content-Type": media_type})
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" and not parts.netloc else None
+        path = self._path(url)
         if path is None or not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             self.refused.append(url)
             raise ValueError(f"resource refused: {url}")
@@ -65,9 +67,19 @@ class ConfinedFetcher(URLFetcher):
                 self.refused.append(url)
                 raise ValueError(f"image refused: {url}") from None
             # Never a file: URL for an image: WeasyPrint would embed the file it names, not these bytes.
-            return URLFetcherResponse(PREPARED_URL, image.data, {"Content-Type": image.media_type})
+            return URLFetcherResponse(url if not url.startswith("file:") else PREPARED_URL, image.data,
+                                      {"Content-Type": image.media_type})
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    def _path(self, url: str) -> Path | None:
+        """The file a file: or workspace: URL names, or None for any other URL."""
+        parts = urlsplit(url)
+        if parts.scheme == "file" and not parts.netloc:
+            return Path(unquote(parts.path)).resolve()
+        if url.startswith(WORKSPACE_SCHEME) and self.workspace_root is not None:
+            return (self.workspace_root / unquote(parts.path)).resolve()
+        return None
 
 
 def fetch_roots(workspace_root: Path) -> list[Path]:
@@ -198,7 +210,7 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     layout only then).
     """
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
-    fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated)
+    fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),
                "cache": image_cache(view.workspace_root)}
     for attempt in range(RELAYOUTS + 1):
