@@ -34,12 +34,14 @@ def test_html_and_template_syntax_in_a_body_appear_literally(
 
 
 def test_fetcher_refuses_files_outside_its_roots_and_the_network(tmp_path: Path) -> None:
+    from PIL import Image
+
     inside = tmp_path / "assets"
     inside.mkdir()
-    (inside / "logo.png").write_bytes(b"png")
+    Image.new("RGB", (8, 4), "navy").save(inside / "logo.png")  # images are served as decoded and prepared
     (inside / "escape.png").symlink_to("/etc/hostname")
     fetcher = ConfinedFetcher([inside])
-    assert fetcher.fetch((inside / "logo.png").as_uri()).read() == b"png"
+    assert fetcher.fetch((inside / "logo.png").as_uri()).read().startswith(b"\x89PNG")
     for url in ["file:///etc/passwd", (inside / "escape.png").as_uri(),
                 (inside / ".." / ".." / "etc" / "passwd").as_uri(),
                 "http://127.0.0.1:9/style.css", "https://example.org/x.png", "data:text/plain,hello"]:

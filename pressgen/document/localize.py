@@ -59,6 +59,7 @@ class OrgView:
     short_name: str
     tagline: str | None
     logo: Path | None
+    logo_src: str | None  # the logo's URL in the printed page (images.workspace_url)
     website_url: str | None
     website: str | None
     address: str | None
@@ -70,6 +71,7 @@ class ImageView:
     """A photo as both writers place it: the file, its words in the document's language, where it goes."""
 
     path: Path
+    src: str  # its URL in the printed page (images.workspace_url): the same wherever the workspace is
     alt: str
     caption: str | None
     credit: str | None  # "Photo: Unia / Jan Peeters", the label in the document's language
@@ -261,12 +263,16 @@ def _unbreakable(number: str) -> str:
 
 
 def _org_view(org: Organization, lang: str, root: Path) -> OrgView:
+    from pressgen.workspace.images import workspace_url
+
     name = pick(org.name, lang, fallback=True) or ""
+    logo = (root / org.logo).resolve() if org.logo else None
     return OrgView(
         name=name,
         short_name=pick(org.short_name, lang, fallback=True) or name,
         tagline=pick(org.tagline, lang, fallback=True),
-        logo=(root / org.logo).resolve() if org.logo else None,
+        logo=logo,
+        logo_src=workspace_url(root, logo) if logo else None,
         website_url=org.website,
         website=website_display(org.website) if org.website else None,
         address=pick(org.address, lang, fallback=True),
@@ -275,7 +281,7 @@ def _org_view(org: Organization, lang: str, root: Path) -> OrgView:
 
 
 def _images(release: Release, lang: str, root: Path, t: Translations) -> tuple[ImageView, ...]:
-    from pressgen.workspace.images import pixel_size
+    from pressgen.workspace.images import pixel_size, workspace_url
 
     views = []
     for image in release.images:
@@ -284,7 +290,8 @@ def _images(release: Release, lang: str, root: Path, t: Translations) -> tuple[I
         caption = pick(image.caption, lang, fallback=True)
         # TRANSLATORS: the credit of a photo under its caption, e.g. "Photo: Unia / Jan Peeters".
         credit = t.gettext("Photo: %(credit)s") % {"credit": image.credit} if image.credit else None
-        views.append(ImageView(path, typeset(pick(image.alt, lang, fallback=True) or "", lang),
+        views.append(ImageView(path, workspace_url(root, path),
+                               typeset(pick(image.alt, lang, fallback=True) or "", lang),
                                typeset(caption, lang) if caption else None,
                                typeset(credit, lang) if credit else None, image.placement, width, height))
     return tuple(views)

@@ -26,7 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from pressgen.document.hyphenation import PATTERNS, paragraph_key
 from pressgen.document.localize import DocumentView
 from pressgen.resources import PACKAGED_TEMPLATES, find_template
-from pressgen.workspace.images import IMAGE_TYPES, prepared
+from pressgen.workspace.images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from pressgen.writers import Rendered
 from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
 
@@ -34,28 +34,52 @@ from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
-class ConfinedFetcher(URLFetcher):
-    """A URL fetcher that serves local files below the given roots and nothing else."""
+PREPARED_URL = "pressgen-prepared:image"  # what an image served for a file: URL says it came from
 
-    def __init__(self, roots: list[Path], generated: dict[str, tuple[bytes, str]] | None = None) -> None:
+
+class ConfinedFetcher(URLFetcher):
+    """A URL fetcher that serves local files below the given roots and nothing else.
+
+    ``workspace:`` URLs (see images.workspace_url) are files of ``workspace_root``, held to the same
+    roots. An image is served as images.prepared makes it, which the DOCX embeds too.
+    """
+
+    def __init__(self, roots: list[Path], generated: dict[str, tuple[bytes, str]] | None = None,
+                 workspace_root: Path | None = None) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
         self.roots = [root.resolve() for root in roots]
         self.generated = generated or {}  # URL -> (bytes, media type) that pressgen made for this document
+        self.workspace_root = workspace_root
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url in self.generated:
             data, media_type = self.generated[url]
             return URLFetcherResponse(url, data, {"Content-Type": media_type})
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" and not parts.netloc else None
+        path = self._path(url)
         if path is None or not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             self.refused.append(url)
             raise ValueError(f"resource refused: {url}")
+        if path.suffix.lower() in IMAGE_TYPES:
+            try:
+                image = prepared(path)
+            except ImageProblem:  # the load stage reports the images a release names; this one is not drawn
+                self.refused.append(url)
+                raise ValueError(f"image refused: {url}") from None
+            # Never a file: URL for an image: WeasyPrint would embed the file it names, not these bytes.
+            return URLFetcherResponse(url if not url.startswith("file:") else PREPARED_URL, image.data,
+                                      {"Content-Type": image.media_type})
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        # Photos and logos as the DOCX embeds them: large ones down-sampled.
-        data = prepared(path) if path.suffix.lower() in IMAGE_TYPES else path.read_bytes()
-        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": content_type})
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    def _path(self, url: str) -> Path | None:
+        """The file a file: or workspace: URL names, or None for any other URL."""
+        parts = urlsplit(url)
+        if parts.scheme == "file" and not parts.netloc:
+            return Path(unquote(parts.path)).resolve()
+        if url.startswith(WORKSPACE_SCHEME) and self.workspace_root is not None:
+            return (self.workspace_root / unquote(parts.path)).resolve()
+        return None
 
 
 def fetch_roots(workspace_root: Path) -> list[Path]:
@@ -186,7 +210,7 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     layout only then).
     """
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
-    fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated)
+    fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),
                "cache": image_cache(view.workspace_root)}
     for attempt in range(RELAYOUTS + 1):

@@ -205,7 +205,7 @@ class _DocxBuilder:
             height = Length(int(width * image.height_px / image.width_px))
             if height > Mm(110):
                 width, height = Length(int(width * Mm(110) / height)), Mm(110)
-            picture = paragraph.add_run().add_picture(io.BytesIO(prepared(image.path)), width=width, height=height)
+            picture = paragraph.add_run().add_picture(io.BytesIO(prepared(image.path).data), width=width, height=height)
             picture._inline.docPr.set("descr", image.alt)
             if image.caption or image.credit:
                 caption = self.paragraph("caption", image.caption or "")
@@ -266,7 +266,7 @@ class _DocxBuilder:
             table.columns[0].width, table.columns[1].width = Mm(22), text_width
             logo_cell.width, text_cell.width = Mm(22), text_width
             run = logo_cell.paragraphs[0].add_run()
-            picture = run.add_picture(str(view.org.logo), height=Mm(16))
+            picture = run.add_picture(io.BytesIO(prepared(view.org.logo).data), height=Mm(16))  # as the PDF draws it
             # Alternative text for screen readers, as the PDF's <img alt>.
             picture._inline.docPr.set("descr", view.org.name)
         else:
