@@ -27,6 +27,7 @@ from .load import EVERY_LANGUAGE, check_release
 from .markup import PARAGRAPH_BREAK
 from .model import Release, TranslationSettings, Workspace
 from .segments import HUMAN, Filled, Record, align, fields_and_records, line_of, read_records, save, split
+from .yamledit import base_of
 from .yamlio import XML_INVALID, LoadedYaml, load_yaml
 
 # Characters a provider accepts in one request, with room to spare.
@@ -472,7 +473,10 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     file as it was for that language and is reported with release, language and
     paragraph.
     Raises :class:`InputError` for an invalid release, :class:`TranslationError`
-    for an embargo, :class:`UsageError` for bad settings.
+    for an embargo, :class:`UsageError` for bad settings, and
+    :class:`~pressgen.files.ChangedOnDisk`, writing nothing, when someone saved
+    the release while the provider answered (the drafts stay in the memory: a
+    second run sends nothing again).
     """
     import os
 
@@ -481,6 +485,7 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     if checked.release is None or checked.loaded is None:
         raise InputError(f"{path}: invalid release", checked.diagnostics)
     release, loaded = checked.release, checked.loaded
+    base = base_of(loaded)  # the version the drafts are made from: written back only onto it
     settings = workspace.config.translation
     if provider:
         settings = settings.model_copy(update={"provider": provider})
@@ -549,7 +554,7 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     finally:
         memory.close()
     if written or new_records:
-        save(release, written, new_records)
+        save(release, written, new_records, base=base)
         report.written = list(written)
     return report
 
