@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, InputError, PressgenError, UsageError
+from .files import locked
 from .inline import LINE_MARKER
 from .load import EVERY_LANGUAGE, check_release
 from .markup import PARAGRAPH_BREAK
@@ -480,19 +481,20 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     """
     import os
 
-    # Any language may still lack its text: drafting French does not need the English.
-    checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
-    if checked.release is None or checked.loaded is None:
-        raise InputError(f"{path}: invalid release", checked.diagnostics)
-    release, loaded = checked.release, checked.loaded
-    base = base_of(loaded)  # the version the drafts are made from: written back only onto it
+    with locked(path):  # the release and its records read as a pair, never between another writer's two files
+        # Any language may still lack its text: drafting French does not need the English.
+        checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
+        if checked.release is None or checked.loaded is None:
+            raise InputError(f"{path}: invalid release", checked.diagnostics)
+        release, loaded = checked.release, checked.loaded
+        base = base_of(loaded)  # the version the drafts are made from: written back only onto it
+        records = read_records(path)
     settings = workspace.config.translation
     if provider:
         settings = settings.model_copy(update={"provider": provider})
     _embargo_check(release, settings, allow_embargoed, now or dt.datetime.now(dt.UTC), loaded)
     report = TranslateReport()
     source_fields = release.text[release.source].fields()
-    records = read_records(path)
     written: dict[str, dict[str, str]] = {}
     new_records: dict[str, list[Record]] = {}
     memory = TranslationMemory(workspace.root / MEMORY_FILE)

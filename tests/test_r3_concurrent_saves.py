@@ -337,3 +337,32 @@ def test_a_lock_that_cannot_be_created_is_a_clear_error_and_nothing_is_written(
     assert "Traceback" not in err and "internal error" not in err
     assert race.read_text(encoding="utf-8") == RELEASE
     assert not (race.parent / "race.segments.json").exists()
+
+
+def test_a_folder_that_refuses_the_write_is_a_clear_error_and_nothing_is_written(
+        race: Path, workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from pressgen.cli import main
+
+    reviewed = workspace / "reviewed.xlf"
+    reviewed.write_bytes(re.sub(rb'<target state="new" xml:space="preserve"/>',
+                                b'<target state="translated" xml:space="preserve">revue-aa.</target>',
+                                _exported(race, workspace)))
+    real = tempfile.mkstemp
+
+    def read_only(*args: object, dir: object = None, **kwargs: object) -> tuple[int, str]:  # noqa: A002
+        if dir is not None and Path(str(dir)) == race.parent:  # releases/ is on a read-only mount
+            raise OSError(30, "Read-only file system")
+        return real(*args, dir=dir, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.chdir(workspace)
+    with pytest.raises(SystemExit) as exited:
+        main(["review", "import", "race", "--lang", "fr", "--file", str(reviewed)])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1, err
+    assert "releases/race.yaml:1:1: error: not written: cannot write it: Read-only file system" in err, err
+    assert "Traceback" not in err and "internal error" not in err
+    assert race.read_text(encoding="utf-8") == RELEASE
+    assert not (race.parent / "race.segments.json").exists()
