@@ -367,3 +367,19 @@ def test_a_folder_that_refuses_the_write_is_a_clear_error_and_nothing_is_written
     assert "Traceback" not in err and "internal error" not in err
     assert race.read_text(encoding="utf-8") == RELEASE
     assert not (race.parent / "race.segments.json").exists()
+
+
+def test_a_release_and_its_records_are_written_as_a_pair_or_not_at_all(race: Path, workspace: Path) -> None:
+    from pressgen import load_workspace
+    from pressgen.files import NotWritten
+    from pressgen.load import EVERY_LANGUAGE, check_release
+    from pressgen.segments import Record, save, sidecar_path
+
+    checked = check_release(race, load_workspace(workspace), pending=EVERY_LANGUAGE)
+    assert checked.release is not None
+    sidecar_path(race).mkdir()  # the records cannot be written there
+    with pytest.raises(NotWritten, match="race.segments.json: not written"):
+        save(checked.release, {"fr": {"headline": "Un titre pour l'essai", "status": "draft"}},
+             {"fr": [Record("headline", "Een kop voor de proef", "0" * 12, "draft")]}, base=race.read_bytes())
+    assert race.read_text(encoding="utf-8") == RELEASE  # the release file is put back
+    assert sidecar_path(race).is_dir() and not [p for p in race.parent.iterdir() if p.name.endswith(".tmp")]
