@@ -1,4 +1,5 @@
-"""File system edges: atomic (and verified) writes, and the lock that keeps two builds apart."""
+"""File system edges: atomic (and verified) writes, the lock of each user file, and the lock that
+keeps two builds apart."""
 
 from __future__ import annotations
 
@@ -7,37 +8,90 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from pressgen.errors import PressgenError
+from pressgen.errors import Diagnostic, PressgenError
+
+LOCKS_DIR = Path(".pressgen") / "locks"  # in the workspace: every process writing its files meets there
+WORKSPACE_FILE = "pressgen.yaml"
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another one; a save holds the lock for well under one
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     A reader sees the old file or the new one, never a part; a failure or an
-    interrupt leaves no temporary file behind.
+    interrupt leaves no temporary file behind. For what pressgen generates
+    (documents, manifests, its cache, exports); a file users edit goes through
+    :func:`replace_verified`. Raises ``OSError``.
     """
-    replace_verified(path, data)
+    _replace(path, data)
 
 
 class ChangedOnDisk(PressgenError):
     """The file changed on disk between reading it and writing it back; nothing was written."""
 
 
-def replace_verified(path: Path, data: bytes, verify: Callable[[Path], None] | None = None,
-                     original: bytes | None = None) -> None:
-    """Replace ``path`` by ``data`` only once the new file has been checked.
+class NotWritten(PressgenError):
+    """A user's file could not be written (read-only folder, full disk, its lock not to be had);
+    it is untouched."""
 
-    ``data`` goes to a temporary file beside ``path``; ``verify`` (which raises to
-    refuse) reads that file back; with ``original``, the current content of
-    ``path`` must still be those bytes, so an edit saved meanwhile by someone
-    else is never overwritten. Then the temporary file is renamed into place, keeping
-    the permissions of the file it replaces. On any failure ``path`` is untouched
-    and no temporary file remains.
+
+def changed_on_disk(path: Path) -> ChangedOnDisk:
+    """The error of a write-back refused because ``path`` is no longer what its writer read."""
+    what = ("changed on disk since it was read (another command, program or studio page saved it "
+            "meanwhile); nothing was written")
+    return ChangedOnDisk(f"{path.name} {what}", [Diagnostic(
+        path, 1, 1, what, "the other save is kept: read the file again and redo the change "
+                          "(run the command again, or reload the page)")])
+
+
+def replace_verified(path: Path, data: bytes, verify: Callable[[Path], None] | None = None,
+                     original: bytes | None = None, new: bool = False) -> None:
+    """Replace the user file ``path`` by ``data``, holding its lock (:func:`locked`) throughout.
+
+    With ``original`` (the bytes its writer read), ``path`` must still be those
+    bytes, so an edit saved meanwhile by someone else is never overwritten
+    (:class:`ChangedOnDisk`); with ``new``, it must not exist yet. ``data``
+    goes to a temporary file beside ``path`` (written and synced); ``verify``
+    (which raises to refuse) reads that file back; then ``path`` is compared
+    once more and the temporary file renamed into place, keeping the
+    permissions of the file it replaces. The comparison and the rename are one
+    step for every pressgen writer, in any process or thread, since each holds
+    the lock. On any failure ``path`` is untouched and no temporary file
+    remains; what the file system refuses is :class:`NotWritten`.
     """
+    def still_as_read() -> None:
+        if new and os.path.lexists(path):
+            what = "exists already (it was created meanwhile); nothing was written"
+            raise ChangedOnDisk(f"{path.name} {what}", [Diagnostic(
+                path, 1, 1, what, "choose another name, or edit the existing file")])
+        if original is not None:
+            try:
+                now = path.read_bytes()
+            except FileNotFoundError:
+                now = None
+            if now != original:
+                raise changed_on_disk(path)
+
+    with locked(path):
+        try:
+            still_as_read()
+            _replace(path, data, verify, still_as_read)
+            _sync_folder(path.parent)
+        except OSError as exc:
+            raise _not_written(path, f"cannot write it: {exc.strerror or exc}",
+                               "check that the folder is writable and the disk not full") from None
+
+
+def _replace(path: Path, data: bytes, verify: Callable[[Path], None] | None = None,
+             before_rename: Callable[[], None] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -52,13 +106,152 @@ def replace_verified(path: Path, data: bytes, verify: Callable[[Path], None] | N
         os.chmod(temporary, mode)
         if verify is not None:
             verify(Path(temporary))
-        if original is not None and path.read_bytes() != original:
-            raise ChangedOnDisk(f"{path} changed on disk while pressgen was writing it; nothing was written "
-                                "(run the command again)")
+        if before_rename is not None:
+            before_rename()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (a crash right after a save must not bring the old file back)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the data itself is synced
+    finally:
+        os.close(handle)
+
+
+def _not_written(path: Path, why: str, hint: str) -> NotWritten:
+    return NotWritten(f"{path}: not written: {why}", [Diagnostic(path, 1, 1, f"not written: {why}", hint)])
+
+
+# --- the lock of a user file ------------------------------------------------------------------------
+
+
+def lock_path(path: Path) -> Path:
+    """Return the lock file of the user file ``path``.
+
+    Inside a workspace (the nearest folder at or above ``path`` holding
+    pressgen.yaml) it is ``.pressgen/locks/<name>-<digest>.lock``, named after
+    the path relative to the workspace, so that every process writing the file
+    meets at the same lock however it reached the folder; outside one, a file
+    in the temporary directory named after the real path.
+    """
+    folder = path.parent.resolve()
+    target = folder / path.name
+    root = next((p for p in (folder, *folder.parents) if (p / WORKSPACE_FILE).is_file()), None)
+    if root is None:
+        key, where, prefix = str(target), Path(tempfile.gettempdir()), f"pressgen-{os.getuid()}-"
+    else:
+        key, where, prefix = target.relative_to(root).as_posix(), root / LOCKS_DIR, ""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = path.name.encode("utf-8", "surrogateescape")[:100].decode("utf-8", "ignore")  # a name has 255 bytes
+    return where / f"{prefix}{name}-{digest}.lock"
+
+
+class _Held:
+    """One process's hold on one lock file: a re-entrant lock for its threads, the flock for the others."""
+
+    def __init__(self) -> None:
+        self.threads = threading.RLock()
+        self.depth = 0
+        self.handle: int | None = None
+
+
+_HELD: weakref.WeakValueDictionary[Path, _Held] = weakref.WeakValueDictionary()
+_HELD_GUARD = threading.Lock()
+
+
+@contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the exclusive lock of the user file ``path`` (see :func:`lock_path`) for the ``with`` block.
+
+    Every writer of users' files takes it around read, compare, write and
+    rename, so two writers (two studio threads, the studio and ``translate``,
+    two commands) never both pass the "unchanged since read" check. It is an
+    advisory ``flock``, released when the holder exits or dies; a thread may
+    take it again while it holds it. Raises :class:`NotWritten` when the lock
+    file cannot be created (a read-only workspace) or another writer held it
+    for more than ``timeout`` seconds.
+    """
+    where = lock_path(path)
+    with _HELD_GUARD:
+        held = _HELD.get(where)
+        if held is None:
+            held = _HELD[where] = _Held()
+    deadline = time.monotonic() + timeout
+    if not held.threads.acquire(timeout=timeout):
+        raise _busy(path, where, timeout)
+    try:
+        if held.depth == 0:
+            held.handle = _flock(path, where, deadline, timeout)
+        held.depth += 1
+        try:
+            yield
+        finally:
+            held.depth -= 1
+            if held.depth == 0 and held.handle is not None:
+                os.close(held.handle)  # closing the last descriptor releases the flock
+                held.handle = None
+    finally:
+        held.threads.release()
+
+
+def _flock(path: Path, where: Path, deadline: float, timeout: float) -> int:
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        # Read-only suffices for flock, and lets users who share a workspace share its locks.
+        handle = os.open(where, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise _not_written(path, f"its lock {where} cannot be created ({exc.strerror or exc})",
+                           f"pressgen keeps the locks of the files it writes in {LOCKS_DIR}/ of the workspace: "
+                           "make the workspace writable") from None
+    delay = 0.001
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            os.close(handle)
+            raise _not_written(path, f"its lock {where} cannot be taken ({exc.strerror or exc})",
+                               "the file system must support flock (a local disk does)") from None
+        if time.monotonic() >= deadline:
+            os.close(handle)
+            raise _busy(path, where, timeout)
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+def _busy(path: Path, where: Path, timeout: float) -> NotWritten:
+    return _not_written(path, f"another program kept writing it for more than {timeout:g} s (its lock is {where})",
+                        "try again; if it stays busy, look for a pressgen command that hangs")
+
+
+def _forget_locks_in_child() -> None:
+    """A forked child holds none of its parent's locks: it closes its copies (which leaves the parent's
+    flock in place) and starts with none."""
+    global _HELD, _HELD_GUARD
+    for held in list(_HELD.values()):
+        if held.handle is not None:
+            try:
+                os.close(held.handle)
+            except OSError:
+                pass
+            held.handle = None  # a with block the forking thread is in must not close it again
+    _HELD = weakref.WeakValueDictionary()
+    _HELD_GUARD = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_locks_in_child)
 
 
 class BuildLocked(PressgenError):

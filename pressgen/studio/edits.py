@@ -2,7 +2,9 @@
 
 A save is refused, with the file untouched, when:
 - the file changed on disk since the page was opened (``base``, the SHA-256 of
-  the bytes the page was made from, no longer matches): :class:`Conflict`;
+  the bytes the page was made from, no longer matches): :class:`Conflict`; the
+  last comparison and the rename are one step under the file's lock, so of
+  many saves made from one version (tabs, threads, commands) exactly one wins;
 - the edited release would not pass ``check``: :class:`Invalid`, carrying the
   same diagnostics ``check`` prints, each placed at its form field.
 Both go through :func:`pressgen.translation.segments.save`, the write-back the command line uses.
@@ -23,7 +25,7 @@ from pressgen.studio.state import Entry
 from pressgen.translation.segments import Filled, fields_and_records, save
 from pressgen.workspace.load import EVERY_LANGUAGE, check_release
 from pressgen.workspace.model import TEXT_FIELDS, Release, Workspace
-from pressgen.workspace.yamledit import plain
+from pressgen.workspace.yamledit import base_of, plain
 from pressgen.workspace.yamlio import LoadedYaml, read_regular_file
 
 TOP_FIELDS = ("date", "embargo", "tags", "contacts", "facts", "images")
@@ -116,12 +118,17 @@ def _validator(path: Path, workspace: Workspace, known: set[str]) -> Callable[[P
 
 def _write(entry: Entry, release: Release, base: str, submitted: str,
            languages: dict[str, dict[str, str]], records: dict[str, list], top: dict | None) -> None:
-    original = read_regular_file(release.path)
-    if digest(original) != base:
-        raise Conflict(f"{release.path.name} changed on disk since this page was opened; nothing was saved",
-                       original.decode("utf-8", "replace"), submitted)
-    validate = _validator(release.path, entry.workspace, {d.message for d in entry.errors})
+    # The page's version (``base``) must be the file's now, and the one the edit was worked out from.
+    loaded = entry.checked.loaded
     try:
+        original: bytes | None = base_of(loaded) if loaded is not None else read_regular_file(release.path)
+    except ChangedOnDisk:
+        original = None
+    if original is None or digest(original) != base:
+        raise Conflict(f"{release.path.name} changed on disk since this page was opened; nothing was saved",
+                       read_regular_file(release.path).decode("utf-8", "replace"), submitted)
+    validate = _validator(release.path, entry.workspace, {d.message for d in entry.errors})
+    try:  # compared again, and written, under the file's lock: of two saves of one version, one wins
         save(release, languages, records, top, base=original, validate=validate)
     except ChangedOnDisk:
         raise Conflict(f"{release.path.name} changed on disk while saving; nothing was saved",

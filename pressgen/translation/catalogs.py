@@ -21,9 +21,10 @@ from babel.messages.pofile import write_po
 
 from pressgen import __version__
 from pressgen.errors import UsageError
-from pressgen.files import write_atomic
+from pressgen.files import ChangedOnDisk, replace_verified
 from pressgen.resources import DOMAIN, PACKAGE_DIR, PACKAGED_LOCALES, PACKAGED_TEMPLATES, catalog_paths
 from pressgen.workspace.labels import read_catalog
+from pressgen.workspace.yamlio import read_regular_file
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
@@ -42,10 +43,12 @@ def _read(path: Path) -> Catalog:
     return read_catalog(path)
 
 
-def _write(path: Path, catalog: Catalog, **options: object) -> None:
+def _write(path: Path, catalog: Catalog, original: bytes | None = None, new: bool = False,
+           **options: object) -> None:
+    """Write a catalog safely: only onto the ``original`` it was read from, or (``new``) where none is."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, sort_output=True, **options)  # type: ignore[arg-type]
-    write_atomic(path, buffer.getvalue())
+    replace_verified(path, buffer.getvalue(), original=original, new=new)
 
 
 def extract(workspace_root: Path | None) -> tuple[Path, int]:
@@ -81,9 +84,10 @@ def update(workspace_root: Path | None) -> list[Path]:
     template = _template(workspace_root)
     updated = []
     for path in sorted(locales_dir(workspace_root).glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        original = read_regular_file(path)  # a translator's tool may save it meanwhile: then nothing is written
         catalog = _read(path)
         catalog.update(template, update_header_comment=False)
-        _write(path, catalog, ignore_obsolete=True)
+        _write(path, catalog, original, ignore_obsolete=True)
         updated.append(path)
     return updated
 
@@ -111,7 +115,10 @@ def init(workspace_root: Path | None, lang: str) -> Path:
         language_team=f"{locale.english_name} <{translator.split('<')[-1].rstrip('>') if translator else ''}>",
         revision_date=datetime.datetime.now(datetime.UTC))
     catalog.update(template)
-    _write(path, catalog)
+    try:
+        _write(path, catalog, new=True)
+    except ChangedOnDisk:
+        raise UsageError(f"{path} already exists; use 'pressgen locales update' to bring it up to date") from None
     return path
 
 

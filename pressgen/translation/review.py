@@ -26,7 +26,16 @@ from pressgen.document.inline import Inline, Token, from_markdown, markdown_prob
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError, UsageError
 from pressgen.resources import PACKAGE_DIR
-from pressgen.translation.segments import SEGMENTED, Alignment, Filled, Pair, align, fields_and_records, save
+from pressgen.translation.segments import (
+    SEGMENTED,
+    Alignment,
+    Filled,
+    Pair,
+    align,
+    fields_and_records,
+    save,
+    unchanged_base,
+)
 from pressgen.workspace.model import Release, Workspace
 from pressgen.workspace.yamledit import normalize, unwritable
 from pressgen.workspace.yamlio import LoadedYaml, read_regular_file
@@ -383,11 +392,12 @@ def _write(release: Release, workspace: Workspace, lang: str, alignment: Alignme
               "source_hash": block.source_hash if block else None}
     if not fields:
         return
+    base = unchanged_base(release)  # the units were checked against this release: written only onto it
     if values != {k: v for k, v in before.items() if v is not None}:
-        save(release, {lang: values}, {lang: records})
+        save(release, {lang: values}, {lang: records}, base=base)
         report.written = True
     else:
-        save(release, {}, {lang: records})
+        save(release, {}, {lang: records}, base=base)
 
 
 def import_xliff(xliff: Path, release: Release, workspace: Workspace, lang: str) -> ImportReport:

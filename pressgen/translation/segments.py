@@ -20,6 +20,7 @@ source paragraph keeps every other pair), else one to one.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -328,17 +329,56 @@ def save(release: Release, languages: dict[str, dict[str, str]], records: dict[s
 
     The release file goes first: if it is refused, the records stay as they
     were. Records of languages not named keep what the sidecar had. ``top`` and
-    ``base`` are :func:`pressgen.yamledit.write_text_blocks`'s.
+    ``validate`` are :func:`pressgen.yamledit.write_text_blocks`'s; ``base``,
+    the release file as the caller read it, is compared with the file even when
+    only records are written. The release's lock is held across both files
+    (and the sidecar's inside it, always in that order), so no other writer
+    sees or makes half of a pair; if the records cannot be written, the release
+    file is put back as it was.
     """
-    from pressgen.files import replace_verified
+    from pressgen.files import changed_on_disk, locked, replace_verified
     from pressgen.workspace.yamledit import write_text_blocks
+    from pressgen.workspace.yamlio import read_regular_file
 
-    if languages or top:
-        write_text_blocks(release.path, languages, TEXT_FIELDS, top, base, validate)
-    merged = {**read_records(release.path), **records}
-    data = records_json(release, merged)
+    with locked(release.path):
+        before = read_regular_file(release.path)
+        if base is not None and before != base:
+            raise changed_on_disk(release.path)
+        if languages or top:
+            write_text_blocks(release.path, languages, TEXT_FIELDS, top, before, validate)
+        merged = {**read_records(release.path), **records}
+        data = records_json(release, merged)
 
-    def verify(written: Path) -> None:
-        json.loads(written.read_text(encoding="utf-8"))
+        def verify(written: Path) -> None:
+            json.loads(written.read_text(encoding="utf-8"))
 
-    replace_verified(sidecar_path(release.path), data, verify)
+        try:
+            replace_verified(sidecar_path(release.path), data, verify)
+        except BaseException:
+            if languages or top:
+                with contextlib.suppress(Exception):  # the error to report is the one of the records
+                    replace_verified(release.path, before)  # under the same lock: nobody wrote it since
+            raise
+
+
+def unchanged_base(release: Release) -> bytes:
+    """Return the release file's bytes now, if they still say what ``release`` (read earlier) says.
+
+    For a command handed a release read by its caller: passed as ``base`` to
+    :func:`save`, they make the write refused if anyone saves in between.
+    Raises :class:`~pressgen.files.ChangedOnDisk` when the file says something
+    else already.
+    """
+    from pressgen.files import changed_on_disk
+    from pressgen.workspace.yamledit import base_of
+    from pressgen.workspace.yamlio import load_yaml
+
+    loaded = load_yaml(release.path)
+    base = base_of(loaded)
+    try:
+        now = Release.model_validate({**loaded.data, "id": release.id, "path": release.path})
+    except ValueError:
+        now = None
+    if now != release:
+        raise changed_on_disk(release.path)
+    return base

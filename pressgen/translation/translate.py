@@ -24,6 +24,7 @@ from typing import Any
 from pressgen.document.inline import LINE_MARKER
 from pressgen.document.markup import PARAGRAPH_BREAK
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError
+from pressgen.files import locked
 from pressgen.translation.segments import (
     HUMAN,
     Filled,
@@ -37,6 +38,7 @@ from pressgen.translation.segments import (
 )
 from pressgen.workspace.load import EVERY_LANGUAGE, check_release
 from pressgen.workspace.model import Release, TranslationSettings, Workspace
+from pressgen.workspace.yamledit import base_of
 from pressgen.workspace.yamlio import XML_INVALID, LoadedYaml, load_yaml
 
 # Characters a provider accepts in one request, with room to spare.
@@ -482,22 +484,27 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     file as it was for that language and is reported with release, language and
     paragraph.
     Raises :class:`InputError` for an invalid release, :class:`TranslationError`
-    for an embargo, :class:`UsageError` for bad settings.
+    for an embargo, :class:`UsageError` for bad settings, and
+    :class:`~pressgen.files.ChangedOnDisk`, writing nothing, when someone saved
+    the release while the provider answered (the drafts stay in the memory: a
+    second run sends nothing again).
     """
     import os
 
-    # Any language may still lack its text: drafting French does not need the English.
-    checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
-    if checked.release is None or checked.loaded is None:
-        raise InputError(f"{path}: invalid release", checked.diagnostics)
-    release, loaded = checked.release, checked.loaded
+    with locked(path):  # the release and its records read as a pair, never between another writer's two files
+        # Any language may still lack its text: drafting French does not need the English.
+        checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
+        if checked.release is None or checked.loaded is None:
+            raise InputError(f"{path}: invalid release", checked.diagnostics)
+        release, loaded = checked.release, checked.loaded
+        base = base_of(loaded)  # the version the drafts are made from: written back only onto it
+        records = read_records(path)
     settings = workspace.config.translation
     if provider:
         settings = settings.model_copy(update={"provider": provider})
     _embargo_check(release, settings, allow_embargoed, now or dt.datetime.now(dt.UTC), loaded)
     report = TranslateReport()
     source_fields = release.text[release.source].fields()
-    records = read_records(path)
     written: dict[str, dict[str, str]] = {}
     new_records: dict[str, list[Record]] = {}
     memory = TranslationMemory(workspace.root / MEMORY_FILE)
@@ -559,7 +566,7 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     finally:
         memory.close()
     if written or new_records:
-        save(release, written, new_records)
+        save(release, written, new_records, base=base)
         report.written = list(written)
     return report
 

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from pressgen.errors import UsageError
-from pressgen.files import write_atomic
+from pressgen.files import ChangedOnDisk, replace_verified
 from pressgen.workspace.load import PLACEHOLDER, RELEASE_ID
 from pressgen.workspace.model import Workspace
 
@@ -73,5 +73,8 @@ def new_release(workspace: Workspace, release_id: str, org: str | None, source: 
     text = TEMPLATE.format(id=release_id, path=path.relative_to(workspace.root), org=org,
                            date=(today or dt.date.today()).isoformat(), source=source, others=others,
                            contacts=", ".join(contacts), blocks=BLOCK.format(lang=source, placeholder=PLACEHOLDER))
-    write_atomic(path, text.encode())
+    try:
+        replace_verified(path, text.encode(), new=True)  # created meanwhile: still never overwritten
+    except ChangedOnDisk:
+        raise UsageError(f"{path} already exists; pressgen new never overwrites a release") from None
     return path

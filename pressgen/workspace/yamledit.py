@@ -15,7 +15,10 @@ later) goes through :func:`write_text_blocks`:
    (YAML's escapes can hold any text); any remaining difference refuses the
    whole write;
 4. only then is the file renamed into place, and only if nobody changed it on
-   disk meanwhile.
+   disk meanwhile: from reading the file to the rename, the writer holds the
+   file's lock (:func:`pressgen.files.locked`), so of two writers that read the
+   same version only the first saves; the other gets
+   :class:`~pressgen.files.ChangedOnDisk`.
 
 On refusal the original file is untouched and :class:`WriteBackRefused` names
 the fields.
@@ -35,8 +38,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from pressgen.errors import Diagnostic, InputError, PressgenError
-from pressgen.files import ChangedOnDisk, replace_verified
-from pressgen.workspace.yamlio import XML_INVALID, load_yaml, read_regular_file
+from pressgen.files import changed_on_disk, locked, replace_verified
+from pressgen.workspace.yamlio import XML_INVALID, LoadedYaml, load_yaml, read_regular_file
 
 # Characters a literal block or plain scalar cannot carry as themselves: tabs (the
 # loader refuses them in a file's text), line breaks other than LF, and what YAML
@@ -109,6 +112,20 @@ def _differences(expected: Any, found: Any, where: str = "") -> list[str]:
     return [] if expected == found else [where or "the file"]
 
 
+def base_of(loaded: LoadedYaml) -> bytes:
+    """Return the bytes of ``loaded``'s file now, if they still are the text it was parsed from.
+
+    A command that edits what it loaded passes them as ``base`` to the write-back,
+    which then writes nothing if anyone saved the file in between. Raises
+    :class:`~pressgen.files.ChangedOnDisk` when the file differs already.
+    """
+    raw = read_regular_file(loaded.path)
+    # The loader's own decoding: UTF-8 with or without a BOM, CR LF read as LF.
+    if raw.decode("utf-8-sig", "replace").replace("\r\n", "\n") != loaded.text:
+        raise changed_on_disk(loaded.path)
+    return raw
+
+
 def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order: Sequence[str],
                       top: Mapping[str, Any] | None = None, base: bytes | None = None,
                       validate: Callable[[Path], None] | None = None) -> None:
@@ -120,7 +137,8 @@ def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order
     tags, contacts, facts, images: strings, lists and mappings of them; None
     removes the key).
     ``base``: the file as the editor read it; if the file is not those bytes
-    now, nothing is written (someone else saved meanwhile). Raises
+    now, nothing is written (someone else saved meanwhile); the comparison and
+    the rename happen under the file's lock, as one step. Raises
     :class:`WriteBackRefused` (the file untouched) when a value cannot be held
     or the written file does not read back as meant, :class:`InputError` when
     the file itself no longer loads, and :class:`~pressgen.files.ChangedOnDisk`
@@ -136,34 +154,35 @@ def write_text_blocks(path: Path, blocks: dict[str, dict[str, str]], field_order
                if (reason := unwritable(value)) is not None]
     if refused:
         raise WriteBackRefused(f"{path}: not written", refused)
-    original = read_regular_file(path)
-    if base is not None and original != base:
-        raise ChangedOnDisk(f"{path} changed on disk since it was opened; nothing was written")
-    before = plain(load_yaml(path).data)  # what the file says now, as the loader reads it
-    for lang, values in blocks.items():  # a value that only normalises differently is left as written
-        old = (before.get("text") or {}).get(lang) or {}
-        for name, value in values.items():
-            if isinstance(old.get(name), str) and normalize(old[name], name) == value:
-                values[name] = old[name]
-    expected = _expected(before, blocks, field_order)
-    for key, setting in top.items():
-        if setting is None:
-            expected.pop(key, None)
-        else:
-            expected[key] = setting
-    quoted: set[tuple[str, str]] = set()
-    for _ in range(2):  # a second pass double-quotes the fields whose style did not survive
-        data = _edited(original.decode("utf-8-sig"), blocks, field_order, quoted, top)
-        failed: list[str] = []
-        try:
-            replace_verified(path, data, _verifier(path, expected, failed, validate), original)
-            return
-        except WriteBackRefused:
-            retry = {(parts[1], parts[2]) for where in failed
-                     if len(parts := where.split(".")) == 3 and parts[0] == "text"} - quoted
-            if not retry:
-                break
-            quoted |= retry
+    with locked(path):  # from reading the file to renaming the new one: no other writer in between
+        original = read_regular_file(path)
+        if base is not None and original != base:
+            raise changed_on_disk(path)
+        before = plain(load_yaml(path).data)  # what the file says now, as the loader reads it
+        for lang, values in blocks.items():  # a value that only normalises differently is left as written
+            old = (before.get("text") or {}).get(lang) or {}
+            for name, value in values.items():
+                if isinstance(old.get(name), str) and normalize(old[name], name) == value:
+                    values[name] = old[name]
+        expected = _expected(before, blocks, field_order)
+        for key, setting in top.items():
+            if setting is None:
+                expected.pop(key, None)
+            else:
+                expected[key] = setting
+        quoted: set[tuple[str, str]] = set()
+        for _ in range(2):  # a second pass double-quotes the fields whose style did not survive
+            data = _edited(original.decode("utf-8-sig"), blocks, field_order, quoted, top)
+            failed: list[str] = []
+            try:
+                replace_verified(path, data, _verifier(path, expected, failed, validate), original)
+                return
+            except WriteBackRefused:
+                retry = {(parts[1], parts[2]) for where in failed
+                         if len(parts := where.split(".")) == 3 and parts[0] == "text"} - quoted
+                if not retry:
+                    break
+                quoted |= retry
     raise WriteBackRefused(f"{path}: not written", [Diagnostic(
         path, 1, 1, f"the file was not changed: {where} did not read back as written",
         "please report this with the text that was being written") for where in failed])
