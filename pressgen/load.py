@@ -12,6 +12,7 @@ import re
 import types
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -19,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone
 from pydantic import BaseModel, ValidationError
 
-from . import markup
+from . import glyphs, markup
 from .contactinfo import check_email, check_website, format_phone, region_of
 from .errors import Diagnostic, InputError, RenderError, UsageError, errors_only
 from .i18n import catalog_problems
@@ -28,6 +29,7 @@ from .model import TEXT_FIELDS, Config, LocalText, Organization, Release, Worksp
 from .outputs import name_problems, pattern_problems
 from .resources import DOMAIN, catalog_paths
 from .yamlio import LoadedYaml, load_yaml
+from .yamlio import read_regular_file as _read_regular_file
 
 CONFIG_NAME = "pressgen.yaml"
 PLACEHOLDER = "TODO"  # what 'pressgen new' leaves for the author to replace
@@ -176,9 +178,9 @@ def load_workspace(root: Path) -> Workspace:
     """
     root = root.resolve()
     path = root / CONFIG_NAME
-    loaded = load_yaml(path)
+    loaded = _load_yaml(path)
     try:
-        config = Config.model_validate(loaded.data)
+        config = Config.model_validate(glyphs.plain_separators(loaded.data))
     except ValidationError as exc:
         raise InputError("invalid workspace", _pydantic_diagnostics(loaded, exc, Config)) from None
     problems = _check_config(loaded, config, root) + _workspace_file_problems(root)
@@ -332,7 +334,7 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
     path = Path(path)
     release_id = path.stem
     try:
-        loaded = load_yaml(path)
+        loaded = _load_yaml(path)
     except InputError as exc:
         return CheckedRelease(path, None, exc.diagnostics)
     problems: list[Diagnostic] = []
@@ -344,13 +346,14 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
                                    f"at most {MAX_ID_LENGTH}", "give the file a shorter name"))
     release: Release | None = None
     try:
-        release = Release.model_validate({**loaded.data, "id": release_id, "path": path})
+        release = Release.model_validate({**glyphs.plain_separators(loaded.data), "id": release_id, "path": path})
     except ValidationError as exc:
         problems += _pydantic_diagnostics(loaded, exc, Release)
     problems += _cross_checks(loaded, workspace, pending)
     if release is not None and not errors_only(problems):
         problems += _output_checks(loaded, release, workspace.config)
         problems += _content_checks(loaded, release, workspace)
+        problems += _character_checks(loaded, release, workspace)
         problems += _workspace_template_checks(release, workspace)
     return CheckedRelease(path, release if not errors_only(problems) else None, problems, loaded)
 
@@ -393,6 +396,137 @@ def _content_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) 
                                        f"{', '.join(missing)} version; the English one is shown",
                                        "add the missing languages", severity="warning"))
     return problems
+
+
+# --- characters: what no installed font prints, and line separators pasted from word processors ----
+
+# Keys whose values are ids, dates, codes or file names, never printed as text.
+NOT_PRINTED = frozenset({"organization", "date", "embargo", "source", "languages", "tags", "status",
+                         "source_hash", "file", "placement", "logo", "brand", "phones", "kind"})
+MAX_LISTED = 3  # characters named in one message
+
+
+def _printed_texts(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The texts of YAML data that documents print, with their places (ids, dates and file names left out)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in NOT_PRINTED:
+                yield from _printed_texts(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            if not (loc == ("contacts",) and isinstance(value, str)):  # a contact's id
+                yield from _printed_texts(value, (*loc, index))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def _char_at(loaded: LoadedYaml, loc: tuple[str | int, ...], value: str, char: str) -> tuple[int, int]:
+    """The position of ``char`` in the file: searched from the field's position over the lines the value
+    spans, else the field's own position (a character written as an escape such as \\u2028)."""
+    line, col = loaded.locate(loc)
+    lines = loaded.text.split("\n")
+    for number in range(line, min(line + value.count("\n") + 2, len(lines) + 1)):
+        found = lines[number - 1].find(char, col - 1 if number == line else 0)
+        if found >= 0:
+            return number, found + 1
+    return line, col
+
+
+def _character_problems(loaded: LoadedYaml, texts: Iterable[tuple[tuple[str | int, ...], str]]) -> list[Diagnostic]:
+    problems = []
+    for loc, value in texts:
+        if value.isascii():
+            continue
+        name = ".".join(map(str, loc))
+        for char in glyphs.separators(value):
+            problems.append(Diagnostic(
+                loaded.path, *_char_at(loaded, loc, value, char),
+                f"{name}: U+{ord(char):04X} {glyphs.SEPARATORS[char]} (a line break pasted from a word processor) "
+                "is printed as a space",
+                "a text field holds no line breaks of its own: for a new paragraph of the body leave an empty "
+                "line; elsewhere delete the character", severity="warning"))
+        missing = glyphs.unprintable(value)
+        if missing:
+            listed = ", ".join(glyphs.describe(char) for char in missing[:MAX_LISTED])
+            if len(missing) > MAX_LISTED:
+                listed += f" and {len(missing) - MAX_LISTED} more"
+            problems.append(Diagnostic(
+                loaded.path, *_char_at(loaded, loc, value, missing[0]),
+                f"{name}: {listed}: not in any installed font, so {'it prints' if len(missing) == 1 else 'they print'}"
+                " as an empty box",
+                "install fonts that have it (on Debian or Ubuntu: fonts-noto-core, fonts-noto-cjk and "
+                "fonts-noto-color-emoji, which scripts/setup-system.sh installs), or replace the character",
+                severity="warning"))
+    return problems
+
+
+@lru_cache(maxsize=8)
+def _config_character_problems(path: Path, mtime_ns: int, size: int) -> dict[tuple[str, str], list[Diagnostic]]:
+    """The character problems of each organisation and contact of a pressgen.yaml, found once per version."""
+    try:
+        loaded = load_yaml(path)
+    except InputError:
+        return {}
+    found: dict[tuple[str, str], list[Diagnostic]] = {}
+    for section in ("organizations", "contacts"):
+        entries = loaded.data.get(section)
+        for key, value in entries.items() if isinstance(entries, dict) else ():
+            found[(section, str(key))] = _character_problems(loaded, _printed_texts(value, (section, key)))
+    return found
+
+
+def _character_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) -> list[Diagnostic]:
+    """Characters of the release's texts, and of the organisations and contacts it shows, that print
+    as an empty box or as a space; warnings, positioned at the character (or its field)."""
+    languages = release_languages(release, workspace.config)
+    texts = [(loc, value) for loc, value in _printed_texts(loaded.data)
+             if not (len(loc) > 1 and loc[0] == "text" and loc[1] not in languages)]
+    problems = _character_problems(loaded, texts)
+    config = workspace.config
+    contacts = [config.contacts[c] if isinstance(c, str) else c for c in release.contacts
+                if not isinstance(c, str) or c in config.contacts]
+    used = [("organizations", release.organization)]
+    used += [("contacts", c) for c in release.contacts if isinstance(c, str)]
+    used += [("organizations", c.organization) for c in contacts if c.organization]
+    try:
+        stat = workspace.config_path.stat()
+    except OSError:
+        return problems
+    per_entry = _config_character_problems(workspace.config_path, stat.st_mtime_ns, stat.st_size)
+    for key in dict.fromkeys(used):
+        problems += per_entry.get(key, [])
+    return problems
+
+
+def _load_yaml(path: Path) -> LoadedYaml:
+    """:func:`load_yaml`; for a file that does not parse, first say where a line separator broke it.
+
+    A line or paragraph separator (U+2028, U+2029) pasted into a block of text
+    ends the line for YAML, which then reports an indentation problem.
+    """
+    try:
+        return load_yaml(path)
+    except InputError as exc:
+        errors = errors_only(exc.diagnostics)
+        try:
+            text = _read_regular_file(path).decode("utf-8-sig").replace("\r\n", "\n")
+        except (InputError, UnicodeDecodeError):
+            raise exc from None
+        lines = text.split("\n")
+        found = []
+        for match in re.finditer("[\u2028\u2029]", text):
+            line = text.count("\n", 0, match.start()) + 1
+            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            # YAML stopped at it, or at what follows it after spaces.
+            if any(d.line == line and d.col >= col and not lines[line - 1][col:d.col - 1].strip(" ")
+                   for d in errors):
+                found.append(Diagnostic(path, line, col, f"U+{ord(match.group()):04X} "
+                                        f"{glyphs.SEPARATORS[match.group()]} (a line break pasted from a word "
+                                        "processor) ends the line here for YAML",
+                                        "replace it with a space, or with an empty line for a new paragraph"))
+        if not found:
+            raise
+        raise InputError(str(exc), [*found, *exc.diagnostics]) from None
 
 
 def _workspace_template_checks(release: Release, workspace: Workspace) -> list[Diagnostic]:
