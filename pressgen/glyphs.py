@@ -147,3 +147,27 @@ def plain_separators(value: Any) -> Any:
         return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
     return value
 
+
+@lru_cache(maxsize=1)
+def fonts_fingerprint() -> str:
+    """Return a digest of the installed fonts (files, sizes, times), once per process: a PDF made before
+    a font was installed (its Chinese printed as boxes) is out of date after. Empty without fontconfig."""
+    import hashlib
+    import os
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ""
+    try:
+        result = subprocess.run([fc_list, "--format", "%{file}\n"], capture_output=True, text=True,
+                                timeout=FC_LIST_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    hasher = hashlib.sha256()
+    for name in sorted(set(result.stdout.splitlines())):
+        try:
+            info = os.stat(name)
+        except OSError:
+            continue
+        hasher.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return hasher.hexdigest()
