@@ -8,6 +8,7 @@ per language, a text for every language), so a user fixes a file in one go.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 from collections.abc import Collection, Iterable, Iterator
@@ -64,6 +65,33 @@ def find_workspace(start: Path) -> Path:
             return folder
     raise UsageError(f"no {CONFIG_NAME} found in {start} or any folder above it "
                      "(run pressgen inside a workspace, or create pressgen.yaml)")
+
+
+def outside_workspace(path: Path) -> Diagnostic | None:
+    """Return an error when the release file ``path`` lies in a workspace but resolves outside it.
+
+    A release file that is a symbolic link into another workspace (or lies in a
+    releases/ folder that is one) would be built with that workspace's settings,
+    into that workspace's output folder, where the user neither looks nor meant to
+    write. The workspace a file is named in is the nearest folder above it, as
+    written, that holds pressgen.yaml; a workspace reached through a link of its
+    own (~/work -> /data/work) is fine.
+    """
+    named = Path(os.path.abspath(path))
+    real = named.resolve()
+    if real == named:
+        return None
+    for folder in named.parents:
+        if (folder / CONFIG_NAME).is_file():
+            root = folder.resolve()
+            break
+    else:
+        return None  # named outside any workspace: the file belongs to the workspace it lies in
+    if real.is_relative_to(root):
+        return None
+    return Diagnostic(named, 1, 1, f"this release file is a symbolic link to {real}, outside its workspace {root}",
+                      "pressgen builds a release with the settings and into the output folder of the workspace "
+                      "it lies in: copy the file into this workspace, or build it in its own workspace")
 
 
 # --- pydantic errors -> positioned diagnostics -------------------------------------------
@@ -333,6 +361,8 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
     """
     path = Path(path)
     release_id = path.stem
+    if (outside := outside_workspace(path)) is not None:
+        return CheckedRelease(path, None, [outside])
     try:
         loaded = _load_yaml(path)
     except InputError as exc:
