@@ -452,13 +452,22 @@ def _printed_texts(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple
 
 def _char_at(loaded: LoadedYaml, loc: tuple[str | int, ...], value: str, char: str) -> tuple[int, int]:
     """The position of ``char`` in the file: searched from the field's position over the lines the value
-    spans, else the field's own position (a character written as an escape such as \\u2028)."""
+    spans (those indented deeper than its key), else the field's own position (a character written as an
+    escape such as \\u2028)."""
     line, col = loaded.locate(loc)
     lines = loaded.text.split("\n")
-    for number in range(line, min(line + value.count("\n") + 2, len(lines) + 1)):
-        found = lines[number - 1].find(char, col - 1 if number == line else 0)
+    if not 0 < line <= len(lines):
+        return line, col
+    key_indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" -"))
+    number = line
+    while number <= len(lines):
+        text = lines[number - 1]
+        if number > line and text.strip() and len(text) - len(text.lstrip(" ")) <= key_indent:
+            break  # the next key: the value ended
+        found = text.find(char, col - 1 if number == line else 0)
         if found >= 0:
             return number, found + 1
+        number += 1
     return line, col
 
 
@@ -480,13 +489,14 @@ def _character_problems(loaded: LoadedYaml, texts: Iterable[tuple[tuple[str | in
             listed = ", ".join(glyphs.describe(char) for char in missing[:MAX_LISTED])
             if len(missing) > MAX_LISTED:
                 listed += f" and {len(missing) - MAX_LISTED} more"
+            one = len(missing) == 1
             problems.append(Diagnostic(
                 loaded.path, *_char_at(loaded, loc, value, missing[0]),
-                f"{name}: {listed}: not in any installed font, so {'it prints' if len(missing) == 1 else 'they print'}"
-                " as an empty box",
-                "install fonts that have it (on Debian or Ubuntu: fonts-noto-core, fonts-noto-cjk and "
-                "fonts-noto-color-emoji, which scripts/setup-system.sh installs), or replace the character",
-                severity="warning"))
+                f"{name}: {listed}: not in any installed font, so {'it prints' if one else 'they print'} "
+                "as an empty box",
+                f"install a font that has {'it' if one else 'them'} (on Debian or Ubuntu: fonts-noto-core, "
+                "fonts-noto-cjk and fonts-noto-color-emoji, which scripts/setup-system.sh installs), or replace "
+                f"{'the character' if one else 'these characters'}", severity="warning"))
     return problems
 
 

@@ -138,8 +138,9 @@ def test_check_names_characters_no_font_has_at_their_place(
         workspace: Path, write_release, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     config = workspace / "pressgen.yaml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("en: Interfederal Centre for Equal Opportunities",
-                                   "en: Interfederal Centre \u0378 for Equal Opportunities"), encoding="utf-8")
+    text = text.replace("en: Interfederal Centre for Equal Opportunities",
+                        "en: Interfederal Centre \u0378 for Equal Opportunities")
+    config.write_text(text.replace("bevordert. Iedereen", "bevordert. \U0010FFFD Iedereen"), encoding="utf-8")
     path = write_release("boxes", RELEASE.replace('name: "王小明"', 'name: "Ana \ue000 Pérez"'))
     monkeypatch.chdir(workspace)
     assert run("check", str(path)) == 0  # warnings: the documents are built, with boxes
@@ -153,9 +154,12 @@ def test_check_names_characters_no_font_has_at_their_place(
     row = next(i for i, line in enumerate(config_lines) if "\u0378" in line)
     assert (f"pressgen.yaml:{row + 1}:{config_lines[row].index(chr(0x378)) + 1}: warning: "
             "organizations.unia.tagline.en: U+0378 (an unassigned code point): not in any installed font") in err
+    row = next(i for i, line in enumerate(config_lines) if "\U0010FFFD" in line)  # in a folded block
+    assert (f"pressgen.yaml:{row + 1}:{config_lines[row].index(chr(0x10FFFD)) + 1}: warning: "
+            "organizations.unia.boilerplate.nl: U+10FFFD (a private-use character)") in err
     assert "fonts-noto-core" in err  # the hint says what to install
     # What the installed fonts have is not reported: Arabic, Devanagari, Thai, emoji.
-    assert err.count("not in any installed font") == 2
+    assert err.count("not in any installed font") == 3
     assert run("check", "--strict", str(path)) == 1
 
 
