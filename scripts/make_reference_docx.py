@@ -16,10 +16,24 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 FONT = "Liberation Sans"
+# Word picks a run's font by its characters: Chinese, Japanese and Korean from the East Asian font,
+# Arabic, Hebrew, Devanagari, Thai and the other complex scripts from the complex-script font (with its
+# own bold, italic and size: w:bCs, w:iCs, w:szCs). Without them a name in Chinese or Arabic takes
+# the theme's fonts (MS Mincho, Times New Roman) at the default size. Each is declared in the font table
+# with the Windows font that stands in for it where Noto is not installed.
+EAST_ASIAN_FONT = "Noto Sans CJK SC"
+COMPLEX_FONT = "Noto Sans Arabic"
+# name: (alternative, PANOSE class or None, character set, family)
+FONT_TABLE = {
+    FONT: ("Arial", "020B0604020202020204", "00", "swiss"),
+    EAST_ASIAN_FONT: ("Microsoft YaHei", None, "86", "swiss"),  # 86: GB 2312, simplified Chinese
+    COMPLEX_FONT: ("Arial", None, "B2", "swiss"),  # B2: Arabic
+}
 BRAND = RGBColor(0x00, 0x33, 0xA0)
 GREY = RGBColor(0x55, 0x55, 0x55)
 RED = RGBColor(0xB0, 0x00, 0x20)
@@ -67,6 +81,7 @@ def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
     style.quick_style = True
     font = style.font
     font.name, font.size, font.bold, font.italic = FONT, Pt(size), bold, italic
+    _script_fonts(style.element.get_or_add_rPr())
     if color is not None:
         font.color.rgb = color
     fmt = style.paragraph_format
@@ -126,10 +141,36 @@ def _hyphenate(doc) -> None:  # type: ignore[no-untyped-def]
         anchor.addnext(element)
 
 
-def _declare_font(doc) -> None:  # type: ignore[no-untyped-def]
-    """Describe Liberation Sans in the font table, with Arial (metric-compatible) as its alternative.
+def _script_fonts(r_pr) -> None:  # type: ignore[no-untyped-def]
+    """Name the East Asian and complex-script fonts in a w:rPr, and give complex scripts the bold,
+    italic and size of the others (w:bCs, w:iCs, w:szCs), so a name in Arabic is as bold and as large
+    as the Latin one beside it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
-    Word on a machine without Liberation Sans then substitutes Arial, which keeps every line break.
+    fonts = r_pr.get_or_add_rFonts()
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):  # they win over names
+        fonts.attrib.pop(qn(theme), None)
+    for attribute, value in (("w:ascii", FONT), ("w:hAnsi", FONT), ("w:eastAsia", EAST_ASIAN_FONT),
+                             ("w:cs", COMPLEX_FONT)):
+        fonts.set(qn(attribute), value)
+    for latin, complex_script in (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs")):
+        element = r_pr.find(qn(latin))
+        old = r_pr.find(qn(complex_script))
+        if old is not None:
+            r_pr.remove(old)
+        if element is not None:
+            twin = OxmlElement(complex_script)
+            for name, value in element.attrib.items():
+                twin.set(name, value)
+            element.addnext(twin)
+
+
+def _declare_fonts(doc) -> None:  # type: ignore[no-untyped-def]
+    """Describe the fonts in the font table, each with the Windows font that stands in for it.
+
+    Word on a machine without Liberation Sans then substitutes Arial (metric-compatible), which keeps
+    every line break; without Noto it takes Microsoft YaHei for Chinese and Arial for Arabic.
     """
     from lxml import etree
 
@@ -137,12 +178,14 @@ def _declare_font(doc) -> None:  # type: ignore[no-untyped-def]
     for part in doc.part.package.parts:
         if str(part.partname) == "/word/fontTable.xml":
             root = etree.fromstring(part.blob)
-            for old in root.findall(f"{{{w}}}font[@{{{w}}}name='{FONT}']"):
-                root.remove(old)
-            font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": FONT})
-            for name, value in (("altName", "Arial"), ("panose1", "020B0604020202020204"), ("charset", "00"),
-                                ("family", "swiss"), ("pitch", "variable")):
-                etree.SubElement(font, f"{{{w}}}{name}", {f"{{{w}}}val": value})
+            for name_of_font, (alternative, panose, charset, family) in FONT_TABLE.items():
+                for old in root.findall(f"{{{w}}}font[@{{{w}}}name='{name_of_font}']"):
+                    root.remove(old)
+                font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name_of_font})
+                for name, value in (("altName", alternative), ("panose1", panose), ("charset", charset),
+                                    ("family", family), ("pitch", "variable")):
+                    if value is not None:
+                        etree.SubElement(font, f"{{{w}}}{name}", {f"{{{w}}}val": value})
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -150,13 +193,16 @@ def build() -> None:
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(10.5)
+    _script_fonts(normal.element.get_or_add_rPr())
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _script_fonts(defaults)  # what every style without fonts of its own (tables, footnotes) inherits
     normal.paragraph_format.space_after = Pt(0)
     for name, spec in PARAGRAPH_STYLES.items():
         _paragraph_style(doc, name, spec)
     link = doc.styles.add_style("Link", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = BRAND
     dateline = doc.styles.add_style("Dateline", WD_STYLE_TYPE.CHARACTER)
-    dateline.font.bold = True
+    dateline.font.bold = dateline.font.cs_bold = True
 
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -176,7 +222,7 @@ def build() -> None:
     for r_id, rel in list(package_rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             package_rels.pop(r_id)
-    _declare_font(doc)
+    _declare_fonts(doc)
     _hyphenate(doc)
     # Only body text is hyphenated, as in the PDF: headlines, headings, contacts, the boilerplate are not.
     _suppress_hyphens(normal, True)

@@ -7,8 +7,13 @@ set -euo pipefail
 
 # WeasyPrint draws text with Pango; without libharfbuzz-subset0 it subsets fonts
 # with fontTools and runs about 8x slower.
+# Fonts: Liberation Sans for Latin, Greek, Cyrillic and Hebrew (Arial's metrics, as the DOCX); Noto
+# for the other scripts of the offices' languages, so that a name in Arabic, Chinese or Hindi prints:
+# fonts-noto-core (42 MB: Arabic, Devanagari, Bengali, Thai, Ethiopic, Armenian, Georgian, Khmer…),
+# fonts-noto-cjk (91 MB: Chinese, Japanese, Korean), fonts-noto-color-emoji (11 MB). fonts-noto-extra
+# (330 MB of extra weights) is not needed. 'pressgen check' warns of characters no installed font has.
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-         fonts-liberation2 fonts-dejavu-core)
+         fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 # qpdf --check, pdftotext, msgfmt --check, LibreOffice to open DOCX and PDF, and the
 # official OASIS XLIFF 1.2 schema (shipped by Debian's Symfony translation package).
 testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui php-symfony-translation

@@ -1,9 +1,13 @@
 """The build cache: what each document was made from, so unchanged ones are not rebuilt.
 
-A document's key covers everything its bytes depend on: the release file, the
-parts of pressgen.yaml it uses (global settings, its organisation and logo,
-its contacts), the templates, the label catalogs of its language, and the
-pressgen version. The cache lives in the workspace (``.pressgen/cache.json``)
+A document's key covers everything its bytes depend on, which is what
+:func:`pressgen.document.localize.localize` and the writers read: the release file and
+its photos, the parts of pressgen.yaml it uses (global settings, its
+organisation and logo, its contacts and the name and website of each
+contact's organisation, every organisation's names, which the body never
+hyphenates), the templates (and, when the workspace has templates of its own,
+every file of assets/ they may show), the label catalogs of its language, the
+installed fonts for a PDF, and the pressgen version. The cache lives in the workspace (``.pressgen/cache.json``)
 and also remembers, per release file, what the planner needs to know without
 parsing it again (id, languages, tags, translation statuses).
 """
@@ -19,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pressgen.files import write_atomic
+from pressgen.glyphs import fonts_fingerprint
 from pressgen.resources import catalog_paths, code_fingerprint, template_dirs
 from pressgen.translation.state import language_states
 from pressgen.workspace.model import Contact, Release, Workspace
@@ -96,9 +101,33 @@ class WorkspaceFingerprints:
         return self._once(("asset", relative), lambda: file_digest(path) if path.is_file() else "missing")
 
     def contacts(self, contact_ids: list[str]) -> str:
+        """The contacts a release names, each with what its block shows of its organisation."""
         known = self.workspace.config.contacts
         return self._once(("contacts", *contact_ids), lambda: digest(
-            *(_json(known[c].model_dump()) if c in known else "missing" for c in contact_ids)))
+            *(_json(known[c].model_dump()) + self.contact_organization(known[c].organization)
+              if c in known else "missing" for c in contact_ids)))
+
+    def contact_organization(self, org_id: str | None) -> str:
+        """What a contact block shows of the contact's organisation: its name and website."""
+        org = self.workspace.config.organizations.get(org_id) if org_id else None
+        return _json({"name": org.name, "website": org.website}) if org else "none"
+
+    @cached_property
+    def organization_names(self) -> str:
+        """Every organisation's names: the body text of every release never hyphenates them."""
+        orgs = self.workspace.config.organizations
+        return digest(_json([[org_id, org.name, org.short_name] for org_id, org in sorted(orgs.items())]))
+
+    @cached_property
+    def template_assets(self) -> str:
+        """The files of assets/ when the workspace has templates of its own, which may show any of them
+        (a background, a second logo); the packaged templates show only the logo and the photos."""
+        own = self.workspace.root / "templates"
+        if not (own.is_dir() and any(p.suffix in (".html", ".css") for p in own.rglob("*") if p.is_file())):
+            return ""
+        folder = self.workspace.root / "assets"
+        return digest(*(part for path in sorted(p for p in folder.rglob("*") if p.is_file())
+                        for part in (str(path.relative_to(folder)), file_digest(path))))
 
 
 def release_record(release: Release, file_sha: str, languages: list[str]) -> dict[str, Any]:
@@ -120,11 +149,13 @@ def release_record(release: Release, file_sha: str, languages: list[str]) -> dic
 def document_key(fingerprints: WorkspaceFingerprints, record: dict[str, Any], lang: str, fmt: str) -> str:
     """Return the key of one document: it changes whenever the document's bytes may change."""
     return digest(code_fingerprint(), record["sha256"], fingerprints.settings, fingerprints.templates,
-                  fingerprints.catalogs(lang), fingerprints.organization(record["organization"]),
+                  fingerprints.template_assets, fingerprints.catalogs(lang),
+                  fingerprints.organization(record["organization"]), fingerprints.organization_names,
                   fingerprints.contacts(record["contacts"]),
                   *(fingerprints.organization(c["organization"]) for c in record["inline_contacts"]
                     if c.get("organization")),
                   *(fingerprints.asset(image) for image in record.get("images", [])),
+                  fonts_fingerprint() if fmt == "pdf" else "",
                   record["status"][lang], lang, fmt)  # the state decides the draft mark
 
 

@@ -13,6 +13,7 @@ import fnmatch
 import hashlib
 import itertools
 import json
+import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +28,7 @@ from pressgen.builder.executors import Executor, Unit, UnitResult, make_executor
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from pressgen.files import FolderLock, write_atomic
 from pressgen.formats import unknown_format
+from pressgen.resources import PACKAGED_LOCALES, PACKAGED_TEMPLATES
 from pressgen.translation.segments import sidecar_path
 from pressgen.translation.state import is_current
 from pressgen.workspace import outputs
@@ -36,6 +38,7 @@ from pressgen.workspace.load import (
     duplicate_ids,
     find_workspace,
     load_workspace,
+    outside_workspace,
     release_languages,
 )
 from pressgen.workspace.model import Workspace
@@ -66,6 +69,7 @@ class Outcome:
     release_id: str
     documents: list[tuple[Document, Status]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    workspace_root: Path | None = None  # None when the release's workspace could not be loaded
 
     @property
     def failed(self) -> bool:
@@ -139,7 +143,13 @@ def release_files(paths: Iterable[Path | str], base: Path | None = None) -> list
             found += matches
         else:
             raise UsageError(f"no such file or folder: {item}")
-    return list(dict.fromkeys(p.resolve() for p in found))
+    return list(dict.fromkeys(_as_built(p) for p in found))
+
+
+def _as_built(path: Path) -> Path:
+    """The path a release is built under: its real path, or, when that lies outside the workspace it is
+    named in (a symbolic link from another workspace), the path as named, for the loader to refuse."""
+    return path.resolve() if outside_workspace(path) is None else Path(os.path.abspath(path))
 
 
 class WorkspaceCache:
@@ -149,7 +159,10 @@ class WorkspaceCache:
         self._loaded: dict[Path, Workspace | PressgenError] = {}
 
     def for_release(self, path: Path) -> Workspace:
-        """Return the workspace of a release file; raises the workspace's own error if invalid."""
+        """Return the workspace of a release file; raises the workspace's own error if invalid, and
+        :class:`InputError` for a release file that lies outside the workspace it is named in."""
+        if (problem := outside_workspace(path)) is not None:
+            raise InputError("release outside its workspace", [problem])
         root = find_workspace(path)
         if root not in self._loaded:
             try:
@@ -168,6 +181,28 @@ class WorkspaceCache:
 def output_root(workspace: Workspace, out: Path | None) -> Path:
     """Return the folder the documents go to: ``out``, or the output pattern's leading folders."""
     return outputs.output_root(workspace.config.output, workspace.root, out)
+
+
+def check_output_root(workspace: Workspace, out: Path | None, files: Iterable[Path] = ()) -> None:
+    """Refuse an output folder that is, holds or lies inside a source folder (or is /, or the home folder).
+
+    Raises :class:`UsageError` for ``out`` (``--out``), :class:`InputError` for the output pattern's
+    folder (its leading folders can be a symbolic link to a source folder).
+    """
+    root = workspace.root
+    sources = [root / name for name in sorted(outputs.SOURCE_FOLDERS)]
+    sources += [PACKAGED_TEMPLATES, PACKAGED_LOCALES]
+    sources += [path.parent for path in files if path.parent.resolve() != root.resolve()]
+    problem = outputs.folder_problem(output_root(workspace, out), root, sources)
+    if problem is None:
+        return
+    if out is not None:
+        raise UsageError(f"--out {out}: {problem}; documents may not be written there "
+                         "(name a folder of its own, such as dist/ or a new folder outside the workspace)")
+    raise InputError("output refused", [Diagnostic(
+        workspace.config_path, 1, 1, f"output folder refused: {problem}",
+        "the output pattern's leading folders (dist/) must be a folder of their own, not a link to a "
+        "source folder")])
 
 
 # --- planning --------------------------------------------------------------------------------
@@ -226,6 +261,8 @@ class Planner:
             else:
                 work = []
                 outcome = self._plan_release(path, state, work)
+                if outcome is not None:
+                    outcome.workspace_root = state.workspace.root
             if outcome is not None:
                 outcomes.append(outcome)
                 if on_outcome:
@@ -377,22 +414,55 @@ def _store(item: _Planned, result: UnitResult, report: BuildReport,
             on_document(document, "built")
 
 
-def _write_manifests(planner: Planner, roots: set[Path]) -> None:
-    """Write manifest.json in each output folder: every document there that pressgen made."""
+def _save_caches(planner: Planner, report: BuildReport) -> None:
+    """Save each workspace's cache; one that cannot be written is a warning of every release of its workspace.
+
+    The documents are complete without it: the next build only rebuilds them all.
+    """
+    for state in planner.states.values():
+        try:
+            state.cache.save()
+        except OSError as exc:
+            warning = Diagnostic(state.cache.path, 1, 1,
+                                 f"cannot write the build cache {state.cache.path}: {exc.strerror or exc}",
+                                 f"the documents were written, but the next build makes them all again; make "
+                                 f"{state.cache.path.parent} writable", severity="warning")
+            for outcome in report.outcomes:
+                if outcome.workspace_root == state.workspace.root:
+                    outcome.diagnostics.append(warning)
+
+
+def _write_manifests(planner: Planner, roots: set[Path], report: BuildReport) -> None:
+    """Write manifest.json in each output folder: every document there that pressgen made.
+
+    One that cannot be written (a full disk) is an error of the releases with documents in that folder.
+    """
     for root in roots:
-        entries = []
-        for state in planner.states.values():
-            for path_text, entry in state.cache.documents.items():
-                path = Path(path_text)
-                if path.is_relative_to(root) and path.is_file():
-                    entries.append({"path": str(path.relative_to(root)), "release": entry["release"],
-                                    "language": entry["language"], "format": entry["format"],
-                                    "sha256": entry["sha256"], "size": entry["size"], "pages": entry["pages"],
-                                    "translation": entry["status"], "build_seconds": entry["build_seconds"]})
-        if entries or (root / MANIFEST).exists():
-            entries.sort(key=lambda e: e["path"])
-            data = json.dumps({"documents": entries}, indent=2, ensure_ascii=False) + "\n"
-            write_atomic(root / MANIFEST, data.encode())
+        try:
+            _write_manifest(planner, root)
+        except OSError as exc:
+            error = Diagnostic(root / MANIFEST, 1, 1, f"cannot write {root / MANIFEST}: {exc.strerror or exc}",
+                               "free some space (or make the folder writable) and build again")
+            concerned = [o for o in report.outcomes if any(d.path.is_relative_to(root) for d, _ in o.documents)]
+            for outcome in concerned or report.outcomes:
+                outcome.diagnostics.append(error)
+
+
+def _write_manifest(planner: Planner, root: Path) -> None:
+    """Write ``root``/manifest.json: every document there that the cache knows."""
+    entries = []
+    for state in planner.states.values():
+        for path_text, entry in state.cache.documents.items():
+            path = Path(path_text)
+            if path.is_relative_to(root) and path.is_file():
+                entries.append({"path": str(path.relative_to(root)), "release": entry["release"],
+                                "language": entry["language"], "format": entry["format"],
+                                "sha256": entry["sha256"], "size": entry["size"], "pages": entry["pages"],
+                                "translation": entry["status"], "build_seconds": entry["build_seconds"]})
+    if entries or (root / MANIFEST).exists():
+        entries.sort(key=lambda e: e["path"])
+        data = json.dumps({"documents": entries}, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(root / MANIFEST, data.encode())
 
 
 def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
@@ -407,7 +477,10 @@ def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
     more documents, keeps those the workers are finishing, and returns a report
     with ``interrupted`` set; a second interrupt kills the workers at once and
     also sets ``aborted``. Either way every file on disk is complete and the
-    cache knows it. Raises :class:`UsageError` for unknown paths, formats or executors,
+    cache knows it. A document that cannot be written (a full disk) fails alone; a cache that
+    cannot be written is a warning. Raises :class:`UsageError` for unknown paths, formats or
+    executors and for an ``out`` folder that is, holds or lies inside a source folder (or is /
+    or the home folder), :class:`InputError` when the output pattern's folder is such a folder,
     and :class:`~pressgen.files.BuildLocked` when another build holds the output.
     """
     started = time.perf_counter()
@@ -419,11 +492,15 @@ def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
     report = BuildReport()
     with ExitStack() as stack:
         locked: set[Path] = set()
+        checked: set[Path] = set()
         for path in files:  # lock each workspace (its cache) and each output folder before planning
             try:
                 state = planner.state(path)
             except PressgenError:
                 continue  # reported by the planner
+            if state.workspace.root not in checked:
+                check_output_root(state.workspace, options.out, files)
+                checked.add(state.workspace.root)
             for folder in (state.workspace.root / ".pressgen", output_root(state.workspace, options.out)):
                 if folder not in locked:
                     stack.enter_context(FolderLock(folder))
@@ -485,9 +562,9 @@ def build(paths: Iterable[Path | str], options: BuildOptions = BuildOptions(),
         with interrupts.held(raise_pending=False):  # what finished is remembered, even if asked to stop now
             if runner is not None and executor is None and not report.interrupted:
                 runner.close()
-            for state in planner.states.values():
-                state.cache.save()
-            _write_manifests(planner, {output_root(s.workspace, options.out) for s in planner.states.values()})
+            _save_caches(planner, report)
+            _write_manifests(planner, {output_root(s.workspace, options.out) for s in planner.states.values()},
+                             report)
         report.interrupted |= interrupts.pending
     report.seconds = time.perf_counter() - started
     return report

@@ -8,10 +8,12 @@ per language, a text for every language), so a user fixes a file in one go.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -19,6 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone
 from pydantic import BaseModel, ValidationError
 
+from pressgen import glyphs
 from pressgen.document import markup
 from pressgen.errors import Diagnostic, InputError, RenderError, UsageError, errors_only
 from pressgen.resources import DOMAIN, catalog_paths
@@ -28,6 +31,7 @@ from pressgen.workspace.labels import catalog_problems
 from pressgen.workspace.model import TEXT_FIELDS, Config, LocalText, Organization, Release, Workspace, pick
 from pressgen.workspace.outputs import name_problems, pattern_problems
 from pressgen.workspace.yamlio import LoadedYaml, load_yaml
+from pressgen.workspace.yamlio import read_regular_file as _read_regular_file
 
 CONFIG_NAME = "pressgen.yaml"
 PLACEHOLDER = "TODO"  # what 'pressgen new' leaves for the author to replace
@@ -62,6 +66,33 @@ def find_workspace(start: Path) -> Path:
             return folder
     raise UsageError(f"no {CONFIG_NAME} found in {start} or any folder above it "
                      "(run pressgen inside a workspace, or create pressgen.yaml)")
+
+
+def outside_workspace(path: Path) -> Diagnostic | None:
+    """Return an error when the release file ``path`` lies in a workspace but resolves outside it.
+
+    A release file that is a symbolic link into another workspace (or lies in a
+    releases/ folder that is one) would be built with that workspace's settings,
+    into that workspace's output folder, where the user neither looks nor meant to
+    write. The workspace a file is named in is the nearest folder above it, as
+    written, that holds pressgen.yaml; a workspace reached through a link of its
+    own (~/work -> /data/work) is fine.
+    """
+    named = Path(os.path.abspath(path))
+    real = named.resolve()
+    if real == named:
+        return None
+    for folder in named.parents:
+        if (folder / CONFIG_NAME).is_file():
+            root = folder.resolve()
+            break
+    else:
+        return None  # named outside any workspace: the file belongs to the workspace it lies in
+    if real.is_relative_to(root):
+        return None
+    return Diagnostic(named, 1, 1, f"this release file is a symbolic link to {real}, outside its workspace {root}",
+                      "pressgen builds a release with the settings and into the output folder of the workspace "
+                      "it lies in: copy the file into this workspace, or build it in its own workspace")
 
 
 # --- pydantic errors -> positioned diagnostics -------------------------------------------
@@ -176,9 +207,9 @@ def load_workspace(root: Path) -> Workspace:
     """
     root = root.resolve()
     path = root / CONFIG_NAME
-    loaded = load_yaml(path)
+    loaded = _load_yaml(path)
     try:
-        config = Config.model_validate(loaded.data)
+        config = Config.model_validate(glyphs.plain_separators(loaded.data))
     except ValidationError as exc:
         raise InputError("invalid workspace", _pydantic_diagnostics(loaded, exc, Config)) from None
     problems = _check_config(loaded, config, root) + _workspace_file_problems(root)
@@ -331,8 +362,10 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
     """
     path = Path(path)
     release_id = path.stem
+    if (outside := outside_workspace(path)) is not None:
+        return CheckedRelease(path, None, [outside])
     try:
-        loaded = load_yaml(path)
+        loaded = _load_yaml(path)
     except InputError as exc:
         return CheckedRelease(path, None, exc.diagnostics)
     problems: list[Diagnostic] = []
@@ -344,13 +377,14 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
                                    f"at most {MAX_ID_LENGTH}", "give the file a shorter name"))
     release: Release | None = None
     try:
-        release = Release.model_validate({**loaded.data, "id": release_id, "path": path})
+        release = Release.model_validate({**glyphs.plain_separators(loaded.data), "id": release_id, "path": path})
     except ValidationError as exc:
         problems += _pydantic_diagnostics(loaded, exc, Release)
     problems += _cross_checks(loaded, workspace, pending)
     if release is not None and not errors_only(problems):
         problems += _output_checks(loaded, release, workspace.config)
         problems += _content_checks(loaded, release, workspace)
+        problems += _character_checks(loaded, release, workspace)
         problems += _workspace_template_checks(release, workspace)
     return CheckedRelease(path, release if not errors_only(problems) else None, problems, loaded)
 
@@ -393,6 +427,147 @@ def _content_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) 
                                        f"{', '.join(missing)} version; the English one is shown",
                                        "add the missing languages", severity="warning"))
     return problems
+
+
+# --- characters: what no installed font prints, and line separators pasted from word processors ----
+
+# Keys whose values are ids, dates, codes or file names, never printed as text.
+NOT_PRINTED = frozenset({"organization", "date", "embargo", "source", "languages", "tags", "status",
+                         "source_hash", "file", "placement", "logo", "brand", "phones", "kind"})
+MAX_LISTED = 3  # characters named in one message
+
+
+def _printed_texts(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The texts of YAML data that documents print, with their places (ids, dates and file names left out)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in NOT_PRINTED:
+                yield from _printed_texts(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            if not (loc == ("contacts",) and isinstance(value, str)):  # a contact's id
+                yield from _printed_texts(value, (*loc, index))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def _char_at(loaded: LoadedYaml, loc: tuple[str | int, ...], value: str, char: str) -> tuple[int, int]:
+    """The position of ``char`` in the file: searched from the field's position over the lines the value
+    spans (those indented deeper than its key), else the field's own position (a character written as an
+    escape such as \\u2028)."""
+    line, col = loaded.locate(loc)
+    lines = loaded.text.split("\n")
+    if not 0 < line <= len(lines):
+        return line, col
+    key_indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" -"))
+    number = line
+    while number <= len(lines):
+        text = lines[number - 1]
+        if number > line and text.strip() and len(text) - len(text.lstrip(" ")) <= key_indent:
+            break  # the next key: the value ended
+        found = text.find(char, col - 1 if number == line else 0)
+        if found >= 0:
+            return number, found + 1
+        number += 1
+    return line, col
+
+
+def _character_problems(loaded: LoadedYaml, texts: Iterable[tuple[tuple[str | int, ...], str]]) -> list[Diagnostic]:
+    problems = []
+    for loc, value in texts:
+        if value.isascii():
+            continue
+        name = ".".join(map(str, loc))
+        for char in glyphs.separators(value):
+            problems.append(Diagnostic(
+                loaded.path, *_char_at(loaded, loc, value, char),
+                f"{name}: U+{ord(char):04X} {glyphs.SEPARATORS[char]} (a line break pasted from a word processor) "
+                "is printed as a space",
+                "a text field holds no line breaks of its own: for a new paragraph of the body leave an empty "
+                "line; elsewhere delete the character", severity="warning"))
+        missing = glyphs.unprintable(value)
+        if missing:
+            listed = ", ".join(glyphs.describe(char) for char in missing[:MAX_LISTED])
+            if len(missing) > MAX_LISTED:
+                listed += f" and {len(missing) - MAX_LISTED} more"
+            one = len(missing) == 1
+            problems.append(Diagnostic(
+                loaded.path, *_char_at(loaded, loc, value, missing[0]),
+                f"{name}: {listed}: not in any installed font, so {'it prints' if one else 'they print'} "
+                "as an empty box",
+                f"install a font that has {'it' if one else 'them'} (on Debian or Ubuntu: fonts-noto-core, "
+                "fonts-noto-cjk and fonts-noto-color-emoji, which scripts/setup-system.sh installs), or replace "
+                f"{'the character' if one else 'these characters'}", severity="warning"))
+    return problems
+
+
+@lru_cache(maxsize=8)
+def _config_character_problems(path: Path, mtime_ns: int, size: int) -> dict[tuple[str, str], list[Diagnostic]]:
+    """The character problems of each organisation and contact of a pressgen.yaml, found once per version."""
+    try:
+        loaded = load_yaml(path)
+    except InputError:
+        return {}
+    found: dict[tuple[str, str], list[Diagnostic]] = {}
+    for section in ("organizations", "contacts"):
+        entries = loaded.data.get(section)
+        for key, value in entries.items() if isinstance(entries, dict) else ():
+            found[(section, str(key))] = _character_problems(loaded, _printed_texts(value, (section, key)))
+    return found
+
+
+def _character_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) -> list[Diagnostic]:
+    """Characters of the release's texts, and of the organisations and contacts it shows, that print
+    as an empty box or as a space; warnings, positioned at the character (or its field)."""
+    languages = release_languages(release, workspace.config)
+    texts = [(loc, value) for loc, value in _printed_texts(loaded.data)
+             if not (len(loc) > 1 and loc[0] == "text" and loc[1] not in languages)]
+    problems = _character_problems(loaded, texts)
+    config = workspace.config
+    contacts = [config.contacts[c] if isinstance(c, str) else c for c in release.contacts
+                if not isinstance(c, str) or c in config.contacts]
+    used = [("organizations", release.organization)]
+    used += [("contacts", c) for c in release.contacts if isinstance(c, str)]
+    used += [("organizations", c.organization) for c in contacts if c.organization]
+    try:
+        stat = workspace.config_path.stat()
+    except OSError:
+        return problems
+    per_entry = _config_character_problems(workspace.config_path, stat.st_mtime_ns, stat.st_size)
+    for key in dict.fromkeys(used):
+        problems += per_entry.get(key, [])
+    return problems
+
+
+def _load_yaml(path: Path) -> LoadedYaml:
+    """:func:`load_yaml`; for a file that does not parse, first say where a line separator broke it.
+
+    A line or paragraph separator (U+2028, U+2029) pasted into a block of text
+    ends the line for YAML, which then reports an indentation problem.
+    """
+    try:
+        return load_yaml(path)
+    except InputError as exc:
+        errors = errors_only(exc.diagnostics)
+        try:
+            text = _read_regular_file(path).decode("utf-8-sig").replace("\r\n", "\n")
+        except (InputError, UnicodeDecodeError):
+            raise exc from None
+        lines = text.split("\n")
+        found = []
+        for match in re.finditer("[\u2028\u2029]", text):
+            line = text.count("\n", 0, match.start()) + 1
+            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            # YAML stopped at it, or at what follows it after spaces.
+            if any(d.line == line and d.col >= col and not lines[line - 1][col:d.col - 1].strip(" ")
+                   for d in errors):
+                found.append(Diagnostic(path, line, col, f"U+{ord(match.group()):04X} "
+                                        f"{glyphs.SEPARATORS[match.group()]} (a line break pasted from a word "
+                                        "processor) ends the line here for YAML",
+                                        "replace it with a space, or with an empty line for a new paragraph"))
+        if not found:
+            raise
+        raise InputError(str(exc), [*found, *exc.diagnostics]) from None
 
 
 def _workspace_template_checks(release: Release, workspace: Workspace) -> list[Diagnostic]:

@@ -118,3 +118,34 @@ def output_path(pattern: str, root: Path, values: dict[str, str], out: Path | No
     if not path.is_relative_to(base) or path == base:
         raise OutsideOutput(f"{path} is outside the output folder {base}")
     return path
+
+
+
+def folder_problem(folder: Path, root: Path, sources: list[Path]) -> str | None:
+    """Return why documents may not be written into ``folder``, or None when they may.
+
+    A build writes and replaces files all through its output folder and writes
+    manifest.json at its top, so the folder may not be the workspace ``root`` or
+    hold it, and may not be, lie inside or hold one of the ``sources`` (the
+    workspace's releases/, templates/, locales/, assets/, the folders of the
+    releases built, pressgen's own templates). A file system's root and the
+    user's home folder (or a folder above it) are refused for the same reason.
+    """
+    folder, root = folder.resolve(), root.resolve()
+    if folder == Path(folder.anchor):
+        return f"{folder} is the root of the file system"
+    try:
+        home: Path | None = Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):  # no HOME and no password entry: nothing to protect by name
+        home = None
+    if home is not None and home.is_relative_to(folder):
+        return f"{folder} is your home folder" if folder == home else f"{folder} holds your home folder"
+    if root.is_relative_to(folder):
+        return (f"{folder} is the workspace folder itself" if folder == root
+                else f"{folder} holds the workspace {root}")
+    for source in dict.fromkeys(source.resolve() for source in sources):
+        if folder == source or folder.is_relative_to(source):
+            return f"{folder} is {'' if folder == source else 'inside '}{source}, a source folder of the build"
+        if source.is_relative_to(folder):
+            return f"{folder} holds {source}, a source folder of the build"
+    return None

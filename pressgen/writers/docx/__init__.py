@@ -148,6 +148,8 @@ class _DocxBuilder:
                 for text, lang in self.rules.languages(item.text) if self.rules else [(item.text, None)]:
                     run = paragraph.add_run(text)
                     run.bold, run.italic = bold or None, italic or None
+                    # Arabic, Hebrew, Devanagari, Thai… take the complex-script bold and italic.
+                    run.font.cs_bold, run.font.cs_italic = bold or None, italic or None
                     if sup:
                         run.font.superscript = True
                     if lang:
@@ -216,6 +218,7 @@ class _DocxBuilder:
     def table(self, block: Table) -> None:
         """A real Word table: a header row repeated on every page, thin rules, figures aligned right."""
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.aligns))
+        table.autofit = False  # fixed layout: a long word or URL wraps in its cell, never widens the table
         _table_rules(table)
         for number, (contents, row) in enumerate(zip((block.header, *block.rows), table.rows, strict=True)):
             for cell, content, align in zip(row.cells, contents, block.aligns, strict=False):
@@ -297,7 +300,8 @@ class _DocxBuilder:
             self.paragraph("embargo", view.embargo)
         for label, value in view.facts:
             paragraph = self.paragraph("fact")
-            paragraph.add_run(label).bold = True
+            label_run = paragraph.add_run(label)
+            label_run.bold = label_run.font.cs_bold = True
             paragraph.add_run(" " + value)
         self.paragraph("headline", view.headline)
         if view.subheadline:
