@@ -213,3 +213,36 @@ def test_the_packaged_reference_document_has_nothing_to_leave_out(tmp_path: Path
 
     shutil.copy(ROOT / "templates" / "reference.docx", tmp_path / "reference.docx")
     assert strip_active_content(Document(str(tmp_path / "reference.docx"))) == []
+
+
+def test_a_reference_document_that_unpacks_beyond_the_bound_is_refused(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from pressgen.writers.docx import MAX_REFERENCE_INFLATED
+
+    (workspace / "templates").mkdir(exist_ok=True)
+    _edited_reference(workspace / "templates" / "reference.docx", {  # a picture of ~100 KiB packed
+        "[Content_Types].xml": _content_types('<Default Extension="png" ContentType="image/png"/>'),
+        "word/_rels/document.xml.rels": lambda text: (text or "").replace("</Relationships>", (
+            '<Relationship Id="rIdBig" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'image" Target="media/big.png"/></Relationships>')),
+        "word/media/big.png": lambda _: b"\x89PNG" + b"\0" * MAX_REFERENCE_INFLATED})
+    assert (workspace / "templates" / "reference.docx").stat().st_size < 2**20
+    monkeypatch.chdir(workspace)
+    assert _run("check", f"releases/{RELEASE}.yaml") == 1
+    assert f"templates/reference.docx:1:1: error: the reference document unpacks to 100 MiB; at most " \
+           f"{MAX_REFERENCE_INFLATED // 2**20} MiB" in capsys.readouterr().err
+
+
+def test_a_reference_document_with_a_part_of_no_content_type_is_not_said_to_lack_a_style(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (workspace / "templates").mkdir(exist_ok=True)
+    _edited_reference(workspace / "templates" / "reference.docx", {
+        "word/_rels/document.xml.rels": lambda text: (text or "").replace("</Relationships>", (
+            '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'image" Target="media/x.qqq"/></Relationships>')),
+        "word/media/x.qqq": lambda _: b"?"})
+    monkeypatch.chdir(workspace)
+    assert _run("check", f"releases/{RELEASE}.yaml") == 1
+    err = capsys.readouterr().err
+    assert "error: not a Word document pressgen can use: no content type for partname '/word/media/x.qqq'" in err
+    assert "lacks the style" not in err

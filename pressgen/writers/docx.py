@@ -131,7 +131,10 @@ def reference_problems(workspace_root: Path) -> list[Diagnostic]:
     except InputError as exc:
         return exc.diagnostics
     except KeyError as exc:
-        return [Diagnostic(path, 1, 1, f"the reference document lacks the style {exc}", hint)]
+        if exc.args and exc.args[0] in (*STYLES.values(), LINK_STYLE, *BRAND_STYLES):
+            return [Diagnostic(path, 1, 1, f"the reference document lacks the style {exc}", hint)]
+        return [Diagnostic(path, 1, 1, f"not a Word document pressgen can use: {exc.args[0] if exc.args else exc}",
+                           hint)]
     except Exception as exc:  # python-docx and zipfile raise many kinds for a file that is no DOCX
         if MACRO_ENABLED in str(exc):
             return [Diagnostic(path, 1, 1, "the reference document is a macro-enabled Word document (.docm); "
