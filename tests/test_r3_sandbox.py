@@ -121,8 +121,8 @@ def test_a_template_linked_to_a_file_outside_templates_is_refused(
     monkeypatch.chdir(hostile)
     assert _run("build", f"releases/{RELEASE}.yaml") == 1
     err = capsys.readouterr().err
-    assert re.search(r"templates/(release|notes)\.html:\d+:1: error: template .* not allowed: notes\.html is a "
-                     r"link to a file outside its templates folder", err), err
+    assert "templates/notes.html:1:1: error: template notes.html not allowed: notes.html is a link to a file " \
+           "outside its templates folder" in err, err
     for document in (hostile / "dist").rglob("*.pdf") if (hostile / "dist").exists() else ():
         assert SECRET not in pdf_text(document)
 

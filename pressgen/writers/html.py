@@ -254,17 +254,18 @@ SANDBOX_HINT = ("a workspace's templates run sandboxed: they may use the view's 
                 "not Python internals, files or programs")
 
 
-def template_diagnostic(exc: Exception, workspace_root: Path | None) -> Diagnostic:
+def template_diagnostic(exc: Exception, workspace_root: Path | None, template: Path | None = None) -> Diagnostic:
     """Return a template error as a diagnostic at the template's file and line.
 
     Jinja2 gives syntax errors their place; for errors while rendering, the
-    place is the innermost traceback frame that belongs to a template file.
+    place is the innermost traceback frame that belongs to a template file,
+    else ``template`` (the one being loaded), else the page template.
     What the sandbox refuses is said as such.
     """
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Diagnostic(_template_path(exc.filename or exc.name, workspace_root), exc.lineno or 1, 1,
                           f"template error: {exc.message}", "fix the template, or remove it to use the packaged one")
-    path, line = _template_path(None, workspace_root), 1
+    path, line = template or _template_path(None, workspace_root), 1
     trace = exc.__traceback__
     while trace is not None:
         filename = trace.tb_frame.f_code.co_filename
@@ -289,5 +290,5 @@ def template_problems(workspace_root: Path) -> list[Diagnostic]:
         try:
             env.get_template(path.name)
         except jinja2.TemplateError as exc:
-            problems.append(template_diagnostic(exc, workspace_root))
+            problems.append(template_diagnostic(exc, workspace_root, path))
     return problems
