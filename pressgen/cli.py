@@ -221,6 +221,18 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
         sys.exit(1)
 
 
+def _capped_jobs(ctx: click.Context, jobs: int) -> int:
+    """-j as the machine allows it (see pressgen.executors.worker_cap), saying so when that is fewer."""
+    from click.core import ParameterSource
+
+    from .executors import worker_cap
+
+    workers, why = worker_cap(jobs)
+    if why and ctx.get_parameter_source("jobs") is not ParameterSource.DEFAULT:
+        click.echo(f"-j {jobs}: using at most {workers} worker{'s' if workers != 1 else ''} ({why})", err=True)
+    return workers
+
+
 @cli.command(name="build")
 @click.argument("paths", nargs=-1)
 @click.option("--lang", "langs", help="Only these languages, e.g. nl,fr.")
@@ -229,7 +241,8 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder, in place of the output pattern's leading folder (dist).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
-              help="Documents rendered in parallel.")
+              callback=lambda ctx, param, jobs: _capped_jobs(ctx, jobs),
+              help="Documents rendered in parallel (at most one per core, and as many as memory holds).")
 @click.option("--final", is_flag=True, help="Refuse translations that are not reviewed.")
 @click.option("--force", is_flag=True, help="Rebuild every document, even when up to date.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,

@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from pressgen.errors import Diagnostic, PressgenError, UsageError
@@ -165,8 +166,71 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+# What one worker may take at its peak: ~100 MiB with WeasyPrint and python-docx loaded, more while a
+# release's photos are decoded and down-sampled.
+WORKER_MEMORY = 200 * 2**20
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity, and its cgroup's CPU quota (a container's)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    quota = _cgroup_value("cpu.max")
+    if quota and quota.split()[0] != "max":
+        limit, period = (int(v) for v in quota.split()[:2])
+        cores = min(cores, max(1, limit // period))
+    return max(1, cores)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory that new processes may still take: the kernel's MemAvailable, less when the
+    process's cgroup (a container, a systemd slice) allows less; None where neither is known."""
+    found = []
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    limit, current = _cgroup_value("memory.max"), _cgroup_value("memory.current")
+    if limit and limit.isdigit() and current and current.isdigit():
+        found.append(max(0, int(limit) - int(current)))
+    return min(found) if found else None
+
+
+def _cgroup_value(name: str) -> str | None:
+    """A value of this process's cgroup (v2), e.g. ``memory.max``; None when there is none to read."""
+    try:
+        groups = Path("/proc/self/cgroup").read_text().splitlines()
+        own = next((line.split("::", 1)[1] for line in groups if line.startswith("0::")), "/")
+        for folder in (Path("/sys/fs/cgroup") / own.lstrip("/"), Path("/sys/fs/cgroup")):
+            if (folder / name).is_file():
+                return (folder / name).read_text().strip()
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def worker_cap(jobs: int) -> tuple[int, str | None]:
+    """Return how many worker processes ``-j jobs`` starts: no more than the usable cores, nor than
+    the available memory holds at ``WORKER_MEMORY`` each (at least one); and, when that is fewer
+    than asked, why, in words: "2 cores, 17.9 GiB memory available, 200 MiB per worker"."""
+    cores = usable_cores()
+    memory = available_memory()
+    by_memory = max(1, memory // WORKER_MEMORY) if memory is not None else jobs
+    workers = max(1, min(jobs, cores, by_memory))
+    if workers >= jobs:
+        return jobs, None
+    why = f"{cores} core{'s' if cores != 1 else ''}"
+    if memory is not None:
+        why += f", {memory / 2**30:.1f} GiB memory available, {WORKER_MEMORY // 2**20} MiB per worker"
+    return workers, why
+
+
 class PoolExecutor:
-    """A pool of long-lived worker processes on this machine (-j N).
+    """A pool of long-lived worker processes on this machine (-j N, capped by :func:`worker_cap`).
 
     The pool is given two units per worker at a time, so no worker waits for
     work; the rest wait here. Stopping then means dropping what waits here and
@@ -174,8 +238,8 @@ class PoolExecutor:
     """
 
     def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_init,
+        self.jobs = worker_cap(jobs)[0]
+        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(), initializer=_worker_init,
                                          initargs=(os.getpid(),))
         self._units: list[Unit] = []
         self._waiting: deque[int] = deque()  # indexes of units not yet given to the pool
@@ -299,11 +363,12 @@ class DaskExecutor:
 
 
 def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executor:
-    """Return the executor for ``kind`` ('local' or 'dask'); -j 1 renders in this process."""
+    """Return the executor for ``kind`` ('local' or 'dask'); -j 1 (or a machine that has room for one
+    worker only, see :func:`worker_cap`) renders in this process."""
     if kind == "dask":
         if not scheduler:
             raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT")
         return DaskExecutor(scheduler)
     if kind != "local":
         raise UsageError(f"unknown executor '{kind}' (known: local, dask)")
-    return SerialExecutor() if jobs <= 1 else PoolExecutor(jobs)
+    return SerialExecutor() if worker_cap(jobs)[0] <= 1 else PoolExecutor(jobs)

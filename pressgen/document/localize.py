@@ -82,7 +82,11 @@ class ImageView:
 
 @dataclass(frozen=True)
 class DocumentView:
-    """One release in one language, ready to be written in any format."""
+    """One release in one language, ready to be written in any format.
+
+    Templates get it as :func:`pressgen.writers.html.template_view` makes it: each ``Path`` (the
+    logo, the photos, the workspace) a URL and a name, nothing that opens a file.
+    """
 
     release_id: str
     lang: str

@@ -6,13 +6,18 @@ Guards, for every request before any route:
 - a state-changing request (POST) must come from the studio's own pages: its
   Origin header must be the studio's own origin, and its form must carry the
   session's token (a random value in a SameSite=Strict cookie, echoed in
-  every form), else 403.
+  every form), else 403;
+- a request body larger than ``MAX_BODY`` is refused (413) before it is read into memory.
+
+Every response carries headers that keep other pages from framing or reading the studio (see
+:class:`SecurityHeaders`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import difflib
 import hmac
 import os
@@ -22,8 +27,9 @@ import socket
 import sys
 import tempfile
 import threading
+import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
@@ -60,10 +66,80 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "pressgen_session"
 STATES = ("missing", "stale", "machine", "draft", "reviewed")
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
+MAX_BODY = 8 * 2**20  # bytes of a request: a release's form, or a review file (tens of KiB as exported)
+MAX_DRAIN = 64 * 2**20  # of a larger body, read this much (dropped) so the browser gets the answer, no more
+
+
+# The studio's pages load only their own script, stylesheet and images (no inline script or style,
+# no data: or blob: URL), post only to themselves, and no other page may frame them.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                           "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                           "object-src 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """ASGI middleware: the headers of ``SECURITY_HEADERS`` on every HTTP response, the guards' refusals
+    and errors included. A page on another port (another origin) cannot frame the studio, so it cannot
+    make a user click its buttons unawares."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in SECURITY_HEADERS}
+                message = {**message, "headers": [
+                    *(h for h in message.get("headers", []) if h[0].lower() not in names), *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+class BodyTooLarge(Exception):
+    """A request body larger than ``MAX_BODY``: what was sent is dropped, not kept."""
+
+    message = (f"the upload is larger than {MAX_BODY // 2**20} MiB, the most the studio accepts (a review "
+               "file exported from the studio is a few dozen KiB)")
+
+
+def _bounded(receive: Receive, declared: str | None) -> Receive:
+    """``receive`` that raises :class:`BodyTooLarge` once the body passes ``MAX_BODY``, having read the
+    rest (up to ``MAX_DRAIN``) and dropped it: a browser still sending would miss the answer."""
+    received = 0
+
+    async def receiving() -> Any:
+        nonlocal received
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_DRAIN):
+            raise BodyTooLarge
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > MAX_BODY:
+                while message.get("more_body") and received <= MAX_DRAIN:
+                    message = await receive()
+                    received += len(message.get("body", b""))
+                raise BodyTooLarge
+        return message
+
+    return receiving
 
 
 class Guard:
-    """ASGI middleware: the Host check on every request, the Origin check on every POST."""
+    """ASGI middleware: the Host check on every request, the Origin check on every POST, the bound on
+    every request body."""
 
     def __init__(self, app: ASGIApp, listening: str) -> None:
         self.app = app
@@ -82,6 +158,7 @@ class Guard:
                 response = PlainTextResponse("refused: this request did not come from a page of this studio\n", 403)
                 await response(scope, receive, send)
                 return
+            receive = _bounded(receive, headers.get("content-length"))
         started = False
 
         async def sending(message: Any) -> None:
@@ -91,6 +168,9 @@ class Guard:
 
         try:
             await self.app(scope, receive, sending)
+        except BodyTooLarge:
+            if not started:
+                await PlainTextResponse(f"refused: {BodyTooLarge.message}\n", 413)(scope, receive, send)
         except Exception as exc:  # a bug: one line in the terminal, a plain answer in the browser, no traceback
             where = f"{scope.get('method', '')} {scope.get('path', '')}".strip()
             print(f"pressgen studio: internal error on {where}: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -111,6 +191,7 @@ class StudioApp:
         self.templates.env.globals["states"] = STATES
         self.templates.env.filters["changes"] = word_changes
         self.templates.env.globals["brief"] = self.brief
+        self.templates.env.globals["max_upload_mib"] = MAX_BODY // 2**20
         self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": []}
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -336,28 +417,43 @@ class StudioApp:
         return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=machine", 303)
 
     async def import_review(self, request: Request) -> Response:
-        form = await self.form(request)
+        try:
+            form = await self.form(request)
+        except BodyTooLarge:
+            form = None
         entry = await asyncio.to_thread(self.entry, request)
         lang = request.path_params["lang"]
-        upload = form.get("file")
         if entry is None or entry.model is None or lang not in entry.alignments:
             return PlainTextResponse("no such release or translation\n", 404)
+        if form is None:
+            return self.editor(request, entry, lang, 413, refused=PressgenError(BodyTooLarge.message),
+                               refused_heading=f"Nothing saved: {BodyTooLarge.message}", refused_at=place([], None, []))
+        upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
-        suffix = ".docx" if upload.filename.lower().endswith(".docx") else ".xlf"
+        name = upload_name(upload.filename)
+        suffix = ".docx" if name.lower().endswith(".docx") else ".xlf"
         data = await upload.read()
-        try:
-            with tempfile.TemporaryDirectory(prefix="pressgen-import-") as folder:
-                path = Path(folder) / f"{entry.id}.{lang}{suffix}"
-                path.write_bytes(data)
-                importer = import_docx if suffix == ".docx" else import_xliff
+        nothing = place([], None, [])
+        with tempfile.TemporaryDirectory(prefix="pressgen-import-") as folder:
+            path = Path(folder) / f"{entry.id}.{lang}{suffix}"
+            path.write_bytes(data)
+            importer = import_docx if suffix == ".docx" else import_xliff
+            try:
                 report = await asyncio.to_thread(importer, path, entry.model, entry.workspace, lang)
-        except PressgenError as exc:
-            return self.editor(request, entry, lang, 422, refused=exc, refused_at=place([], None, []))
-        if report.conflicts:
+            except PressgenError as exc:  # the whole file refused (not XLIFF, another release...): nothing written
+                refused = PressgenError(str(exc).replace(str(path), name), _named(exc.diagnostics, path, name))
+                return self.editor(request, entry, lang, 422, refused=refused,
+                                   refused_heading=f"Nothing saved: {refused}", refused_at=nothing)
+            conflicts = _named(report.conflicts, path, name)
+        if conflicts:
             fresh = await asyncio.to_thread(self.entry, request) or entry
-            error = PressgenError(f"{report.applied} segment(s) imported; these were not", report.conflicts)
-            return self.editor(request, fresh, lang, 422, refused=error, refused_at=place([], None, []))
+            refused_count = f"{len(conflicts)} unit{'s' if len(conflicts) != 1 else ''} refused"
+            heading = (f"Imported {report.applied} unit{'s' if report.applied != 1 else ''} of {name}; "
+                       f"{refused_count}" if report.applied else f"Nothing saved: {refused_count} in {name}")
+            error = PressgenError(heading, conflicts)
+            return self.editor(request, fresh, lang, 200 if report.applied else 422, refused=error,
+                               refused_heading=heading, refused_at=nothing)
         return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=imported", 303)
 
     async def document(self, request: Request) -> Response:
@@ -425,6 +521,20 @@ class StudioApp:
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
 
 
+def upload_name(filename: str) -> str:
+    """The name a browser gave an upload, fit to show and to say where a problem is: its last path
+    component (some browsers send the whole path), without control characters, at most 100 characters."""
+    name = PureWindowsPath(filename).name  # splits at both / and \\
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[-100:] or "upload"
+
+
+def _named(diagnostics: list[Diagnostic], temporary: Path, name: str) -> list[Diagnostic]:
+    """Diagnostics about the upload's temporary copy, said of the file the user chose."""
+    return [dataclasses.replace(d, path=Path(name), message=d.message.replace(str(temporary), name))
+            if d.path == temporary else d for d in diagnostics]
+
+
 def word_changes(old: str, new: str) -> Markup:
     """The new source text with what changed since ``old`` marked: removed words struck, added ones
     underlined, so a translator sees at a glance what to update in a stale segment."""
@@ -463,6 +573,10 @@ def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> 
             except PermissionError:
                 return PlainTextResponse("refused: the form's session token is missing or wrong; "
                                          "reload the page and try again\n", 403)
+            except BodyTooLarge:
+                if StudioApp.wants_json(request):
+                    return JSONResponse({"ok": False, "message": BodyTooLarge.message, "errors": {}}, 413)
+                return PlainTextResponse(f"refused: {BodyTooLarge.message}\n", 413)
         return guarded
 
     routes = [
@@ -493,5 +607,6 @@ def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> 
     app.state.studio = studio
     app.state.routes = routes_of
     app.add_middleware(Guard, listening=listening)
+    app.add_middleware(SecurityHeaders)  # the outermost: the guards' own answers carry the headers too
     return app
 

@@ -386,6 +386,7 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
         problems += _content_checks(loaded, release, workspace)
         problems += _character_checks(loaded, release, workspace)
         problems += _workspace_template_checks(release, workspace)
+    problems += _reference_checks(workspace)
     return CheckedRelease(path, release if not errors_only(problems) else None, problems, loaded)
 
 
@@ -589,6 +590,14 @@ def _workspace_template_checks(release: Release, workspace: Workspace) -> list[D
         except RenderError as exc:
             return exc.diagnostics
     return []
+
+
+def _reference_checks(workspace: Workspace) -> list[Diagnostic]:
+    """Warnings for what the DOCX writer leaves out of the workspace's own reference document
+    (external relationships, macros, active fields): each release's DOCX is written on it."""
+    from .writers.docx import reference_warnings
+
+    return reference_warnings(workspace.root)
 
 
 def duplicate_ids(paths: Iterable[Path]) -> dict[Path, Diagnostic]:

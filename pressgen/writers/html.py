@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import types
+from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from pressgen.document.hyphenation import Rules
@@ -131,11 +138,73 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+@dataclasses.dataclass(frozen=True)
+class FileRef:
+    """A file as a template sees it: its URL (what ``<img src>`` takes) and its name, nothing that opens it."""
+
+    uri: str
+    name: str
+
+    def as_uri(self) -> str:
+        """The URL, as templates written for a ``Path`` ask for it (``view.org.logo.as_uri()``)."""
+        return self.uri
+
+    def __str__(self) -> str:
+        return self.uri
+
+
+def template_view(value: Any) -> Any:
+    """Return ``value`` (a :class:`DocumentView`, or anything it holds) as templates see it: the same
+    dataclasses and tuples, each file path a :class:`FileRef` (its URL and name) instead of a ``Path``,
+    whose methods would read, list or write any file of the machine."""
+    if isinstance(value, PurePath):
+        return FileRef(Path(value).as_uri() if value.is_absolute() else value.as_posix(), value.name)
+    if isinstance(value, tuple):
+        items = tuple(template_view(item) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for item in dataclasses.fields(value):
+            if item.init:
+                before = getattr(value, item.name)
+                after = template_view(before)
+                if after is not before:
+                    changed[item.name] = after
+        return dataclasses.replace(value, **changed) if changed else value
+    return value
+
+
+# Values a template is never handed, wherever they come from: a file path, a module, an open file.
+_REFUSED_VALUES = (PurePath, types.ModuleType, io.IOBase)
+
+
+class TemplateSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, for the workspace's own templates (untrusted input): no attribute
+    starting with ``_``, no Python internals, no changing a list or dict in place; and here also no
+    file path, module or open file, should one ever be reachable from the view."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return (super().is_safe_attribute(obj, attr, value) and not isinstance(obj, _REFUSED_VALUES)
+                and not isinstance(value, _REFUSED_VALUES))
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """The template search path, refusing a template that is a link to a file outside its folder
+    (a workspace's ``templates/notes.html`` linked to ``~/.ssh/id_rsa`` would print it)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str,
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(Path(filename).resolve().is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise SecurityError(f"{template} is a link to a file outside its templates folder")
+        return source, filename, uptodate
+
+
 @lru_cache(maxsize=16)
 def environment(workspace_root: Path | None) -> jinja2.Environment:
-    """Return the Jinja2 environment whose loader searches the workspace, then the package."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(workspace_root)]),
+    """Return the sandboxed Jinja2 environment whose loader searches the workspace, then the package."""
+    env = TemplateSandbox(
+        loader=ConfinedLoader([str(d) for d in template_dirs(workspace_root)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -150,16 +219,26 @@ def environment(workspace_root: Path | None) -> jinja2.Environment:
 def render_html(view: DocumentView) -> str:
     """Return the HTML page of ``view``, with the template's own words in its language.
 
+    The template runs sandboxed and sees :func:`template_view` of ``view``.
     Raises :class:`RenderError` naming the template file and line when a
-    (workspace) template fails.
+    (workspace) template fails or does what the sandbox refuses.
     """
     env = environment(view.workspace_root)
     t = translations(view.workspace_root, view.lang)
     try:
         template = env.get_template(TEMPLATE)
-        return template.render(view=view, gettext=t.gettext, ngettext=t.ngettext, _=t.gettext)
+        return template.render(view=template_view(view), gettext=t.gettext, ngettext=t.ngettext, _=t.gettext)
     except jinja2.TemplateError as exc:
         raise RenderError("template failed", [template_diagnostic(exc, view.workspace_root)]) from None
+    except Exception as exc:  # 1/0, a wrong argument...: the workspace's template's fault, at its line
+        diagnostic = template_diagnostic(exc, view.workspace_root)
+        if not _in_workspace(diagnostic.path, view.workspace_root):
+            raise  # the packaged template failing is a bug in pressgen
+        raise RenderError("template failed", [diagnostic]) from None
+
+
+def _in_workspace(path: Path, workspace_root: Path | None) -> bool:
+    return workspace_root is not None and path.resolve().is_relative_to((workspace_root / "templates").resolve())
 
 
 def _template_path(name: str | None, workspace_root: Path | None) -> Path:
@@ -171,23 +250,32 @@ def _template_path(name: str | None, workspace_root: Path | None) -> Path:
         return Path("templates") / (name or TEMPLATE)
 
 
-def template_diagnostic(exc: jinja2.TemplateError, workspace_root: Path | None) -> Diagnostic:
+SANDBOX_HINT = ("a workspace's templates run sandboxed: they may use the view's values, filters and tests, "
+                "not Python internals, files or programs")
+
+
+def template_diagnostic(exc: Exception, workspace_root: Path | None, template: Path | None = None) -> Diagnostic:
     """Return a template error as a diagnostic at the template's file and line.
 
     Jinja2 gives syntax errors their place; for errors while rendering, the
-    place is the innermost traceback frame that belongs to a template file.
+    place is the innermost traceback frame that belongs to a template file,
+    else ``template`` (the one being loaded), else the page template.
+    What the sandbox refuses is said as such.
     """
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Diagnostic(_template_path(exc.filename or exc.name, workspace_root), exc.lineno or 1, 1,
                           f"template error: {exc.message}", "fix the template, or remove it to use the packaged one")
-    path, line = _template_path(None, workspace_root), 1
+    path, line = template or _template_path(None, workspace_root), 1
     trace = exc.__traceback__
     while trace is not None:
         filename = trace.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".htm", ".jinja")):
             path, line = Path(filename), trace.tb_lineno
         trace = trace.tb_next
-    return Diagnostic(path, line, 1, f"template error: {exc}",
+    if isinstance(exc, SecurityError):
+        return Diagnostic(path, line, 1, f"template {path.name} not allowed: {exc}", SANDBOX_HINT)
+    what = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    return Diagnostic(path, line, 1, f"template error: {what}",
                       "fix the template, or remove it to use the packaged one")
 
 
@@ -202,5 +290,5 @@ def template_problems(workspace_root: Path) -> list[Diagnostic]:
         try:
             env.get_template(path.name)
         except jinja2.TemplateError as exc:
-            problems.append(template_diagnostic(exc, workspace_root))
+            problems.append(template_diagnostic(exc, workspace_root, path))
     return problems
