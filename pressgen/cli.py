@@ -222,10 +222,10 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
 
 
 def _capped_jobs(ctx: click.Context, jobs: int) -> int:
-    """-j as the machine allows it (see pressgen.executors.worker_cap), saying so when that is fewer."""
+    """-j as the machine allows it (see pressgen.builder.executors.worker_cap), saying so when that is fewer."""
     from click.core import ParameterSource
 
-    from .executors import worker_cap
+    from pressgen.builder.executors import worker_cap
 
     workers, why = worker_cap(jobs)
     if why and ctx.get_parameter_source("jobs") is not ParameterSource.DEFAULT:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pressgen import executors
+from pressgen.builder import executors
 from pressgen.cli import main
 
 

@@ -595,7 +595,7 @@ def _workspace_template_checks(release: Release, workspace: Workspace) -> list[D
 def _reference_checks(workspace: Workspace) -> list[Diagnostic]:
     """Warnings for what the DOCX writer leaves out of the workspace's own reference document
     (external relationships, macros, active fields): each release's DOCX is written on it."""
-    from .writers.docx import reference_warnings
+    from pressgen.writers.docx import reference_warnings
 
     return reference_warnings(workspace.root)
 
