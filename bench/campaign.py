@@ -20,7 +20,7 @@ def make_campaign(target: Path, count: int) -> Path:
     translations keep a correct source_hash, so they stay reviewed.
     """
     from pressgen import load_workspace
-    from pressgen.workspace.load import check_release
+    from pressgen.check import check_release
 
     shutil.copytree(SEEDS, target, ignore=shutil.ignore_patterns("releases", "dist", ".pressgen"))
     releases = target / "releases"

@@ -26,25 +26,11 @@ from pathlib import Path
 import click
 
 from pressgen import __version__
-from pressgen.builder.plan import (
-    BuildOptions,
-    BuildReport,
-    Document,
-    Status,
-    WorkspaceCache,
-    build,
-    release_files,
-    summary_line,
-)
+from pressgen.builder.plan import BuildOptions, BuildReport, Document, Status, build, release_files, summary_line
+from pressgen.check import WorkspaceCache, check_files, check_release, check_workspace
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from pressgen.formats import NAMES as FORMAT_NAMES
-from pressgen.workspace.load import (
-    EVERY_LANGUAGE,
-    check_release,
-    duplicate_ids,
-    find_workspace,
-    load_workspace,
-)
+from pressgen.workspace.load import EVERY_LANGUAGE, find_workspace
 from pressgen.workspace.model import Release, Workspace
 from pressgen.workspace.scaffold import new_release
 from pressgen.workspace.yamlio import LoadedYaml, load_yaml
@@ -178,7 +164,7 @@ def cli() -> None:
               help="Workspace folder (default: the one around the current folder).")
 def new(release_id: str, org: str | None, source: str | None, workspace_dir: Path | None) -> None:
     """Scaffold releases/RELEASE_ID.yaml."""
-    workspace = load_workspace(workspace_dir or find_workspace(Path.cwd()))
+    workspace = check_workspace(workspace_dir or find_workspace(Path.cwd()))
     path = new_release(workspace, release_id, org, source)
     click.echo(f"created {_display(path)}")
 
@@ -189,27 +175,9 @@ def new(release_id: str, org: str | None, source: str | None, workspace_dir: Pat
 def check(paths: tuple[Path, ...], strict: bool) -> None:
     """Validate releases and report missing, stale and unreviewed translations."""
     files = release_files(_default_paths(paths))
-    workspaces = WorkspaceCache()
-    duplicates = duplicate_ids(files)
     seen: set[Diagnostic] = set()
     failed = warned = 0
-    for path in files:
-        try:
-            workspace = workspaces.for_release(path)
-        except PressgenError as exc:
-            _echo_diagnostics(exc.diagnostics or [Diagnostic(path, 1, 1, str(exc))], seen)
-            failed += 1
-            continue
-        checked = check_release(path, workspace)
-        diagnostics = list(checked.diagnostics)
-        if path in duplicates:
-            diagnostics.insert(0, duplicates[path])
-        if checked.release is not None and checked.loaded is not None:
-            from pressgen.translation.status import translation_diagnostics
-
-            diagnostics += translation_diagnostics(checked.release, workspace, checked.loaded)
-        if strict:
-            diagnostics = [dataclasses.replace(d, severity="error") for d in diagnostics]
+    for _, diagnostics in check_files(files, strict):
         _echo_diagnostics(diagnostics, seen)
         if errors_only(diagnostics):
             failed += 1
@@ -347,7 +315,7 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
     from pressgen.translation.translate import human_segments, translate_release
 
     path = _one_release(release)
-    workspace = load_workspace(find_workspace(path))
+    workspace = check_workspace(find_workspace(path))
     languages = _split(targets) or []
     _check_languages(languages, "--to", workspace, path)
     if retranslate and sys.stdin.isatty():
@@ -474,7 +442,7 @@ def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bo
     from pressgen.translation.review import export_docx, export_xliff
 
     path = _one_release(release)
-    workspace = load_workspace(find_workspace(path))
+    workspace = check_workspace(find_workspace(path))
     _check_languages([lang], "--lang", workspace, path)
     model, loaded = _release_for_translation(path, workspace)
     target = out or _review_path(workspace.root, model.id, lang, fmt)
@@ -497,7 +465,7 @@ def review_import(release: str, lang: str, source: Path | None) -> None:
     from pressgen.translation.review import import_docx, import_xliff
 
     path = _one_release(release)
-    workspace = load_workspace(find_workspace(path))
+    workspace = check_workspace(find_workspace(path))
     _check_languages([lang], "--lang", workspace, path)
     model, _ = _release_for_translation(path, workspace)
     reviewed = source or _review_path(workspace.root, model.id, lang, "xliff")
@@ -585,7 +553,7 @@ def tm_export(file: Path, force: bool) -> None:
     from pressgen.files import write_atomic
     from pressgen.translation.tmx import export_tmx
 
-    workspace = load_workspace(find_workspace(Path.cwd()))
+    workspace = check_workspace(find_workspace(Path.cwd()))
     if file.exists() and not force:
         raise UsageError(f"{_display(file)} exists; pass --force to replace it")
     data, count = export_tmx(workspace)
@@ -599,7 +567,7 @@ def tm_import(file: Path) -> None:
     """Add the segment pairs of FILE (TMX 1.4b) to the memory as reviewed translations."""
     from pressgen.translation.tmx import import_tmx
 
-    workspace = load_workspace(find_workspace(Path.cwd()))
+    workspace = check_workspace(find_workspace(Path.cwd()))
     report = import_tmx(file, workspace)
     skipped = f"; {report.skipped} unit(s) in other languages skipped" if report.skipped else ""
     click.echo(f"imported {report.pairs} pair(s) from {_display(file)}{skipped}")
@@ -660,7 +628,7 @@ def check_catalogs(package: bool) -> None:
     if root is None:
         languages = sorted(p.name for p in PACKAGED_LOCALES.iterdir() if p.is_dir())
     else:
-        config = load_workspace(root).config
+        config = check_workspace(root).config
         extra = sorted(p.name for p in (root / "locales").glob("*") if p.is_dir())
         languages = list(dict.fromkeys([*config.languages, *extra]))
     incomplete = 0

@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pressgen import load_workspace, localize
+from pressgen.check import check_release
 from pressgen.document.markup import parse, plain_text
 from pressgen.errors import PressgenError
 from pressgen.translation.review import export_xliff, import_xliff
 from pressgen.translation.translate import translate_release
-from pressgen.workspace.load import check_release
 from pressgen.workspace.model import TEXT_FIELDS
 from pressgen.workspace.outputs import OutsideOutput, output_path, pattern_problems
 from pressgen.workspace.yamledit import WriteBackRefused, normalize, plain, unwritable, write_text_blocks

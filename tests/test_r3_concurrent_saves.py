@@ -88,8 +88,8 @@ def _fr_segments(text: str) -> tuple[list[str], list[str]]:
 def _exported(race: Path, workspace: Path) -> bytes:
     """The release's French XLIFF, as 'pressgen review export' writes it."""
     from pressgen import load_workspace
+    from pressgen.check import EVERY_LANGUAGE, check_release
     from pressgen.translation.review import export_xliff
-    from pressgen.workspace.load import EVERY_LANGUAGE, check_release
 
     loaded_workspace = load_workspace(workspace)
     checked = check_release(race, loaded_workspace, pending=EVERY_LANGUAGE)
@@ -302,8 +302,8 @@ def test_translate_does_not_overwrite_an_edit_saved_while_the_provider_answered(
 def test_review_import_does_not_overwrite_an_edit_saved_after_the_release_was_read(
         race: Path, workspace: Path) -> None:
     from pressgen import load_workspace
+    from pressgen.check import EVERY_LANGUAGE, check_release
     from pressgen.translation.review import import_xliff
-    from pressgen.workspace.load import EVERY_LANGUAGE, check_release
 
     loaded_workspace = load_workspace(workspace)
     checked = check_release(race, loaded_workspace, pending=EVERY_LANGUAGE)
@@ -371,9 +371,9 @@ def test_a_folder_that_refuses_the_write_is_a_clear_error_and_nothing_is_written
 
 def test_a_release_and_its_records_are_written_as_a_pair_or_not_at_all(race: Path, workspace: Path) -> None:
     from pressgen import load_workspace
+    from pressgen.check import EVERY_LANGUAGE, check_release
     from pressgen.files import NotWritten
     from pressgen.translation.segments import Record, save, sidecar_path
-    from pressgen.workspace.load import EVERY_LANGUAGE, check_release
 
     checked = check_release(race, load_workspace(workspace), pending=EVERY_LANGUAGE)
     assert checked.release is not None

@@ -130,7 +130,7 @@ def test_a_save_over_a_file_changed_on_disk_is_refused_and_shows_both_versions(
 def test_an_invalid_form_is_not_written_and_its_errors_show_at_their_field(
         client: httpx.Client, workspace: Path) -> None:
     from pressgen import load_workspace
-    from pressgen.workspace.load import check_release
+    from pressgen.check import check_release
 
     path = workspace / "releases" / f"{RELEASE}.yaml"
     before = path.read_bytes()

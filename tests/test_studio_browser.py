@@ -49,8 +49,8 @@ def _pdf_text(data: bytes) -> str:
 def test_write_draft_review_save_preview_and_download(page: Any, workspace: Path, server: Any,
                                                       tmp_path: Path) -> None:
     from pressgen import load_workspace
+    from pressgen.check import EVERY_LANGUAGE, check_release
     from pressgen.translation.segments import align
-    from pressgen.workspace.load import EVERY_LANGUAGE, check_release
 
     _use_libre(workspace, server.url)  # the loopback stand-in provider
     with StudioServer(workspace) as studio:

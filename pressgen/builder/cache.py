@@ -22,8 +22,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pressgen.check.glyphs import fonts_fingerprint
 from pressgen.files import write_atomic
-from pressgen.glyphs import fonts_fingerprint
 from pressgen.resources import catalog_paths, code_fingerprint, template_dirs
 from pressgen.translation.state import language_states
 from pressgen.workspace.model import Contact, Release, Workspace

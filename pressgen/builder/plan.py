@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from pressgen.builder.cache import BuildCache, WorkspaceFingerprints, document_key, file_digest, release_record
 from pressgen.builder.executors import Executor, Unit, UnitResult, make_executor
+from pressgen.check import WorkspaceCache, check_release
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from pressgen.files import FolderLock, write_atomic
 from pressgen.formats import unknown_format
@@ -34,10 +35,8 @@ from pressgen.translation.state import is_current
 from pressgen.workspace import outputs
 from pressgen.workspace.load import (
     CONFIG_NAME,
-    check_release,
     duplicate_ids,
     find_workspace,
-    load_workspace,
     outside_workspace,
     release_languages,
 )
@@ -47,8 +46,7 @@ from pressgen.workspace.yamlio import read_regular_file
 Status = Literal["built", "up-to-date", "failed", "refused", "cancelled"]
 MANIFEST = "manifest.json"
 
-__all__ = ["BuildOptions", "BuildReport", "Document", "Outcome", "Status", "WorkspaceCache", "build",
-           "release_files", "summary_line"]
+__all__ = ["BuildOptions", "BuildReport", "Document", "Outcome", "Status", "build", "release_files", "summary_line"]
 
 
 @dataclass(frozen=True)
@@ -150,29 +148,6 @@ def _as_built(path: Path) -> Path:
     """The path a release is built under: its real path, or, when that lies outside the workspace it is
     named in (a symbolic link from another workspace), the path as named, for the loader to refuse."""
     return path.resolve() if outside_workspace(path) is None else Path(os.path.abspath(path))
-
-
-class WorkspaceCache:
-    """Workspaces by root folder, each loaded once per run."""
-
-    def __init__(self) -> None:
-        self._loaded: dict[Path, Workspace | PressgenError] = {}
-
-    def for_release(self, path: Path) -> Workspace:
-        """Return the workspace of a release file; raises the workspace's own error if invalid, and
-        :class:`InputError` for a release file that lies outside the workspace it is named in."""
-        if (problem := outside_workspace(path)) is not None:
-            raise InputError("release outside its workspace", [problem])
-        root = find_workspace(path)
-        if root not in self._loaded:
-            try:
-                self._loaded[root] = load_workspace(root)
-            except PressgenError as exc:
-                self._loaded[root] = exc
-        loaded = self._loaded[root]
-        if isinstance(loaded, PressgenError):
-            raise loaded
-        return loaded
 
 
 # --- output paths ----------------------------------------------------------------------------

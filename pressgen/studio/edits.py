@@ -19,11 +19,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pressgen.check import check_release
 from pressgen.errors import Diagnostic, PressgenError, errors_only
 from pressgen.files import ChangedOnDisk
 from pressgen.studio.state import Entry
 from pressgen.translation.segments import Filled, fields_and_records, save
-from pressgen.workspace.load import EVERY_LANGUAGE, check_release
+from pressgen.workspace.load import EVERY_LANGUAGE
 from pressgen.workspace.model import TEXT_FIELDS, Release, Workspace
 from pressgen.workspace.yamledit import base_of, plain
 from pressgen.workspace.yamlio import LoadedYaml, read_regular_file

@@ -25,18 +25,12 @@ from pathlib import Path
 
 from pressgen.builder.executors import Unit, UnitResult, render_unit
 from pressgen.builder.plan import release_files
+from pressgen.check import check_release, check_workspace
+from pressgen.check.translation import alignments, parity_problems, translation_diagnostics
 from pressgen.errors import Diagnostic, PressgenError, errors_only
 from pressgen.translation.segments import Alignment, sidecar_path
 from pressgen.translation.state import is_current, language_states
-from pressgen.translation.status import alignments, parity_problems, translation_diagnostics
-from pressgen.workspace.load import (
-    CONFIG_NAME,
-    EVERY_LANGUAGE,
-    CheckedRelease,
-    check_release,
-    load_workspace,
-    release_languages,
-)
+from pressgen.workspace.load import CONFIG_NAME, EVERY_LANGUAGE, CheckedRelease, release_languages
 from pressgen.workspace.model import Release, Workspace
 
 WATCH_INTERVAL = 0.2  # seconds between two looks at the sources (a save shows at once: its page asks)
@@ -185,7 +179,7 @@ class Studio:
         with self._lock:
             if self._workspace is None or self._workspace[0] != version:
                 try:
-                    self._workspace = (version, load_workspace(self.root), [])
+                    self._workspace = (version, check_workspace(self.root), [])
                 except PressgenError as exc:
                     self._workspace = (version, None, exc.diagnostics or [
                         Diagnostic(self.root / CONFIG_NAME, 1, 1, str(exc))])

@@ -431,8 +431,8 @@ def import_xliff(xliff: Path, release: Release, workspace: Workspace, lang: str)
 
 def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
     """Return the bilingual review DOCX: one row per segment, source and translation side by side."""
+    from pressgen.check.translation import parity_problems
     from pressgen.translation.review_docx import ReviewRow, write_bilingual_docx
-    from pressgen.translation.status import parity_problems
 
     _check_language(release, lang)
     alignment = align(release, lang)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pressgen.check import check_release
 from pressgen.document.inline import LINE_MARKER
 from pressgen.document.markup import PARAGRAPH_BREAK
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError
@@ -36,7 +37,7 @@ from pressgen.translation.segments import (
     save,
     split,
 )
-from pressgen.workspace.load import EVERY_LANGUAGE, check_release
+from pressgen.workspace.load import EVERY_LANGUAGE
 from pressgen.workspace.model import Release, TranslationSettings, Workspace
 from pressgen.workspace.yamledit import base_of
 from pressgen.workspace.yamlio import XML_INVALID, LoadedYaml, load_yaml

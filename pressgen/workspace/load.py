@@ -10,27 +10,24 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import types
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from pressgen import glyphs
-from pressgen.document import markup
-from pressgen.errors import Diagnostic, InputError, RenderError, UsageError, errors_only
+from pressgen.errors import Diagnostic, InputError, UsageError, errors_only
 from pressgen.resources import DOMAIN, catalog_paths
 from pressgen.workspace.contactinfo import check_email, check_website, format_phone, region_of
+from pressgen.workspace.diagnostics import pydantic_diagnostics
 from pressgen.workspace.images import image_problem
 from pressgen.workspace.labels import catalog_problems
 from pressgen.workspace.model import TEXT_FIELDS, Config, LocalText, Organization, Release, Workspace, pick
 from pressgen.workspace.outputs import name_problems, pattern_problems
-from pressgen.workspace.yamlio import LoadedYaml, load_yaml
+from pressgen.workspace.yamlio import SEPARATORS, LoadedYaml, load_yaml, plain_separators
 from pressgen.workspace.yamlio import read_regular_file as _read_regular_file
 
 CONFIG_NAME = "pressgen.yaml"
@@ -98,108 +95,6 @@ def outside_workspace(path: Path) -> Diagnostic | None:
 # --- pydantic errors -> positioned diagnostics -------------------------------------------
 
 
-def _unwrap(annotation: Any) -> Any:
-    """Return the model class inside an Optional/union/list/dict annotation, if any."""
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        for arg in get_args(annotation):
-            found = _unwrap(arg)
-            if isinstance(found, type) and issubclass(found, BaseModel):
-                return found
-    return annotation
-
-
-def _fields_at(model: Any, loc: Iterable[str | int]) -> list[str]:
-    """Return the field names the model declares at ``loc`` (for "did you mean")."""
-    current = model
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(str(part))
-            if info is None:
-                continue  # a union branch tag such as 'Contact' or 'str'
-            current = info.annotation
-        elif get_origin(current) is dict:
-            current = get_args(current)[1]
-        elif get_origin(current) is list:
-            current = get_args(current)[0]
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [name for name, info in current.model_fields.items() if not info.exclude]
-    return []
-
-
-def _yaml_loc(loaded: LoadedYaml, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """Drop the parts of a pydantic loc that name union branches rather than YAML keys."""
-    kept: list[str | int] = []
-    node: Any = loaded.data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            kept.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            kept.append(part)
-        elif isinstance(node, dict) and part == loc[-1]:
-            kept.append(part)  # a missing or unknown key: keep it for the message
-    return tuple(kept)
-
-
-def _describe(error: Any, loc: tuple[str | int, ...], model: Any) -> tuple[str, str | None]:
-    name = ".".join(str(p) for p in loc) or "file"
-    kind = error["type"]
-    if kind == "missing":
-        parent = ".".join(map(str, loc[:-1])) or "the top level"
-        return f"missing field '{loc[-1]}'", f"add '{loc[-1]}:' under '{parent}'"
-    if kind == "extra_forbidden":
-        known = _fields_at(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
-        return f"unknown field '{loc[-1]}'", hint
-    if kind.startswith(("date", "datetime")):
-        return f"{name}: '{error.get('input')}' is not a valid date or time: {error['msg'].split(', ')[-1]}", \
-            "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM:SS+01:00"
-    if kind == "string_pattern_mismatch" and loc[-1] == "color":
-        return f"{name}: '{error.get('input')}' is not a colour", "write colours as #RRGGBB, e.g. #0033A0"
-    if kind in ("string_type", "dict_type"):
-        return f"{name}: expected text, not {_kind_of(error.get('input'))}", \
-            "put quotes around values that YAML would read as numbers, dates or booleans"
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return f"{name}: {message}", None
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "empty" if value is None else type(value).__name__
-
-
-def _pydantic_diagnostics(loaded: LoadedYaml, exc: ValidationError, model: Any) -> list[Diagnostic]:
-    seen: set[tuple[str | int, ...]] = set()
-    out = []
-    for error in exc.errors():
-        if error["type"] == "string_type" and isinstance(error.get("input"), dict) and "str" in error["loc"]:
-            continue  # a mapping where text or a mapping may stand: the mapping branch's errors say more
-        loc = _yaml_loc(loaded, tuple(error["loc"]))
-        if loc in seen:  # one message per place, even when several union branches failed
-            continue
-        seen.add(loc)
-        message, hint = _describe(error, loc, model)
-        out.append(loaded.diagnostic(loc, message, hint))
-    return out
-
-
-# --- the workspace -------------------------------------------------------------------------
-
-
 def load_workspace(root: Path) -> Workspace:
     """Load and validate ``root/pressgen.yaml``.
 
@@ -209,9 +104,9 @@ def load_workspace(root: Path) -> Workspace:
     path = root / CONFIG_NAME
     loaded = _load_yaml(path)
     try:
-        config = Config.model_validate(glyphs.plain_separators(loaded.data))
+        config = Config.model_validate(plain_separators(loaded.data))
     except ValidationError as exc:
-        raise InputError("invalid workspace", _pydantic_diagnostics(loaded, exc, Config)) from None
+        raise InputError("invalid workspace", pydantic_diagnostics(loaded, exc, Config)) from None
     problems = _check_config(loaded, config, root) + _workspace_file_problems(root)
     if problems:
         raise InputError("invalid workspace", problems)
@@ -245,15 +140,10 @@ def _check_catalog(loaded: LoadedYaml, loc: tuple[str | int, ...], root: Path, l
 
 
 def _workspace_file_problems(root: Path) -> list[Diagnostic]:
-    """The workspace's own catalogs and templates, read as a build reads them."""
-    from pressgen.writers.docx import reference_problems
-    from pressgen.writers.html import template_problems
-
+    """The workspace's own label catalogs, read as a build reads them."""
     problems: list[Diagnostic] = []
     for po in sorted((root / "locales").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         problems += catalog_problems(po)
-    problems += template_problems(root)
-    problems += reference_problems(root)
     return problems
 
 
@@ -284,11 +174,6 @@ def _check_config(loaded: LoadedYaml, config: Config, root: Path) -> list[Diagno
         if org.logo and (reason := asset_problem(root, org.logo)):
             problems.append(loaded.diagnostic((*loc, "logo"), f"logo {reason}",
                                               "Word and PDF documents embed PNG and JPEG images from assets/"))
-        if isinstance(org.boilerplate, dict):
-            for lang, text in org.boilerplate.items():
-                problems += _markup_problems(loaded, (*loc, "boilerplate", lang), text)
-        elif org.boilerplate:
-            problems += _markup_problems(loaded, (*loc, "boilerplate"), org.boilerplate)
         if org.website and (reason := check_website(org.website)):
             problems.append(loaded.diagnostic((*loc, "website"), reason))
     region = region_of(config.home_locale())
@@ -355,8 +240,11 @@ def release_languages(release: Release, config: Config) -> list[str]:
     return list(release.languages or config.languages)
 
 
-def check_release(path: Path, workspace: Workspace, pending: Collection[str] = ()) -> CheckedRelease:
-    """Validate one release file against its workspace; never raises for bad input.
+def read_release(path: Path, workspace: Workspace, pending: Collection[str] = ()) -> CheckedRelease:
+    """Read and validate one release file against its workspace (YAML -> model); never raises for bad input.
+
+    The load stage's part of a check: :func:`pressgen.check.check_release` adds what needs the
+    document stage and the writers.
 
     Languages in ``pending`` may lack their text (``translate`` is about to write it).
     """
@@ -377,16 +265,13 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
                                    f"at most {MAX_ID_LENGTH}", "give the file a shorter name"))
     release: Release | None = None
     try:
-        release = Release.model_validate({**glyphs.plain_separators(loaded.data), "id": release_id, "path": path})
+        release = Release.model_validate({**plain_separators(loaded.data), "id": release_id, "path": path})
     except ValidationError as exc:
-        problems += _pydantic_diagnostics(loaded, exc, Release)
+        problems += pydantic_diagnostics(loaded, exc, Release)
     problems += _cross_checks(loaded, workspace, pending)
     if release is not None and not errors_only(problems):
         problems += _output_checks(loaded, release, workspace.config)
         problems += _content_checks(loaded, release, workspace)
-        problems += _character_checks(loaded, release, workspace)
-        problems += _workspace_template_checks(release, workspace)
-    problems += _reference_checks(workspace)
     return CheckedRelease(path, release if not errors_only(problems) else None, problems, loaded)
 
 
@@ -433,113 +318,6 @@ def _content_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) 
 # --- characters: what no installed font prints, and line separators pasted from word processors ----
 
 # Keys whose values are ids, dates, codes or file names, never printed as text.
-NOT_PRINTED = frozenset({"organization", "date", "embargo", "source", "languages", "tags", "status",
-                         "source_hash", "file", "placement", "logo", "brand", "phones", "kind"})
-MAX_LISTED = 3  # characters named in one message
-
-
-def _printed_texts(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """The texts of YAML data that documents print, with their places (ids, dates and file names left out)."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key not in NOT_PRINTED:
-                yield from _printed_texts(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            if not (loc == ("contacts",) and isinstance(value, str)):  # a contact's id
-                yield from _printed_texts(value, (*loc, index))
-    elif isinstance(data, str):
-        yield loc, data
-
-
-def _char_at(loaded: LoadedYaml, loc: tuple[str | int, ...], value: str, char: str) -> tuple[int, int]:
-    """The position of ``char`` in the file: searched from the field's position over the lines the value
-    spans (those indented deeper than its key), else the field's own position (a character written as an
-    escape such as \\u2028)."""
-    line, col = loaded.locate(loc)
-    lines = loaded.text.split("\n")
-    if not 0 < line <= len(lines):
-        return line, col
-    key_indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" -"))
-    number = line
-    while number <= len(lines):
-        text = lines[number - 1]
-        if number > line and text.strip() and len(text) - len(text.lstrip(" ")) <= key_indent:
-            break  # the next key: the value ended
-        found = text.find(char, col - 1 if number == line else 0)
-        if found >= 0:
-            return number, found + 1
-        number += 1
-    return line, col
-
-
-def _character_problems(loaded: LoadedYaml, texts: Iterable[tuple[tuple[str | int, ...], str]]) -> list[Diagnostic]:
-    problems = []
-    for loc, value in texts:
-        if value.isascii():
-            continue
-        name = ".".join(map(str, loc))
-        for char in glyphs.separators(value):
-            problems.append(Diagnostic(
-                loaded.path, *_char_at(loaded, loc, value, char),
-                f"{name}: U+{ord(char):04X} {glyphs.SEPARATORS[char]} (a line break pasted from a word processor) "
-                "is printed as a space",
-                "a text field holds no line breaks of its own: for a new paragraph of the body leave an empty "
-                "line; elsewhere delete the character", severity="warning"))
-        missing = glyphs.unprintable(value)
-        if missing:
-            listed = ", ".join(glyphs.describe(char) for char in missing[:MAX_LISTED])
-            if len(missing) > MAX_LISTED:
-                listed += f" and {len(missing) - MAX_LISTED} more"
-            one = len(missing) == 1
-            problems.append(Diagnostic(
-                loaded.path, *_char_at(loaded, loc, value, missing[0]),
-                f"{name}: {listed}: not in any installed font, so {'it prints' if one else 'they print'} "
-                "as an empty box",
-                f"install a font that has {'it' if one else 'them'} (on Debian or Ubuntu: fonts-noto-core, "
-                "fonts-noto-cjk and fonts-noto-color-emoji, which scripts/setup-system.sh installs), or replace "
-                f"{'the character' if one else 'these characters'}", severity="warning"))
-    return problems
-
-
-@lru_cache(maxsize=8)
-def _config_character_problems(path: Path, mtime_ns: int, size: int) -> dict[tuple[str, str], list[Diagnostic]]:
-    """The character problems of each organisation and contact of a pressgen.yaml, found once per version."""
-    try:
-        loaded = load_yaml(path)
-    except InputError:
-        return {}
-    found: dict[tuple[str, str], list[Diagnostic]] = {}
-    for section in ("organizations", "contacts"):
-        entries = loaded.data.get(section)
-        for key, value in entries.items() if isinstance(entries, dict) else ():
-            found[(section, str(key))] = _character_problems(loaded, _printed_texts(value, (section, key)))
-    return found
-
-
-def _character_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) -> list[Diagnostic]:
-    """Characters of the release's texts, and of the organisations and contacts it shows, that print
-    as an empty box or as a space; warnings, positioned at the character (or its field)."""
-    languages = release_languages(release, workspace.config)
-    texts = [(loc, value) for loc, value in _printed_texts(loaded.data)
-             if not (len(loc) > 1 and loc[0] == "text" and loc[1] not in languages)]
-    problems = _character_problems(loaded, texts)
-    config = workspace.config
-    contacts = [config.contacts[c] if isinstance(c, str) else c for c in release.contacts
-                if not isinstance(c, str) or c in config.contacts]
-    used = [("organizations", release.organization)]
-    used += [("contacts", c) for c in release.contacts if isinstance(c, str)]
-    used += [("organizations", c.organization) for c in contacts if c.organization]
-    try:
-        stat = workspace.config_path.stat()
-    except OSError:
-        return problems
-    per_entry = _config_character_problems(workspace.config_path, stat.st_mtime_ns, stat.st_size)
-    for key in dict.fromkeys(used):
-        problems += per_entry.get(key, [])
-    return problems
-
-
 def _load_yaml(path: Path) -> LoadedYaml:
     """:func:`load_yaml`; for a file that does not parse, first say where a line separator broke it.
 
@@ -563,41 +341,12 @@ def _load_yaml(path: Path) -> LoadedYaml:
             if any(d.line == line and d.col >= col and not lines[line - 1][col:d.col - 1].strip(" ")
                    for d in errors):
                 found.append(Diagnostic(path, line, col, f"U+{ord(match.group()):04X} "
-                                        f"{glyphs.SEPARATORS[match.group()]} (a line break pasted from a word "
+                                        f"{SEPARATORS[match.group()]} (a line break pasted from a word "
                                         "processor) ends the line here for YAML",
                                         "replace it with a space, or with an empty line for a new paragraph"))
         if not found:
             raise
         raise InputError(str(exc), [*found, *exc.diagnostics]) from None
-
-
-def _workspace_template_checks(release: Release, workspace: Workspace) -> list[Diagnostic]:
-    """Fill the workspace's own page template with this release, as the PDF writer will.
-
-    Only Jinja2 runs (no layout), so this costs milliseconds; it finds what a
-    template that compiles can still fail on, such as a misspelt variable.
-    """
-    if not (workspace.root / "templates" / "release.html").is_file():
-        return []
-    from pressgen.document.localize import localize
-    from pressgen.writers.html import render_html
-
-    for lang in release_languages(release, workspace.config):
-        if lang not in release.text:
-            continue  # a language 'translate' is about to write
-        try:
-            render_html(localize(release, workspace, lang, draft=True))  # the mark too
-        except RenderError as exc:
-            return exc.diagnostics
-    return []
-
-
-def _reference_checks(workspace: Workspace) -> list[Diagnostic]:
-    """Warnings for what the DOCX writer leaves out of the workspace's own reference document
-    (external relationships, macros, active fields): each release's DOCX is written on it."""
-    from pressgen.writers.docx import reference_warnings
-
-    return reference_warnings(workspace.root)
 
 
 def duplicate_ids(paths: Iterable[Path]) -> dict[Path, Diagnostic]:
@@ -627,7 +376,7 @@ def load_release(path: Path, workspace: Workspace | None = None) -> Release:
     Raises :class:`InputError` carrying every problem found.
     """
     workspace = workspace or load_workspace(find_workspace(Path(path)))
-    checked = check_release(Path(path), workspace)
+    checked = read_release(Path(path), workspace)
     if checked.release is None:
         raise InputError(f"{path}: invalid release", checked.diagnostics)
     return checked.release
@@ -681,10 +430,6 @@ def _cross_checks(loaded: LoadedYaml, workspace: Workspace, pending: Collection[
                     problems.append(loaded.diagnostic(
                         ("text", lang), f"'{name}' is in the {source} text but missing in {lang}",
                         f"translate it, or remove it from the {source} text"))
-        for name in ("body", "notes"):
-            value = block.get(name)
-            if isinstance(value, str):
-                problems += _markup_problems(loaded, ("text", lang, name), value)
         for name in TEXT_FIELDS:
             value = block.get(name)
             if isinstance(value, str) and PLACEHOLDER in value:
@@ -719,7 +464,3 @@ def _at(loaded: LoadedYaml, loc: tuple[str | int, ...]) -> tuple[Path, int, int]
     return loaded.path, line, col
 
 
-def _markup_problems(loaded: LoadedYaml, loc: tuple[str | int, ...], text: str) -> list[Diagnostic]:
-    _, problems = markup.parse(text)
-    return [Diagnostic(loaded.path, *loaded.locate_in_text(loc, problem.line), problem.message, problem.hint)
-            for problem in problems]

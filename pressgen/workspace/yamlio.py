@@ -322,3 +322,31 @@ def load_yaml(path: Path) -> LoadedYaml:
     if not isinstance(data, CommentedMap):
         raise InputError("not a mapping", [Diagnostic(path, 1, 1, "the file must be a mapping of keys to values")])
     return loaded
+
+
+# --- text that word processors paste ------------------------------------------------------------
+
+SEPARATORS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
+def separators(text: str) -> list[str]:
+    """Return the distinct line and paragraph separators in ``text``."""
+    return [char for char in SEPARATORS if char in text]
+
+
+def plain_separators(value: Any) -> Any:
+    """Return ``value`` (YAML data) with every line or paragraph separator in its texts read as a space.
+
+    Mappings and lists are copied only where a text changes; everything else is returned as it is.
+    """
+    if isinstance(value, str):
+        if "\u2028" in value or "\u2029" in value:
+            return value.replace("\u2028", " ").replace("\u2029", " ")
+        return value
+    if isinstance(value, dict):
+        changed = {key: plain_separators(item) for key, item in value.items()}
+        return changed if any(changed[key] is not value[key] for key in value) else value
+    if isinstance(value, list):
+        items = [plain_separators(item) for item in value]
+        return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
+    return value

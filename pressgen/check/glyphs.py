@@ -26,10 +26,10 @@ import subprocess
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+
+from pressgen.workspace.yamlio import SEPARATORS, separators  # noqa: F401 (re-exported for the checks)
 
 # What the loader reads as a space, with the name check gives it.
-SEPARATORS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 FC_LIST_TIMEOUT = 30  # seconds; fontconfig builds its cache on the first run after fonts were installed
 
 
@@ -123,29 +123,6 @@ def describe(char: str) -> str:
         return f"{code} {name}"
     category = unicodedata.category(char)
     return f"{code} ({'a private-use character' if category == 'Co' else 'an unassigned code point'})"
-
-
-def separators(text: str) -> list[str]:
-    """Return the distinct line and paragraph separators in ``text``."""
-    return [char for char in SEPARATORS if char in text]
-
-
-def plain_separators(value: Any) -> Any:
-    """Return ``value`` (YAML data) with every line or paragraph separator in its texts read as a space.
-
-    Mappings and lists are copied only where a text changes; everything else is returned as it is.
-    """
-    if isinstance(value, str):
-        if "\u2028" in value or "\u2029" in value:
-            return value.replace("\u2028", " ").replace("\u2029", " ")
-        return value
-    if isinstance(value, dict):
-        changed = {key: plain_separators(item) for key, item in value.items()}
-        return changed if any(changed[key] is not value[key] for key in value) else value
-    if isinstance(value, list):
-        items = [plain_separators(item) for item in value]
-        return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
-    return value
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,194 @@
+"""What a check adds to loading: the text as the document stage reads it, as the fonts print it, and
+the workspace's own templates and reference document as the writers use them.
+
+Every function returns positioned diagnostics and never raises for bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pressgen.check import glyphs
+from pressgen.document import markup
+from pressgen.document.localize import localize
+from pressgen.errors import Diagnostic, InputError, RenderError
+from pressgen.workspace.load import release_languages
+from pressgen.workspace.model import Release, Workspace
+from pressgen.workspace.yamlio import SEPARATORS, LoadedYaml, load_yaml, separators
+from pressgen.writers.docx import reference_problems, reference_warnings
+from pressgen.writers.html import render_html, template_problems
+
+NOT_PRINTED = frozenset({"organization", "date", "embargo", "source", "languages", "tags", "status",
+                         "source_hash", "file", "placement", "logo", "brand", "phones", "kind"})
+MAX_LISTED = 3  # characters named in one message
+
+
+def _printed_texts(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The texts of YAML data that documents print, with their places (ids, dates and file names left out)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in NOT_PRINTED:
+                yield from _printed_texts(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            if not (loc == ("contacts",) and isinstance(value, str)):  # a contact's id
+                yield from _printed_texts(value, (*loc, index))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def _char_at(loaded: LoadedYaml, loc: tuple[str | int, ...], value: str, char: str) -> tuple[int, int]:
+    """The position of ``char`` in the file: searched from the field's position over the lines the value
+    spans (those indented deeper than its key), else the field's own position (a character written as an
+    escape such as \\u2028)."""
+    line, col = loaded.locate(loc)
+    lines = loaded.text.split("\n")
+    if not 0 < line <= len(lines):
+        return line, col
+    key_indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" -"))
+    number = line
+    while number <= len(lines):
+        text = lines[number - 1]
+        if number > line and text.strip() and len(text) - len(text.lstrip(" ")) <= key_indent:
+            break  # the next key: the value ended
+        found = text.find(char, col - 1 if number == line else 0)
+        if found >= 0:
+            return number, found + 1
+        number += 1
+    return line, col
+
+
+def _character_problems(loaded: LoadedYaml, texts: Iterable[tuple[tuple[str | int, ...], str]]) -> list[Diagnostic]:
+    problems = []
+    for loc, value in texts:
+        if value.isascii():
+            continue
+        name = ".".join(map(str, loc))
+        for char in separators(value):
+            problems.append(Diagnostic(
+                loaded.path, *_char_at(loaded, loc, value, char),
+                f"{name}: U+{ord(char):04X} {SEPARATORS[char]} (a line break pasted from a word processor) "
+                "is printed as a space",
+                "a text field holds no line breaks of its own: for a new paragraph of the body leave an empty "
+                "line; elsewhere delete the character", severity="warning"))
+        missing = glyphs.unprintable(value)
+        if missing:
+            listed = ", ".join(glyphs.describe(char) for char in missing[:MAX_LISTED])
+            if len(missing) > MAX_LISTED:
+                listed += f" and {len(missing) - MAX_LISTED} more"
+            one = len(missing) == 1
+            problems.append(Diagnostic(
+                loaded.path, *_char_at(loaded, loc, value, missing[0]),
+                f"{name}: {listed}: not in any installed font, so {'it prints' if one else 'they print'} "
+                "as an empty box",
+                f"install a font that has {'it' if one else 'them'} (on Debian or Ubuntu: fonts-noto-core, "
+                "fonts-noto-cjk and fonts-noto-color-emoji, which scripts/setup-system.sh installs), or replace "
+                f"{'the character' if one else 'these characters'}", severity="warning"))
+    return problems
+
+
+@lru_cache(maxsize=8)
+def _config_character_problems(path: Path, mtime_ns: int, size: int) -> dict[tuple[str, str], list[Diagnostic]]:
+    """The character problems of each organisation and contact of a pressgen.yaml, found once per version."""
+    try:
+        loaded = load_yaml(path)
+    except InputError:
+        return {}
+    found: dict[tuple[str, str], list[Diagnostic]] = {}
+    for section in ("organizations", "contacts"):
+        entries = loaded.data.get(section)
+        for key, value in entries.items() if isinstance(entries, dict) else ():
+            found[(section, str(key))] = _character_problems(loaded, _printed_texts(value, (section, key)))
+    return found
+
+
+def character_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) -> list[Diagnostic]:
+    """Characters of the release's texts, and of the organisations and contacts it shows, that print
+    as an empty box or as a space; warnings, positioned at the character (or its field)."""
+    languages = release_languages(release, workspace.config)
+    texts = [(loc, value) for loc, value in _printed_texts(loaded.data)
+             if not (len(loc) > 1 and loc[0] == "text" and loc[1] not in languages)]
+    problems = _character_problems(loaded, texts)
+    config = workspace.config
+    contacts = [config.contacts[c] if isinstance(c, str) else c for c in release.contacts
+                if not isinstance(c, str) or c in config.contacts]
+    used = [("organizations", release.organization)]
+    used += [("contacts", c) for c in release.contacts if isinstance(c, str)]
+    used += [("organizations", c.organization) for c in contacts if c.organization]
+    try:
+        stat = workspace.config_path.stat()
+    except OSError:
+        return problems
+    per_entry = _config_character_problems(workspace.config_path, stat.st_mtime_ns, stat.st_size)
+    for key in dict.fromkeys(used):
+        problems += per_entry.get(key, [])
+    return problems
+
+
+
+
+def workspace_template_checks(release: Release, workspace: Workspace) -> list[Diagnostic]:
+    """Fill the workspace's own page template with this release, as the PDF writer will.
+
+    Only Jinja2 runs (no layout), so this costs milliseconds; it finds what a
+    template that compiles can still fail on, such as a misspelt variable.
+    """
+    if not (workspace.root / "templates" / "release.html").is_file():
+        return []
+    for lang in release_languages(release, workspace.config):
+        if lang not in release.text:
+            continue  # a language 'translate' is about to write
+        try:
+            render_html(localize(release, workspace, lang, draft=True))  # the mark too
+        except RenderError as exc:
+            return exc.diagnostics
+    return []
+
+
+def reference_checks(workspace: Workspace) -> list[Diagnostic]:
+    """Warnings for what the DOCX writer leaves out of the workspace's own reference document
+    (external relationships, macros, active fields): each release's DOCX is written on it."""
+    return reference_warnings(workspace.root)
+
+
+
+
+def markup_problems(loaded: LoadedYaml, loc: tuple[str | int, ...], text: str) -> list[Diagnostic]:
+    _, problems = markup.parse(text)
+    return [Diagnostic(loaded.path, *loaded.locate_in_text(loc, problem.line), problem.message, problem.hint)
+            for problem in problems]
+
+
+def text_markup_checks(loaded: LoadedYaml) -> list[Diagnostic]:
+    """The body and notes of every language as the document stage parses them (raw data: the model may be
+    invalid elsewhere, and these are reported all the same)."""
+    problems: list[Diagnostic] = []
+    text = loaded.data.get("text")
+    for lang, block in text.items() if isinstance(text, dict) else ():
+        for name in ("body", "notes"):
+            value = block.get(name) if isinstance(block, dict) else None
+            if isinstance(value, str):
+                problems += markup_problems(loaded, ("text", lang, name), value)
+    return problems
+
+
+def workspace_checks(workspace: Workspace) -> list[Diagnostic]:
+    """The workspace's own parts as the writers use them: boilerplate Markdown, templates, reference.docx."""
+    problems: list[Diagnostic] = []
+    try:
+        loaded = load_yaml(workspace.config_path)
+    except InputError as exc:
+        return exc.diagnostics
+    for org_id, org in workspace.config.organizations.items():
+        loc = ("organizations", org_id)
+        if isinstance(org.boilerplate, dict):
+            for lang, text in org.boilerplate.items():
+                problems += markup_problems(loaded, (*loc, "boilerplate", lang), text)
+        elif org.boilerplate:
+            problems += markup_problems(loaded, (*loc, "boilerplate"), org.boilerplate)
+    problems += template_problems(workspace.root)
+    problems += reference_problems(workspace.root)
+    return problems

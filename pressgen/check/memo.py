@@ -1,0 +1,110 @@
+"""Each release's check result, remembered on disk and keyed by everything the check read.
+
+``pressgen check`` of a campaign reads hundreds of releases; most did not change since the
+last run. A result is reused only when its key is the same: pressgen's own code, the
+workspace's settings, catalogs, templates, assets and the installed fonts, the release
+file and its segment records. Anything else (a damaged or foreign memo, an unwritable
+``.pressgen/``) just means checking again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pressgen.check.glyphs import fonts_fingerprint
+from pressgen.errors import Diagnostic
+from pressgen.files import write_atomic
+from pressgen.resources import code_fingerprint
+from pressgen.translation.segments import sidecar_path
+from pressgen.workspace.model import Workspace
+
+MEMO_FILE = Path(".pressgen") / "check.json"
+MEMO_FORMAT = 1
+MAX_MEMO_BYTES = 64 * 1024 * 1024  # a memo larger than this is not ours: check again
+
+
+def _digest(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _tree(folder: Path) -> str:
+    """Names, sizes and modification times of every file under ``folder`` (cheap: no file is read)."""
+    entries: list[str] = []
+    for base, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            try:
+                stat = os.stat(os.path.join(base, name))
+            except OSError:
+                continue
+            entries.append(f"{os.path.relpath(os.path.join(base, name), folder)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return _digest(*entries)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+class CheckMemo:
+    """The check results of one workspace's releases, read at the start of a check and saved at its end."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.path = workspace.root / MEMO_FILE
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.changed = False
+        try:
+            if self.path.stat().st_size <= MAX_MEMO_BYTES:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if data.get("format") == MEMO_FORMAT and isinstance(data.get("releases"), dict):
+                    self.entries = data["releases"]
+        except (OSError, ValueError, RecursionError, AttributeError):
+            pass  # none yet, or not one we can read: every release is checked again
+
+    @cached_property
+    def _workspace_key(self) -> str:
+        root = self.workspace.root
+        return _digest(code_fingerprint(), fonts_fingerprint(), _read(self.workspace.config_path),
+                       *(_tree(root / folder) for folder in ("locales", "templates", "assets")))
+
+    def key(self, release: Path) -> str:
+        """The key of a release's result: it changes whenever the check could say something else."""
+        return _digest(self._workspace_key, _read(release), _read(sidecar_path(release)))
+
+    def get(self, release: Path, key: str) -> list[Diagnostic] | None:
+        """The remembered diagnostics of ``release`` for ``key``, or None when there are none."""
+        entry = self.entries.get(str(release))
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        try:
+            return [Diagnostic(**{**item, "path": Path(item["path"])}) for item in entry["diagnostics"]]
+        except (KeyError, TypeError):
+            return None
+
+    def put(self, release: Path, key: str, diagnostics: list[Diagnostic]) -> None:
+        self.entries[str(release)] = {"key": key, "diagnostics": [
+            {**asdict(d), "path": str(d.path)} for d in diagnostics]}
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the memo when it changed; a memo that cannot be written is simply not kept."""
+        if not self.changed:
+            return
+        try:
+            write_atomic(self.path, json.dumps({"format": MEMO_FORMAT, "releases": self.entries},
+                                               ensure_ascii=False).encode())
+        except OSError:
+            pass
