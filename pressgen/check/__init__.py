@@ -120,11 +120,11 @@ def check_files(files: Sequence[Path], strict: bool = False, remember: bool = Tr
                 yield path, problems_of(path, exc)
                 continue
             memo = memos.setdefault(workspace.root, CheckMemo(workspace)) if remember else None
-            key = memo.key(path) if memo else ""
-            diagnostics = memo.get(path, key) if memo else None
+            key = memo.key(path) if memo else None
+            diagnostics = memo.get(path, key) if memo and key else None
             if diagnostics is None:
                 diagnostics = check_release(path, workspace, translation=True).diagnostics
-                if memo:
+                if memo and key:
                     memo.put(path, key, diagnostics)
             if path in duplicates:
                 diagnostics = [duplicates[path], *diagnostics]

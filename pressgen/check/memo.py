@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from pressgen.check.glyphs import fonts_fingerprint
-from pressgen.errors import Diagnostic
+from pressgen.errors import Diagnostic, InputError
 from pressgen.files import write_atomic
 from pressgen.resources import code_fingerprint
 from pressgen.translation.segments import sidecar_path
 from pressgen.workspace.model import Workspace
+from pressgen.workspace.yamlio import read_regular_file
 
 MEMO_FILE = Path(".pressgen") / "check.json"
 MEMO_FORMAT = 1
@@ -51,11 +52,12 @@ def _tree(folder: Path) -> str:
     return _digest(*entries)
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path) -> bytes | None:
+    """The bytes of a regular file (never blocking on a FIFO or device named like one); None otherwise."""
     try:
-        return path.read_bytes()
-    except OSError:
-        return b""
+        return read_regular_file(path)
+    except InputError:
+        return None
 
 
 class CheckMemo:
@@ -77,12 +79,18 @@ class CheckMemo:
     @cached_property
     def _workspace_key(self) -> str:
         root = self.workspace.root
-        return _digest(code_fingerprint(), fonts_fingerprint(), _read(self.workspace.config_path),
+        return _digest(code_fingerprint(), fonts_fingerprint(), _read(self.workspace.config_path) or b"",
                        *(_tree(root / folder) for folder in ("locales", "templates", "assets")))
 
-    def key(self, release: Path) -> str:
-        """The key of a release's result: it changes whenever the check could say something else."""
-        return _digest(self._workspace_key, _read(release), _read(sidecar_path(release)))
+    def key(self, release: Path) -> str | None:
+        """The key of a release's result: it changes whenever the check could say something else.
+
+        None for a file that is not a regular file: its check is never remembered.
+        """
+        data = _read(release)
+        if data is None:
+            return None
+        return _digest(self._workspace_key, data, _read(sidecar_path(release)) or b"")
 
     def get(self, release: Path, key: str) -> list[Diagnostic] | None:
         """The remembered diagnostics of ``release`` for ``key``, or None when there are none."""
