@@ -357,15 +357,14 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
         filled[pair.id] = Filled(pair, markdown, unit.state)
     report.applied = len(filled)
     report.conflicts = capped(report.conflicts)
-    _write(release, workspace, lang, alignment, filled, report)
     reviewed = [f for f in filled.values() if f.state == "reviewed" and not f.pair.whole]
-    if reviewed:
+    if reviewed:  # the memory first: a damaged or locked one is reported while the release is untouched
         memory = TranslationMemory(workspace.root / MEMORY_FILE)
         try:
-            for item in reviewed:
-                memory.put(REVIEWED, release.source, lang, item.pair.source or "", item.text)
+            memory.put_many((REVIEWED, release.source, lang, item.pair.source or "", item.text) for item in reviewed)
         finally:
             memory.close()
+    _write(release, workspace, lang, alignment, filled, report)
 
 
 def _markdown(unit: Returned, pair: Pair) -> tuple[str | None, list[str]]:
