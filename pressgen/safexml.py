@@ -74,7 +74,7 @@ def _parse(path: Path, raw: bytes, what: str, resolve_entities: bool | str) -> e
 
 def _check_entities(path: Path, raw: bytes, what: str, tree: etree._ElementTree,
                     entities: list[etree._DTDEntityDecl]) -> None:
-    """Refuse external entities that are referenced, too many entities, or references that expand too far."""
+    """Refuse references to external or undeclared entities, too many entities, or references expanding too far."""
     def refuse(line: int, col: int, message: str, hint: str = _BOMB_HINT) -> InputError:
         return InputError(f"refused {what}", [Diagnostic(path, line, col, message, hint)])
 
@@ -100,7 +100,12 @@ def _check_entities(path: Path, raw: bytes, what: str, tree: etree._ElementTree,
     added = 0
     for reference in tree.iter(etree.Entity):
         entity = declared.get(reference.name)
-        if entity is not None and (entity.system_url is not None or entity.content is None):
+        if entity is None:  # kept by libxml2 because the file names an external DTD, which is never read
+            parent = reference.getparent()
+            line = reference.sourceline or (parent.sourceline if parent is not None else None) or 1
+            raise refuse(line, 1, f"entity '&{reference.name};' is not declared in the file (pressgen reads no "
+                         "external DTD); refused", "write the text itself instead of the entity")
+        if entity.system_url is not None or entity.content is None:
             raise refuse(*_declaration(raw, reference.name),
                          f"external entity '{reference.name}' ({entity.system_url or 'no text'}) is not read; refused",
                          "pressgen reads no file or address an XML file points to; write the text itself instead")
@@ -120,7 +125,7 @@ def parse_xml(path: Path, raw: bytes, what: str) -> etree._ElementTree:
     tree = _parse(path, raw, what, resolve_entities=False)  # entities kept as references: nothing expanded yet
     dtd = tree.docinfo.internalDTD
     entities = list(dtd.iterentities()) if dtd is not None else []
-    if not entities:
+    if not entities and next(tree.iter(etree.Entity), None) is None:
         return tree
     _check_entities(path, raw, what, tree, entities)
     return _parse(path, raw, what, resolve_entities="internal")

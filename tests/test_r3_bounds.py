@@ -222,6 +222,18 @@ def test_a_member_whose_header_understates_its_size_is_cut_and_refused(tmp_path:
     assert "'word/document.xml' cannot be read" in refused.value.diagnostics[0].message
 
 
+def test_a_repacked_package_opens_in_python_docx_with_the_same_content(workspace: Path) -> None:
+    """What the reference-document reader can hand python-docx: only members read within the bounds."""
+    exported = _export_docx(workspace)
+    with SafeZip.open(exported, 20 * MiB) as package:
+        assert package.related("officeDocument") == "word/document.xml"
+        copy = Document(package.repacked())
+    original = Document(str(exported))
+    assert copy.core_properties.title == original.core_properties.title
+    assert [c.text for r in copy.tables[0].rows for c in r.cells] == \
+        [c.text for r in original.tables[0].rows for c in r.cells]
+
+
 def test_the_studio_refuses_a_review_docx_bomb(workspace: Path, tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.docx"
     _bomb(_export_docx(workspace), bomb, 128 * MiB)
@@ -298,6 +310,12 @@ def test_an_external_entity_is_never_read(workspace: Path, tmp_path: Path,
     err = capsys.readouterr().err
     assert re.search(r"external\.xlf:2:\d+: error: external entity 'leak' \(file:///\S+\) is not read; refused", err)
     assert "SECRET" not in err and _release(workspace).read_bytes() == before
+    declaration, rest = xliff.split(b"\n", 1)  # an external DTD that would declare it: never read either
+    edited.write_bytes(declaration + f'\n<!DOCTYPE xliff SYSTEM "{secret.as_uri()}">\n'.encode() + rest)
+    assert run("review", "import", RELEASE, "--lang", "fr", "--file", str(edited)) == 1
+    assert re.search(r"external\.xlf:\d+:1: error: entity '&leak;' is not declared in the file \(pressgen reads no "
+                     r"external DTD\); refused", capsys.readouterr().err)
+    assert _release(workspace).read_bytes() == before
 
 
 def test_a_billion_laughs_xliff_is_refused_quickly_in_bounded_memory(workspace: Path, tmp_path: Path) -> None:
