@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import pressgen.check as check_layer
-from pressgen.check import check_files
 from pressgen.builder.plan import release_files
+from pressgen.check import check_files
 
 
 def _run(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict[str, list[str]]]:

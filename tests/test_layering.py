@@ -52,7 +52,7 @@ def imports(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.ImportFrom) and node.module == "pressgen":
             # the package itself is the public API at the top; only its version may be read from below
             found += [(node.lineno, "pressgen") for a in node.names if a.name != "__version__"]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.startswith("pressgen"):
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("pressgen"):
             found.append((node.lineno, node.module))
             found += [(node.lineno, f"{node.module}.{a.name}") for a in node.names
                       if (PACKAGE.parent / f"{node.module}.{a.name}".replace(".", "/")).with_suffix(".py").exists()

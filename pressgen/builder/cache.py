@@ -23,13 +23,23 @@ from pathlib import Path
 from typing import Any
 
 from pressgen.check.glyphs import fonts_fingerprint
+from pressgen.errors import InputError
 from pressgen.files import write_atomic
 from pressgen.resources import catalog_paths, code_fingerprint, template_dirs
 from pressgen.translation.state import language_states
 from pressgen.workspace.model import Contact, Release, Workspace
+from pressgen.workspace.safejson import read_json
 
 CACHE_DIR = ".pressgen"
 CACHE_FORMAT = 1
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+# What every entry of the cache must hold for the planner, is_current() and the manifest to trust it.
+RELEASE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "sha256": str, "id": str, "date": str, "organization": str, "contacts": list, "inline_contacts": list,
+    "languages": list, "tags": list, "images": list, "status": dict}
+DOCUMENT_KEYS: dict[str, type | tuple[type, ...]] = {
+    "key": str, "sha256": str, "size": int, "mtime_ns": int, "release": str, "language": str, "format": str,
+    "pages": (int, type(None)), "status": str, "build_seconds": (int, float)}
 
 
 def digest(*parts: bytes | str) -> str:
@@ -46,6 +56,23 @@ def file_digest(path: Path) -> str:
     """Return the sha256 hex digest of a file's content."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _well_formed(entries: Any, keys: dict[str, type | tuple[type, ...]]) -> bool:
+    """Whether ``entries`` maps strings to mappings holding ``keys`` with values of their types."""
+    return isinstance(entries, dict) and all(
+        isinstance(name, str) and isinstance(entry, dict)
+        and all(isinstance(entry.get(key), kind) for key, kind in keys.items())
+        for name, entry in entries.items())
+
+
+def _releases_well_formed(releases: Any) -> bool:
+    """Whether every remembered release has the fields and the inner shapes the planner reads."""
+    return _well_formed(releases, RELEASE_KEYS) and all(
+        all(isinstance(item, str) for item in (*entry["contacts"], *entry["tags"], *entry["images"]))
+        and all(isinstance(contact, dict) for contact in entry["inline_contacts"])
+        and all(isinstance(lang, str) and lang in entry["status"] for lang in entry["languages"])
+        for entry in releases.values())
 
 
 def _json(value: Any) -> str:
@@ -166,13 +193,22 @@ class BuildCache:
         self.path = root / CACHE_DIR / "cache.json"
         self.releases: dict[str, dict[str, Any]] = {}
         self.documents: dict[str, dict[str, Any]] = {}
+        self.dropped: str | None = None  # why a cache file was there but not used ("cache unreadable: …")
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return  # no cache, or a damaged one: build as if new
-        if data.get("format") == CACHE_FORMAT and data.get("code") == code_fingerprint():
-            self.releases = data.get("releases", {})
-            self.documents = data.get("documents", {})
+            data = read_json(self.path, MAX_CACHE_BYTES)
+        except FileNotFoundError:
+            return  # no cache yet: build as if new
+        except (InputError, OSError) as exc:  # damaged, hostile, unreadable: it is ours, so drop it
+            reason = exc.diagnostics[0].format() if isinstance(exc, InputError) and exc.diagnostics else str(exc)
+            self.dropped = f"cache unreadable: rebuilt ({reason})"
+            return
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("code") != code_fingerprint():
+            return  # another pressgen's cache: build as if new
+        releases, documents = data.get("releases", {}), data.get("documents", {})
+        if _releases_well_formed(releases) and _well_formed(documents, DOCUMENT_KEYS):
+            self.releases, self.documents = releases, documents
+        else:
+            self.dropped = f"cache unreadable: rebuilt ({self.path}: entries are not what pressgen writes)"
 
     def is_current(self, path: Path, key: str) -> bool:
         """Return whether ``path`` exists, was made with ``key`` and was not changed since."""

@@ -33,10 +33,12 @@ from pressgen.translation.segments import (
     Pair,
     align,
     fields_and_records,
+    read_records,
     save,
     unchanged_base,
 )
 from pressgen.workspace.model import Release, Workspace
+from pressgen.workspace.safexml import capped, parse_xml
 from pressgen.workspace.yamledit import normalize, unwritable
 from pressgen.workspace.yamlio import LoadedYaml, read_regular_file
 
@@ -51,6 +53,7 @@ FINAL_STATES = {"final", "signed-off"}
 G_TYPES = {"bold": "bold", "italic": "italic", "sup": "x-superscript", "link": "link"}
 X_TYPES = {"lb": "lb", "line": "x-line"}
 MAX_XLIFF_BYTES = 20 * 1024 * 1024
+MAX_UNITS = 10_000
 
 
 def _x(name: str) -> str:
@@ -60,6 +63,15 @@ def _x(name: str) -> str:
 def _check_language(release: Release, lang: str) -> None:
     if lang == release.source:
         raise UsageError(f"{lang} is the source language of {release.id}; name a translation")
+
+
+def aligned(release: Release, lang: str) -> Alignment:
+    """The release's ``lang`` pairs, by its segment records; damaged records raise :class:`InputError`.
+
+    Export and import refuse them rather than pair one to one: import rewrites
+    the records, and an export from wrong states would come back wrong.
+    """
+    return align(release, lang, read_records(release.path, strict=True))
 
 
 def segment_inline(name: str, text: str) -> Inline:
@@ -185,7 +197,7 @@ def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: Load
     """Return an XLIFF 1.2 document with one trans-unit per segment (a missing language: empty targets)."""
     _check_language(release, lang)
     config = workspace.config
-    alignment = align(release, lang)
+    alignment = aligned(release, lang)
     root = etree.Element(_x("xliff"), nsmap={None: NS}, version="1.2")
     file = etree.SubElement(root, _x("file"), {
         "original": f"{release.id}.yaml", "datatype": "plaintext", "product-name": "pressgen",
@@ -243,23 +255,30 @@ def _schema() -> etree.XMLSchema:
 
 
 def read_xliff(path: Path) -> etree._ElementTree:
-    """Parse and validate an XLIFF file safely (no entities, no network, bounded size).
+    """Parse and validate an XLIFF file safely (bounded size, units and entities; nothing fetched).
 
-    Raises :class:`InputError` with positioned diagnostics.
+    Internal entities are expanded (see :mod:`pressgen.workspace.safexml`). Raises
+    :class:`InputError` with positioned diagnostics, at most
+    :data:`~pressgen.workspace.safexml.MAX_DIAGNOSTICS` of them.
     """
     raw = read_regular_file(path, limit=MAX_XLIFF_BYTES)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        tree = etree.ElementTree(etree.fromstring(raw, parser))
-    except etree.XMLSyntaxError as exc:
-        line, col = exc.position
-        raise InputError("malformed XLIFF", [Diagnostic(path, line, col + 1, f"not well-formed XML: {exc.msg}")]) \
-            from None
+    tree = parse_xml(path, raw, "XLIFF")
+    units = sum(1 for _ in tree.getroot().iter(_x("trans-unit")))
+    if units > MAX_UNITS:
+        raise InputError("too many units", [Diagnostic(
+            path, 1, 1, f"the file holds {units} translation units, more than the {MAX_UNITS} pressgen reads "
+            "(a release has one per field and paragraph); refused",
+            "export the release again with 'pressgen review export' and review that file")])
     schema = _schema()
-    if not schema.validate(tree):
-        raise InputError("invalid XLIFF", [Diagnostic(path, error.line, error.column + 1,
-                                                      f"not XLIFF 1.2 as pressgen reads it: {error.message}")
-                                           for error in schema.error_log])
+    try:
+        valid = schema.validate(tree)
+    except etree.XMLSchemaError as exc:  # libxml2 gives up on the tree instead of listing its errors
+        raise InputError("invalid XLIFF", [Diagnostic(path, 1, 1, f"not XLIFF 1.2 as pressgen reads it: {exc}")]) \
+            from None
+    if not valid:
+        raise InputError("invalid XLIFF", capped([Diagnostic(path, error.line, error.column + 1,
+                                                             f"not XLIFF 1.2 as pressgen reads it: {error.message}")
+                                                  for error in schema.error_log]))
     return tree
 
 
@@ -323,7 +342,7 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
     then write those that pass (and the records)."""
     from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
 
-    alignment = alignment or align(release, lang)
+    alignment = alignment or aligned(release, lang)
     pairs = alignment.by_id()
     filled: dict[str, Filled] = {}
     for unit in returned:
@@ -347,15 +366,15 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
             continue
         filled[pair.id] = Filled(pair, markdown, unit.state)
     report.applied = len(filled)
-    _write(release, workspace, lang, alignment, filled, report)
+    report.conflicts = capped(report.conflicts)
     reviewed = [f for f in filled.values() if f.state == "reviewed" and not f.pair.whole]
-    if reviewed:
+    if reviewed:  # the memory first: a damaged or locked one is reported while the release is untouched
         memory = TranslationMemory(workspace.root / MEMORY_FILE)
         try:
-            for item in reviewed:
-                memory.put(REVIEWED, release.source, lang, item.pair.source or "", item.text)
+            memory.put_many((REVIEWED, release.source, lang, item.pair.source or "", item.text) for item in reviewed)
         finally:
             memory.close()
+    _write(release, workspace, lang, alignment, filled, report)
 
 
 def _markdown(unit: Returned, pair: Pair) -> tuple[str | None, list[str]]:
@@ -435,7 +454,7 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
     from pressgen.translation.review_docx import ReviewRow, write_bilingual_docx
 
     _check_language(release, lang)
-    alignment = align(release, lang)
+    alignment = aligned(release, lang)
     parity: dict[str, list[str]] = {}
     for pair, difference in parity_problems(alignment, release, workspace.config):
         parity.setdefault(pair.id, []).append(difference)
@@ -468,7 +487,7 @@ def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -
 
     _check_language(release, lang)
     report = ImportReport()
-    alignment = align(release, lang)
+    alignment = aligned(release, lang)
     listed = {pair.id for pair in alignment.pairs if pair.source and from_markdown(pair.source).markers}
     returned = [Returned(row.unit_id, row.number, row.tokens, "", _docx_state(row.state), row.state == "stale")
                 for row in read_bilingual_docx(path, release.id, lang, listed)]

@@ -11,7 +11,7 @@ translation is a machine draft, out of date or missing are shaded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +20,11 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from lxml import etree
 
 from pressgen.document.inline import Token
 from pressgen.errors import Diagnostic, InputError
-from pressgen.workspace.yamlio import read_regular_file
+from pressgen.workspace.safezip import SafeZip
 from pressgen.writers.docx import save_docx
 
 # Shading per reason a row needs attention (Word colour hex).
@@ -33,6 +34,7 @@ LINK_COLOR = "0033A0"
 WARNING_COLOR = "C00000"
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 HEADER = ("segment", "state")
+DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ def _is_marker(run: object) -> bool:
     return color is not None and color.get(qn("w:val"), "").upper() == MARKER_COLOR
 
 
-def _cell_tokens(cell: object, listed: bool) -> list[Token]:
+def _cell_tokens(cell: etree._Element, listed: bool) -> list[Token]:
     """Return a translation cell as tokens: formatting transitions become open and close tokens."""
     out: list[Token] = []
     open_kinds: list[str] = []
@@ -253,7 +255,7 @@ def _cell_tokens(cell: object, listed: bool) -> list[Token]:
                         counters["lb"] = counters.get("lb", 0) + 1
                         out.append(("x", "lb", f"lb{counters['lb']}"))
 
-    paragraphs = cell._tc.findall(qn("w:p"))  # type: ignore[attr-defined]
+    paragraphs = cell.findall(qn("w:p"))
     for index, paragraph in enumerate(paragraphs):
         if listed:  # a list or quote: each paragraph of the cell is one of its lines
             close_to(set())
@@ -266,37 +268,81 @@ def _cell_tokens(cell: object, listed: bool) -> list[Token]:
     return [token for token in out if token != ("text", "")]
 
 
+def _paragraph_text(paragraph: etree._Element) -> str:
+    """The text of a paragraph's runs and links (what Word shows of it, tracked insertions aside)."""
+    return "".join(text.text or "" for run in paragraph.iterchildren(qn("w:r"), qn("w:hyperlink"))
+                   for text in run.iter(qn("w:t")))
+
+
+def _grid_rows(table: etree._Element, columns: int) -> Iterator[list[etree._Element]]:
+    """Yield each row's cells (``w:tc``) by grid column, reading every row once.
+
+    A cell spanning columns fills each of them and one merged with the cell
+    above stands for that cell, as Word shows them (python-docx's ``row.cells``
+    does the same by searching back from every cell: quadratic in the rows).
+    """
+    above: list[etree._Element] = []
+    for tr in table.iterchildren(qn("w:tr")):
+        row: list[etree._Element] = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            properties = tc.find(qn("w:tcPr"))
+            span = properties.find(qn("w:gridSpan")) if properties is not None else None
+            merge = properties.find(qn("w:vMerge")) if properties is not None else None
+            try:
+                width = max(1, int(span.get(qn("w:val"), "1"))) if span is not None else 1
+            except ValueError:
+                width = 1
+            continued = merge is not None and merge.get(qn("w:val"), "continue") == "continue"
+            cell = above[len(row)] if continued and len(row) < len(above) else tc
+            row.extend([cell] * min(width, columns - len(row)))
+            if len(row) >= columns:
+                break
+        above = row
+        yield row
+
+
 def read_bilingual_docx(path: Path, release_id: str, lang: str, listed: set[str]) -> list[ReturnedRow]:
     """Return the translated rows of a review document.
 
     ``listed`` holds the ids of segments that are lists or quotes, whose cell
-    paragraphs are their lines.
+    paragraphs are their lines. The package is read within the bounds of
+    :mod:`pressgen.workspace.safezip` and its table in one pass over the XML.
 
-    Raises :class:`InputError` for a file that is not a review document of this release.
+    Raises :class:`InputError` for a file that is not a review document of this
+    release, or one that inflates beyond the bounds.
     """
-    import io
-
-    raw = read_regular_file(path, limit=MAX_DOCX_BYTES)
-    try:
-        doc = Document(io.BytesIO(raw))
-    except Exception as exc:  # python-docx and zipfile raise many kinds for a file that is no DOCX
-        raise InputError("not a DOCX", [Diagnostic(path, 1, 1, f"not a Word document: {exc}")]) from None
-    title = doc.core_properties.title or ""
-    if not title.startswith(f"Review of {release_id}:") or not title.endswith(f"→ {lang}"):
-        raise InputError("wrong review document", [Diagnostic(
-            path, 1, 1, f"this is not the {lang} review document of {release_id} (its title is '{title}')",
-            f"export it with 'pressgen review export {release_id} --lang {lang} --format docx'")])
-    tables = doc.tables
-    if not tables or len(tables[0].columns) != 4:
+    with SafeZip.open(path, MAX_DOCX_BYTES) as package:
+        main = package.related("officeDocument")
+        core = package.related("core-properties")
+        if main is None:
+            raise package.refusal("not a Word document: it names no main document part")
+        title_element = package.xml(core).find(f"{{{DC_NS}}}title") if core is not None else None
+        title = (title_element.text or "") if title_element is not None else ""
+        if not title.startswith(f"Review of {release_id}:") or not title.endswith(f"→ {lang}"):
+            raise InputError("wrong review document", [Diagnostic(
+                path, 1, 1, f"this is not the {lang} review document of {release_id} (its title is '{title}')",
+                f"export it with 'pressgen review export {release_id} --lang {lang} --format docx'")])
+        document = package.xml(main)
+    body = document.find(qn("w:body"))
+    table = body.find(qn("w:tbl")) if body is not None else None
+    grid = table.find(qn("w:tblGrid")) if table is not None else None
+    columns = len(grid.findall(qn("w:gridCol"))) if grid is not None else 0
+    if table is None or columns != 4:
         raise InputError("wrong review document", [Diagnostic(path, 1, 1, "the review table is missing or "
                                                                "has lost its columns")])
     out = []
-    for number, row in enumerate(tables[0].rows[1:], start=1):
-        cells = row.cells
-        unit_id = cells[0].text.strip()
+    rows = _grid_rows(table, columns)
+    next(rows, None)  # the header
+    for number, cells in enumerate(rows, start=1):
+        if len(cells) < columns:
+            raise InputError("wrong review document", [Diagnostic(
+                path, 1, 1, f"row {number} of the review table has lost cells ({len(cells)} of {columns})",
+                "export the review document again and copy the translations into it")])
+        unit_id = "\n".join(_paragraph_text(p) for p in cells[0].findall(qn("w:p"))).strip()
         tokens = _cell_tokens(cells[2], unit_id in listed)
         if not "".join(t[1] for t in tokens if t[0] == "text").strip():
             continue
-        state = cells[3].paragraphs[0].text.strip().lower() if cells[3].paragraphs else ""
+        state_paragraph = cells[3].find(qn("w:p"))
+        state = _paragraph_text(state_paragraph).strip().lower() if state_paragraph is not None else ""
         out.append(ReturnedRow(unit_id, number, tokens, state))
     return out

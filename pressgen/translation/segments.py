@@ -21,6 +21,7 @@ source paragraph keeps every other pair), else one to one.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -31,10 +32,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pressgen.document.markup import PARAGRAPH_BREAK
+from pressgen.errors import Diagnostic, InputError
 from pressgen.workspace.model import TEXT_FIELDS, LanguageText, Release, TranslationStatus
 
 SEGMENTED = ("body", "notes")
 SIDECAR_SUFFIX = ".segments.json"
+MAX_SIDECAR_BYTES = 16 * 1024 * 1024
 SegmentState = Literal["machine", "draft", "reviewed", "stale", "missing", "orphan"]
 HUMAN = ("draft", "reviewed")
 
@@ -87,19 +90,42 @@ def sidecar_path(release_path: Path) -> Path:
     return release_path.with_name(release_path.stem + SIDECAR_SUFFIX)
 
 
-def read_records(release_path: Path) -> dict[str, list[Record]]:
-    """Return language -> records; an unreadable or malformed sidecar counts as none.
+_RECORDS_HINT = ("restore the file from version control (resolve its merge conflict), or delete it: the "
+                 "translations are then paired one to one")
+
+
+def read_records(release_path: Path, strict: bool = False) -> dict[str, list[Record]]:
+    """Return language -> records; without a sidecar, none.
 
     Without records, segments are paired one to one, which is what a release
-    never touched by pressgen's translation commands needs.
+    never touched by pressgen's translation commands needs. A sidecar that
+    cannot be read (not JSON, nested or larger beyond bounds, not the shape
+    pressgen writes: a merge conflict, a truncated copy) counts as none too,
+    unless ``strict``: then it raises :class:`InputError` positioned in the
+    sidecar, which a command about to rewrite it needs, so that the records it
+    holds are never replaced without a word.
     """
+    from pressgen.workspace.safejson import read_json
+
     path = sidecar_path(release_path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path, MAX_SIDECAR_BYTES)
         return {lang: [Record(str(r["field"]), str(r["source"]), str(r["target"]), str(r["state"]))
                        for r in records if r.get("state") in ("machine", "draft", "reviewed")]
                 for lang, records in data["languages"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except FileNotFoundError:
+        return {}
+    except InputError as exc:
+        if strict:
+            raise InputError("unreadable segment records", [
+                dataclasses.replace(d, message=f"the segment records cannot be read: {d.message}", hint=_RECORDS_HINT)
+                for d in exc.diagnostics]) from None
+        return {}
+    except (KeyError, TypeError, AttributeError):
+        if strict:
+            raise InputError("unreadable segment records", [Diagnostic(
+                path, 1, 1, "the segment records are not what pressgen writes (no 'languages' with lists of "
+                "records)", _RECORDS_HINT)]) from None
         return {}
 
 

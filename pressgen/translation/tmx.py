@@ -20,11 +20,12 @@ from pressgen.errors import Diagnostic, InputError
 from pressgen.resources import PACKAGE_DIR
 from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.workspace.model import Workspace
+from pressgen.workspace.safexml import capped, parse_xml
 from pressgen.workspace.yamlio import read_regular_file
 
 DTD = PACKAGE_DIR / "schemas" / "tmx-1.4b-subset.dtd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MAX_TMX_BYTES = 200 * 1024 * 1024
+MAX_TMX_BYTES = 64 * 1024 * 1024  # parsed whole: about 1 GiB of memory at most
 
 
 def export_tmx(workspace: Workspace) -> tuple[bytes, int]:
@@ -68,41 +69,40 @@ def _language(tag: str, languages: dict[str, str]) -> str | None:
 def import_tmx(path: Path, workspace: Workspace) -> TmxImport:
     """Add the pairs of a TMX file to the memory as reviewed translations.
 
-    Raises :class:`InputError`, positioned, for a file that is not TMX 1.4b.
+    Parsed like an XLIFF file (bounded size and entities, nothing fetched) and
+    stored in one transaction. Raises :class:`InputError`, positioned, for a
+    file that is not TMX 1.4b, :class:`~pressgen.translation.translate.MemoryUnusable` for a
+    memory that is damaged or locked.
     """
     raw = read_regular_file(path, limit=MAX_TMX_BYTES)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError("malformed TMX", [Diagnostic(path, exc.position[0], exc.position[1] + 1,
-                                                      f"not well-formed XML: {exc.msg}")]) from None
+    root = parse_xml(path, raw, "TMX").getroot()
     dtd = etree.DTD(str(DTD))
     if not dtd.validate(root):
-        raise InputError("invalid TMX", [
+        raise InputError("invalid TMX", capped([
             Diagnostic(path, error.line, error.column + 1, f"not TMX 1.4b: {error.message}")
-            for error in dtd.error_log.filter_from_errors()][:20])
+            for error in dtd.error_log.filter_from_errors()]))
     config = workspace.config
     tags = {lang: language_tag(config.locale_for(lang)) for lang in dict.fromkeys([*config.languages,
                                                                                   *config.locales])}
     header = root.find("header")
     default_source = header.get("srclang", "*all*") if header is not None else "*all*"
     report = TmxImport()
+    rows: list[tuple[str, str, str, str, str]] = []
+    for unit in root.iter("tu"):
+        variants = [(_language(v.get(XML_LANG, ""), tags), "".join(v.find("seg").itertext()))
+                    for v in unit.findall("tuv") if v.find("seg") is not None]
+        source_tag = unit.get("srclang", default_source)
+        source = _language(source_tag, tags) if source_tag != "*all*" else (variants[0][0] if variants else None)
+        texts = {lang: text for lang, text in variants if lang}
+        if source is None or source not in texts or len(texts) < 2:
+            report.skipped += 1
+            continue
+        rows += [(REVIEWED, source, lang, texts[source], text) for lang, text in texts.items()
+                 if lang != source and text.strip()]
     memory = TranslationMemory(workspace.root / MEMORY_FILE)
     try:
-        for unit in root.iter("tu"):
-            variants = [(_language(v.get(XML_LANG, ""), tags), "".join(v.find("seg").itertext()))
-                        for v in unit.findall("tuv") if v.find("seg") is not None]
-            source_tag = unit.get("srclang", default_source)
-            source = _language(source_tag, tags) if source_tag != "*all*" else (variants[0][0] if variants else None)
-            texts = {lang: text for lang, text in variants if lang}
-            if source is None or source not in texts or len(texts) < 2:
-                report.skipped += 1
-                continue
-            for lang, text in texts.items():
-                if lang != source and text.strip():
-                    memory.put(REVIEWED, source, lang, texts[source], text)
-                    report.pairs += 1
+        memory.put_many(rows)  # one transaction: a file is imported whole or not at all
     finally:
         memory.close()
+    report.pairs = len(rows)
     return report

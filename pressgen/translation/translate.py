@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +45,7 @@ from pressgen.workspace.yamlio import XML_INVALID, LoadedYaml, load_yaml
 # Characters a provider accepts in one request, with room to spare.
 SEGMENT_LIMITS = {"google": 4800, "mymemory": 480, "deepl": 4800, "libre": 4800}
 MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
+BUSY_TIMEOUT = 10.0  # seconds another program may hold the memory locked before pressgen reports it
 REVIEWED = "reviewed"  # the memory's "provider" of human, reviewed translations
 
 _LINK_TARGET = re.compile(r"\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
@@ -239,29 +240,78 @@ def _setting_diagnostic(workspace: Workspace, settings: TranslationSettings,
 # --- the translation memory ------------------------------------------------------------------
 
 
+class MemoryUnusable(PressgenError):
+    """The translation memory cannot be used (damaged, locked too long, unwritable); nothing was written to it."""
+
+
 class TranslationMemory:
-    """Segments translated before, by provider and language pair (SQLite in the workspace)."""
+    """Segments translated before, by provider and language pair (SQLite in the workspace).
+
+    Opening it checks the database (``PRAGMA quick_check``), so a damaged file is
+    reported before a command writes anything else; a memory another program
+    holds locked is waited for :data:`BUSY_TIMEOUT` seconds, then reported. Every
+    SQLite failure is a :class:`MemoryUnusable` naming the file, never a crash.
+    """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
-        self._db.execute("CREATE TABLE IF NOT EXISTS segments (provider TEXT, source TEXT, target TEXT, "
-                         "text TEXT, translation TEXT, PRIMARY KEY (provider, source, target, text))")
+        self.path = path
+        with self._guard():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+            try:
+                self._db.execute("CREATE TABLE IF NOT EXISTS segments (provider TEXT, source TEXT, target TEXT, "
+                                 "text TEXT, translation TEXT, PRIMARY KEY (provider, source, target, text))")
+                found = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
+            except BaseException:
+                self._db.close()
+                raise
+            if found != ["ok"]:
+                self._db.close()
+                raise sqlite3.DatabaseError("; ".join(" ".join(str(line).split()) for line in found)[:300])
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn SQLite's and the file system's failures into a :class:`MemoryUnusable` naming the file."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            name = getattr(exc, "sqlite_errorname", "")
+            if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or "locked" in str(exc):
+                message = (f"the translation memory is locked by another program (waited {BUSY_TIMEOUT:g} s)",
+                           "wait until the other pressgen command (or the program holding it) has finished, "
+                           "then run this one again; nothing was written")
+            elif isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+                message = (f"the translation memory is damaged ({exc})",
+                           "move the file aside (pressgen starts an empty memory; 'pressgen tm import' refills it "
+                           "from a TMX export) or restore it from a backup; nothing was written")
+            else:
+                message = (f"the translation memory cannot be used: {exc}",
+                           "check that the folder .pressgen is writable; nothing was written")
+            raise MemoryUnusable("translation memory unusable", [Diagnostic(self.path, 1, 1, *message)]) from None
+        except OSError as exc:
+            raise MemoryUnusable("translation memory unusable", [Diagnostic(
+                self.path, 1, 1, f"the translation memory cannot be used: {exc.strerror or exc}",
+                "check that the folder .pressgen is writable; nothing was written")]) from None
 
     def get(self, provider: str, source: str, target: str, text: str) -> str | None:
-        row = self._db.execute("SELECT translation FROM segments WHERE provider=? AND source=? AND target=? "
-                               "AND text=?", (provider, source, target, text)).fetchone()
+        with self._guard():
+            row = self._db.execute("SELECT translation FROM segments WHERE provider=? AND source=? AND target=? "
+                                   "AND text=?", (provider, source, target, text)).fetchone()
         return row[0] if row else None
 
     def put(self, provider: str, source: str, target: str, text: str, translation: str) -> None:
-        with self._db:
-            self._db.execute("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)",
-                             (provider, source, target, text, translation))
+        self.put_many([(provider, source, target, text, translation)])
+
+    def put_many(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """Store (provider, source, target, text, translation) rows in one transaction: all of them or none."""
+        with self._guard(), self._db:
+            self._db.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)", rows)
 
     def pairs(self, provider: str) -> list[tuple[str, str, str, str]]:
         """Return (source language, target language, text, translation) of one provider, in a stable order."""
-        return self._db.execute("SELECT source, target, text, translation FROM segments WHERE provider=? "
-                                "ORDER BY source, target, text", (provider,)).fetchall()
+        with self._guard():
+            return self._db.execute("SELECT source, target, text, translation FROM segments WHERE provider=? "
+                                    "ORDER BY source, target, text", (provider,)).fetchall()
 
     def close(self) -> None:
         self._db.close()
@@ -499,7 +549,7 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
             raise InputError(f"{path}: invalid release", checked.diagnostics)
         release, loaded = checked.release, checked.loaded
         base = base_of(loaded)  # the version the drafts are made from: written back only onto it
-        records = read_records(path)
+        records = read_records(path, strict=True)  # damaged records are reported before anything is written
     settings = workspace.config.translation
     if provider:
         settings = settings.model_copy(update={"provider": provider})
@@ -516,9 +566,9 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                 continue
             alignment = align(release, lang, records)
             block = release.text.get(lang)
-            for pair in alignment.pairs:  # reviewed text is the best memory there is
-                if pair.state == "reviewed" and pair.source and pair.target and not pair.whole:
-                    memory.put(REVIEWED, release.source, lang, pair.source, pair.target)
+            memory.put_many((REVIEWED, release.source, lang, pair.source, pair.target)  # the best memory there is
+                            for pair in alignment.pairs
+                            if pair.state == "reviewed" and pair.source and pair.target and not pair.whole)
             todo = [pair for pair in alignment.pairs if pair.source is not None
                     and (retranslate or pair.state in ("missing", "stale"))]
             if not todo and not alignment.changed():
