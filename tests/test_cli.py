@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from libre_server import LibreServer
-from test_bad_input import run
+from test_load import run
 from test_translate import _use_libre
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from libre_server import LibreServer, fake_translation
-from test_bad_input import run
+from test_load import run
 
 from pressgen import load_release, load_workspace
 from pressgen.translation.translate import _chunks, _mymemory_code, make_client, translate_inline

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
-from test_bad_input import run
+from test_load import run
 from translate.storage import xliff as toolkit_xliff
 
 from pressgen import load_release

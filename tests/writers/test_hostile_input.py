@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import docx_body_paragraphs, normalize, pdf_text
-from test_bad_input import VALID, run
+from test_load import VALID, run
 
 from pressgen import load_release, load_workspace, localize
 from pressgen.writers.pdf import ConfinedFetcher, fetch_roots, write_pdf
@@ -58,7 +58,7 @@ def test_a_template_that_points_outside_gets_nothing(workspace: Path, tmp_path: 
     secret.write_text("body { color: red }")
     templates = workspace / "templates"
     templates.mkdir()
-    packaged = Path(__file__).resolve().parent.parent / "pressgen" / "templates" / "release.html"
+    packaged = Path(__file__).resolve().parents[2] / "pressgen" / "templates" / "release.html"
     html = packaged.read_text().replace(
         "</head>", f'<link rel="stylesheet" href="{secret.as_uri()}">'
                    '<link rel="stylesheet" href="http://127.0.0.1:9/x.css"></head>')

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, normalize, pdf_text
-from test_bad_input import run
+from test_load import run
 
 PACKAGED = sorted((ROOT / "pressgen" / "locales").glob("*/LC_MESSAGES/pressgen.po"))
 

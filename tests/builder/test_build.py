@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED_IDS
-from test_bad_input import run
+from test_load import run
 
 from pressgen import BuildOptions, build
 

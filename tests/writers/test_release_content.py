@@ -11,7 +11,7 @@ from conftest import normalize, pdf_text
 from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
-from test_bad_input import run
+from test_load import run
 from test_seed_documents import _soffice
 
 from pressgen import BuildOptions, build

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from docx import Document as DocxDocument
 from pypdf import PdfReader
-from test_bad_input import run
+from test_load import run
 
 from pressgen import BuildOptions, build
 from pressgen.builder.cache import file_digest

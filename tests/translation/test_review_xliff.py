@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from lxml import etree
-from test_bad_input import run
+from test_load import run
 from translate.storage import xliff as toolkit_xliff
 
 from pressgen import load_release, load_workspace

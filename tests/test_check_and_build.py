@@ -17,7 +17,7 @@ import pytest
 from conftest import pdf_text
 from docx import Document
 from PIL import Image
-from test_bad_input import run
+from test_load import run
 
 RELEASE = "iom-20km-brussels-2017"
 PRESSGEN = Path(sys.executable).parent / "pressgen"

@@ -132,7 +132,7 @@ def test_contact_lines_label_phone_types_and_link_only_the_address(
 def test_the_about_heading_is_grammatical_in_every_language(
         workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         org_fields: str, expected: dict[str, str], warns: bool) -> None:
-    from test_bad_input import run
+    from test_load import run
 
     from pressgen import load_release, load_workspace, localize
 
@@ -235,7 +235,7 @@ def test_both_formats_justify_the_body_with_hyphenation(draft: dict[tuple[str, s
     # Only body text is hyphenated, as in the PDF; a headline never is.
     assert suppressed("Body Text") == "0" and suppressed("Body Quote") == "0"
     assert suppressed("Headline") == "1" and suppressed("Section Heading") == "1" and suppressed("Intertitle") == "1"
-    css = (Path(__file__).resolve().parent.parent / "templates" / "release.css").read_text()
+    css = (Path(__file__).resolve().parents[2] / "templates" / "release.css").read_text()
     assert re.search(r"\.body p \{[^}]*text-align: justify;[^}]*hyphens: auto;", css)
 
 
