@@ -2,58 +2,30 @@
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from docx import Document
-from libre_server import LibreServer
+from helpers import (
+    LANGS,
+    ROOT,
+    SEED_IDS,
+    SEEDS,
+    docx_body_paragraphs,
+    docx_header_text,
+    docx_part,
+    normalize,
+    pdf_text,
+)
+from helpers.libre_server import LibreServer
 
 from pressgen import BuildOptions, build, load_workspace
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-SEED_IDS = sorted(p.stem for p in (SEEDS / "releases").glob("*.yaml"))
-LANGS = ("nl", "fr", "en")
-
-
-def normalize(text: str) -> str:
-    """Collapse every kind of white space (including no-break spaces) to one space."""
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
-
-
-def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
-    """Return the text of a PDF as poppler's pdftotext reads it."""
-    args = ["pdftotext", "-enc", "UTF-8"]
-    if first:
-        args += ["-f", str(first)]
-    if last:
-        args += ["-l", str(last)]
-    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True, text=True).stdout
-
-
-def docx_body_paragraphs(path: Path) -> list[tuple[str, str]]:
-    """Return (style name, text) for every paragraph of the document body."""
-    return [(p.style.name, p.text) for p in Document(str(path)).paragraphs]
-
-
-def docx_header_text(path: Path) -> list[str]:
-    """Return the text lines of the first section's page header."""
-    header = Document(str(path)).sections[0].header
-    lines = [p.text for p in header.paragraphs if p.text]
-    for table in header.tables:
-        for cell in table._cells:
-            lines += [p.text for p in cell.paragraphs if p.text]
-    return lines
-
-
-def docx_part(path: Path, name: str) -> str:
-    with zipfile.ZipFile(path) as package:
-        return package.read(name).decode("utf-8")
+# The shared functions live in tests/helpers; these names stay importable from conftest for test modules
+# written before it (``from conftest import pdf_text``). New code imports them from helpers.
+__all__ = ["LANGS", "ROOT", "SEED_IDS", "SEEDS", "docx_body_paragraphs", "docx_header_text", "docx_part",
+           "normalize", "pdf_text"]
 
 
 @pytest.fixture

@@ -9,18 +9,15 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import pdf_text
 from docx import Document
+from helpers import POSITIONED_ERROR, PRESSGEN, pdf_text, run
 from PIL import Image
-from test_load import run
 
 RELEASE = "iom-20km-brussels-2017"
-PRESSGEN = Path(sys.executable).parent / "pressgen"
 
 
 def _release(ws: Path) -> Path:
@@ -134,11 +131,9 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int], str]] = {
         (f"{RELEASE}.yaml", 1), f"release id '{RELEASE}' is also the id of"),
 }
 
-ERROR = re.compile(r"^(?P<file>[^\n:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.*)$", re.M)
-
 
 def _errors(stderr: str) -> list[str]:
-    return sorted(match.group(0) for match in ERROR.finditer(stderr))
+    return sorted(match.group(0) for match in POSITIONED_ERROR.finditer(stderr))
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -161,7 +156,7 @@ def test_check_reports_what_build_refuses_with_the_same_words(
     assert (check_status, build_status) == (1, 1), (checked, built)
     errors = _errors(checked)
     assert errors and errors == _errors(built), (checked, built)
-    first = next(m for m in ERROR.finditer(checked) if words in m.group("message"))
+    first = next(m for m in POSITIONED_ERROR.finditer(checked) if words in m.group("message"))
     assert (Path(first.group("file")).name, int(first.group("line"))) == (file_name, line), first.group(0)
 
 
@@ -232,7 +227,7 @@ def _send(port: int, request: bytes) -> str:
 
 
 def test_serve_refuses_a_foreign_host_header(workspace: Path) -> None:
-    from studio_server import StudioServer
+    from helpers.studio_server import StudioServer
 
     with StudioServer(workspace) as server:
         port = server.port
@@ -246,7 +241,7 @@ def test_serve_refuses_a_foreign_host_header(workspace: Path) -> None:
 
 def test_the_studio_refuses_cross_site_and_tokenless_posts(workspace: Path) -> None:
     """A page on another site cannot make the studio write: Origin and the session token are both checked."""
-    from studio_server import StudioServer
+    from helpers.studio_server import StudioServer
 
     path = workspace / "releases" / f"{RELEASE}.yaml"
     before = path.read_bytes()

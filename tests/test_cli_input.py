@@ -8,28 +8,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import docx_body_paragraphs, normalize, pdf_text
 from docx import Document
+from helpers import POSITIONED_ERROR, PRESSGEN, ROOT, docx_body_paragraphs, normalize, pdf_text, run
 from lxml import etree
 
-from pressgen.cli import main
-
 RELEASE = "iom-20km-brussels-2017"
-PRESSGEN = Path(sys.executable).parent / "pressgen"
-ERROR = re.compile(r"^(?P<file>[^\n:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.*)$", re.M)
-
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 def _release(ws: Path) -> Path:
@@ -236,9 +223,9 @@ def test_check_reports_what_build_refuses_with_the_same_words(
     for output in (checked, built):
         _no_crash(output)
     assert (check_status, build_status) == (1, 1), (checked, built)
-    errors = sorted(match.group(0) for match in ERROR.finditer(checked))
-    assert errors and errors == sorted(match.group(0) for match in ERROR.finditer(built)), (checked, built)
-    first = next(m for m in ERROR.finditer(checked) if words in m.group("message"))
+    errors = sorted(match.group(0) for match in POSITIONED_ERROR.finditer(checked))
+    assert errors and errors == sorted(match.group(0) for match in POSITIONED_ERROR.finditer(built)), (checked, built)
+    first = next(m for m in POSITIONED_ERROR.finditer(checked) if words in m.group("message"))
     assert (Path(first.group("file")).name, int(first.group("line")), int(first.group("col"))) == \
         (file_name, line, col), first.group(0)
     if "conflict" in name:
@@ -310,7 +297,7 @@ def test_the_checked_pattern_entries_are_the_ones_the_embargo_line_uses() -> Non
 
     from pressgen.workspace.labels import PATTERN_CONTEXTS
 
-    pot = Path(__file__).resolve().parent.parent / "locales" / "pressgen.pot"
+    pot = ROOT / "locales" / "pressgen.pot"
     with pot.open("rb") as stream:
         contexts = {message.context for message in read_po(stream) if message.context and "time" in message.context}
     assert contexts == set(PATTERN_CONTEXTS)

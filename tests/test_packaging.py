@@ -8,7 +8,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from conftest import ROOT, SEED_IDS, SEEDS
+from helpers import ROOT, SEED_IDS, SEEDS
 
 
 def test_a_non_editable_install_in_a_fresh_venv_renders_the_seeds(tmp_path: Path) -> None:

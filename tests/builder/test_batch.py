@@ -12,10 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from docx import Document as DocxDocument
+from helpers import ROOT, run
 from pypdf import PdfReader
-from test_load import run
 
 from pressgen import BuildOptions, build
 from pressgen.builder.cache import file_digest

@@ -8,8 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SEED_IDS
-from test_load import run
+from helpers import SEED_IDS, docx_header_text, normalize, pdf_text, run
 
 from pressgen import BuildOptions, build
 
@@ -52,7 +51,6 @@ def test_final_refuses_an_unreviewed_language_and_names_it(workspace: Path,
 
 
 def test_draft_mark_is_visible_without_final(workspace: Path) -> None:
-    from conftest import docx_header_text, normalize, pdf_text
 
     path = workspace / "releases" / "iom-20km-brussels-2017.yaml"
     path.write_text(path.read_text().replace("  fr:\n    status: reviewed", "  fr:\n    status: draft"))

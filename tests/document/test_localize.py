@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from helpers import SEEDS
 
 from pressgen import load_release, load_workspace, localize
 from pressgen.document.localize import long_date

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import normalize
+from helpers import normalize, use_libre
+from helpers.studio_server import StudioServer
 from pypdf import PdfReader
-from studio_server import StudioServer
-from test_translate import _use_libre
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -52,7 +51,7 @@ def test_write_draft_review_save_preview_and_download(page: Any, workspace: Path
     from pressgen.translation.segments import align
     from pressgen.workspace.load import EVERY_LANGUAGE, check_release
 
-    _use_libre(workspace, server.url)  # the loopback stand-in provider
+    use_libre(workspace, server.url)  # the loopback stand-in provider
     with StudioServer(workspace) as studio:
         # Create the release.
         page.goto(studio.url)

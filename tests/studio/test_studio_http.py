@@ -18,9 +18,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import normalize
+from helpers import normalize
+from helpers.studio_server import StudioServer, save_form
 from pypdf import PdfReader
-from studio_server import StudioServer, save_form
 
 RELEASE = "unric-migrants-stigma-2014"  # written in English, translated into Dutch and French
 

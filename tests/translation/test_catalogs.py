@@ -6,8 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, normalize, pdf_text
-from test_load import run
+from helpers import ROOT, normalize, pdf_text, run
 
 PACKAGED = sorted((ROOT / "pressgen" / "locales").glob("*/LC_MESSAGES/pressgen.po"))
 

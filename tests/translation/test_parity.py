@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from test_load import run
+from helpers import run
 
 from pressgen.translation.parity import differences, facts
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from helpers import run
 from lxml import etree
-from test_load import run
 from translate.storage import xliff as toolkit_xliff
 
 from pressgen import load_release

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from helpers import run
 from lxml import etree
-from test_load import run
 from translate.storage import xliff as toolkit_xliff
 
 from pressgen import load_release, load_workspace

@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from libre_server import LibreServer
-from test_load import run
-from test_translate import _use_libre
+from helpers import run, use_libre
+from helpers.libre_server import LibreServer
 
 from pressgen import load_release
 from pressgen.translation.segments import align, read_records, sidecar_path, split
@@ -21,7 +20,7 @@ NEW = "Dit jaar voor het eerst zal de VN-ploeg"
 
 @pytest.fixture
 def release_path(workspace: Path, server: LibreServer, monkeypatch: pytest.MonkeyPatch) -> Path:
-    _use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
     monkeypatch.chdir(workspace)
     return workspace / "releases" / f"{RELEASE}.yaml"
 

@@ -7,22 +7,14 @@ import socket
 from pathlib import Path
 
 import pytest
-from libre_server import LibreServer, fake_translation
-from test_load import run
+from helpers import run, use_libre
+from helpers.libre_server import LibreServer, fake_translation
 
 from pressgen import load_release, load_workspace
 from pressgen.translation.translate import _chunks, _mymemory_code, make_client, translate_inline
 from pressgen.workspace.yamlio import load_yaml
 
 MARKUP = re.compile(r"\*\*|\*|\^|\[|\]\([^)]*\)")
-
-
-def _use_libre(workspace: Path, url: str, timeout: float = 2, retries: int = 2) -> None:
-    config = workspace / "pressgen.yaml"
-    config.write_text(config.read_text().replace(
-        "timezone: Europe/Brussels",
-        f"timezone: Europe/Brussels\ntranslation: {{provider: libre, url: \"{url}\", timeout: {timeout}, "
-        f"retries: {retries}, backoff: 0}}"))
 
 
 def _drop_languages(path: Path, *langs: str) -> None:
@@ -43,7 +35,7 @@ def _paragraph_markup(text: str) -> list[list[str]]:
 
 @pytest.fixture
 def nl_only(workspace: Path, server: LibreServer) -> Path:
-    _use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
     path = workspace / "releases" / "iom-20km-brussels-2017.yaml"
     _drop_languages(path, "fr", "en")
     path.write_text(path.read_text().replace("source: nl\n", "source: nl   # written by the Brussels office\n"))
@@ -52,7 +44,7 @@ def nl_only(workspace: Path, server: LibreServer) -> Path:
 
 @pytest.fixture
 def fr_missing(workspace: Path, server: LibreServer) -> Path:
-    _use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
     path = workspace / "releases" / "iom-20km-brussels-2017.yaml"
     _drop_languages(path, "fr")
     return path
@@ -97,7 +89,7 @@ def test_second_run_sends_requests_only_for_changed_segments(nl_only: Path, serv
 
 
 def test_en_to_nl_works_with_libretranslate(workspace: Path, server: LibreServer) -> None:
-    _use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
     path = workspace / "releases" / "unric-migrants-stigma-2014.yaml"
     _drop_languages(path, "nl")
     assert run("translate", str(path), "--to", "nl") == 0
@@ -128,7 +120,7 @@ def test_429_then_success_is_retried(fr_missing: Path, server: LibreServer) -> N
 def test_provider_failure_is_reported_and_leaves_the_yaml_untouched(
         workspace: Path, server: LibreServer, capsys: pytest.CaptureFixture[str], fault: object,
         words: str) -> None:
-    _use_libre(workspace, server.url, timeout=0.5, retries=1)  # type: ignore[attr-defined]
+    use_libre(workspace, server.url, timeout=0.5, retries=1)  # type: ignore[attr-defined]
     path = workspace / "releases" / "iom-20km-brussels-2017.yaml"
     _drop_languages(path, "fr")
     before = path.read_bytes()
@@ -147,7 +139,7 @@ def test_connection_refused_is_reported(workspace: Path, capsys: pytest.CaptureF
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    _use_libre(workspace, f"http://127.0.0.1:{port}/", retries=1)
+    use_libre(workspace, f"http://127.0.0.1:{port}/", retries=1)
     path = workspace / "releases" / "iom-20km-brussels-2017.yaml"
     _drop_languages(path, "en")
     before = path.read_bytes()

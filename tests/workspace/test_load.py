@@ -7,36 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from pressgen.cli import main
-
-VALID = """\
-organization: iom-belgium
-date: 2017-05-26
-source: nl
-languages: [nl, fr]
-contacts: [gdhoop]
-text:
-  nl:
-    headline: Kop van het bericht
-    dateline: Brussel
-    body: |
-      Eerste alinea.
-  fr:
-    status: reviewed
-    headline: Titre du communiqué
-    dateline: Bruxelles
-    body: |
-      Premier paragraphe.
-"""
-
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
+from helpers import VALID_RELEASE, run
 
 
 def _errors(stderr: str) -> list[tuple[int, int, str]]:
@@ -46,37 +17,37 @@ def _errors(stderr: str) -> list[tuple[int, int, str]]:
 
 # (case name, release text, expected line, words expected in the message)
 CASES = [
-    ("unknown field", VALID.replace("    dateline: Brussel", "    datelin: Brussel"), 9,
+    ("unknown field", VALID_RELEASE.replace("    dateline: Brussel", "    datelin: Brussel"), 9,
      ["unknown field 'datelin'"]),
-    ("unknown organization", VALID.replace("organization: iom-belgium", "organization: iom-belgum"), 1,
+    ("unknown organization", VALID_RELEASE.replace("organization: iom-belgium", "organization: iom-belgum"), 1,
      ["unknown organization 'iom-belgum'"]),
-    ("unknown contact", VALID.replace("contacts: [gdhoop]", "contacts: [gdhop]"), 5,
+    ("unknown contact", VALID_RELEASE.replace("contacts: [gdhoop]", "contacts: [gdhop]"), 5,
      ["unknown contact 'gdhop'"]),
-    ("invalid e-mail", VALID.replace("contacts: [gdhoop]",
+    ("invalid e-mail", VALID_RELEASE.replace("contacts: [gdhoop]",
                                      "contacts:\n  - name: X\n    email: x@@iom"), 7,
      ["invalid e-mail address 'x@@iom'"]),
-    ("invalid phone", VALID.replace("contacts: [gdhoop]",
+    ("invalid phone", VALID_RELEASE.replace("contacts: [gdhoop]",
                                     "contacts:\n  - name: X\n    phones: ['+32 12']"), 7,
      ["invalid phone number '+32 12'"]),
-    ("impossible date", VALID.replace("date: 2017-05-26", "date: 2017-02-30"), 2,
+    ("impossible date", VALID_RELEASE.replace("date: 2017-05-26", "date: 2017-02-30"), 2,
      ["'2017-02-30' is not a valid date"]),
-    ("missing field in one language", VALID.replace("    headline: Titre du communiqué\n", ""), 12,
+    ("missing field in one language", VALID_RELEASE.replace("    headline: Titre du communiqué\n", ""), 12,
      ["missing field 'headline'"]),
-    ("language listed without text", VALID.replace("languages: [nl, fr]", "languages: [nl, fr, en]"), 4,
+    ("language listed without text", VALID_RELEASE.replace("languages: [nl, fr]", "languages: [nl, fr, en]"), 4,
      ["language 'en' is listed but has no text"]),
-    ("control character", VALID.replace("headline: Kop van het bericht", 'headline: "Kop \\x01"'), 8,
+    ("control character", VALID_RELEASE.replace("headline: Kop van het bericht", 'headline: "Kop \\x01"'), 8,
      ["control character U+0001"]),
-    ("alias bomb", VALID + 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', 19, ["alias *a is not allowed"]),
-    ("duplicate key", VALID.replace("source: nl", "source: nl\nsource: fr"), 4, ["duplicate key"]),
-    ("tab", VALID.replace("    headline: Kop", "\theadline: Kop"), 8, ["tab character"]),
-    ("object construction", VALID.replace("date: 2017-05-26", "date: !!python/object:os.system ls"), 2,
+    ("alias bomb", VALID_RELEASE + 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', 19, ["alias *a is not allowed"]),
+    ("duplicate key", VALID_RELEASE.replace("source: nl", "source: nl\nsource: fr"), 4, ["duplicate key"]),
+    ("tab", VALID_RELEASE.replace("    headline: Kop", "\theadline: Kop"), 8, ["tab character"]),
+    ("object construction", VALID_RELEASE.replace("date: 2017-05-26", "date: !!python/object:os.system ls"), 2,
      ["explicit tag"]),
-    ("javascript link", VALID.replace("      Eerste alinea.", "      Zie [hier](javascript:alert(1))."), 11,
+    ("javascript link", VALID_RELEASE.replace("      Eerste alinea.", "      Zie [hier](javascript:alert(1))."), 11,
      ["link target 'javascript:alert(1)' is not allowed"]),
     ("empty file", "", 1, ["file is empty"]),
-    ("missing body", VALID.replace("    body: |\n      Premier paragraphe.\n", ""), 12,
+    ("missing body", VALID_RELEASE.replace("    body: |\n      Premier paragraphe.\n", ""), 12,
      ["missing field 'body'"]),
-    ("field of one language missing in another", VALID.replace(
+    ("field of one language missing in another", VALID_RELEASE.replace(
         "    dateline: Bruxelles\n", ""), 12, ["'dateline' is in the nl text but missing in fr"]),
 ]
 
@@ -104,21 +75,21 @@ def test_bad_release_is_one_positioned_error_and_builds_nothing(
 def test_non_utf8_file_is_a_positioned_error(write_release: Callable[[str, str], Path],
                                              capsys: pytest.CaptureFixture[str]) -> None:
     path = write_release("latin1", "")
-    path.write_bytes(VALID.replace("Kop van het bericht", "Kop café").encode("latin-1"))
+    path.write_bytes(VALID_RELEASE.replace("Kop van het bericht", "Kop café").encode("latin-1"))
     assert run("check", str(path)) == 1
     assert _errors(capsys.readouterr().err)[0][:2] == (8, 22)
 
 
 def test_unknown_field_suggests_the_closest_name(write_release: Callable[[str, str], Path],
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_release("typo", VALID.replace("    headline: Kop", "    hedline: Kop"))
+    path = write_release("typo", VALID_RELEASE.replace("    headline: Kop", "    hedline: Kop"))
     run("check", str(path))
     assert "did you mean 'headline'?" in capsys.readouterr().err
 
 
 def test_all_problems_of_a_release_are_reported_in_one_pass(
         write_release: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    text = (VALID.replace("organization: iom-belgium", "organization: nobody")
+    text = (VALID_RELEASE.replace("organization: iom-belgium", "organization: nobody")
             .replace("date: 2017-05-26", "date: 2017-13-01")
             .replace("contacts: [gdhoop]", "contacts: [someone]"))
     path = write_release("many", text)
@@ -130,8 +101,8 @@ def test_all_problems_of_a_release_are_reported_in_one_pass(
 def test_one_broken_release_does_not_stop_the_others(workspace: Path,
                                                      write_release: Callable[[str, str], Path],
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    write_release("good", VALID)
-    write_release("broken", VALID.replace("date: 2017-05-26", "date: 2017-02-30"))
+    write_release("good", VALID_RELEASE)
+    write_release("broken", VALID_RELEASE.replace("date: 2017-05-26", "date: 2017-02-30"))
     for seed in (workspace / "releases").glob("i*.yaml"):
         seed.unlink()
     for seed in (workspace / "releases").glob("u*.yaml"):

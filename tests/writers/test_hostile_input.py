@@ -6,8 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import docx_body_paragraphs, normalize, pdf_text
-from test_load import VALID, run
+from helpers import ROOT, VALID_RELEASE, docx_body_paragraphs, normalize, pdf_text, run
 
 from pressgen import load_release, load_workspace, localize
 from pressgen.writers.pdf import ConfinedFetcher, fetch_roots, write_pdf
@@ -20,7 +19,7 @@ HOSTILE_BODY = """\
 
 def test_html_and_template_syntax_in_a_body_appear_literally(
         workspace: Path, write_release: Callable[[str, str], Path]) -> None:
-    path = write_release("hostile", VALID.replace("      Eerste alinea.\n", HOSTILE_BODY))
+    path = write_release("hostile", VALID_RELEASE.replace("      Eerste alinea.\n", HOSTILE_BODY))
     out = workspace / "out"
     assert run("build", str(path), "--out", str(out), "--lang", "nl") == 0
     expected = ['<script>alert(1)</script> and {{ 7*7 }} and {% raw %}x',
@@ -58,7 +57,7 @@ def test_a_template_that_points_outside_gets_nothing(workspace: Path, tmp_path: 
     secret.write_text("body { color: red }")
     templates = workspace / "templates"
     templates.mkdir()
-    packaged = Path(__file__).resolve().parents[2] / "pressgen" / "templates" / "release.html"
+    packaged = ROOT / "pressgen" / "templates" / "release.html"
     html = packaged.read_text().replace(
         "</head>", f'<link rel="stylesheet" href="{secret.as_uri()}">'
                    '<link rel="stylesheet" href="http://127.0.0.1:9/x.css"></head>')

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEEDS, pdf_text
 from docx.oxml.ns import qn
+from helpers import ROOT, SEED_IDS, SEEDS, alnum, normalize, pdf_page_main_text, pdf_text, run, soffice
 from pypdf import PdfReader
-from test_seed_documents import _alnum, _soffice
 
 from pressgen import BuildOptions, build
 
@@ -45,13 +44,13 @@ def test_a_draft_pdf_has_the_watermark_on_every_page_as_an_artifact(draft: dict[
     reader = PdfReader(str(path))
     assert len(reader.pages) >= 2
     for number, page in enumerate(reader.pages, start=1):
-        assert _alnum(MARK["fr"]) in _alnum(pdf_text(path, number, number)), number
+        assert alnum(MARK["fr"]) in alnum(pdf_text(path, number, number)), number
         content = page.get_contents().get_data()
         artifacts = re.findall(rb"/Artifact\s+BMC(.*?)EMC", content, re.S)
         drawn = [name.decode() for block in artifacts for name in re.findall(rb"/([\w.]+) Do", block)]
         xobjects = page["/Resources"]["/XObject"]
         assert any(_texts_drawn(xobjects["/" + name].get_object()) for name in drawn), number
-    assert _alnum(MARK["en"]) not in _alnum(pdf_text(draft["en", "pdf"]))  # reviewed: no watermark
+    assert alnum(MARK["en"]) not in alnum(pdf_text(draft["en", "pdf"]))  # reviewed: no watermark
 
 
 def test_a_draft_docx_has_a_word_watermark(draft: dict[tuple[str, str], Path], tmp_path: Path) -> None:
@@ -64,12 +63,12 @@ def test_a_draft_docx_has_a_word_watermark(draft: dict[tuple[str, str], Path], t
     with zipfile.ZipFile(draft["en", "docx"]) as package:
         assert not any("PowerPlusWaterMark" in package.read(n).decode() for n in package.namelist()
                        if n.startswith("word/header"))
-    result = _soffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(draft["fr", "docx"]), cwd=tmp_path)
+    result = soffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(draft["fr", "docx"]), cwd=tmp_path)
     converted = tmp_path / (draft["fr", "docx"].stem + ".pdf")
     assert converted.is_file(), result.stdout + result.stderr
     pages = len(PdfReader(str(converted)).pages)
     for number in range(1, pages + 1):
-        assert _alnum(MARK["fr"]) in _alnum(pdf_text(converted, number, number)), number
+        assert alnum(MARK["fr"]) in alnum(pdf_text(converted, number, number)), number
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -98,7 +97,6 @@ def test_docx_app_properties_hold_true_values(draft: dict[tuple[str, str], Path]
 ])
 def test_contact_lines_label_phone_types_and_link_only_the_address(
         draft: dict[tuple[str, str], Path], lang: str, mail: str, landline: str, mobile: str) -> None:
-    from conftest import normalize
     from docx import Document
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -132,7 +130,6 @@ def test_contact_lines_label_phone_types_and_link_only_the_address(
 def test_the_about_heading_is_grammatical_in_every_language(
         workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         org_fields: str, expected: dict[str, str], warns: bool) -> None:
-    from test_load import run
 
     from pressgen import load_release, load_workspace, localize
 
@@ -150,7 +147,6 @@ def test_the_about_heading_is_grammatical_in_every_language(
 
 
 def test_ranges_get_an_en_dash_and_numbers_never_break(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
-    from conftest import SEED_IDS, normalize
 
     from pressgen.document.typography import typeset
 
@@ -172,7 +168,6 @@ def test_the_end_mark_stays_with_the_text_and_the_docx_declares_its_font(
         seed_outputs: dict[tuple[str, str, str], Path]) -> None:
     import zipfile
 
-    from conftest import SEED_IDS
     from docx import Document
 
     for release_id in SEED_IDS:
@@ -235,7 +230,7 @@ def test_both_formats_justify_the_body_with_hyphenation(draft: dict[tuple[str, s
     # Only body text is hyphenated, as in the PDF; a headline never is.
     assert suppressed("Body Text") == "0" and suppressed("Body Quote") == "0"
     assert suppressed("Headline") == "1" and suppressed("Section Heading") == "1" and suppressed("Intertitle") == "1"
-    css = (Path(__file__).resolve().parents[2] / "templates" / "release.css").read_text()
+    css = (ROOT / "templates" / "release.css").read_text()
     assert re.search(r"\.body p \{[^}]*text-align: justify;[^}]*hyphens: auto;", css)
 
 
@@ -247,10 +242,9 @@ HYPHEN = "\u2010"
 
 def _breaks_in(path: Path) -> list[tuple[int, str, str, str]]:
     """Every hyphenated line end of a PDF's main text: (page, head, tail, the line the tail starts)."""
-    from test_seed_documents import _pdf_page_main_text
 
     out = []
-    pages = [[line for line in _pdf_page_main_text(path, n).splitlines() if line.strip()]
+    pages = [[line for line in pdf_page_main_text(path, n).splitlines() if line.strip()]
              for n in range(1, len(PdfReader(str(path)).pages) + 1)]
     for number, lines in enumerate(pages, start=1):
         following = lines[1:] + (pages[number][:1] if number < len(pages) else [])
@@ -265,7 +259,6 @@ def _breaks_in(path: Path) -> list[tuple[int, str, str, str]]:
 
 def test_hyphenation_breaks_words_where_the_dictionaries_do(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
     import pyphen
-    from conftest import SEED_IDS
 
     from pressgen.document import hyphenation
 
@@ -375,7 +368,6 @@ def test_a_paragraph_s_last_word_is_never_broken(tmp_path: Path, monkeypatch: py
 
 def test_headlines_never_end_with_one_lone_word(seed_outputs: dict[tuple[str, str, str], Path],
                                                  seed_workspace: Any) -> None:
-    from conftest import SEED_IDS, normalize
 
     from pressgen import load_release
     from pressgen.document.localize import localize

@@ -7,12 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import normalize, pdf_text
 from docx import Document
 from docx.oxml.ns import qn
+from helpers import SEEDS, normalize, pdf_text, run, soffice
 from pypdf import PdfReader
-from test_load import run
-from test_seed_documents import _soffice
 
 from pressgen import BuildOptions, build
 
@@ -37,7 +35,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The seed release with an intertitle, an attributed quote and a 4×3 table, in Dutch."""
     import shutil
 
-    from conftest import SEEDS
 
     workspace = tmp_path_factory.mktemp("content") / "ws"
     shutil.copytree(SEEDS, workspace, ignore=shutil.ignore_patterns("dist", ".pressgen"))
@@ -105,7 +102,7 @@ def test_key_figures_are_a_real_table_in_both_formats(built: dict[str, Path], tm
     text = normalize(pdf_text(built["pdf"]))
     assert re.search(r"Jaar Deelnemers Nationaliteiten 2015 35 000 120 2016 38 000 125 2017 40 000 131", text)
 
-    result = _soffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(built["docx"]), cwd=tmp_path)
+    result = soffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(built["docx"]), cwd=tmp_path)
     converted = tmp_path / (built["docx"].stem + ".pdf")
     assert converted.is_file(), result.stdout + result.stderr
     assert "2017 40 000 131" in normalize(pdf_text(converted))
@@ -149,7 +146,6 @@ CREDIT = {"nl": "Foto: Unia / Jan Peeters", "fr": "Photo : Unia / Jan Peeters", 
 def with_images(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[tuple[str, str], Path]]:
     import shutil
 
-    from conftest import SEEDS
     from PIL import Image, ImageDraw
 
     workspace = tmp_path_factory.mktemp("images") / "ws"
