@@ -1,7 +1,7 @@
 """pressgen serve, the studio, over HTTP: pages, safe saves, conflicts, pushed changes, builds.
 
 The browser itself is driven in test_studio_browser.py; raw-socket tests of the
-guards (Host, Origin, session token) are in test_hardening.py.
+guards (Host, Origin, session token) are in test_studio_guards.py.
 """
 
 from __future__ import annotations
