@@ -154,8 +154,11 @@ def test_a_save_refused_for_a_changed_file_shows_both_versions_in_the_page(page:
 
 
 def test_save_to_preview_latency_in_the_browser(page: Any, workspace: Path) -> None:
-    """Ten saves of a two-page release: each new preview visible in under a second (printed, and the
-    median asserted with room for a slow test machine; bench/studio.py measures without a browser)."""
+    """Ten saves of a two-page release in a row: each one shows a new preview and the file holds the last.
+    The time each took is printed, not asserted: speed is measured by bench/studio.py, not judged by a test."""
+    from pressgen import load_release, load_workspace
+
+    path = workspace / "releases" / "iom-cities-migration-mechelen-2017.yaml"
     with StudioServer(workspace) as studio:
         page.goto(studio.url + "release/iom-cities-migration-mechelen-2017/nl")
         page.locator(".pages img").nth(1).wait_for()
@@ -170,4 +173,7 @@ def test_save_to_preview_latency_in_the_browser(page: Any, workspace: Path) -> N
             page.wait_for_function("shown => document.querySelector('.pages').dataset.version !== shown", arg=shown)
             times.append(time.monotonic() - started)
         print(f"\nsave -> preview in the browser: median {statistics.median(times):.2f} s, worst {max(times):.2f} s")
-        assert statistics.median(times) < 2.0
+        page.locator(".save-state", has_text="Saved.").wait_for()
+        assert page.locator(".save-state").inner_text() == "Saved."
+        assert page.locator(".pages img").count() >= 2  # both pages of the release are shown
+    assert load_release(path, load_workspace(workspace)).text["nl"].headline == f"{original} (9)"
