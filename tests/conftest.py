@@ -1,4 +1,5 @@
-"""Shared fixtures: throwaway workspaces and the seed releases built once per session."""
+"""Shared fixtures: throwaway workspaces and the seed releases built once per session; the --update-golden
+option (tests/golden/README.md)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,24 @@ from pressgen import BuildOptions, build, load_workspace
 # written before it (``from conftest import pdf_text``). New code imports them from helpers.
 __all__ = ["LANGS", "ROOT", "SEED_IDS", "SEEDS", "docx_body_paragraphs", "docx_header_text", "docx_part",
            "normalize", "pdf_text"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files under tests/golden/ from the documents built now, "
+                          "instead of comparing the documents with them")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if config.getoption("--update-golden"):
+        terminalreporter.write_line("golden files rewritten from this build: review them with "
+                                    "`git diff --stat tests/golden` and `git diff tests/golden`")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites the golden files (``pytest --update-golden``) instead of comparing."""
+    return bool(request.config.getoption("--update-golden"))
 
 
 @pytest.fixture
