@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup setup-test bench bench-batch lint clean
+.PHONY: demo test golden setup setup-test bench bench-batch lint clean
 
 $(VENV)/.installed: pyproject.toml
 	scripts/setup-system.sh
@@ -26,6 +26,10 @@ demo: setup
 
 test: setup-test
 	$(BIN)/pytest
+
+# Rewrite tests/golden/ from the seed documents built now; review the result with `git diff tests/golden`.
+golden: setup-test
+	$(BIN)/pytest -q tests/test_golden.py --update-golden
 
 bench: setup
 	$(BIN)/python bench/render.py

@@ -31,7 +31,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from studio_server import StudioServer, save_form  # noqa: E402
+from helpers.studio_server import StudioServer, save_form  # noqa: E402
 
 RELEASE = "iom-cities-migration-mechelen-2017"  # two pages
 

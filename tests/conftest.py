@@ -1,59 +1,50 @@
-"""Shared fixtures: throwaway workspaces and the seed releases built once per session."""
+"""Shared fixtures: throwaway workspaces and the seed releases built once per session; the --update-golden
+option (tests/golden/README.md)."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from docx import Document
-from libre_server import LibreServer
+from helpers import (
+    LANGS,
+    ROOT,
+    SEED_IDS,
+    SEEDS,
+    docx_body_paragraphs,
+    docx_header_text,
+    docx_part,
+    normalize,
+    pdf_text,
+)
+from helpers.libre_server import LibreServer
 
 from pressgen import BuildOptions, build, load_workspace
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-SEED_IDS = sorted(p.stem for p in (SEEDS / "releases").glob("*.yaml"))
-LANGS = ("nl", "fr", "en")
+# The shared functions live in tests/helpers; these names stay importable from conftest for test modules
+# written before it (``from conftest import pdf_text``). New code imports them from helpers.
+__all__ = ["LANGS", "ROOT", "SEED_IDS", "SEEDS", "docx_body_paragraphs", "docx_header_text", "docx_part",
+           "normalize", "pdf_text"]
 
 
-def normalize(text: str) -> str:
-    """Collapse every kind of white space (including no-break spaces) to one space."""
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files under tests/golden/ from the documents built now, "
+                          "instead of comparing the documents with them")
 
 
-def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
-    """Return the text of a PDF as poppler's pdftotext reads it."""
-    args = ["pdftotext", "-enc", "UTF-8"]
-    if first:
-        args += ["-f", str(first)]
-    if last:
-        args += ["-l", str(last)]
-    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True, text=True).stdout
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if config.getoption("--update-golden"):
+        terminalreporter.write_line("golden files rewritten from this build: review them with "
+                                    "`git diff --stat tests/golden` and `git diff tests/golden`")
 
 
-def docx_body_paragraphs(path: Path) -> list[tuple[str, str]]:
-    """Return (style name, text) for every paragraph of the document body."""
-    return [(p.style.name, p.text) for p in Document(str(path)).paragraphs]
-
-
-def docx_header_text(path: Path) -> list[str]:
-    """Return the text lines of the first section's page header."""
-    header = Document(str(path)).sections[0].header
-    lines = [p.text for p in header.paragraphs if p.text]
-    for table in header.tables:
-        for cell in table._cells:
-            lines += [p.text for p in cell.paragraphs if p.text]
-    return lines
-
-
-def docx_part(path: Path, name: str) -> str:
-    with zipfile.ZipFile(path) as package:
-        return package.read(name).decode("utf-8")
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites the golden files (``pytest --update-golden``) instead of comparing."""
+    return bool(request.config.getoption("--update-golden"))
 
 
 @pytest.fixture

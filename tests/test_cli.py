@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from libre_server import LibreServer
-from test_bad_input import run
-from test_translate import _use_libre
+from helpers import run, use_libre
+from helpers.libre_server import LibreServer
 
 
 def test_new_scaffolds_the_source_and_translate_starts_the_rest(workspace: Path, monkeypatch: pytest.MonkeyPatch,
@@ -28,7 +27,7 @@ def test_new_scaffolds_the_source_and_translate_starts_the_rest(workspace: Path,
     assert capsys.readouterr().out.splitlines()[1].split() == ["spring-campaign", "missing", "source", "missing"]
 
     server = LibreServer()
-    _use_libre(workspace, server.start())
+    use_libre(workspace, server.start())
     try:
         assert run("translate", "spring-campaign", "--to", "nl,en") == 0
     finally:

@@ -16,18 +16,21 @@ import phonenumbers
 import pytest
 from babel.dates import format_date
 from babel.messages.pofile import read_po
-from conftest import (
+from docx import Document
+from helpers import (
     LANGS,
     ROOT,
     SEED_IDS,
     SEEDS,
+    alnum,
     docx_body_paragraphs,
     docx_header_text,
     docx_part,
     normalize,
+    pdf_page_main_text,
     pdf_text,
+    soffice,
 )
-from docx import Document
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
@@ -196,15 +199,9 @@ def test_building_twice_gives_identical_bytes(seed_outputs, tmp_path: Path) -> N
         assert path.read_bytes() == seed_outputs[key].read_bytes(), f"{key} differs between builds"
 
 
-def _soffice(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    profile = cwd / "lo-profile"
-    return subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=180)
-
-
 def test_libreoffice_opens_the_docx(seed_outputs, tmp_path: Path) -> None:
     source = seed_outputs[("iom-20km-brussels-2017", "fr", "docx")]
-    result = _soffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(source), cwd=tmp_path)
+    result = soffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(source), cwd=tmp_path)
     converted = tmp_path / (source.stem + ".pdf")
     assert converted.is_file(), result.stdout + result.stderr
     text = normalize(pdf_text(converted))
@@ -214,17 +211,12 @@ def test_libreoffice_opens_the_docx(seed_outputs, tmp_path: Path) -> None:
 
 def test_libreoffice_opens_the_pdf(seed_outputs, tmp_path: Path) -> None:
     source = seed_outputs[("iom-20km-brussels-2017", "en", "pdf")]
-    result = _soffice("--convert-to", "odg", "--outdir", str(tmp_path), str(source), cwd=tmp_path)
+    result = soffice("--convert-to", "odg", "--outdir", str(tmp_path), str(source), cwd=tmp_path)
     converted = tmp_path / (source.stem + ".odg")
     assert converted.is_file(), result.stdout + result.stderr
     import zipfile
     content = zipfile.ZipFile(converted).read("content.xml").decode()
     assert "Brussels" in content
-
-
-def _alnum(text: str) -> str:
-    """The letters and digits of a text, lower-case: what both formats must say, whatever their layout."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _docx_main_text(path: Path) -> str:
@@ -241,23 +233,15 @@ def _docx_main_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def _pdf_page_main_text(path: Path, page: int) -> str:
-    """The text of one page between the running header and footer (cropped out, as Word keeps them apart)."""
-    top, bottom, width, height = 119, 68, 595, 842  # A4 in points; the page margins of release.css
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "-x", "0",
-                           "-y", str(top), "-W", str(width), "-H", str(height - top - bottom), str(path), "-"],
-                          check=True, capture_output=True, text=True).stdout
-
-
 def _pdf_main_text(path: Path) -> str:
     """The text of every page between the running header and footer."""
-    return "\n".join(_pdf_page_main_text(path, page) for page in range(1, len(PdfReader(path).pages) + 1))
+    return "\n".join(pdf_page_main_text(path, page) for page in range(1, len(PdfReader(path).pages) + 1))
 
 
 @pytest.mark.parametrize("release_id,lang", CASES)
 def test_docx_and_pdf_say_the_same_text_in_the_same_order(seed_outputs, release_id: str, lang: str) -> None:
-    docx = _alnum(_docx_main_text(seed_outputs[(release_id, lang, "docx")]))
-    pdf = _alnum(_pdf_main_text(seed_outputs[(release_id, lang, "pdf")]))
+    docx = alnum(_docx_main_text(seed_outputs[(release_id, lang, "docx")]))
+    pdf = alnum(_pdf_main_text(seed_outputs[(release_id, lang, "pdf")]))
     assert docx == pdf, next(f"first difference at {i}: docx …{docx[i - 40:i + 40]}… pdf …{pdf[i - 40:i + 40]}…"
                              for i in range(min(len(docx), len(pdf)) + 1)
                              if i == min(len(docx), len(pdf)) or docx[i] != pdf[i])

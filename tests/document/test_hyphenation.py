@@ -1,0 +1,159 @@
+"""Hyphenation: where the documents break words (the rules of pressgen/document/hyphenation.py, the PDF
+writer's layout again when a break falls across pages or on a paragraph's last word, the DOCX's languages)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx.oxml.ns import qn
+from helpers import SEED_IDS, SEEDS, pdf_page_main_text
+from pypdf import PdfReader
+
+from pressgen import BuildOptions, build
+
+# Hyphenation: every break checked against LibreOffice's dictionaries (Debian's hyphen-* packages), an
+# independent copy of the patterns the PDF writer uses.
+DICTIONARIES = {"nl": "hyph_nl_NL.dic", "fr": "hyph_fr_FR.dic", "en": "hyph_en_US.dic"}
+HYPHEN = "\u2010"
+
+
+def _breaks_in(path: Path) -> list[tuple[int, str, str, str]]:
+    """Every hyphenated line end of a PDF's main text: (page, head, tail, the line the tail starts)."""
+    out = []
+    pages = [[line for line in pdf_page_main_text(path, n).splitlines() if line.strip()]
+             for n in range(1, len(PdfReader(str(path)).pages) + 1)]
+    for number, lines in enumerate(pages, start=1):
+        following = lines[1:] + (pages[number][:1] if number < len(pages) else [])
+        for index, (line, after) in enumerate(zip(lines, following, strict=False)):
+            if line.endswith(HYPHEN):
+                head = re.search(r"\w+$", line[:-1])
+                tail = re.match(r"\w+", after)
+                assert head and tail, (line, after)
+                out.append((-number if index == len(lines) - 1 else number, head.group(), tail.group(), after))
+    return out
+
+
+def test_hyphenation_breaks_words_where_the_dictionaries_do(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
+    import pyphen
+
+    from pressgen.document import hyphenation
+
+    dictionaries = {lang: pyphen.Pyphen(filename=f"/usr/share/hyphen/{name}", left=1, right=1)
+                    for lang, name in DICTIONARIES.items()}
+    english = {"Global", "Migration", "Film", "Festival", "Dialogue", "Mobility", "Support", "Project"}
+    kept = {"Fedasil", "Myria", "Mechelen", "Internationale", "Organisatie", "Organisation", "Organization",
+            "internationale", "International", "Migratie", "migrations"}
+    seen = 0
+    for release_id in SEED_IDS:
+        for lang in ("nl", "fr", "en"):
+            for page, head, tail, after in _breaks_in(seed_outputs[(release_id, lang, "pdf")]):
+                word, where = head + tail, (release_id, lang, head, tail)
+                seen += 1
+                assert page > 0, ("broken across pages", *where)
+                assert len(head) >= 3 and len(tail) >= 3 and len(word) >= 6, where
+                assert not word.isupper() and word not in kept, where
+                assert len(after.split()) > 1, ("a paragraph's last word", *where)
+                # The tail line holds more than the word: it is not a paragraph's last word.
+                patterns = dictionaries["en" if word in english else lang]
+                assert len(head) in patterns.positions(word), (*where, patterns.inserted(word))
+    assert seen > 30  # the seeds are hyphenated (justified text), so the check above did check
+    assert hyphenation.breaks("Local", "en") == [] and hyphenation.breaks("festival", "en") == [3, 5]
+    assert hyphenation.breaks("festival", "en-GB") == [3, 5]  # fes-ti-val, not "fest-ival"
+
+
+def test_kept_words_and_foreign_phrases_are_marked_for_the_renderer(seed_workspace: Any) -> None:
+    from pressgen import load_release, localize
+    from pressgen.writers.html import render_html
+
+    release = load_release(SEEDS / "releases" / "iom-news-digest-2016.yaml", seed_workspace)
+    html = render_html(localize(release, seed_workspace, "fr"))
+    assert '<span lang="en-GB">Global Migration Film Festival</span>' in html  # English patterns inside French
+    assert '<span class="keep">Fedasil</span>' in html  # a name from pressgen.yaml
+    assert '<span class="keep">Organisation</span>' in html  # the organisation's name
+    assert "en France.</p>" in html  # a paragraph's last word is kept whole after the layout, if need be
+    assert '<span class="keep">VUB</span>' not in html  # too short to break anyway
+    nl = render_html(localize(release, seed_workspace, "nl"))
+    assert '<span lang="en-GB">EU-China Dialogue on Migration and Mobility Support Project</span>' in nl
+    english = render_html(localize(release, seed_workspace, "en"))
+    assert '<span lang="en' not in english  # the document's own language needs no span
+    # The DOCX gives the phrase its language, so Word hyphenates and spell-checks it as English.
+    from docx import Document
+
+    from pressgen.writers.docx import write_docx
+
+    document = Document(io.BytesIO(write_docx(localize(release, seed_workspace, "fr")).data))
+    runs = [run for paragraph in document.paragraphs for run in paragraph.runs
+            if run.text == "Global Migration Film Festival"]
+    assert runs and all(run._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "en-GB" for run in runs)
+
+
+def _long_dutch_release(tmp_path: Path) -> Path:
+    """A release of long compound words whose page 4 ends, laid out once, inside "vertegenwoordigers"."""
+    words = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
+             "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
+    body = "\n\n".join(" ".join(f"De {words[(i * 5 + k * 3) % len(words)]} van "
+                                f"{'de stad' if (i + k) % 3 else 'het land'}" for k in range(30 + (i * 7) % 23)) + "."
+                       for i in range(10))
+    (tmp_path / "releases").mkdir(parents=True)
+    (tmp_path / "pressgen.yaml").write_text("languages: [nl]\nformats: [pdf]\norganizations:\n  org:\n    name: Stad\n")
+    indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
+    path = tmp_path / "releases" / "long.yaml"
+    path.write_text("organization: org\ndate: 2024-01-01\nsource: nl\ntext:\n  nl:\n    headline: Een lange tekst\n"
+                    f"    body: |\n{indented}\n")
+    return path
+
+
+def test_no_word_is_broken_across_two_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressgen.writers import pdf
+
+    path = _long_dutch_release(tmp_path)
+    monkeypatch.setattr(pdf, "RELAYOUTS", 0)  # laid out once: the page ends inside a word
+    report = build([path], BuildOptions(out=tmp_path / "once"))
+    assert report.ok
+    once = _breaks_in(tmp_path / "once" / "long" / "long.nl.pdf")
+    assert any(page < 0 for page, *_ in once), once
+    monkeypatch.undo()
+    report = build([path], BuildOptions(out=tmp_path / "dist"))
+    assert report.ok
+    breaks = _breaks_in(tmp_path / "dist" / "long" / "long.nl.pdf")
+    assert breaks and all(page > 0 for page, *_ in breaks), [b for b in breaks if b[0] < 0]
+
+
+def test_a_paragraph_s_last_word_is_never_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressgen.writers import pdf
+
+    words = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
+             "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
+    body = "\n\n".join(" ".join(f"De {words[(i * 5 + k * 3) % len(words)]} van de stad" for k in range(4 + i))
+                       + f" {words[i % 7]}." for i in range(6))
+    (tmp_path / "releases").mkdir()
+    (tmp_path / "pressgen.yaml").write_text("languages: [nl]\nformats: [pdf]\norganizations:\n  org:\n    name: Stad\n")
+    indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
+    path = tmp_path / "releases" / "last.yaml"
+    path.write_text("organization: org\ndate: 2024-01-01\nsource: nl\ntext:\n  nl:\n    headline: Een tekst\n"
+                    f"    body: |\n{indented}\n")
+    monkeypatch.setattr(pdf, "RELAYOUTS", 0)  # laid out once, a paragraph ends with "…samenwer-" / "king."
+    assert build([path], BuildOptions(out=tmp_path / "once")).ok
+    assert any(len(after.split()) == 1 for *_, after in _breaks_in(tmp_path / "once" / "last" / "last.nl.pdf"))
+    monkeypatch.undo()
+    assert build([path], BuildOptions(out=tmp_path / "dist")).ok
+    breaks = _breaks_in(tmp_path / "dist" / "last" / "last.nl.pdf")
+    assert breaks and all(len(after.split()) > 1 for *_, after in breaks), breaks
+
+
+def test_the_rules_mark_only_words_that_could_break() -> None:
+    from pressgen.document.hyphenation import Rules, names_of
+
+    rules = Rules(names_of([{"nl": "Internationale Organisatie voor Migratie (IOM)", "fr": "l’OIM"}], ["Fedasil"]),
+                  (("Global Migration Film Festival", "en"),), lang="nl")
+    pieces = rules.pieces("De HABITAT-top, UNRIC, Fedasil en de Internationale Organisatie voor Migratie (IOM) "
+                          "tonen het Global Migration Film Festival; αβγδεζηθ blijft gewoon.")
+    kept = [piece for piece, how in pieces if how == "keep"]
+    assert kept == ["HABITAT", "Fedasil", "Internationale", "Organisatie", "Migratie"]  # UNRIC: too short
+    assert ("Global Migration Film Festival", "en") in pieces
+    assert "".join(piece for piece, _ in pieces).endswith("αβγδεζηθ blijft gewoon.")  # lower-case Greek: no span
+    assert "OIM" in rules.keep and "l’OIM" not in rules.keep  # the article is not part of the name
