@@ -340,7 +340,7 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
                 report: ImportReport, alignment: Alignment | None = None) -> None:
     """Check each returned unit against the release (``alignment``: its pairs, when already known),
     then write those that pass (and the records)."""
-    from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
+    from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 
     alignment = alignment or aligned(release, lang)
     pairs = alignment.by_id()

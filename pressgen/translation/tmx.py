@@ -18,7 +18,7 @@ from pressgen import __version__
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError
 from pressgen.resources import PACKAGE_DIR
-from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
+from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.workspace.model import Workspace
 from pressgen.workspace.safexml import capped, parse_xml
 from pressgen.workspace.yamlio import read_regular_file
@@ -71,7 +71,7 @@ def import_tmx(path: Path, workspace: Workspace) -> TmxImport:
 
     Parsed like an XLIFF file (bounded size and entities, nothing fetched) and
     stored in one transaction. Raises :class:`InputError`, positioned, for a
-    file that is not TMX 1.4b, :class:`~pressgen.translation.translate.MemoryUnusable` for a
+    file that is not TMX 1.4b, :class:`~pressgen.translation.memory.MemoryUnusable` for a
     memory that is damaged or locked.
     """
     raw = read_regular_file(path, limit=MAX_TMX_BYTES)

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +22,10 @@ from typing import Any
 from pressgen.check import check_release
 from pressgen.document.inline import LINE_MARKER
 from pressgen.document.markup import PARAGRAPH_BREAK
-from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError
+from pressgen.errors import Diagnostic, InputError, PressgenError
 from pressgen.files import locked
+from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
+from pressgen.translation.providers import SEGMENT_LIMITS, ProviderFailure, make_client, request_timeout, retryable
 from pressgen.translation.segments import (
     HUMAN,
     Filled,
@@ -42,12 +42,6 @@ from pressgen.workspace.model import Release, TranslationSettings, Workspace
 from pressgen.workspace.yamledit import base_of
 from pressgen.workspace.yamlio import XML_INVALID, LoadedYaml, load_yaml
 
-# Characters a provider accepts in one request, with room to spare.
-SEGMENT_LIMITS = {"google": 4800, "mymemory": 480, "deepl": 4800, "libre": 4800}
-MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
-BUSY_TIMEOUT = 10.0  # seconds another program may hold the memory locked before pressgen reports it
-REVIEWED = "reviewed"  # the memory's "provider" of human, reviewed translations
-
 _LINK_TARGET = re.compile(r"\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
 # Link targets are replaced by a numbered mask between two brackets that the text
 # itself does not use, so a source that happens to contain "⟦0⟧" is sent as typed.
@@ -60,165 +54,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’»\"')]*\s+")
 
 class TranslationError(PressgenError):
     """A provider could not translate a release; nothing was written for that language."""
-
-
-class ProviderFailure(Exception):
-    """One segment failed after its retries; ``reason`` says why in plain words.
-
-    ``setting`` names the key of ``translation`` in pressgen.yaml to fix when
-    the failure is one of configuration, which no retry mends.
-    """
-
-    def __init__(self, reason: str, setting: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.setting = setting
-
-
-# --- providers -------------------------------------------------------------------------------
-
-
-def _libre_class() -> type:
-    from deep_translator import LibreTranslator
-    from deep_translator.base import BaseTranslator
-    from deep_translator.constants import LIBRE_LANGUAGES_TO_CODES
-
-    class OpenLibreTranslator(LibreTranslator):  # type: ignore[misc]
-        """deep-translator's LibreTranslate client without its fixed language table.
-
-        That table lacks Dutch (and others) although LibreTranslate servers offer
-        them; the server itself says which pairs it supports. A key is optional, as
-        on most self-hosted servers.
-        """
-
-        def __init__(self, source: str, target: str, api_key: str | None, custom_url: str) -> None:
-            self.api_key = api_key or ""
-            languages = {**LIBRE_LANGUAGES_TO_CODES, source: source, target: target}
-            BaseTranslator.__init__(self, base_url=custom_url, source=source, target=target, languages=languages)
-
-    return OpenLibreTranslator
-
-
-def _mymemory_code(lang: str, locale: str) -> str:
-    """MyMemory wants regional codes: the locale's when it knows it, else the language's home region."""
-    from deep_translator.constants import MY_MEMORY_LANGUAGES_TO_CODES
-
-    codes = sorted(c for c in MY_MEMORY_LANGUAGES_TO_CODES.values() if c.split("-")[0] == lang)
-    for wanted in (locale.replace("_", "-"), f"{lang}-{lang.upper()}"):
-        if wanted in codes:
-            return wanted
-    return codes[0] if codes else lang
-
-
-def make_client(settings: TranslationSettings, source: str, target: str, locales: dict[str, str],
-                environ: dict[str, str]) -> Any:
-    """Return a deep-translator client for one language pair.
-
-    Raises :class:`UsageError` for missing settings (URL, API key).
-    """
-    key = environ.get(settings.api_key_env) if settings.api_key_env else None
-    if settings.api_key_env and not key:
-        raise UsageError(f"translation.api_key_env names {settings.api_key_env}, which is not set; "
-                         f"export it with the provider's API key")
-    if settings.provider == "google":
-        from deep_translator import GoogleTranslator
-        return GoogleTranslator(source=source, target=target)
-    if settings.provider == "mymemory":
-        from deep_translator import MyMemoryTranslator
-        return MyMemoryTranslator(source=_mymemory_code(source, locales.get(source, source)),
-                                  target=_mymemory_code(target, locales.get(target, target)), email=settings.email)
-    if settings.provider == "deepl":
-        from deep_translator import DeeplTranslator
-        if not key:
-            raise UsageError("DeepL needs an API key: set translation.api_key_env in pressgen.yaml")
-        return DeeplTranslator(api_key=key, source=source, target=target, use_free_api=key.endswith(":fx"))
-    if not settings.url:
-        raise UsageError("the libre provider needs translation.url in pressgen.yaml (the LibreTranslate server)")
-    url = settings.url if settings.url.endswith("/") else settings.url + "/"
-    return _libre_class()(source=source, target=target, api_key=key, custom_url=url)
-
-
-@contextmanager
-def _request_timeout(seconds: float) -> Iterator[None]:
-    """Give every HTTP request made meanwhile a timeout.
-
-    deep-translator calls ``requests.get/post`` without one, and requests then
-    waits forever (it sets sockets blocking, so a socket default does not help).
-    Every such call goes through ``Session.request``, which gets a default here
-    for the duration of one provider call.
-    """
-    import requests
-
-    original = requests.Session.request
-
-    def request(self: requests.Session, method: str, url: str, **kwargs: Any) -> requests.Response:
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = seconds
-        return original(self, method, url, **kwargs)
-
-    requests.Session.request = request  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        requests.Session.request = original  # type: ignore[method-assign]
-
-
-def _http_status(exc: Exception) -> int | None:
-    """Return the HTTP status behind deep-translator's ServerException.
-
-    Its message is a code word borrowed from Yandex's API whatever the provider
-    (a 404 reads "ERR_DAILY_CHAR_LIMIT_EXCEEDED"), so the status is read back
-    from its table and worded here instead.
-    """
-    from deep_translator.exceptions import ServerException
-
-    words = {word: status for status, word in ServerException.errors.items()}
-    return words.get(str(exc.args[0])) if exc.args else None
-
-
-def _retryable(exc: Exception) -> tuple[bool, str, str | None]:
-    """Return whether a provider error is worth another try, a readable reason, and the setting to blame.
-
-    The setting (``url`` or ``api_key_env`` of ``translation`` in pressgen.yaml)
-    is named when no retry can help until the configuration changes.
-    """
-    import requests
-    from deep_translator.exceptions import (
-        AuthorizationException,
-        LanguageNotSupportedException,
-        RequestError,
-        ServerException,
-        TooManyRequests,
-        TranslationNotFound,
-    )
-
-    if isinstance(exc, TooManyRequests):
-        return True, "too many requests (HTTP 429)", None
-    if isinstance(exc, requests.exceptions.Timeout) or isinstance(exc, TimeoutError):
-        return True, "the provider did not answer in time", None
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        refused = "refused" in str(exc).lower()
-        return True, "connection refused" if refused else f"connection failed: {exc}", None
-    if isinstance(exc, AuthorizationException):
-        return False, "the provider refused the API key (HTTP 403)", "api_key_env"
-    if isinstance(exc, ServerException):
-        status = _http_status(exc)
-        if status == 404:
-            return False, "the provider's address answered 404 Not Found: it is not a translation service", "url"
-        if status in (401, 402, 403):
-            return False, f"the provider refused access (HTTP {status}): the API key is missing or wrong", \
-                "api_key_env"
-        if status is not None and 400 <= status < 500 and status != 429:
-            return False, f"the provider refused the request (HTTP {status})", None
-        return True, f"the provider answered with a server error (HTTP {status or '5xx'})", None
-    if isinstance(exc, LanguageNotSupportedException):
-        return False, f"the provider does not offer this language pair: {exc}", None
-    if isinstance(exc, TranslationNotFound):
-        return False, "the provider returned no translation", None
-    if isinstance(exc, RequestError):
-        return True, f"request failed: {exc}", None
-    # JSON that is not LibreTranslate's, an HTML error page with status 200, …
-    return False, f"the provider's answer was not understood ({type(exc).__name__}: {exc})", "url"
 
 
 def _setting_diagnostic(workspace: Workspace, settings: TranslationSettings,
@@ -235,86 +70,6 @@ def _setting_diagnostic(workspace: Workspace, settings: TranslationSettings,
                       f"translation provider '{settings.provider}'"
                       + (f" ({setting}: {value})" if value else "") + f": {failure.reason}",
                       f"nothing was written; check translation.{setting} in pressgen.yaml")
-
-
-# --- the translation memory ------------------------------------------------------------------
-
-
-class MemoryUnusable(PressgenError):
-    """The translation memory cannot be used (damaged, locked too long, unwritable); nothing was written to it."""
-
-
-class TranslationMemory:
-    """Segments translated before, by provider and language pair (SQLite in the workspace).
-
-    Opening it checks the database (``PRAGMA quick_check``), so a damaged file is
-    reported before a command writes anything else; a memory another program
-    holds locked is waited for :data:`BUSY_TIMEOUT` seconds, then reported. Every
-    SQLite failure is a :class:`MemoryUnusable` naming the file, never a crash.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with self._guard():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
-            try:
-                self._db.execute("CREATE TABLE IF NOT EXISTS segments (provider TEXT, source TEXT, target TEXT, "
-                                 "text TEXT, translation TEXT, PRIMARY KEY (provider, source, target, text))")
-                found = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
-            except BaseException:
-                self._db.close()
-                raise
-            if found != ["ok"]:
-                self._db.close()
-                raise sqlite3.DatabaseError("; ".join(" ".join(str(line).split()) for line in found)[:300])
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """Turn SQLite's and the file system's failures into a :class:`MemoryUnusable` naming the file."""
-        try:
-            yield
-        except sqlite3.Error as exc:
-            name = getattr(exc, "sqlite_errorname", "")
-            if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or "locked" in str(exc):
-                message = (f"the translation memory is locked by another program (waited {BUSY_TIMEOUT:g} s)",
-                           "wait until the other pressgen command (or the program holding it) has finished, "
-                           "then run this one again; nothing was written")
-            elif isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
-                message = (f"the translation memory is damaged ({exc})",
-                           "move the file aside (pressgen starts an empty memory; 'pressgen tm import' refills it "
-                           "from a TMX export) or restore it from a backup; nothing was written")
-            else:
-                message = (f"the translation memory cannot be used: {exc}",
-                           "check that the folder .pressgen is writable; nothing was written")
-            raise MemoryUnusable("translation memory unusable", [Diagnostic(self.path, 1, 1, *message)]) from None
-        except OSError as exc:
-            raise MemoryUnusable("translation memory unusable", [Diagnostic(
-                self.path, 1, 1, f"the translation memory cannot be used: {exc.strerror or exc}",
-                "check that the folder .pressgen is writable; nothing was written")]) from None
-
-    def get(self, provider: str, source: str, target: str, text: str) -> str | None:
-        with self._guard():
-            row = self._db.execute("SELECT translation FROM segments WHERE provider=? AND source=? AND target=? "
-                                   "AND text=?", (provider, source, target, text)).fetchone()
-        return row[0] if row else None
-
-    def put(self, provider: str, source: str, target: str, text: str, translation: str) -> None:
-        self.put_many([(provider, source, target, text, translation)])
-
-    def put_many(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
-        """Store (provider, source, target, text, translation) rows in one transaction: all of them or none."""
-        with self._guard(), self._db:
-            self._db.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)", rows)
-
-    def pairs(self, provider: str) -> list[tuple[str, str, str, str]]:
-        """Return (source language, target language, text, translation) of one provider, in a stable order."""
-        with self._guard():
-            return self._db.execute("SELECT source, target, text, translation FROM segments WHERE provider=? "
-                                    "ORDER BY source, target, text", (provider,)).fetchall()
-
-    def close(self) -> None:
-        self._db.close()
 
 
 # --- segments --------------------------------------------------------------------------------
@@ -347,10 +102,10 @@ class SegmentTranslator:
         while True:
             self.requests += 1
             try:
-                with _request_timeout(self.settings.timeout):
+                with request_timeout(self.settings.timeout):
                     answer = self.client.translate(text)
             except Exception as exc:  # deep-translator and requests raise many kinds
-                retry, reason, setting = _retryable(exc)
+                retry, reason, setting = retryable(exc)
                 if not retry or attempt >= self.settings.retries:
                     tries = f" after {attempt + 1} tries" if attempt else ""
                     raise ProviderFailure(f"{reason}{tries}", setting) from exc

@@ -140,8 +140,8 @@ def test_tmx_export_validates_and_imports_into_an_empty_memory_with_the_same_pai
     from translate.storage import tmx as toolkit_tmx
 
     from pressgen import load_workspace
+    from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
     from pressgen.translation.tmx import DTD
-    from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
 
     assert run("translate", RELEASE, "--to", "fr,en") == 0  # puts the reviewed pairs into the memory
     memory = TranslationMemory(workspace / MEMORY_FILE)

@@ -11,8 +11,9 @@ from helpers import run, use_libre
 from helpers.libre_server import LibreServer, fake_translation
 
 from pressgen import load_release, load_workspace
+from pressgen.translation.providers import make_client, mymemory_code
 from pressgen.translation.state import language_state
-from pressgen.translation.translate import _chunks, _mymemory_code, make_client, translate_inline
+from pressgen.translation.translate import _chunks, translate_inline
 from pressgen.workspace.yamlio import load_yaml
 
 MARKUP = re.compile(r"\*\*|\*|\^|\[|\]\([^)]*\)")
@@ -188,9 +189,9 @@ def test_long_paragraphs_are_split_at_sentence_ends() -> None:
 
 
 def test_mymemory_gets_regional_codes_and_libre_accepts_dutch(seed_workspace) -> None:  # type: ignore[no-untyped-def]
-    assert _mymemory_code("nl", "nl_BE") == "nl-BE"  # MyMemory knows Belgian Dutch
-    assert _mymemory_code("fr", "fr_XX") == "fr-FR"  # an unknown region: the language's first
-    assert _mymemory_code("en", "en_GB") == "en-GB"
+    assert mymemory_code("nl", "nl_BE") == "nl-BE"  # MyMemory knows Belgian Dutch
+    assert mymemory_code("fr", "fr_XX") == "fr-FR"  # an unknown region: the language's first
+    assert mymemory_code("en", "en_GB") == "en-GB"
     settings = seed_workspace.config.translation
     client = make_client(settings.model_copy(update={"provider": "mymemory"}), "nl", "fr",
                          seed_workspace.config.locales, {})

@@ -28,8 +28,8 @@ from pressgen import load_release
 from pressgen.builder.cache import BuildCache
 from pressgen.cli import main
 from pressgen.errors import InputError
+from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.translation.segments import sidecar_path
-from pressgen.translation.translate import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.workspace.safexml import MAX_DIAGNOSTICS, MAX_ENTITY_TEXT, parse_xml
 from pressgen.workspace.safezip import SafeZip, ZipLimits
 
@@ -406,7 +406,7 @@ def test_a_damaged_memory_is_reported_before_the_release_is_written(
 def test_a_locked_memory_is_waited_for_then_reported(workspace: Path, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pressgen.translation.translate.BUSY_TIMEOUT", 0.3, raising=False)
+    monkeypatch.setattr("pressgen.translation.memory.BUSY_TIMEOUT", 0.3, raising=False)
     edited = _edited_xliff(workspace, tmp_path)
     tmx = tmp_path / "memory.tmx"
     tmx.write_bytes(_tmx(3))

@@ -1,0 +1,91 @@
+"""The translation memory: segments translated before, by provider and language pair (SQLite in the workspace)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pressgen.errors import Diagnostic, PressgenError
+
+MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
+BUSY_TIMEOUT = 10.0  # seconds another program may hold the memory locked before pressgen reports it
+REVIEWED = "reviewed"  # the memory's "provider" of human, reviewed translations
+
+
+class MemoryUnusable(PressgenError):
+    """The translation memory cannot be used (damaged, locked too long, unwritable); nothing was written to it."""
+
+
+class TranslationMemory:
+    """Segments translated before, by provider and language pair (SQLite in the workspace).
+
+    Opening it checks the database (``PRAGMA quick_check``), so a damaged file is
+    reported before a command writes anything else; a memory another program
+    holds locked is waited for :data:`BUSY_TIMEOUT` seconds, then reported. Every
+    SQLite failure is a :class:`MemoryUnusable` naming the file, never a crash.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with self._guard():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+            try:
+                self._db.execute("CREATE TABLE IF NOT EXISTS segments (provider TEXT, source TEXT, target TEXT, "
+                                 "text TEXT, translation TEXT, PRIMARY KEY (provider, source, target, text))")
+                found = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
+            except BaseException:
+                self._db.close()
+                raise
+            if found != ["ok"]:
+                self._db.close()
+                raise sqlite3.DatabaseError("; ".join(" ".join(str(line).split()) for line in found)[:300])
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn SQLite's and the file system's failures into a :class:`MemoryUnusable` naming the file."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            name = getattr(exc, "sqlite_errorname", "")
+            if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or "locked" in str(exc):
+                message = (f"the translation memory is locked by another program (waited {BUSY_TIMEOUT:g} s)",
+                           "wait until the other pressgen command (or the program holding it) has finished, "
+                           "then run this one again; nothing was written")
+            elif isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+                message = (f"the translation memory is damaged ({exc})",
+                           "move the file aside (pressgen starts an empty memory; 'pressgen tm import' refills it "
+                           "from a TMX export) or restore it from a backup; nothing was written")
+            else:
+                message = (f"the translation memory cannot be used: {exc}",
+                           "check that the folder .pressgen is writable; nothing was written")
+            raise MemoryUnusable("translation memory unusable", [Diagnostic(self.path, 1, 1, *message)]) from None
+        except OSError as exc:
+            raise MemoryUnusable("translation memory unusable", [Diagnostic(
+                self.path, 1, 1, f"the translation memory cannot be used: {exc.strerror or exc}",
+                "check that the folder .pressgen is writable; nothing was written")]) from None
+
+    def get(self, provider: str, source: str, target: str, text: str) -> str | None:
+        with self._guard():
+            row = self._db.execute("SELECT translation FROM segments WHERE provider=? AND source=? AND target=? "
+                                   "AND text=?", (provider, source, target, text)).fetchone()
+        return row[0] if row else None
+
+    def put(self, provider: str, source: str, target: str, text: str, translation: str) -> None:
+        self.put_many([(provider, source, target, text, translation)])
+
+    def put_many(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """Store (provider, source, target, text, translation) rows in one transaction: all of them or none."""
+        with self._guard(), self._db:
+            self._db.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)", rows)
+
+    def pairs(self, provider: str) -> list[tuple[str, str, str, str]]:
+        """Return (source language, target language, text, translation) of one provider, in a stable order."""
+        with self._guard():
+            return self._db.execute("SELECT source, target, text, translation FROM segments WHERE provider=? "
+                                    "ORDER BY source, target, text", (provider,)).fetchall()
+
+    def close(self) -> None:
+        self._db.close()
