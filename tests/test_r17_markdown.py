@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from libre_server import LibreServer
 
 from pressgen import load_release
@@ -237,3 +239,41 @@ def test_nested_emphasis_and_brackets_in_a_link_text_survive() -> None:
     result = translate_inline(text, Provider(lambda text: text.replace("*", "")), 200)
     assert _shape(_inlines(result)) == _shape(_inlines(text))
     assert markup.plain_text(_inlines(result)) == markup.plain_text(_inlines(text)).upper()
+
+
+# --- the reader and its writer agree -----------------------------------------------------------
+
+_WORDS = st.sampled_from(["Zin", "stad", "2017.", "[sic]", "(UN)", "5 * 3", "é", "IOM's", "1.200", "a_b", "x^2", "#1",
+                          "- ", "> "])
+_LEAF = st.lists(_WORDS, min_size=1, max_size=3).map(" ".join)
+_TARGETS = st.sampled_from(["https://un.org", "https://a.org/b_(c)", "mailto:a@b.be", "https://x.org/é"])
+
+
+def _inline(depth: int) -> st.SearchStrategy[str]:
+    if depth == 0:
+        return _LEAF
+    inner = _inline(depth - 1)
+    return st.one_of(
+        _LEAF,
+        inner.map(lambda text: f"**{text.strip()}**"),
+        inner.map(lambda text: f"*{text.strip()}*"),
+        st.sampled_from(["ste", "e", "th"]).map(lambda text: f"^{text}^"),
+        st.tuples(_LEAF, _TARGETS).map(lambda pair: f"[{pair[0]}]({pair[1]})"),
+    )
+
+
+_SEGMENTS = st.lists(st.tuples(st.sampled_from(["", "", "- ", "1. ", "> "]),
+                               st.lists(_inline(2), min_size=1, max_size=4).map(" ".join)),
+                     min_size=1, max_size=3).map(lambda lines: "\n".join(marker + text for marker, text in lines))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_SEGMENTS)
+def test_tokens_and_machine_drafts_read_back_as_their_source(text: str) -> None:
+    """What the XLIFF tokens write back, and what a machine draft writes from a provider that
+    returns the text as sent, or with its bold marks and link brackets spaced out, reads as the source."""
+    source = from_markdown(text)
+    assert parse(to_markdown(source.tokens, source))[0] == parse(text)[0]
+    assert parse(translate_markdown(text, lambda sent: sent, 4800))[0] == parse(text)[0]
+    spaced = translate_markdown(text, lambda sent: sent.replace("**", "** ").replace("](", "] ("), 4800)
+    assert parse(spaced)[0] == parse(text)[0]

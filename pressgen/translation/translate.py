@@ -396,18 +396,25 @@ def _translate_run(tokens: list[Token], masked: Inline, masks: _Masks, order: li
         return tokens
     sent = to_markdown(tokens, masked, minimal=True)
     answer = " ".join(translate(piece) for piece in _chunks(sent, limit))
-    answer = re.sub(r"\]\s+\(", "](", answer)  # providers like to add a space there
+    # Providers like to add a space in "](": mended only when the answer does not read as sent.
+    for candidate in (answer, re.sub(r"\]\s+\(", "](", answer)):
+        read = _as_sent(candidate, tokens, masks, order)
+        if read is not None:
+            return read
+    return [("text", _keep_spacing(token[1], translate, limit)) if token[0] == "text" else token for token in tokens]
+
+
+def _as_sent(answer: str, tokens: list[Token], masks: _Masks, order: list[str]) -> list[Token] | None:
+    """The answer's tokens, its links' ids those of the source, if it reads as the same markup
+    in the same order with each of the run's masked links once; else None."""
     read = inline_tokens(answer)
     numbers = {ident: masks.index(target) for ident, target in read.links.items()}
     ids = {ident: order[number] for ident, number in numbers.items() if number is not None and number < len(order)}
     ours = sorted(order.index(token[2]) for token in tokens if token[:2] == ("open", "link"))
-    intact = (len(ids) == len(numbers) and sorted(order.index(ident) for ident in ids.values()) == ours
-              and _markup(read.tokens) == _markup(tokens)
-              and not any(masks.open in token[1] or masks.close in token[1] for token in read.tokens
-                          if token[0] == "text"))  # a mask the provider moved out of its link, or invented
-    if not intact:
-        return [("text", _keep_spacing(token[1], translate, limit)) if token[0] == "text" else token
-                for token in tokens]
+    if (len(ids) != len(numbers) or sorted(order.index(ident) for ident in ids.values()) != ours
+            or _markup(read.tokens) != _markup(tokens)
+            or any(masks.open in token[1] or masks.close in token[1] for token in read.tokens if token[0] == "text")):
+        return None  # markup lost or added, a link changed, or a mask moved out of its link
     return [(token[0], "link", ids[token[2]]) if token[1:2] == ("link",) else token for token in read.tokens]
 
 
