@@ -14,7 +14,10 @@ Tokens:
 :func:`from_markdown` turns a segment into tokens and the protected values
 (link targets and line markers by id); :func:`to_markdown` turns tokens back,
 filling the protected values from the source; :func:`problems` compares a
-translation's tokens with its source's.
+translation's tokens with its source's. The Markdown is read by
+:mod:`pressgen.document.markup`, the reader the documents are rendered from:
+its line markers (:func:`~pressgen.document.markup.source_lines`) and inline
+markup (:func:`~pressgen.document.markup.parse_inline`).
 """
 
 from __future__ import annotations
@@ -23,18 +26,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pressgen.document.markup import _MD
+from pressgen.document import markup
 
 Token = tuple[str, ...]
 PAIRED = ("bold", "italic", "sup", "link")
 _MARKS = {"bold": ("**", "**"), "italic": ("*", "*"), "sup": ("^", "^")}
-_OPEN = {"strong_open": "bold", "em_open": "italic", "sup_open": "sup", "link_open": "link"}
-_CLOSE = {"strong_close": "bold", "em_close": "italic", "sup_close": "sup", "link_close": "link"}
-# What opens a line and is not text to translate: a list or quote marker ("- ", "1. ", "> "), an
-# intertitle's "## ", or a whole table separator row ("|---|--:|").
-LINE_MARKER = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+|\s*>\s?|\s*#{1,6}\s+|\s*\|(?:\s*:?-+:?\s*\|)+\s*$)")
+_KINDS = {markup.Strong: "bold", markup.Emph: "italic", markup.Sup: "sup"}
 _ESCAPE = re.compile(r"([\\*_^\[\]`<])")
-_LEADING = re.compile(r"^(\s*)([-+>#]|\d+[.)])")
+# What would open a block at a line's start: a list, quote or heading marker ("- ", "1. ", "> ", "# ").
+_LEADING = re.compile(r"^(\s*)(?:([-+*]|#{1,6})(?=\s|$)|(>)|(\d{1,9})(?=[.)](?:\s|$)))")
 
 
 @dataclass
@@ -56,72 +56,103 @@ def from_markdown(text: str) -> Inline:
     """Return a segment's Markdown as tokens; list and quote lines keep their marker as a placeholder."""
     out = Inline()
     counters: Counter[str] = Counter()
-    lines = text.strip("\n").split("\n")
-    if not any(LINE_MARKER.match(line) for line in lines):
-        _inline_tokens("\n".join(line.lstrip() for line in lines), out, counters)
+    lines = markup.source_lines(text.strip("\n"))
+    if not any(line.marker or line.cells is not None for line in lines):
+        _add(markup.parse_inline("\n".join(line.text.lstrip() for line in lines)), out, counters)
         return out
     for line in lines:
-        match = LINE_MARKER.match(line)
-        marker = match.group(0) if match else ""
         counters["line"] += 1
         ident = f"line{counters['line']}"
-        out.markers[ident] = marker
+        out.markers[ident] = line.marker
         out.add("x", "line", ident)
-        _inline_tokens(line[len(marker):], out, counters)
+        _add(markup.parse_inline(line.text), out, counters)
     return out
 
 
-def _inline_tokens(text: str, out: Inline, counters: Counter[str]) -> None:
-    stack: list[tuple[str, str]] = []
-    for block in _MD.parseInline(text):
-        for token in block.children or []:
-            if token.type in _OPEN:
-                kind = _OPEN[token.type]
-                counters[kind] += 1
-                ident = f"{kind}{counters[kind]}"
-                if kind == "link":
-                    out.links[ident] = str(token.attrs.get("href", ""))
-                stack.append((kind, ident))
-                out.add("open", kind, ident)
-            elif token.type in _CLOSE and stack:
-                kind, ident = stack.pop()
-                out.add("close", kind, ident)
-            elif token.type == "hardbreak":
-                counters["lb"] += 1
-                out.add("x", "lb", f"lb{counters['lb']}")
-            elif token.type == "softbreak":
-                out.add("text", " ")
-            else:
-                out.add("text", token.content)
+def inline_tokens(text: str) -> Inline:
+    """Return one line's inline Markdown as tokens, its line markers read as text."""
+    out = Inline()
+    _add(markup.parse_inline(text), out, Counter())
+    return out
 
 
-def escape(text: str, at_line_start: bool) -> str:
-    """Return plain text that Markdown reads back as the same text."""
-    text = _ESCAPE.sub(r"\\\1", text)
-    return _LEADING.sub(r"\1\\\2", text) if at_line_start else text
+def _add(items: tuple[markup.Inline, ...], out: Inline, counters: Counter[str]) -> None:
+    for item in items:
+        if isinstance(item, markup.Text):
+            out.add("text", item.text)
+        elif isinstance(item, markup.Break):
+            counters["lb"] += 1
+            out.add("x", "lb", f"lb{counters['lb']}")
+        else:
+            kind = "link" if isinstance(item, markup.Link) else _KINDS[type(item)]
+            counters[kind] += 1
+            ident = f"{kind}{counters[kind]}"
+            if isinstance(item, markup.Link):
+                out.links[ident] = item.href
+            out.add("open", kind, ident)
+            _add(item.children, out, counters)
+            out.add("close", kind, ident)
 
 
-def to_markdown(tokens: list[Token], source: Inline) -> str:
+def shape(tokens: list[Token]) -> list[Token]:
+    """Return tokens without their ids, texts merged: what two readings must share to be the same markup."""
+    out: list[Token] = []
+    for token in tokens:
+        if token[0] == "text" and out and out[-1][0] == "text":
+            out[-1] = ("text", out[-1][1] + token[1])
+        elif token[0] != "text" or token[1]:
+            out.append(token if token[0] == "text" else token[:2])
+    return out
+
+
+def escape(text: str, at_line_start: bool, inline: bool = True) -> str:
+    """Return plain text that Markdown reads back as the same text (``inline=False``: only what
+    would open a block at a line's start is escaped)."""
+    text = _ESCAPE.sub(r"\\\1", text) if inline else text
+    return _LEADING.sub(_escape_leading, text, count=1) if at_line_start else text
+
+
+def _escape_leading(match: re.Match[str]) -> str:
+    space, mark, quote, number = match.groups()
+    return f"{space}\\{mark or quote}" if number is None else f"{space}{number}\\"  # "\- ", but "2017\. "
+
+
+def to_markdown(tokens: list[Token], source: Inline, minimal: bool = False) -> str:
     """Return tokens as Markdown, with link targets and line markers taken from ``source``.
 
+    Text is escaped wherever Markdown could read it as markup; with ``minimal``, only where it
+    would (the text as typed, when the reader gives it back as the same tokens).
     Raises KeyError for a placeholder the source does not have (see :func:`problems`).
     """
+    escaped = _write(tokens, source, inline_escapes=True)
+    if minimal:
+        plain = _write(tokens, source, inline_escapes=False)
+        if shape(_reread(plain, source)) == shape(_reread(escaped, source)):
+            return plain
+    return escaped
+
+
+def _reread(text: str, source: Inline) -> list[Token]:
+    return from_markdown(text).tokens if source.markers else inline_tokens(text).tokens
+
+
+def _write(tokens: list[Token], source: Inline, inline_escapes: bool) -> str:
     parts: list[str] = []
     line_start = True
     for token in tokens:
         if token[0] == "text":
-            parts.append(escape(token[1], line_start))
+            parts.append(escape(token[1], line_start, inline_escapes))
             line_start = False
         elif token[0] == "x" and token[1] == "line":
             if parts:
                 parts.append("\n")
             parts.append(source.markers[token[2]])
-            line_start = not source.markers[token[2]]
+            line_start = True  # "- 2017. " would open a list inside the item
         elif token[0] == "x":
             parts.append("\\\n")
             line_start = True
         elif token[1] == "link":
-            parts.append("[" if token[0] == "open" else f"]({source.links[token[2]]})")
+            parts.append("[" if token[0] == "open" else f"]({markup.link_destination(source.links[token[2]])})")
             line_start = False
         else:
             opening, closing = _MARKS[token[1]]

@@ -5,6 +5,11 @@ Supported: paragraphs, **bold**, *italic*, links (http, https, mailto),
 starting with — or -- is the attribution), ``## intertitles`` (one level), pipe
 tables for key figures, hard line breaks. Raw HTML is not markup: it stays
 text. Code stays as typed; other heading levels and images are reported.
+
+This is pressgen's one Markdown reader. The writers read :func:`parse`'s blocks;
+the translation tools read a segment line by line (:func:`source_lines`: the
+markers that open its lines, and a table row's cells) and each line's inline
+markup (:func:`parse_inline`), so that what they protect is what renders.
 """
 
 from __future__ import annotations
@@ -125,6 +130,104 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
+@lru_cache(maxsize=1024)
+def parse_inline(text: str) -> tuple[Inline, ...]:
+    """Return one line's or one paragraph's inline markup as inlines (block syntax, "- " or
+    "## ", is text here: :func:`source_lines` reads it).
+
+    A soft line break is a space, a hard one a :class:`Break`. Unlike :func:`parse`, a link is
+    kept whatever its scheme (checking it is parse's job, which reports it). Markup nested more
+    than ``MAX_NESTING`` levels deep is returned as one text.
+    """
+    tokens = _MD.parseInline(text)
+    children = (tokens[0].children or []) if tokens else []
+    if any(child.level > MAX_NESTING for child in children):
+        return (Text(text),) if text else ()
+    root = SyntaxTreeNode(tokens)
+    nodes = root.children[0].children if root.children else []
+    return _inlines(nodes, [], 0, check_links=False)
+
+
+def link_destination(href: str) -> str:
+    """Return how to write ``href`` (as :func:`parse` gives it: normalised, percent-encoded) as
+    a link's destination that reads back as the same target: decoded for reading where that
+    reads back the same (``é``, not ``%C3%A9``), parentheses escaped when unbalanced."""
+    target = _MD.normalizeLink(href)
+    for candidate in (_MD.normalizeLinkText(href), href, re.sub(r"([()])", r"\\\1", href)):
+        parsed = parse_inline(f"[x]({candidate})")
+        if len(parsed) == 1 and isinstance(parsed[0], Link) and parsed[0].href == target:
+            return candidate
+    return f"<{href}>"
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of a segment as the reader sees it.
+
+    ``marker`` is what the block structure puts before the line's text: a list item's "- " or
+    "1. " (with its indentation), a quote's "> ", an intertitle's "## ", a list item's
+    continuation indent; a table's delimiter row is all marker. ``text`` is the inline Markdown
+    after it. For a table row, ``cells`` holds each cell's inline Markdown (an escaped pipe
+    read as a pipe), and ``text`` the row as written.
+    """
+
+    marker: str
+    text: str
+    cells: tuple[str, ...] | None = None
+
+
+_QUOTE_MARK = re.compile(r"[ \t]*>[ \t]?")
+_ITEM_MARK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_HEADING_MARK = re.compile(r"[ \t]*#{1,6}(?:[ \t]+|$)")
+_INDENT = re.compile(r"[ \t]*")
+
+
+@lru_cache(maxsize=512)
+def source_lines(text: str) -> tuple[SourceLine, ...]:
+    """Return the lines of ``text`` (one segment: no blank line in it) with the markers the
+    block parse finds at their starts; a line no list, quote, intertitle or table opens has
+    none (a "2017. " that continues a paragraph is text, as it renders)."""
+    lines = text.split("\n")
+    containers: list[list[tuple[str, bool]]] = [[] for _ in lines]  # per line: (token type, opens here)
+    delimiters: set[int] = set()
+    cells: dict[int, list[str]] = {}
+    row: int | None = None
+    in_cell = False
+    for token in _MD.parse(text):
+        if token.type in ("blockquote_open", "list_item_open", "heading_open") and token.map:
+            start, end = token.map
+            for index in range(start, min(end, len(lines))):
+                containers[index].append((token.type, index == start))
+        elif token.type == "table_open" and token.map:
+            delimiters.add(token.map[0] + 1)
+        elif token.type == "tr_open" and token.map:
+            row = token.map[0]
+            cells[row] = []
+        elif token.type in ("th_open", "td_open"):
+            in_cell = True
+        elif token.type in ("th_close", "td_close"):
+            in_cell = False
+        elif token.type == "inline" and in_cell and row is not None:
+            cells[row].append(token.content)
+    out = []
+    for index, line in enumerate(lines):
+        if index in delimiters:
+            out.append(SourceLine(line, ""))
+            continue
+        rest = line
+        for kind, opens in containers[index]:
+            if kind == "heading_open" and not opens:
+                continue
+            pattern = {"blockquote_open": _QUOTE_MARK, "heading_open": _HEADING_MARK,
+                       "list_item_open": _ITEM_MARK if opens else _INDENT}[kind]
+            match = pattern.match(rest)
+            if match:
+                rest = rest[match.end():]
+        row_cells = tuple(cells[index]) if index in cells else None
+        out.append(SourceLine(line[:len(line) - len(rest)], rest, row_cells))
+    return tuple(out)
+
+
 def link_allowed(href: str) -> bool:
     """Return whether ``href`` uses one of the allowed schemes (http, https, mailto)."""
     scheme = urlsplit(href.strip()).scheme.lower()
@@ -228,7 +331,8 @@ def _table(node: SyntaxTreeNode, problems: list[MarkupProblem], line: int) -> Ta
 FIGURE = re.compile(r"[-+−]?[\d.,\s\u00a0\u202f]*\d[\d.,\s\u00a0\u202f]*\s?(%|‰|€|\$|£|[a-zA-Z]{1,3})?")
 
 
-def _inlines(nodes: list[SyntaxTreeNode], problems: list[MarkupProblem], line: int) -> tuple[Inline, ...]:
+def _inlines(nodes: list[SyntaxTreeNode], problems: list[MarkupProblem], line: int,
+             check_links: bool = True) -> tuple[Inline, ...]:
     out: list[Inline] = []
     for node in nodes:
         if node.type == "text":
@@ -238,11 +342,11 @@ def _inlines(nodes: list[SyntaxTreeNode], problems: list[MarkupProblem], line: i
         elif node.type == "hardbreak":
             out.append(Break())
         elif node.type == "strong":
-            out.append(Strong(_inlines(node.children, problems, line)))
+            out.append(Strong(_inlines(node.children, problems, line, check_links)))
         elif node.type == "em":
-            out.append(Emph(_inlines(node.children, problems, line)))
+            out.append(Emph(_inlines(node.children, problems, line, check_links)))
         elif node.type == "sup":
-            out.append(Sup(_inlines(node.children, problems, line)))
+            out.append(Sup(_inlines(node.children, problems, line, check_links)))
         elif node.type == "image":
             problems.append(MarkupProblem(line, "images cannot stand in the text",
                                           "list photos under 'images:' of the release, with file, alt, caption "
@@ -250,8 +354,8 @@ def _inlines(nodes: list[SyntaxTreeNode], problems: list[MarkupProblem], line: i
             out.append(Text(node.content or ""))
         elif node.type == "link":
             href = str(node.attrs.get("href", ""))
-            children = _inlines(node.children, problems, line)
-            if link_allowed(href):
+            children = _inlines(node.children, problems, line, check_links)
+            if link_allowed(href) or not check_links:
                 out.append(Link(href, children))
             else:
                 problems.append(MarkupProblem(

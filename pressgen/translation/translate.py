@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pressgen.check import check_release
-from pressgen.document.inline import LINE_MARKER
-from pressgen.document.markup import PARAGRAPH_BREAK
+from pressgen.document.inline import Inline, Token, inline_tokens, shape, to_markdown
+from pressgen.document.markup import PARAGRAPH_BREAK, SourceLine, source_lines
 from pressgen.errors import Diagnostic, InputError, PressgenError
 from pressgen.files import locked
 from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
@@ -42,7 +43,6 @@ from pressgen.workspace.model import Release, TranslationSettings, Workspace
 from pressgen.workspace.yamledit import base_of
 from pressgen.workspace.yamlio import XML_INVALID, LoadedYaml, load_yaml
 
-_LINK_TARGET = re.compile(r"\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
 # Link targets are replaced by a numbered mask between two brackets that the text
 # itself does not use, so a source that happens to contain "⟦0⟧" is sent as typed.
 _MASK_BRACKETS = ("⟦⟧", "⟪⟫", "⦃⦄", "〖〗", "\ue000\ue001")
@@ -160,9 +160,10 @@ class _Masks:
     def number(self) -> re.Pattern[str]:
         return re.compile(f"{re.escape(self.open)}(\\d+){re.escape(self.close)}")
 
-    @property
-    def markup(self) -> re.Pattern[str]:
-        return re.compile(rf"\*\*|\*|\^|\[|\]\({re.escape(self.open)}\d+{re.escape(self.close)}\)")
+    def index(self, target: str) -> int | None:
+        """The number of the mask a link's target (as the reader gives it, percent-encoded) is, if it is one."""
+        match = self.number.fullmatch(unquote(target))
+        return int(match.group(1)) if match else None
 
 
 def clean_answer(answer: str) -> str:
@@ -172,29 +173,62 @@ def clean_answer(answer: str) -> str:
 
 
 def translate_inline(text: str, translate: Callable[[str], str], limit: int) -> str:
-    """Translate one paragraph's text, keeping its Markdown exactly.
+    """Translate one paragraph's text, keeping its Markdown.
 
-    Link targets are masked; if the provider's answer does not carry the same
-    markup in the same order, the text between markup is translated run by run.
+    The text is read as the documents are (markup.parse_inline, as inline.py's tokens): link
+    targets are masked, and each run between hard line breaks is sent on its own (an answer is
+    one line). If the provider's answer does not read as the same markup (bold, italics,
+    superscripts and links, in the same order), the runs of text between markup are translated
+    one by one instead.
     """
-    targets: list[str] = []
+    source = inline_tokens(text)
     masks = _Masks.for_text(text)
-    markup, number = masks.markup, masks.number
+    order = list(source.links)  # the n-th link's target is sent as mask n
+    masked = Inline(links={ident: masks.mask(number) for number, ident in enumerate(order)})
+    out: list[Token] = []
+    run: list[Token] = []
+    for token in [*source.tokens, ("end",)]:
+        if token[0] in ("x", "end"):
+            out += _translate_run(run, masked, masks, order, translate, limit)
+            out += [token] if token[0] == "x" else []
+            run = []
+        else:
+            run.append(token)
+    return to_markdown(out, source, minimal=True)
 
-    def mask(match: re.Match[str]) -> str:
-        targets.append(match.group(1))
-        return f"]({masks.mask(len(targets) - 1)})"
 
-    masked = _LINK_TARGET.sub(mask, text)
-    translated = " ".join(translate(piece) for piece in _chunks(masked, limit))
-    translated = re.sub(r"\]\s+\(", "](", translated)  # providers like to add a space there
-    if markup.findall(translated) != markup.findall(masked) or len(number.findall(translated)) != len(targets):
-        parts = re.split(f"({markup.pattern})", masked)
-        translated = "".join(part if markup.fullmatch(part) else _keep_spacing(part, translate, limit)
-                             for part in parts)
-    # A mask the provider invented (not one of ours) is left as it came rather than guessed at.
-    return number.sub(lambda m: targets[int(m.group(1))] if int(m.group(1)) < len(targets) else m.group(0),
-                      translated)
+def _translate_run(tokens: list[Token], masked: Inline, masks: _Masks, order: list[str],
+                   translate: Callable[[str], str], limit: int) -> list[Token]:
+    """The tokens of one run translated, its links' ids those of the source."""
+    if not any(token[0] == "text" and token[1].strip() for token in tokens):
+        return tokens
+    sent = to_markdown(tokens, masked, minimal=True)
+    answer = " ".join(translate(piece) for piece in _chunks(sent, limit))
+    # Providers like to add a space in "](": mended only when the answer does not read as sent.
+    for candidate in (answer, re.sub(r"\]\s+\(", "](", answer)):
+        read = _as_sent(candidate, tokens, masks, order)
+        if read is not None:
+            return read
+    return [("text", _keep_spacing(token[1], translate, limit)) if token[0] == "text" else token for token in tokens]
+
+
+def _as_sent(answer: str, tokens: list[Token], masks: _Masks, order: list[str]) -> list[Token] | None:
+    """The answer's tokens, its links' ids those of the source, if it reads as the same markup
+    in the same order with each of the run's masked links once; else None."""
+    read = inline_tokens(answer)
+    numbers = {ident: masks.index(target) for ident, target in read.links.items()}
+    ids = {ident: order[number] for ident, number in numbers.items() if number is not None and number < len(order)}
+    ours = sorted(order.index(token[2]) for token in tokens if token[:2] == ("open", "link"))
+    if (len(ids) != len(numbers) or sorted(order.index(ident) for ident in ids.values()) != ours
+            or _markup(read.tokens) != _markup(tokens)
+            or any(masks.open in token[1] or masks.close in token[1] for token in read.tokens if token[0] == "text")):
+        return None  # markup lost or added, a link changed, or a mask moved out of its link
+    return [(token[0], "link", ids[token[2]]) if token[1:2] == ("link",) else token for token in read.tokens]
+
+
+def _markup(tokens: list[Token]) -> list[Token]:
+    """The markup of tokens in order, without its ids and its text."""
+    return [token for token in shape(tokens) if token[0] != "text"]
 
 
 def _keep_spacing(part: str, translate: Callable[[str], str], limit: int) -> str:
@@ -223,28 +257,25 @@ def translate_markdown(text: str, translate: Callable[[str], str], limit: int) -
     out: list[str] = []
     line = 0
     for number, paragraph in enumerate(PARAGRAPH_BREAK.split(text.strip("\n")), start=1):
-        lines = paragraph.split("\n")
+        lines = source_lines(paragraph)
         try:
-            if any(LINE_MARKER.match(item) for item in lines):
-                translated_lines = []
-                for item in lines:
-                    prefix_match = LINE_MARKER.match(item)
-                    prefix = prefix_match.group(0) if prefix_match else item[:len(item) - len(item.lstrip())]
-                    rest = item[len(prefix):]
-                    if rest.lstrip().startswith("|"):  # a table row: each cell on its own
-                        cells = rest.strip().strip("|").split("|")
-                        rest = "| " + " | ".join(translate_inline(cell.strip(), translate, limit)
-                                                 if cell.strip() else "" for cell in cells) + " |"
-                    else:
-                        rest = translate_inline(rest, translate, limit)
-                    translated_lines.append(prefix + rest)
-                out.append("\n".join(translated_lines))
+            if any(item.marker or item.cells is not None for item in lines):
+                out.append("\n".join(_translate_line(item, translate, limit) for item in lines))
             else:
-                out.append(translate_inline(" ".join(item.strip() for item in lines), translate, limit))
+                out.append(translate_inline(paragraph, translate, limit))
         except ProviderFailure as failure:
             raise ParagraphFailure(line, number, failure.reason, failure.setting) from failure
         line += len(lines) + 1
     return "\n\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _translate_line(line: SourceLine, translate: Callable[[str], str], limit: int) -> str:
+    """One line of a list, quote or table translated, its marker kept; a table row cell by cell."""
+    if line.cells is not None:
+        cells = [translate_inline(cell, translate, limit).replace("|", "\\|") for cell in line.cells]
+        return line.marker + "| " + " | ".join(cells) + " |"
+    lead = line.text[:len(line.text) - len(line.text.lstrip())]
+    return line.marker + lead + translate_inline(line.text.lstrip(), translate, limit)
 
 
 # --- releases --------------------------------------------------------------------------------

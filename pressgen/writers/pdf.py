@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import pyphen
 from weasyprint import CSS, HTML, Document
-from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -29,6 +27,7 @@ from pressgen.resources import PACKAGED_TEMPLATES, find_template
 from pressgen.workspace.images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from pressgen.writers import Rendered
 from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
+from pressgen.writers.weasy import ImageCache, Line, page_lines, use_patterns
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -104,11 +103,6 @@ def stylesheet(workspace_root: Path) -> CSS:
     return _stylesheet(path, path.stat().st_mtime_ns)
 
 
-# WeasyPrint hyphenates with Pyphen by the element's lang; a language's patterns are the ones
-# pressgen.document.hyphenation chose for it (English: the US patterns, whatever the region).
-for _code in [code for code in pyphen.LANGUAGES if code.split("_")[0] in PATTERNS]:
-    pyphen.LANGUAGES[_code] = pyphen.LANGUAGES[PATTERNS[_code.split("_")[0]]]
-
 # How many times a document is laid out again to keep words broken across pages whole.
 RELAYOUTS = 3
 
@@ -117,20 +111,20 @@ def words_to_keep(document: Document) -> set[tuple[str, str]]:
     """Return (paragraph key, word) of each word the layout broke where a typographer would not:
     at the foot of a page (finished atop the next), or as a paragraph's last word."""
     keep = set()
-    pages = [_lines(page._page_box) for page in document.pages]
+    pages = page_lines(document)
     for this, following in itertools.pairwise(pages):
-        if this and following and this[-1][1] is not None:
-            word = _broken(_line_text(this[-1][0]), _line_text(following[0][0]))
+        if this and following and this[-1].paragraph is not None:
+            word = _broken(this[-1].text, following[0].text)
             if word:
-                keep.add((_key(this[-1][1]), word))
-    by_paragraph: dict[int, tuple[Any, list[boxes.LineBox]]] = {}
-    for line, paragraph in itertools.chain.from_iterable(pages):
-        if paragraph is not None:
-            by_paragraph.setdefault(id(paragraph), (paragraph, []))[1].append(line)
+                keep.add((_key(this[-1].paragraph), word))
+    by_paragraph: dict[int, tuple[Any, list[Line]]] = {}
+    for line in itertools.chain.from_iterable(pages):
+        if line.paragraph is not None:
+            by_paragraph.setdefault(id(line.paragraph), (line.paragraph, []))[1].append(line)
     for paragraph, lines in by_paragraph.values():
         if len(lines) >= 2:
-            last = _line_text(lines[-1]).strip()
-            word = _broken(_line_text(lines[-2]), last) if len(last.split()) == 1 else None
+            last = lines[-1].text.strip()
+            word = _broken(lines[-2].text, last) if len(last.split()) == 1 else None
             if word:
                 keep.add((_key(paragraph), word))
     return keep
@@ -152,45 +146,15 @@ def _key(paragraph: Any) -> str:
     return paragraph_key("".join(paragraph.itertext()))
 
 
-def _line_text(line: boxes.LineBox) -> str:
-    return "".join(text.text for text in line.descendants() if isinstance(text, boxes.TextBox))
-
-
-def _lines(box: boxes.Box, paragraph: Any = None, out: list[tuple[boxes.LineBox, Any]] | None = None,
-           ) -> list[tuple[boxes.LineBox, Any]]:
-    """Each line of a page's main area (headers and footers left out), top to bottom, with the
-    element of the paragraph (``<p>``) it belongs to, if any."""
-    out = [] if out is None else out
-    if isinstance(box, boxes.MarginBox):
-        return out
-    if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
-        paragraph = box.element
-    if isinstance(box, boxes.LineBox):
-        out.append((box, paragraph))
-        return out
-    for child in getattr(box, "children", ()):
-        _lines(child, paragraph, out)
-    return out
-
-
-class _ImageCache(dict):  # type: ignore[type-arg]
-    """WeasyPrint's images by URL (decoded once, their PDF streams encoded once), shared by the
-    documents of a process: a campaign's releases share their logos. What pressgen generates
-    per document (the watermark in the document's language) is never kept."""
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        if not (isinstance(key, str) and key.startswith(GENERATED_PREFIX)):
-            super().__setitem__(key, value)
-
-
 @lru_cache(maxsize=4)
-def _image_cache(folder: Path, files: tuple[tuple[str, int, int], ...]) -> _ImageCache:
-    return _ImageCache()
+def _image_cache(folder: Path, files: tuple[tuple[str, int, int], ...]) -> ImageCache:
+    return ImageCache(never=GENERATED_PREFIX)
 
 
-def image_cache(workspace_root: Path) -> _ImageCache:
-    """The image cache for the workspace's assets as they are now (any changed file starts a new one:
-    WeasyPrint keys images by URL, which a new version of a file keeps)."""
+def image_cache(workspace_root: Path) -> ImageCache:
+    """The image cache for the workspace's assets as they are now, shared by the documents of a
+    process (a campaign's releases share their logos); any changed file starts a new one:
+    WeasyPrint keys images by URL, which a new version of a file keeps."""
     folder = workspace_root / "assets"
     files = []
     for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
@@ -209,6 +173,7 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     is kept whole and the document laid out again (rare: it costs a second
     layout only then).
     """
+    use_patterns(PATTERNS)  # before any layout: WeasyPrint hyphenates by the patterns hyphenation chose
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),
