@@ -385,21 +385,13 @@ def serve(workspace_dir: Path | None, port: int, host: str, open_browser: bool) 
     release files stay the single source of truth: every save goes through the
     same safe write-back as the command line.
     """
-    import socket
-
     from pressgen.studio import create_app
     from pressgen.studio import serve as run_studio
+    from pressgen.studio.app import listen
     from pressgen.studio.hosts import is_loopback
 
     root = find_workspace(workspace_dir or Path.cwd())
-    try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        listener = socket.socket(family, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-    except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-                         + (f" (try --port {port + 1})" if port else "")) from None
+    listener = listen(host, port)
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound}/"

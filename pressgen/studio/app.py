@@ -1,16 +1,6 @@
 """The studio's web application: Starlette, server-rendered Jinja2 pages, a little JavaScript.
 
-Guards, for every request before any route:
-- the Host header must name the address the server listens on (DNS rebinding,
-  see :mod:`pressgen.studio.hosts`), else 421;
-- a state-changing request (POST) must come from the studio's own pages: its
-  Origin header must be the studio's own origin, and its form must carry the
-  session's token (a random value in a SameSite=Strict cookie, echoed in
-  every form), else 403;
-- a request body larger than ``MAX_BODY`` is refused (413) before it is read into memory.
-
-Every response carries headers that keep other pages from framing or reading the studio (see
-:class:`SecurityHeaders`).
+The guards every request passes before any route are in :mod:`pressgen.studio.guards`.
 """
 
 from __future__ import annotations
@@ -24,7 +14,6 @@ import os
 import re
 import secrets
 import socket
-import sys
 import tempfile
 import threading
 import unicodedata
@@ -35,7 +24,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
-from starlette.datastructures import FormData, Headers, UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -48,14 +37,13 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pressgen.builder.executors import PoolExecutor
 from pressgen.builder.plan import BuildOptions, build
-from pressgen.errors import Diagnostic, PressgenError
+from pressgen.errors import Diagnostic, PressgenError, UsageError
 from pressgen.formats import BY_NAME, media_type
 from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
-from pressgen.studio.hosts import host_allowed
+from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
 from pressgen.studio.state import Entry, Studio
 from pressgen.translation.review import export_docx, export_xliff, import_docx, import_xliff
 from pressgen.translation.translate import translate_release
@@ -66,121 +54,6 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "pressgen_session"
 STATES = ("missing", "stale", "machine", "draft", "reviewed")
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
-MAX_BODY = 8 * 2**20  # bytes of a request: a release's form, or a review file (tens of KiB as exported)
-MAX_DRAIN = 64 * 2**20  # of a larger body, read this much (dropped) so the browser gets the answer, no more
-
-
-# The studio's pages load only their own script, stylesheet and images (no inline script or style,
-# no data: or blob: URL), post only to themselves, and no other page may frame them.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                           "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
-                           "object-src 'none'")
-SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-frame-options", b"DENY"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"cross-origin-resource-policy", b"same-origin"),
-]
-
-
-class SecurityHeaders:
-    """ASGI middleware: the headers of ``SECURITY_HEADERS`` on every HTTP response, the guards' refusals
-    and errors included. A page on another port (another origin) cannot frame the studio, so it cannot
-    make a user click its buttons unawares."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def sending(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
-                message = {**message, "headers": [
-                    *(h for h in message.get("headers", []) if h[0].lower() not in names), *SECURITY_HEADERS]}
-            await send(message)
-
-        await self.app(scope, receive, sending)
-
-
-class BodyTooLarge(Exception):
-    """A request body larger than ``MAX_BODY``: what was sent is dropped, not kept."""
-
-    message = (f"the upload is larger than {MAX_BODY // 2**20} MiB, the most the studio accepts (a review "
-               "file exported from the studio is a few dozen KiB)")
-
-
-def _bounded(receive: Receive, declared: str | None) -> Receive:
-    """``receive`` that raises :class:`BodyTooLarge` once the body passes ``MAX_BODY``, having read the
-    rest (up to ``MAX_DRAIN``) and dropped it: a browser still sending would miss the answer."""
-    received = 0
-
-    async def receiving() -> Any:
-        nonlocal received
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_DRAIN):
-            raise BodyTooLarge
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > MAX_BODY:
-                while message.get("more_body") and received <= MAX_DRAIN:
-                    message = await receive()
-                    received += len(message.get("body", b""))
-                raise BodyTooLarge
-        return message
-
-    return receiving
-
-
-class Guard:
-    """ASGI middleware: the Host check on every request, the Origin check on every POST, the bound on
-    every request body."""
-
-    def __init__(self, app: ASGIApp, listening: str) -> None:
-        self.app = app
-        self.listening = listening
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            headers = Headers(scope=scope)
-            host = headers.get("host")
-            if not host_allowed(host, self.listening):
-                response: Response = PlainTextResponse(
-                    "this studio answers only requests addressed to the host it listens on\n", 421)
-                await response(scope, receive, send)
-                return
-            if scope["method"] not in ("GET", "HEAD", "OPTIONS") and headers.get("origin") != f"http://{host}":
-                response = PlainTextResponse("refused: this request did not come from a page of this studio\n", 403)
-                await response(scope, receive, send)
-                return
-            receive = _bounded(receive, headers.get("content-length"))
-        started = False
-
-        async def sending(message: Any) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        except BodyTooLarge:
-            if not started:
-                await PlainTextResponse(f"refused: {BodyTooLarge.message}\n", 413)(scope, receive, send)
-        except Exception as exc:  # a bug: one line in the terminal, a plain answer in the browser, no traceback
-            where = f"{scope.get('method', '')} {scope.get('path', '')}".strip()
-            print(f"pressgen studio: internal error on {where}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            if scope["type"] == "http" and not started:
-                await PlainTextResponse(
-                    "internal error in the studio (a bug in pressgen; the terminal shows one line to report). "
-                    "A save that failed this way wrote nothing: files are replaced only once written whole.\n",
-                    500)(scope, receive, send)
-
-
 class StudioApp:
     """The routes, bound to one :class:`Studio`."""
 
@@ -549,6 +422,22 @@ def word_changes(old: str, new: str) -> Markup:
         if j2 > j1:
             out.append(Markup("<ins>%s</ins>") % "".join(after[j1:j2]))
     return Markup("").join(out)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Return a socket bound to ``host``:``port`` (0: any free port), ready for :func:`serve`.
+
+    Raises :class:`UsageError` when the address cannot be had (in use, not this machine's).
+    """
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                         + (f" (try --port {port + 1})" if port else "")) from None
+    return listener
 
 
 def serve(app: Starlette, listener: socket.socket) -> None:

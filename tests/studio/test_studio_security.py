@@ -15,7 +15,7 @@ from helpers.studio_server import StudioServer
 from lxml import etree
 
 from pressgen.studio import create_app
-from pressgen.studio.app import MAX_BODY, MAX_DRAIN
+from pressgen.studio.guards import MAX_BODY, MAX_DRAIN
 
 RELEASE = "unric-migrants-stigma-2014"
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"

@@ -1,0 +1,121 @@
+"""Returned units written back: each checked against its source, applied with its state, or reported.
+
+What the XLIFF and the review DOCX imports share: a unit whose source changed, whose
+tags or links do not match, or whose text a document cannot hold is a positioned
+conflict and is not applied; the others are written into the release and its segment
+records through the safe write-back, and reviewed pairs go into the memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pressgen.document.inline import from_markdown, markdown_problems, problems, to_markdown
+from pressgen.errors import Diagnostic
+from pressgen.translation.segments import (
+    SEGMENTED,
+    Alignment,
+    Filled,
+    Pair,
+    fields_and_records,
+    save,
+    unchanged_base,
+)
+from pressgen.translation.xliff import Returned, aligned, target_tokens
+from pressgen.workspace.model import Release, Workspace
+from pressgen.workspace.safexml import capped
+from pressgen.workspace.yamledit import normalize, unwritable
+
+
+@dataclass
+class ImportReport:
+    """What an import did: units applied, conflicts (not applied), the status set, whether it wrote."""
+
+    applied: int = 0
+    conflicts: list[Diagnostic] = field(default_factory=list)
+    status: str | None = None
+    written: bool = False
+
+
+def apply_units(source_path: Path, returned: list[Returned], release: Release, workspace: Workspace, lang: str,
+                report: ImportReport, alignment: Alignment | None = None) -> None:
+    """Check each returned unit against the release (``alignment``: its pairs, when already known),
+    then write those that pass (and the records)."""
+    from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
+
+    alignment = alignment or aligned(release, lang)
+    pairs = alignment.by_id()
+    filled: dict[str, Filled] = {}
+    for unit in returned:
+        pair = pairs.get(unit.unit_id)
+        if pair is None or pair.source is None:
+            report.conflicts.append(Diagnostic(
+                source_path, unit.line, 1, f"unit '{unit.unit_id}': its source is not in the release now (it "
+                "changed or was removed since the export); its target is not applied",
+                "export the release again and review the new file"))
+            continue
+        if pair.state == "stale" and unit.untouched_stale:
+            continue  # exported as needing review and sent back as it was: it stays stale
+        markdown, reasons = _markdown(unit, pair)
+        if markdown is not None and (reason := unwritable(markdown)) is not None:
+            reasons.append(reason)
+        if reasons or markdown is None:
+            report.conflicts.append(Diagnostic(source_path, unit.line, 1,
+                                               f"unit '{unit.unit_id}': its target is not applied: "
+                                               + "; ".join(reasons),
+                                               "correct the translation in the review tool and export it again"))
+            continue
+        filled[pair.id] = Filled(pair, markdown, unit.state)
+    report.applied = len(filled)
+    report.conflicts = capped(report.conflicts)
+    reviewed = [f for f in filled.values() if f.state == "reviewed" and not f.pair.whole]
+    if reviewed:  # the memory first: a damaged or locked one is reported while the release is untouched
+        memory = TranslationMemory(workspace.root / MEMORY_FILE)
+        try:
+            memory.put_many((REVIEWED, release.source, lang, item.pair.source or "", item.text) for item in reviewed)
+        finally:
+            memory.close()
+    _write(release, workspace, lang, alignment, filled, report)
+
+
+def _markdown(unit: Returned, pair: Pair) -> tuple[str | None, list[str]]:
+    """Return a unit's translation as Markdown, or the reasons it breaks its source's markup."""
+    assert pair.source is not None
+    if pair.field not in SEGMENTED:  # a headline, subheadline or dateline is plain text, tags or not
+        text = "".join(t[1] for t in unit.tokens if t[0] == "text") if unit.tokens is not None else unit.text
+        text = " ".join(normalize(text).split("\n")).strip()
+        return (pair.target if pair.target is not None and " ".join(pair.target.split("\n")).strip() == text
+                else text), []
+    source = from_markdown(pair.source)
+    if unit.tokens is None:  # typed as Markdown (an older export, or a tool that drops tags)
+        text = " ".join(unit.text.split("\n")) if not source.markers else unit.text
+        found = markdown_problems(text, pair.source)
+        return (None, found) if found else (text.strip(), [])
+    found = problems(unit.tokens, source)
+    if found:
+        return None, found
+    markdown = to_markdown(unit.tokens, source)
+    if pair.target is not None and to_markdown(target_tokens(pair.target, source, pair.field), source) == markdown:
+        return pair.target, []  # unchanged: keep the file's own text
+    return markdown, []
+
+
+def _write(release: Release, workspace: Workspace, lang: str, alignment: Alignment, filled: dict[str, Filled],
+           report: ImportReport) -> None:
+    block = release.text.get(lang)
+    fields, records, summary, _ = fields_and_records(alignment.pairs, filled, block)
+    still_stale = any(p.state in ("stale", "orphan") and p.id not in filled for p in alignment.pairs)
+    source_hash = block.source_hash if still_stale and block else release.source_hash()
+    report.status = summary if not still_stale else "stale"
+    values = {**fields, "status": summary, **({"source_hash": source_hash} if source_hash else {})}
+    before = {**(block.fields() if block else {}), "status": block.status if block else None,
+              "source_hash": block.source_hash if block else None}
+    if not fields:
+        return
+    base = unchanged_base(release)  # the units were checked against this release: written only onto it
+    if values != {k: v for k, v in before.items() if v is not None}:
+        save(release, {lang: values}, {lang: records}, base=base)
+        report.written = True
+    else:
+        save(release, {}, {lang: records}, base=base)
