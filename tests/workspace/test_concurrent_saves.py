@@ -161,7 +161,7 @@ def test_of_40_simultaneous_saves_of_one_version_exactly_one_wins_and_no_text_is
                 marker = _marker("revue", index)
                 reviewed = folder / f"{marker}.xlf"
                 reviewed.write_text(_filled(xliff, marker), encoding="utf-8")
-                commands[marker] = ["pressgen.translation.review", "review", "import", "race", "--lang", "fr",
+                commands[marker] = ["pressgen.translation.writeback", "review", "import", "race", "--lang", "fr",
                                     "--file", str(reviewed)]
             processes = {name: subprocess.Popen([*held, str(folder / name), str(go), *command], cwd=workspace,
                                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
