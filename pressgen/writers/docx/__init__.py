@@ -12,21 +12,14 @@ import zipfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, cast
-from xml.sax.saxutils import escape as xml_escape
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.phys_pkg import PhysPkgWriter
-from docx.opc.pkgwriter import PackageWriter
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
 from docx.shared import Length, Mm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
-from lxml import etree
 
 from pressgen.document.hyphenation import Rules
 from pressgen.document.localize import DocumentView, ImageView
@@ -50,6 +43,8 @@ from pressgen.resources import find_template
 from pressgen.workspace.images import prepared
 from pressgen.workspace.yamlio import read_regular_file
 from pressgen.writers import Rendered
+from pressgen.writers.docx import oxml
+from pressgen.writers.docx.oxml import qn, save_docx
 
 REFERENCE = "reference.docx"
 MAX_REFERENCE_BYTES = 20 * 1024 * 1024
@@ -87,8 +82,6 @@ OPTIONAL_STYLES = {
 }
 LINK_STYLE = "Link"
 BRAND_STYLES = ("Org Name", "Kind Label", "Headline", "Section Heading", "Link")
-# Zip entries get this fixed time so that the same input gives the same bytes.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @lru_cache(maxsize=8)
@@ -219,8 +212,7 @@ def strip_active_content(doc: DocxDocument) -> list[str]:
                 removed.append(f"the {kind} part {str(part.partname).lstrip('/')}")
             dropped.append(r_id)
         for r_id in dropped:
-            source.rels.pop(r_id)
-            source.rels._target_parts_by_rId.pop(r_id, None)
+            oxml.drop_relationship(source, r_id)
         if source is not package:
             removed += _strip_part(source, set(dropped), where)
     return removed
@@ -229,20 +221,19 @@ def strip_active_content(doc: DocxDocument) -> list[str]:
 def _strip_part(part: Any, dropped: set[str], where: str) -> list[str]:
     """:func:`_strip_elements` on a part's XML: python-docx's own tree, or the bytes of an XML part
     python-docx keeps as they are (footnotes, glossary...), read only when they could hold something."""
-    element = getattr(part, "_element", None)
+    element = oxml.part_element(part)
     if element is not None:
         return _strip_elements(element, dropped, where)
     blob = part.blob
     if not part.content_type.endswith("xml") or not (
             b"instr" in blob or b"mailMerge" in blob or any(r_id.encode() in blob for r_id in dropped)):
         return []
-    try:
-        root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
+    root = oxml.parse_part(blob)
+    if root is None:
         return []
     removed = _strip_elements(root, dropped, where)
     if removed or dropped:
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        oxml.set_part_xml(part, root)
     return removed
 
 
@@ -305,7 +296,7 @@ class _DocxBuilder:
     def paragraph(self, role: str, text: str | None = None, container: Any = None) -> DocxParagraph:
         """Append a paragraph with the style of ``role`` to the body, or to a cell or header."""
         paragraph = (container or self.doc).add_paragraph(text or "")
-        paragraph._p.style = self.ids[role]
+        oxml.set_paragraph_style(paragraph, self.ids[role])
         return paragraph
 
     def inlines(self, paragraph: DocxParagraph, items: Iterable[Inline], bold: bool = False,
@@ -320,9 +311,7 @@ class _DocxBuilder:
                     if sup:
                         run.font.superscript = True
                     if lang:
-                        language = OxmlElement("w:lang")
-                        language.set(qn("w:val"), lang)
-                        run._r.get_or_add_rPr().append(language)
+                        oxml.set_run_language(run, lang)
             elif isinstance(item, Break):
                 paragraph.add_run().add_break()
             elif isinstance(item, Strong):
@@ -336,15 +325,8 @@ class _DocxBuilder:
 
     def link(self, paragraph: DocxParagraph, href: str, children: Iterable[Inline],
              bold: bool = False, italic: bool = False) -> None:
-        r_id = paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
-        hyperlink = OxmlElement("w:hyperlink")
-        hyperlink.set(qn("r:id"), r_id)
-        start = len(paragraph.runs)
-        self.inlines(paragraph, children, bold, italic)
-        for run in paragraph.runs[start:]:
-            run._r.style = self.ids["link"]
-            hyperlink.append(run._r)
-        paragraph._p.append(hyperlink)
+        with oxml.hyperlink(paragraph, href, self.ids["link"]):
+            self.inlines(paragraph, children, bold, italic)
 
     def blocks(self, blocks: Iterable[Block], role: str) -> None:
         for block in blocks:
@@ -375,7 +357,7 @@ class _DocxBuilder:
             if height > Mm(110):
                 width, height = Length(int(width * Mm(110) / height)), Mm(110)
             picture = paragraph.add_run().add_picture(io.BytesIO(prepared(image.path).data), width=width, height=height)
-            picture._inline.docPr.set("descr", image.alt)
+            oxml.set_picture_description(picture, image.alt)
             if image.caption or image.credit:
                 caption = self.paragraph("caption", image.caption or "")
                 if image.credit:
@@ -390,12 +372,11 @@ class _DocxBuilder:
         for number, (contents, row) in enumerate(zip((block.header, *block.rows), table.rows, strict=True)):
             for cell, content, align in zip(row.cells, contents, block.aligns, strict=False):
                 paragraph = cell.paragraphs[0]
-                paragraph._p.style = self.ids["table"]
+                oxml.set_paragraph_style(paragraph, self.ids["table"])
                 paragraph.alignment = ALIGNMENTS[align]
                 paragraph.paragraph_format.keep_with_next = number < len(block.rows)  # the table stays whole
                 self.inlines(paragraph, content, bold=number == 0)
-        header = table.rows[0]._tr.get_or_add_trPr()
-        header.append(OxmlElement("w:tblHeader"))
+        oxml.repeat_header_row(table.rows[0])
         self.paragraph("table")  # Word needs a paragraph between a table and what follows
 
     def list(self, block: ListBlock, role: str) -> None:
@@ -418,7 +399,7 @@ class _DocxBuilder:
         header = section.header
         header.is_linked_to_previous = False
         for paragraph in header.paragraphs:
-            paragraph._p.getparent().remove(paragraph._p)
+            oxml.remove_paragraph(paragraph)
         # The reference document sets page size and margins, so none of them is None.
         width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
         # As the PDF: logo and words side by side, centred on each other, a rule in the brand colour below;
@@ -438,11 +419,11 @@ class _DocxBuilder:
             run = logo_cell.paragraphs[0].add_run()
             picture = run.add_picture(io.BytesIO(prepared(view.org.logo).data), height=Mm(16))  # as the PDF draws it
             # Alternative text for screen readers, as the PDF's <img alt>.
-            picture._inline.docPr.set("descr", view.org.name)
+            oxml.set_picture_description(picture, view.org.name)
         else:
             table.columns[0].width = text_cell.width = width
         first = text_cell.paragraphs[0]
-        first._p.style = self.ids["org"]
+        oxml.set_paragraph_style(first, self.ids["org"])
         first.add_run(view.org.name)
         if view.org.tagline:
             self.paragraph("tagline", view.org.tagline, container=text_cell)
@@ -452,11 +433,11 @@ class _DocxBuilder:
 
     def footer(self, view: DocumentView) -> None:
         paragraph = self.doc.sections[0].footer.paragraphs[0]
-        paragraph._p.style = self.ids["footer"]
+        oxml.set_paragraph_style(paragraph, self.ids["footer"])
         paragraph.add_run(view.footer_line + "\t" + view.labels.page_before)
-        _field(paragraph, "PAGE", "1")
+        oxml.append_field(paragraph, "PAGE", "1")
         paragraph.add_run(view.labels.page_between)
-        _field(paragraph, "NUMPAGES", "1")
+        oxml.append_field(paragraph, "NUMPAGES", "1")
         if view.labels.page_after:
             paragraph.add_run(view.labels.page_after)
 
@@ -506,113 +487,28 @@ ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT
               "center": WD_ALIGN_PARAGRAPH.CENTER}
 
 
-# Word's own watermark: WordArt (VML) in the page header, so it shows on every page, behind the text,
-# and is not part of the document's text; LibreOffice reads it as its watermark too.
-WATERMARK_VML = (
-    '<w:p {w}><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:pict>'
-    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
-    'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
-    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
-    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
-    'style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;rotation:315;'
-    'z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
-    'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#B00020" '
-    'stroked="f"><v:fill opacity=".18"/>'
-    '<v:textpath style="font-family:&quot;Liberation Sans&quot;;font-size:1pt;font-weight:bold" string="{text}"/>'
-    '</v:shape></w:pict></w:r></w:p>')
-W_NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-                'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
-
-
 def _watermark(header: Any, text: str) -> None:
     """Add the draft watermark (the text across the page, light red) to a page header."""
     words = text.upper()
     width = min(480.0, 24.0 * len(words))
     style = header.paragraphs[0].style.style_id if header.paragraphs else "Normal"
-    xml = WATERMARK_VML.format(w=W_NAMESPACES, style=style, width=f"{width:.0f}", height=f"{width / 8:.0f}",
-                               text=xml_escape(words, {'"': "&quot;"}))
-    header._element.append(parse_xml(xml))
-
-
-def _borders(table: Any, edges: dict[str, int], color: str, space: int | None = None) -> None:
-    """Single-line borders on the given edges of a table (``edge: size`` in eighths of a point)."""
-    borders = OxmlElement("w:tblBorders")
-    for edge, size in edges.items():
-        element = OxmlElement(f"w:{edge}")
-        for name, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", space), ("w:color", color)):
-            if value is not None:
-                element.set(qn(name), str(value))
-        borders.append(element)
-    table._tbl.tblPr.append(borders)
+    oxml.append_watermark(header, words, style, width, width / 8)
 
 
 def _header_rule(table: Any, color: str) -> None:
     """The 1.5 pt rule in the brand colour under the page header, as the PDF draws it."""
-    _borders(table, {"bottom": 12}, color.lstrip("#"), space=4)
+    oxml.set_table_borders(table, {"bottom": 12}, color.lstrip("#"), space=4)
 
 
 def _table_rules(table: Any) -> None:
     """Thin horizontal rules between rows, as the PDF's table has; no vertical lines."""
-    _borders(table, {"top": 4, "bottom": 4, "insideH": 4}, "999999")
-
-
-def _field(paragraph: DocxParagraph, instruction: str, shown: str) -> None:
-    """Append a Word field (PAGE, NUMPAGES) that Word and LibreOffice update on display."""
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), instruction)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = shown
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-
-
-def _set_language(doc: DocxDocument, tag: str) -> None:
-    """Mark the document defaults, and every style that names a language, with ``tag``.
-
-    Styles without a language inherit the defaults, so Word spell-checks all text in it.
-    """
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    r_pr_default = defaults.find(qn("w:rPrDefault"))
-    if r_pr_default is None:
-        r_pr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, r_pr_default)
-    r_pr = r_pr_default.find(qn("w:rPr"))
-    if r_pr is None:
-        r_pr = OxmlElement("w:rPr")
-        r_pr_default.append(r_pr)
-    if r_pr.find(qn("w:lang")) is None:
-        r_pr.append(OxmlElement("w:lang"))
-    for lang in styles.iter(qn("w:lang")):
-        for attribute in ("w:val", "w:eastAsia", "w:bidi"):
-            lang.set(qn(attribute), tag)
+    oxml.set_table_borders(table, {"top": 4, "bottom": 4, "insideH": 4}, "999999")
 
 
 def _brand(doc: DocxDocument, color: str) -> None:
     rgb = RGBColor.from_string(color.lstrip("#").upper())
     for name in BRAND_STYLES:
         doc.styles[name].font.color.rgb = rgb
-
-
-APP_PROPERTIES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-    "<Application>pressgen</Application><Company>{company}</Company></Properties>")
-
-
-def _app_properties(doc: DocxDocument, view: DocumentView) -> None:
-    """Replace the reference document's docProps/app.xml (another application, 1 page, 0 words) by true values.
-
-    Page and word counts are left out: only a layout engine knows them, and Word recounts on save.
-    """
-    for part in doc.part.package.parts:
-        if str(part.partname) == "/docProps/app.xml":
-            part._blob = APP_PROPERTIES.format(company=xml_escape(view.author)).encode()
 
 
 def _properties(doc: DocxDocument, view: DocumentView) -> None:
@@ -628,44 +524,6 @@ def _properties(doc: DocxDocument, view: DocumentView) -> None:
     props.revision = 1
 
 
-class _FixedTimeZipWriter:
-    """python-docx's physical package writer, with fixed entry times.
-
-    python-docx stamps each zip entry with the current time; with this writer
-    the same input gives the same bytes, and the package is compressed once.
-    """
-
-    def __init__(self, target: IO[bytes]) -> None:
-        self._zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIME)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o600 << 16
-        self._zip.writestr(entry, blob)
-
-    def close(self) -> None:
-        self._zip.close()
-
-
-def save_docx(doc: DocxDocument) -> bytes:
-    """Serialize ``doc`` as OpcPackage.save does, through the fixed-time writer."""
-    package = doc.part.package
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    buffer = io.BytesIO()
-    # Duck-typed: PhysPkgWriter is a factory that always makes python-docx's own writer.
-    zip_writer = _FixedTimeZipWriter(buffer)
-    writer = cast(PhysPkgWriter, zip_writer)
-    # The same three steps as PackageWriter.write, which hard-wires its zip writer.
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
-    zip_writer.close()
-    return buffer.getvalue()
-
-
 def write_docx(view: DocumentView) -> Rendered:
     """Return the DOCX of ``view``, on the workspace's or the packaged reference document.
 
@@ -675,9 +533,9 @@ def write_docx(view: DocumentView) -> Rendered:
     doc = Document(str(reference))
     strip_active_content(doc)  # before pressgen adds its own links and pictures
     _brand(doc, view.org.color)
-    _set_language(doc, view.language_tag)
+    oxml.set_language(doc, view.language_tag)
     _properties(doc, view)
-    _app_properties(doc, view)
+    oxml.set_app_properties(doc, view.author)
     builder = _DocxBuilder(doc, _style_ids(reference, reference.stat().st_mtime_ns), view.hyphenation)
     builder.header(view)
     builder.footer(view)
