@@ -1,12 +1,12 @@
 """DOCX writer: a DocumentView written with python-docx onto the reference document.
 
-Every python-docx call of pressgen lives in this package:
+The writer's modules (the bilingual review DOCX is written by translation/review_docx.py):
 
 - reference.py: the reference document (the workspace's or pressgen's own): whether it can be
   used, and the active content (macros, remote templates, fields that fetch or run) left out;
 - styles.py: document role -> the reference document's named style, and the brand colour;
 - compose.py: the view's parts written as styled paragraphs, runs, links, pictures and tables;
-- oxml.py: the raw OOXML/VML and python-docx's private API, and nothing else does either;
+- oxml.py: the raw OOXML/VML and python-docx's private API (the other modules use neither);
   it also writes the package with fixed zip times (the same input gives the same bytes).
 """
 
