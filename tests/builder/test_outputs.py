@@ -15,22 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS, pdf_text
+from helpers import SEEDS, pdf_text, run
 
 from pressgen import BuildOptions, UsageError, build
-from pressgen.cli import main
 from pressgen.resources import PACKAGED_TEMPLATES
 
 UNRIC = "unric-migrants-stigma-2014"  # an UNRIC release whose contacts include gdhoop, of IOM Belgium
 IOM_NAME_EN = "International Organization for Migration (IOM)"
 
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 def _statuses(report) -> dict[tuple[str, str, str], str]:  # type: ignore[no-untyped-def]

@@ -7,17 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import run as _run
 
 from pressgen.builder import executors
-from pressgen.cli import main
-
-
-def _run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 def _pool_workers() -> int:

@@ -9,10 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS, docx_part, pdf_text
+from helpers import SEEDS, docx_part, pdf_text, run
 
 from pressgen import BuildOptions, build
-from pressgen.cli import main
 
 NAMES = {"arabic": "محمد العلي", "chinese": "王小明", "hindi": "अमित कुमार"}
 COMPOUND = "Arbeidsongeschiktheidsverzekeringsuitkeringsaanvraagformulierenbundel"  # 69 letters
@@ -45,13 +44,6 @@ text:
       | {WORD} | {URL} |
 """
 
-
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 def _soffice_pdf(docx: Path, folder: Path) -> Path:

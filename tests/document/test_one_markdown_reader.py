@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import run as _run
 from helpers.libre_server import LibreServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pressgen import load_release
-from pressgen.cli import main
 from pressgen.document import markup
 from pressgen.document.inline import Inline, from_markdown, to_markdown
 from pressgen.document.markup import Break, Link, Paragraph, Table, Text, parse
@@ -64,14 +64,6 @@ class Provider:
         self.sent.append(text)
         return self.mangle(text).upper()
 
-
-def _run(*args: str) -> int:
-    """Run the CLI as ``pressgen`` does; return its exit code."""
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 # --- the reader --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ No test module imports another test module.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -120,3 +121,7 @@ def soffice(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     profile = cwd / "lo-profile"
     return subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", *args],
                           cwd=cwd, capture_output=True, text=True, timeout=180)
+
+
+# Debian's Chromium, which scripts/setup-system.sh test installs (Playwright's own download cannot work here).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

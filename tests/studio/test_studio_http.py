@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -25,16 +24,6 @@ from pypdf import PdfReader
 RELEASE = "unric-migrants-stigma-2014"  # written in English, translated into Dutch and French
 
 
-@pytest.fixture
-def studio(workspace: Path) -> Iterator[StudioServer]:
-    with StudioServer(workspace) as server:
-        yield server
-
-
-@pytest.fixture
-def client(studio: StudioServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=studio.url, headers={"Origin": studio.origin}, timeout=60) as client:
-        yield client
 
 
 def form_of(page: str) -> dict[str, str]:

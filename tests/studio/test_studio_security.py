@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from helpers.studio_server import StudioServer
 from lxml import etree
 
@@ -26,16 +24,6 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def studio(workspace: Path) -> Iterator[StudioServer]:
-    with StudioServer(workspace) as server:
-        yield server
-
-
-@pytest.fixture
-def client(studio: StudioServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=studio.url, headers={"Origin": studio.origin}, timeout=60) as client:
-        yield client
 
 
 def _csrf(page: str) -> str:

@@ -21,12 +21,11 @@ from pathlib import Path
 import httpx
 import pytest
 from docx import Document
-from helpers import ROOT
+from helpers import ROOT, run
 from helpers.studio_server import StudioServer
 
 from pressgen import load_release
 from pressgen.builder.cache import BuildCache
-from pressgen.cli import main
 from pressgen.errors import InputError
 from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.translation.segments import sidecar_path
@@ -53,14 +52,6 @@ finally:
 def _in_workspace(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(workspace)
 
-
-def run(*args: str) -> int:
-    """Run the CLI in this process; return its exit status."""
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 def _release(workspace: Path) -> Path:

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-
-from pressgen.cli import main
+from helpers import run as _run
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = "unric-migrants-stigma-2014"
@@ -31,13 +30,6 @@ FOOTER_EXTRA = (  # a DDEAUTO field split over two runs, and a link that opens a
     '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     '<w:hyperlink r:id="rIdCalc"><w:r><w:t>help</w:t></w:r></w:hyperlink>')
 
-
-def _run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 def _edited_reference(target: Path, edits: dict[str, Callable[[str | None], str | bytes]]) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 from helpers import pdf_text
+from helpers import run as _run
 from PIL import Image
-
-from pressgen.cli import main
 
 RELEASE = "unric-migrants-stigma-2014"
 SECRET = "TOP-SECRET-4711"
@@ -25,13 +24,6 @@ images:
     alt: {nl: Een foto, fr: Une photo, en: A photo}
 """
 
-
-def _run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
 
 
 @pytest.fixture
