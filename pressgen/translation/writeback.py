@@ -30,10 +30,13 @@ from pressgen.workspace.yamledit import normalize, unwritable
 
 @dataclass
 class ImportReport:
-    """What an import did: units applied, conflicts (not applied), the status set, whether it wrote."""
+    """What an import did: units applied, left unchanged, conflicts (not applied), skipped (with the reason),
+    the status set, whether it wrote."""
 
     applied: int = 0
+    unchanged: int = 0  # units returned as they were exported: nothing to apply
     conflicts: list[Diagnostic] = field(default_factory=list)
+    skipped: list[Diagnostic] = field(default_factory=list)  # warnings: what was left out of the import, and why
     status: str | None = None
     written: bool = False
 
