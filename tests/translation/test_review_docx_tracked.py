@@ -29,10 +29,11 @@ SYSTEM_PYTHON = Path("/usr/bin/python3")
 NEW_PETIT = "Mme Caroline Petit, de l’UNRIC, rappelle que le sport rassemble."
 CORRECTED_STALE = "Le 19 septembre 2016, la campagne a commencé au Sommet des Nations Unies."
 
-# Run by /usr/bin/python3 (python3-uno): argv[1] is a JSON list of jobs {"in", "out", "edits"}; each edit
-# finds the first table row whose translation cell (column C) contains "row" and types into it.
+# Run by /usr/bin/python3 (python3-uno): argv[1] is a JSON list of jobs {"in", "out", "edits"}, argv[2] a new
+# folder for LibreOffice's user profile; each edit finds the first table row whose translation cell (column C)
+# contains "row" and types into it.
 LIBREOFFICE_EDITOR = r'''
-import json, subprocess, sys, tempfile, time
+import json, os, subprocess, sys, time
 import uno
 from com.sun.star.beans import PropertyValue
 
@@ -52,8 +53,8 @@ def select(cell, start, length):
 
 
 jobs = json.load(open(sys.argv[1]))
-profile = tempfile.mkdtemp(prefix="pressgen-lo-profile-")
-pipe = "pressgen-test-" + profile.rsplit("-", 1)[-1]
+profile = sys.argv[2]
+pipe = "pressgen-test-%d" % os.getpid()
 office = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
                            "--nolockcheck", "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
                            "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
@@ -177,8 +178,8 @@ def libre(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ]
     (folder / "jobs.json").write_text(json.dumps(jobs))
     (folder / "edit.py").write_text(LIBREOFFICE_EDITOR)
-    done = subprocess.run([str(SYSTEM_PYTHON), str(folder / "edit.py"), str(folder / "jobs.json")],
-                          capture_output=True, text=True, timeout=300)
+    command = [str(SYSTEM_PYTHON), str(folder / "edit.py"), str(folder / "jobs.json"), str(folder / "profile")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return {"machine": folder / "machine.docx", "stale": folder / "stale.docx"}
 
