@@ -471,10 +471,12 @@ def review_import(release: str, lang: str, source: Path | None) -> None:
             exc.diagnostics = [_renamed(d, file, shown) for d in exc.diagnostics]
             raise
         report.conflicts = [_renamed(d, file, shown) for d in report.conflicts]
+        report.skipped = [_renamed(d, file, shown) for d in report.skipped]
     _echo_diagnostics(report.conflicts)
+    _echo_diagnostics(report.skipped)
     change = f"{_display(path)} updated" if report.written else "nothing changed"
-    click.echo(f"{report.applied} unit(s) applied, {len(report.conflicts)} conflict(s); {lang} is now "
-               f"{report.status}; {change}", err=bool(report.conflicts))
+    click.echo(f"{report.applied} unit(s) applied, {len(report.conflicts)} conflict(s), {report.unchanged} unchanged, "
+               f"{len(report.skipped)} skipped; {lang} is now {report.status}; {change}", err=bool(report.conflicts))
     if report.conflicts:
         sys.exit(1)
 

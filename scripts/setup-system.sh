@@ -15,9 +15,10 @@ set -euo pipefail
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
          fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 # qpdf --check, pdftotext, msgfmt --check, LibreOffice to open DOCX and PDF, and the
-# official OASIS XLIFF 1.2 schema (shipped by Debian's Symfony translation package).
+# official OASIS XLIFF 1.2 schema (shipped by Debian's Symfony translation package); python3-uno to
+# edit review documents in LibreOffice with Track Changes on (the system python3 drives soffice).
 testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui php-symfony-translation
-         hyphen-nl hyphen-fr hyphen-en-us chromium)
+         hyphen-nl hyphen-fr hyphen-en-us chromium python3-uno)
 
 wanted=("${runtime[@]}")
 [ "${1:-}" = "test" ] && wanted+=("${testing[@]}")

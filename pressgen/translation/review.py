@@ -13,11 +13,13 @@ and writes the release and its segment records safely.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
-from pressgen.document.inline import from_markdown
+from pressgen.document.inline import Token, from_markdown, problems, to_markdown
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError
+from pressgen.translation.segments import SEGMENTED, Pair
 from pressgen.translation.writeback import ImportReport, apply_units
 from pressgen.translation.xliff import (  # noqa: F401 (the review API: one module to import it from)
     MAX_UNITS,
@@ -37,6 +39,8 @@ from pressgen.translation.xliff import (  # noqa: F401 (the review API: one modu
     tokens_of,
 )
 from pressgen.workspace.model import Release, Workspace
+from pressgen.workspace.safexml import capped
+from pressgen.workspace.yamledit import normalize
 
 
 def import_xliff(xliff: Path, release: Release, workspace: Workspace, lang: str) -> ImportReport:
@@ -94,7 +98,8 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
               "draft, orange = the source changed since it was translated, grey = not translated yet. "
               "Edit the translations in the right-hand column (keep the first column as it is), write "
               "'reviewed' in the state column of each row you have reviewed, save, and import the file with "
-              f"'pressgen review import {release.id} --lang {lang} --file FILE.docx'.")
+              f"'pressgen review import {release.id} --lang {lang} --file FILE.docx'. Track Changes may stay "
+              "on: tracked changes are read as accepted. Comments are listed by the import, not kept.")
     return write_bilingual_docx(f"Review of {release.id}: {release.source} → {lang}",
                                 (release.source, language_tag(config.locale_for(release.source))),
                                 (lang, language_tag(config.locale_for(lang))), status, legend, rows,
@@ -102,19 +107,115 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
 
 
 def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -> ImportReport:
-    """Apply a bilingual review DOCX edited in Word (the translation column) to the release's ``lang`` text."""
+    """Apply a bilingual review DOCX edited in Word or LibreOffice (the translation column) to the release's
+    ``lang`` text.
+
+    Tracked changes are read as accepted. Each row is applied (its text or state changed), unchanged
+    (counted, not applied), a conflict (reported by :func:`apply_units`) or skipped with the reason, a
+    warning in ``report.skipped``; so are comments, which pressgen does not keep, and a state word it does
+    not know (the changed text is then applied as draft).
+    """
     from pressgen.translation.review_docx import read_bilingual_docx
 
     check_language(release, lang)
     report = ImportReport()
     alignment = aligned(release, lang)
+    pairs = alignment.by_id()
     listed = {pair.id for pair in alignment.pairs if pair.source and from_markdown(pair.source).markers}
-    returned = [Returned(row.unit_id, row.number, row.tokens, "", _docx_state(row.state), row.state == "stale")
-                for row in read_bilingual_docx(path, release.id, lang, listed)]
+    returned = []
+    for row in read_bilingual_docx(path, release.id, lang, listed):
+        where = f"row {row.number} (unit '{row.unit_id}')"
+
+        def skip(message: str, hint: str | None = None, where: str = where, number: int = row.number) -> None:
+            report.skipped.append(Diagnostic(path, number, 1, f"{where}: {message}", hint, "warning"))
+
+        for comment in row.comments:
+            skip(f"comment not kept by pressgen: “{comment}”",
+                 "act on it in the translation, or keep it with the release (its notes or your tracker)")
+        pair = pairs.get(row.unit_id)
+        if row.refused:
+            skip(f"not imported: {row.refused}")
+            continue
+        if pair is None or pair.source is None:  # apply_units reports it as a conflict
+            returned.append(Returned(row.unit_id, row.number, row.tokens, "", "draft"))
+            continue
+        if not row.tokens:
+            if pair.target is not None:
+                skip("the translation cell is empty; the release keeps its translation",
+                     "to remove a translation, edit the release itself")
+            else:
+                report.unchanged += 1
+            continue
+        changed = not _same_text(row.tokens, pair)
+        state, reason = _docx_state(row.state, changed, str(pair.state))
+        if reason:
+            skip(reason, "write 'reviewed' (or révisé, relu, nagekeken…) in the state column to approve a row, "
+                 "or leave the word the export wrote")
+        if not changed and state == pair.state:
+            report.unchanged += 1
+            continue
+        returned.append(Returned(row.unit_id, row.number, row.tokens, "", state))
     apply_units(path, returned, release, workspace, lang, report, alignment)
+    report.skipped = capped(report.skipped)
     return report
 
 
-def _docx_state(written: str) -> str:
-    """The state a reviewer left in the state column: 'reviewed' approves; machine stays machine."""
-    return written if written in ("reviewed", "machine") else "draft"
+# The words a reviewer may write in the state column (the export writes the English ones), compared
+# without case or accents; each maps to the state it sets.
+STATE_WORDS = ("reviewed", "draft", "machine", "stale", "missing")
+_STATE_SYNONYMS = {
+    "reviewed": ("approved", "checked", "ok", "final", "done", "revise", "relu", "verifie", "valide", "approuve",
+                 "corrige", "revisee", "relue", "verifiee", "validee", "approuvee", "corrigee",
+                 "nagekeken", "gecontroleerd", "goedgekeurd", "nagelezen", "herzien", "geverifieerd",
+                 "gereviewd", "gecorrigeerd", "geprueft", "gepruft", "uberpruft", "revisado", "revisto", "rivisto"),
+    "draft": ("translated", "brouillon", "traduit", "concept", "ontwerp", "vertaald", "entwurf"),
+    "machine": ("mt", "machine translation", "traduction automatique", "automatique", "machinevertaling"),
+    "stale": ("outdated", "obsolete", "perime", "verouderd"),
+    "missing": ("untranslated", "manquant", "ontbreekt"),
+}
+_STATE_READ = {**{word: word for word in STATE_WORDS},
+               **{word: state for state, words in _STATE_SYNONYMS.items() for word in words}}
+
+
+def _state_word(written: str) -> str:
+    """A state word as compared: lower case, without accents, punctuation or extra spaces."""
+    letters = unicodedata.normalize("NFKD", written.casefold())
+    kept = "".join(ch if ch.isalnum() else " " for ch in letters if not unicodedata.combining(ch))
+    return " ".join(kept.replace("ß", "ss").split())
+
+
+def _docx_state(written: str, changed: bool, exported: str) -> tuple[str, str | None]:
+    """The state a reviewer left in the state column, and why it was not read as written (or None).
+
+    'reviewed' (or a translation of it) approves; a changed text is the translator's, so a row left
+    'machine', 'stale' or 'missing' with new text is a draft; an unchanged row keeps its state unless the
+    reviewer wrote another one. An unknown word is reported: a changed text applies as draft, an unchanged
+    one keeps its state.
+    """
+    word = _state_word(written)
+    state = _STATE_READ.get(word)
+    if state is None:
+        reason = (f"the state '{written}' is not one pressgen knows" if word else "the state cell is empty")
+        if changed:
+            return "draft", f"{reason}: its translation is imported as a draft"
+        return exported, f"{reason}: the unit keeps its state ({exported})"
+    if state in ("reviewed", "draft"):
+        return state, None
+    if changed:
+        return "draft", None  # machine, stale or missing kept by a person who changed the text
+    if state != exported and state in ("stale", "missing"):
+        return exported, f"'{written}' is set by pressgen, not by the reviewer: the unit keeps its state ({exported})"
+    return state, None
+
+
+def _same_text(tokens: list[Token], pair: Pair) -> bool:
+    """Whether a row's translation is the pair's own target (formatting and links included)."""
+    if pair.target is None or pair.source is None:
+        return False
+    if pair.field not in SEGMENTED:  # plain text: compared as the write-back reads it
+        text = " ".join(normalize("".join(t[1] for t in tokens if t[0] == "text")).split("\n")).strip()
+        return text == " ".join(pair.target.split("\n")).strip()
+    source = from_markdown(pair.source)
+    if problems(tokens, source):
+        return False  # the write-back reports what it breaks
+    return to_markdown(tokens, source) == to_markdown(target_tokens(pair.target, source, pair.field), source)

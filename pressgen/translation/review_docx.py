@@ -183,8 +183,60 @@ def write_bilingual_docx(title: str, source: tuple[str, str], target: tuple[str,
 class ReturnedRow:
     unit_id: str
     number: int  # the row's number in the table (1 = first segment), for messages
-    tokens: list[Token]
+    tokens: list[Token]  # the translation, tracked changes accepted; empty if the reviewer left the cell empty
     state: str
+    comments: tuple[str, ...] = ()  # Word or LibreOffice comments anchored in the row: "author: text"
+    refused: str | None = None  # why the row cannot be read unambiguously (a tracked change to the table itself)
+
+
+# Elements that only wrap runs (Word smart tags, custom XML, content controls, simple fields, bidi
+# overrides) and tracked insertions and moves to here: their content is the text, as Word shows it.
+_RUN_WRAPPERS = frozenset(qn(name) for name in ("w:ins", "w:moveTo", "w:smartTag", "w:customXml", "w:fldSimple",
+                                                "w:dir", "w:bdo"))
+# Tracked deletions and text moved away: not in the text once the changes are accepted.
+_REMOVED = frozenset(qn(name) for name in ("w:del", "w:moveFrom"))
+_BLOCK_WRAPPERS = frozenset(qn(name) for name in ("w:customXml", "w:ins", "w:moveTo"))
+# Changes to the table itself, which accepting or rejecting would read differently: the row is refused.
+_CELL_CHANGES = {qn("w:cellIns"): "a cell inserted", qn("w:cellDel"): "a cell deleted",
+                 qn("w:cellMerge"): "cells merged"}
+
+
+def _accepted(element: etree._Element) -> Iterator[etree._Element]:
+    """Yield the children of a paragraph (or link) as Word shows them with every tracked change accepted:
+    insertions and moved-in text kept, deletions and moved-out text gone, wrappers (smart tags, content
+    controls, custom XML, simple fields) replaced by what they hold."""
+    for child in element:
+        if child.tag in _REMOVED:
+            continue
+        if child.tag in _RUN_WRAPPERS:
+            yield from _accepted(child)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _accepted(content)
+        else:
+            yield child
+
+
+def _blocks(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Yield the ``tag`` children (paragraphs of a cell, rows of a table), also those inside content
+    controls, custom XML and tracked insertions; none inside tracked deletions."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _BLOCK_WRAPPERS:
+            yield from _blocks(child, tag)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content, tag)
+
+
+def _mark_removed(paragraph: etree._Element) -> bool:
+    """Whether the paragraph's mark is a tracked deletion: accepted, it runs on into the next paragraph."""
+    properties = paragraph.find(qn("w:pPr"))
+    mark = properties.find(qn("w:rPr")) if properties is not None else None
+    return mark is not None and any(mark.find(tag) is not None for tag in _REMOVED)
 
 
 def _run_formats(run: object) -> set[str]:
@@ -232,8 +284,8 @@ def _cell_tokens(cell: etree._Element, listed: bool) -> list[Token]:
         else:
             out.append(("text", text))
 
-    def runs(element: object, link: str | None) -> None:
-        for child in element:  # type: ignore[attr-defined]
+    def runs(element: etree._Element, link: str | None) -> None:
+        for child in _accepted(element):
             if child.tag == qn("w:hyperlink"):
                 anchor = child.get(qn("w:anchor")) or ""
                 close_to(set())
@@ -255,36 +307,71 @@ def _cell_tokens(cell: etree._Element, listed: bool) -> list[Token]:
                         counters["lb"] = counters.get("lb", 0) + 1
                         out.append(("x", "lb", f"lb{counters['lb']}"))
 
-    paragraphs = cell.findall(qn("w:p"))
-    for index, paragraph in enumerate(paragraphs):
-        if listed:  # a list or quote: each paragraph of the cell is one of its lines
+    joined = False  # the previous paragraph's mark was deleted: this one continues it
+    for index, paragraph in enumerate(_blocks(cell, qn("w:p"))):
+        if joined:
+            pass
+        elif listed:  # a list or quote: each paragraph of the cell is one of its lines
             close_to(set())
             lines += 1
             out.append(("x", "line", f"line{lines}"))
         elif index:  # a paragraph Word split by Enter is still one paragraph of the release
             emit(" ", set(open_kinds))
         runs(paragraph, None)
+        joined = _mark_removed(paragraph)
     close_to(set())
     return [token for token in out if token != ("text", "")]
 
 
 def _paragraph_text(paragraph: etree._Element) -> str:
-    """The text of a paragraph's runs and links (what Word shows of it, tracked insertions aside)."""
-    return "".join(text.text or "" for run in paragraph.iterchildren(qn("w:r"), qn("w:hyperlink"))
-                   for text in run.iter(qn("w:t")))
+    """The text of a paragraph's runs and links as Word shows it, tracked changes accepted."""
+    out: list[str] = []
+    for child in _accepted(paragraph):
+        if child.tag == qn("w:hyperlink"):
+            out.append(_paragraph_text(child))
+        elif child.tag == qn("w:r"):
+            out.extend(text.text or "" for text in child.iterchildren(qn("w:t")))
+    return "".join(out)
+
+
+def _comments(package: SafeZip, main: str) -> dict[str, str]:
+    """The document's comments by id, each as "author: text" (empty if it has none)."""
+    folder, name = main.rsplit("/", 1) if "/" in main else ("", main)
+    part = package.related("comments", f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels")
+    if part is None or part not in package.names():
+        return {}
+    found: dict[str, str] = {}
+    for comment in package.xml(part).iterchildren(qn("w:comment")):
+        text = " ".join(" ".join(_paragraph_text(p).split()) for p in _blocks(comment, qn("w:p"))).strip()
+        author = (comment.get(qn("w:author")) or "").strip()
+        found[comment.get(qn("w:id")) or ""] = f"{author}: {text}" if author else text
+    return found
+
+
+def _refusal(tr: etree._Element, cells: list[etree._Element]) -> str | None:
+    """Why a row with tracked changes to the table itself cannot be read as the reviewer meant, or None."""
+    properties = tr.find(qn("w:trPr"))
+    if properties is not None and properties.find(qn("w:del")) is not None:
+        return "the row was deleted with Track Changes on (accept or reject the deletion in Word and save again)"
+    for cell in cells:
+        cell_properties = cell.find(qn("w:tcPr"))
+        for tag, what in _CELL_CHANGES.items():
+            if cell_properties is not None and cell_properties.find(tag) is not None:
+                return f"the row has {what} with Track Changes on (accept or reject it in Word and save again)"
+    return None
 
 
 def _grid_rows(table: etree._Element, columns: int) -> Iterator[list[etree._Element]]:
-    """Yield each row's cells (``w:tc``) by grid column, reading every row once.
+    """Yield each row's cells (``w:tc``) by grid column, reading every row (``_blocks(table, "w:tr")``) once.
 
     A cell spanning columns fills each of them and one merged with the cell
     above stands for that cell, as Word shows them (python-docx's ``row.cells``
     does the same by searching back from every cell: quadratic in the rows).
     """
     above: list[etree._Element] = []
-    for tr in table.iterchildren(qn("w:tr")):
+    for tr in _blocks(table, qn("w:tr")):
         row: list[etree._Element] = []
-        for tc in tr.iterchildren(qn("w:tc")):
+        for tc in _blocks(tr, qn("w:tc")):
             properties = tc.find(qn("w:tcPr"))
             span = properties.find(qn("w:gridSpan")) if properties is not None else None
             merge = properties.find(qn("w:vMerge")) if properties is not None else None
@@ -305,7 +392,11 @@ def read_bilingual_docx(path: Path, release_id: str, lang: str, listed: set[str]
     """Return the translated rows of a review document.
 
     ``listed`` holds the ids of segments that are lists or quotes, whose cell
-    paragraphs are their lines. The package is read within the bounds of
+    paragraphs are their lines. Text is read as Word shows it with every tracked
+    change accepted (insertions kept, deletions removed, smart tags and content
+    controls unwrapped); a row whose table structure was changed with Track
+    Changes is returned ``refused``; comments anchored in a row come with it;
+    rows whose translation cell is empty are returned with no tokens. The package is read within the bounds of
     :mod:`pressgen.workspace.safezip` and its table in one pass over the XML.
 
     Raises :class:`InputError` for a file that is not a review document of this
@@ -323,6 +414,7 @@ def read_bilingual_docx(path: Path, release_id: str, lang: str, listed: set[str]
                 path, 1, 1, f"this is not the {lang} review document of {release_id} (its title is '{title}')",
                 f"export it with 'pressgen review export {release_id} --lang {lang} --format docx'")])
         document = package.xml(main)
+        comments = _comments(package, main)
     body = document.find(qn("w:body"))
     table = body.find(qn("w:tbl")) if body is not None else None
     grid = table.find(qn("w:tblGrid")) if table is not None else None
@@ -331,18 +423,21 @@ def read_bilingual_docx(path: Path, release_id: str, lang: str, listed: set[str]
         raise InputError("wrong review document", [Diagnostic(path, 1, 1, "the review table is missing or "
                                                                "has lost its columns")])
     out = []
-    rows = _grid_rows(table, columns)
+    rows = zip(_blocks(table, qn("w:tr")), _grid_rows(table, columns), strict=True)  # the same rows
     next(rows, None)  # the header
-    for number, cells in enumerate(rows, start=1):
+    for number, (tr, cells) in enumerate(rows, start=1):
         if len(cells) < columns:
             raise InputError("wrong review document", [Diagnostic(
                 path, 1, 1, f"row {number} of the review table has lost cells ({len(cells)} of {columns})",
                 "export the review document again and copy the translations into it")])
-        unit_id = "\n".join(_paragraph_text(p) for p in cells[0].findall(qn("w:p"))).strip()
+        unit_id = "\n".join(_paragraph_text(p) for p in _blocks(cells[0], qn("w:p"))).strip()
         tokens = _cell_tokens(cells[2], unit_id in listed)
         if not "".join(t[1] for t in tokens if t[0] == "text").strip():
-            continue
-        state_paragraph = cells[3].find(qn("w:p"))
-        state = _paragraph_text(state_paragraph).strip().lower() if state_paragraph is not None else ""
-        out.append(ReturnedRow(unit_id, number, tokens, state))
+            tokens = []
+        state_paragraph = next(_blocks(cells[3], qn("w:p")), None)
+        state = " ".join(_paragraph_text(state_paragraph).split()) if state_paragraph is not None else ""
+        anchored = dict.fromkeys(element.get(qn("w:id")) or "" for element in tr.iter(
+            qn("w:commentRangeStart"), qn("w:commentReference")))
+        notes = tuple(comments[key] for key in anchored if comments.get(key))
+        out.append(ReturnedRow(unit_id, number, tokens, state, notes, _refusal(tr, cells)))
     return out
