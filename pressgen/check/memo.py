@@ -90,7 +90,9 @@ class CheckMemo:
         data = _read(release)
         if data is None:
             return None
-        return _digest(self._workspace_key, data, _read(sidecar_path(release)) or b"")
+        # The folder's other records too: a release's check names records left by one renamed without them.
+        others = sorted(p.name for p in release.parent.glob("*.segments.json"))
+        return _digest(self._workspace_key, data, _read(sidecar_path(release)) or b"", *others)
 
     def get(self, release: Path, key: str) -> list[Diagnostic] | None:
         """The remembered diagnostics of ``release`` for ``key``, or None when there are none."""
