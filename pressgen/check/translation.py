@@ -256,7 +256,7 @@ def _orphaned_records(release: Release, languages: Sequence[str]) -> list[Diagno
     out = []
     for other in sorted(release.path.parent.glob("*" + SIDECAR_SUFFIX)):
         stem = other.name[:-len(SIDECAR_SUFFIX)]
-        if any(other.with_name(stem + suffix).exists() for suffix in (".yaml", ".yml")):
+        if other.with_name(stem + ".yaml").exists():
             continue
         try:
             data = read_json(other, MAX_SIDECAR_BYTES)

@@ -87,6 +87,12 @@ def test_release_renamed_without_its_records(workspace: Path, capsys: pytest.Cap
     assert code == 1
     assert f"{RELEASE}.segments.json:1:1: error: iom-20km-2017.yaml has no segment records of its own" in out
     assert f"git mv {RELEASE}.segments.json iom-20km-2017.segments.json" in out
+    sidecar.rename(renamed.with_name("iom-20km-2017.segments.json"))  # as the hint says, "release" still old
+    code, out = _check(renamed, capsys)  # not the remembered result of the first check
+    assert code == 1 and "the segment records are for release \"iom-20km-brussels-2017\"" in out
+    moved = renamed.with_name("iom-20km-2017.segments.json")
+    moved.write_text(moved.read_text().replace(f'"release": "{RELEASE}"', '"release": "iom-20km-2017"'))
+    assert _check(renamed, capsys)[0] == 0
 
 
 def _duplicate(sidecar: Path, index: int, **change: str) -> None:
