@@ -152,6 +152,8 @@ def sidecar_diagnostics(release: Release, languages: Sequence[str]) -> list[Diag
     cannot decide between. Without a sidecar, records left beside the release
     under an id that has no release file (a release renamed without its records).
     """
+    from pressgen.workspace.safejson import read_json
+
     path = sidecar_path(release.path)
     if not path.exists() and not path.is_symlink():
         return _orphaned_records(release, languages)
@@ -168,13 +170,16 @@ def sidecar_diagnostics(release: Release, languages: Sequence[str]) -> list[Diag
                        f"resolve the merge conflict (keep one side's records, then run check again); or {hint}")
                 for d in conflicts]
     try:
-        read_records(release.path, strict=True)
+        data = read_json(path, MAX_SIDECAR_BYTES)
     except InputError as exc:
-        return [_error(d.path, d.line, d.col, d.message, hint) for d in exc.diagnostics]
-    data = json.loads(text)
+        return [_error(d.path, d.line, d.col, f"the segment records cannot be read: {d.message}", hint)
+                for d in exc.diagnostics]
+    if not isinstance(data, dict) or not isinstance(data.get("languages"), dict):
+        return [_error(path, 1, 1, "the segment records are not what pressgen writes (an object whose "
+                       "'languages' maps each language to its list of records)", hint)]
     out: list[Diagnostic] = []
     for key, expected in (("release", release.id), ("source", release.source)):
-        if data.get(key) != expected:
+        if key in data and data[key] != expected:  # (written by every pressgen; absent, nothing to compare)
             what = "release" if key == "release" else "source language"
             out.append(_error(path, *_key_position(text, key), f"the segment records are for {what} "
                               f"{json.dumps(data.get(key))}, but {release.path.name} is {what} '{expected}'",
