@@ -62,6 +62,10 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
         problems += content.character_checks(checked.loaded, release, workspace)
         problems += content.workspace_template_checks(release, workspace)
     problems += content.reference_checks(workspace)
+    if release is not None and not errors_only(problems):  # the segment records are part of the release
+        from pressgen.check.translation import sidecar_diagnostics
+
+        problems += sidecar_diagnostics(release, release_languages(release, workspace.config))
     release = release if not errors_only(problems) else None
     if translation and release is not None and checked.loaded is not None:
         from pressgen.check.translation import translation_diagnostics

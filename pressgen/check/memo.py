@@ -90,7 +90,10 @@ class CheckMemo:
         data = _read(release)
         if data is None:
             return None
-        return _digest(self._workspace_key, data, _read(sidecar_path(release)) or b"")
+        # Records left beside it by a release renamed without them: the check names them (check/translation.py).
+        orphans = sorted(p.name for p in release.parent.glob("*.segments.json")
+                         if not p.with_name(p.name[:-len(".segments.json")] + ".yaml").exists())
+        return _digest(self._workspace_key, data, _read(sidecar_path(release)) or b"", *orphans)
 
     def get(self, release: Path, key: str) -> list[Diagnostic] | None:
         """The remembered diagnostics of ``release`` for ``key``, or None when there are none."""

@@ -178,9 +178,23 @@ def problems(target: list[Token], source: Inline) -> list[str]:
 
 
 def _stray_marks(inline: Inline) -> int:
-    """Markup characters left as text after parsing: the marks of an unclosed emphasis or link."""
+    """Markup characters left as text after parsing: the marks of an unclosed emphasis or link.
+
+    Square brackets that pair up in the text ("[sic]", "[…]", "[fr] …") are text, as the reader
+    reads them: only a bracket without its partner counts, and a "](" whose link target was not
+    closed ("[text](https://… " with no ")").
+    """
     text = "".join(t[1] for t in inline.tokens if t[0] == "text")
-    return len(re.findall(r"\*|\^|\[|\]", text))
+    stray = len(re.findall(r"\*|\^|\]\(", text))
+    depth = 0
+    for bracket in re.findall(r"[\[\]]", text):
+        if bracket == "[":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            stray += 1
+    return stray + depth
 
 
 def _ids(source: Inline, kind: str) -> list[str]:

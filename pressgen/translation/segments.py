@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import difflib
 import hashlib
+import itertools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -127,6 +128,63 @@ def read_records(release_path: Path, strict: bool = False) -> dict[str, list[Rec
                 path, 1, 1, "the segment records are not what pressgen writes (no 'languages' with lists of "
                 "records)", _RECORDS_HINT)]) from None
         return {}
+
+
+_STATE_RANK = {"machine": 0, "draft": 1, "reviewed": 2}
+
+
+def resolve_merged(release: Release, records: dict[str, list[Record]]
+                   ) -> tuple[dict[str, list[Record]], list[tuple[str, int, Record]]]:
+    """Return the records with the duplicates a git merge leaves resolved, and those left unresolved.
+
+    A field with more records than its translation has segments, two of them for
+    the same source text, holds both sides' record of one segment (a clean merge
+    of two branches that each recorded it). Of two such records, identical ones
+    count once; else the one whose fingerprint is that of the field's text as it
+    is now is kept (it describes the file, the other an older version of it);
+    for the same text, the more human state is kept (reviewed, then draft, then
+    machine: a later machine draft would have another text). Duplicates that no
+    rule decides are returned as (language, index in its list, record), their
+    field's records left as they were (its translation is then paired one to one).
+    """
+    resolved: dict[str, list[Record]] = {}
+    unresolved: list[tuple[str, int, Record]] = []
+    for lang, recs in records.items():
+        block = release.text.get(lang)
+        fields = block.fields() if block else {}
+        by_field: dict[str, list[int]] = {}
+        for index, record in enumerate(recs):
+            by_field.setdefault(record.field, []).append(index)
+        dropped: set[int] = set()
+        for name, live in by_field.items():
+            targets = split(name, fields.get(name))
+            current = {fingerprint(text) for text in targets}
+            while len(live) > len(targets):
+                loser = next((lose for a, b in itertools.combinations(live, 2)
+                              if recs[a].source.strip() == recs[b].source.strip()
+                              and (lose := _merge_loser(recs[a], recs[b], a, b, current)) is not None), None)
+                if loser is None:
+                    break
+                live = [index for index in live if index != loser]
+                dropped.add(loser)
+            if len(live) > len(targets):
+                first: dict[str, int] = {}
+                for index in live:
+                    if first.setdefault(recs[index].source.strip(), index) != index:
+                        unresolved.append((lang, index, recs[index]))
+        resolved[lang] = [record for index, record in enumerate(recs) if index not in dropped]
+    return resolved, unresolved
+
+
+def _merge_loser(one: Record, other: Record, i: int, j: int, current: set[str]) -> int | None:
+    """Which of two records of one source segment is the older one (its index), if a rule says."""
+    if one == other:
+        return j
+    if (one.target in current) != (other.target in current):
+        return j if one.target in current else i
+    if one.target == other.target and one.state != other.state:
+        return j if _STATE_RANK.get(one.state, -1) > _STATE_RANK.get(other.state, -1) else i
+    return None
 
 
 def records_json(release: Release, records: dict[str, list[Record]]) -> bytes:
@@ -254,6 +312,7 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     """
     if records is None:
         records = read_records(release.path)
+    records = resolve_merged(release, records)[0]  # a git merge's duplicates, where a rule decides
     source_fields = release.text[release.source].fields() if release.source in release.text else {}
     block = release.text.get(lang)
     target_fields = block.fields() if block else {}

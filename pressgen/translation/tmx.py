@@ -4,7 +4,8 @@ A team shares its memory with a CAT tool (or another pressgen workspace)
 through TMX: ``export`` writes every reviewed segment pair with the
 workspace's language tags; ``import`` validates a TMX file and adds its pairs
 as reviewed translations, so an exact match wins over the machine provider.
-Segments hold the release's Markdown as text.
+Segments hold the release's Markdown as text; a pair whose translation a returned
+XLIFF unit could not be (:mod:`pressgen.translation.unitcheck`) refuses the file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError
 from pressgen.resources import PACKAGE_DIR
 from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
+from pressgen.translation.unitcheck import segment_problems
 from pressgen.workspace.model import Workspace
 from pressgen.workspace.safexml import capped, parse_xml
 from pressgen.workspace.yamlio import read_regular_file
@@ -71,8 +73,9 @@ def import_tmx(path: Path, workspace: Workspace) -> TmxImport:
 
     Parsed like an XLIFF file (bounded size and entities, nothing fetched) and
     stored in one transaction. Raises :class:`InputError`, positioned, for a
-    file that is not TMX 1.4b, :class:`~pressgen.translation.memory.MemoryUnusable` for a
-    memory that is damaged or locked.
+    file that is not TMX 1.4b or holds a pair that cannot be used (at each such
+    unit), :class:`~pressgen.translation.memory.MemoryUnusable` for a memory
+    that is damaged or locked.
     """
     raw = read_regular_file(path, limit=MAX_TMX_BYTES)
     root = parse_xml(path, raw, "TMX").getroot()
@@ -88,6 +91,7 @@ def import_tmx(path: Path, workspace: Workspace) -> TmxImport:
     default_source = header.get("srclang", "*all*") if header is not None else "*all*"
     report = TmxImport()
     rows: list[tuple[str, str, str, str, str]] = []
+    refused: list[Diagnostic] = []
     for unit in root.iter("tu"):
         variants = [(_language(v.get(XML_LANG, ""), tags), "".join(v.find("seg").itertext()))
                     for v in unit.findall("tuv") if v.find("seg") is not None]
@@ -97,8 +101,15 @@ def import_tmx(path: Path, workspace: Workspace) -> TmxImport:
         if source is None or source not in texts or len(texts) < 2:
             report.skipped += 1
             continue
-        rows += [(REVIEWED, source, lang, texts[source], text) for lang, text in texts.items()
-                 if lang != source and text.strip()]
+        pairs = [(lang, text) for lang, text in texts.items() if lang != source and text.strip()]
+        for lang, text in pairs:  # the checks a returned XLIFF unit passes, before the memory offers it
+            if problems := segment_problems(text, texts[source]):
+                refused.append(Diagnostic(path, unit.sourceline or 1, 1, f"the {lang} translation of this unit "
+                                          f"cannot be used: {'; '.join(problems)}", "correct the pair in the tool "
+                                          "that wrote the file (or remove the unit), then import it again"))
+        rows += [(REVIEWED, source, lang, texts[source], text) for lang, text in pairs]
+    if refused:  # nothing imported: a file is imported whole or not at all
+        raise InputError("TMX pairs that cannot be used", capped(refused))
     memory = TranslationMemory(workspace.root / MEMORY_FILE)
     try:
         memory.put_many(rows)  # one transaction: a file is imported whole or not at all

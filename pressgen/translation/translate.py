@@ -38,6 +38,7 @@ from pressgen.translation.segments import (
     save,
     split,
 )
+from pressgen.translation.unitcheck import segment_problems
 from pressgen.workspace.load import EVERY_LANGUAGE
 from pressgen.workspace.model import Release, TranslationSettings, Workspace
 from pressgen.workspace.yamledit import base_of
@@ -372,6 +373,11 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                     current = pair
                     assert pair.source is not None
                     reviewed = memory.get(REVIEWED, release.source, lang, pair.source)
+                    if reviewed is not None and not retranslate and \
+                            (refused := segment_problems(reviewed, pair.source, pair.field)):
+                        report.skipped[f"{lang} {pair.id}"] = ("the memory's reviewed translation is not used ("
+                                                               + "; ".join(refused) + "): drafted instead")
+                        reviewed = None
                     if reviewed is not None and not retranslate:
                         filled[pair.id] = Filled(pair, reviewed, "draft")  # human text, to be reviewed here
                     else:

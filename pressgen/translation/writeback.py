@@ -98,8 +98,9 @@ def _markdown(unit: Returned, pair: Pair) -> tuple[str | None, list[str]]:
     found = problems(unit.tokens, source)
     if found:
         return None, found
-    markdown = to_markdown(unit.tokens, source)
-    if pair.target is not None and to_markdown(target_tokens(pair.target, source, pair.field), source) == markdown:
+    markdown = to_markdown(unit.tokens, source, minimal=True)  # "[sic]" stays as typed
+    if pair.target is not None and \
+            to_markdown(target_tokens(pair.target, source, pair.field), source, minimal=True) == markdown:
         return pair.target, []  # unchanged: keep the file's own text
     return markdown, []
 
