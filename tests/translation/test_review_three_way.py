@@ -138,7 +138,7 @@ def test_an_export_without_recorded_targets_never_replaces_a_target_that_changed
     xlf = _export(workspace)
     tree = etree.parse(str(xlf))
     for unit in tree.iter(f"{X}trans-unit"):  # as pressgen wrote it before it recorded each unit's target
-        del unit.attrib["extradata"]
+        unit.attrib.pop("extradata", None)
     tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
     _edit_release(workspace, HEADLINE, "Titre changé dans le fichier")
 
@@ -201,13 +201,13 @@ def test_a_copy_of_the_source_marked_untranslated_is_skipped_with_the_reason(
     _cat_tool(xlf, edit)
     capsys.readouterr()
     assert _import(workspace, xlf) == 0
+    fr_block = _path(workspace).read_text(encoding="utf-8").split("\n  fr:")[1].split("\n  en:")[0]
+    assert copied[0][:40] not in fr_block  # the Dutch paragraph is not the French text
     captured = capsys.readouterr()
     err = captured.err
     assert f"warning: unit '{missing}' (body, paragraph 10): its target is a copy of the source marked " \
            f"'{state}': not translated yet, so not imported" in err, err
     assert "0 applied, 13 unchanged, 0 conflict(s), 1 skipped" in captured.out, captured.out
-    fr_block = _path(workspace).read_text(encoding="utf-8").split("\n  fr:")[1].split("\n  en:")[0]
-    assert copied[0][:40] not in fr_block  # the Dutch paragraph is not the French text
     assert _states(workspace)[missing] == ("missing", None)
 
 
@@ -248,8 +248,9 @@ def test_a_bundle_with_two_languages_applies_only_the_file_of_the_language_impor
     capsys.readouterr()
     assert _import(workspace, bundle) == 0
     captured = capsys.readouterr()
+    fr_block = _path(workspace).read_text(encoding="utf-8").split("\n  fr:")[1].split("\n  en:")[0]
+    assert "The United Nations run" not in fr_block
+    assert _states(workspace, "fr") == before
     assert "warning: this <file> translates into 'en-GB', not fr-BE: its 13 unit(s) are skipped" in captured.err, \
         captured.err
     assert "0 applied, 13 unchanged, 0 conflict(s), 1 skipped" in captured.out, captured.out
-    assert _states(workspace, "fr") == before
-    assert "The United Nations run" not in _path(workspace).read_text(encoding="utf-8").split("\n  en:")[0]
