@@ -33,8 +33,8 @@ def test_an_old_review_file_does_not_revert_segments_reviewed_since_in_the_studi
         client: httpx.Client, workspace: Path, recorded: bool) -> None:
     path = workspace / "releases" / f"{RELEASE}.yaml"
     sidecar_path(path).unlink()
-    path.write_text(path.read_text(encoding="utf-8").replace("  fr:\n    status: reviewed", "  fr:\n    status: machine"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  fr:\n    status: reviewed", "  fr:\n    status: machine"), encoding="utf-8")
     exported = client.get(f"/release/{RELEASE}/fr/review.xlf")  # sent to a reviewer, who does not answer for a while
     assert exported.status_code == 200 and b"mt-suggestion" in exported.content
     review = exported.content
