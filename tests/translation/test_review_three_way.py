@@ -254,3 +254,27 @@ def test_a_bundle_with_two_languages_applies_only_the_file_of_the_language_impor
     assert "warning: this <file> translates into 'en-GB', not fr-BE: its 13 unit(s) are skipped" in captured.err, \
         captured.err
     assert "0 applied, 13 unchanged, 0 conflict(s), 1 skipped" in captured.out, captured.out
+
+
+def test_an_approval_alone_is_applied_and_an_approval_of_a_text_changed_since_is_a_conflict(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _path(workspace)
+    sidecar_path(path).unlink()
+    path.write_text(path.read_text().replace("  fr:\n    status: reviewed", "  fr:\n    status: machine"))
+    xlf = _export(workspace)
+    _edit_release(workspace, "dateline: Bruxelles\n", "dateline: Bruxelles (Belgique)\n")
+
+    def edit(units: list[toolkit_xliff.xliffunit]) -> None:  # approved as they are, text untouched
+        _named(units, "headline").markapproved(True)
+        _named(units, "dateline").markapproved(True)
+
+    _cat_tool(xlf, edit)
+    capsys.readouterr()
+    assert _import(workspace, xlf) == 1
+    err = capsys.readouterr().err
+    assert "1 applied, 11 unchanged, 1 conflict(s), 0 skipped" in err, err
+    assert "the reviewer marked «Bruxelles» reviewed, but the release's target changed since the export to " \
+           "«Bruxelles (Belgique)»" in err
+    states = {pair_id.split("-")[0]: value for pair_id, value in _states(workspace).items()}
+    assert states["headline"] == ("reviewed", HEADLINE)
+    assert states["dateline"][1] == "Bruxelles (Belgique)" and states["dateline"][0] != "reviewed"
