@@ -472,10 +472,12 @@ def review_import(release: str, lang: str, source: Path | None) -> None:
             raise
         report.conflicts = [_renamed(d, file, shown) for d in report.conflicts]
         report.skipped = [_renamed(d, file, shown) for d in report.skipped]
-    _echo_diagnostics(report.conflicts)
-    _echo_diagnostics(report.skipped)
+    _echo_diagnostics(report.skipped + report.conflicts)
+    for unit in report.units:
+        if unit.category in ("applied", "unchanged"):
+            click.echo(f"{unit.category}: {unit.where} (unit '{unit.unit_id}')")
     change = f"{_display(path)} updated" if report.written else "nothing changed"
-    click.echo(f"{report.applied} unit(s) applied, {len(report.conflicts)} conflict(s), {report.unchanged} unchanged, "
+    click.echo(f"{report.applied} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflict(s), "
                f"{len(report.skipped)} skipped; {lang} is now {report.status}; {change}", err=bool(report.conflicts))
     if report.conflicts:
         sys.exit(1)

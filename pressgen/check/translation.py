@@ -188,10 +188,14 @@ def sidecar_diagnostics(release: Release, languages: Sequence[str]) -> list[Diag
     languages_at = text.find('"languages"')
     for lang, entries in data["languages"].items():
         at = _key_position(text, lang, languages_at)
-        if lang == release.source or lang not in languages:
-            why = "is its source language" if lang == release.source else "is not one of its languages " \
-                f"({', '.join(languages)})"
-            out.append(_error(path, *at, f"the segment records hold '{lang}', which {why}", hint))
+        if lang == release.source:
+            out.append(_error(path, *at, f"the segment records hold '{lang}', which is its source language", hint))
+            continue
+        if lang not in languages:  # a language taken out of the release: its records are unused, not wrong
+            out.append(Diagnostic(path, *at, f"the segment records hold '{lang}', which is not one of the "
+                                  f"release's languages ({', '.join(languages)}): they are not used",
+                                  f"if '{lang}' left the release for good, its records can be deleted from "
+                                  f"{path.name}", severity="warning"))
             continue
         if not isinstance(entries, list):
             out.append(_error(path, *at, f"the '{lang}' segment records are not a list", hint))

@@ -319,15 +319,17 @@ class StudioApp:
                 return self.editor(request, entry, lang, 422, refused=refused,
                                    refused_heading=f"Nothing saved: {refused}", refused_at=nothing)
             conflicts = _named(report.conflicts, path, name)
+            skipped = _named(report.skipped, path, name)
+        fresh = await asyncio.to_thread(self.entry, request) or entry
+        imported = {"name": name, "report": report, "skipped": skipped}  # each unit by category, with its field
         if conflicts:
-            fresh = await asyncio.to_thread(self.entry, request) or entry
             refused_count = f"{len(conflicts)} unit{'s' if len(conflicts) != 1 else ''} refused"
             heading = (f"Imported {report.applied} unit{'s' if report.applied != 1 else ''} of {name}; "
                        f"{refused_count}" if report.applied else f"Nothing saved: {refused_count} in {name}")
             error = PressgenError(heading, conflicts)
             return self.editor(request, fresh, lang, 200 if report.applied else 422, refused=error,
-                               refused_heading=heading, refused_at=nothing)
-        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=imported", 303)
+                               refused_heading=heading, refused_at=nothing, imported=imported)
+        return self.editor(request, fresh, lang, message="Review imported.", imported=imported)
 
     async def document(self, request: Request) -> Response:
         entry = await asyncio.to_thread(self.entry, request)

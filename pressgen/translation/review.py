@@ -16,6 +16,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from lxml import etree
+
 from pressgen.document.inline import Token, from_markdown, problems, to_markdown
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError
@@ -46,25 +48,32 @@ from pressgen.workspace.yamledit import normalize
 def import_xliff(xliff: Path, release: Release, workspace: Workspace, lang: str) -> ImportReport:
     """Apply a reviewed XLIFF file to the release's ``lang`` text.
 
-    Raises :class:`InputError` for a file that is not valid XLIFF or belongs to
-    another release or language.
+    Only the ``<file>`` elements of this release and language are read; the others
+    of a bundle are skipped with the reason. Raises :class:`InputError` for a
+    file that is not valid XLIFF, or holds none for this release and language.
     """
     check_language(release, lang)
     tree = read_xliff(xliff)
-    file = tree.getroot().find(qname("file"))
-    assert file is not None  # the schema requires one
-    problems_found = []
-    if file.get("original") != f"{release.id}.yaml":
-        problems_found.append(Diagnostic(xliff, file.sourceline or 1, 1,
-                                         f"this file is for '{file.get('original')}', not {release.id}.yaml"))
     expected_tag = language_tag(workspace.config.locale_for(lang))
-    if (file.get("target-language") or "").lower() != expected_tag.lower():
-        problems_found.append(Diagnostic(xliff, file.sourceline or 1, 1, f"this file translates into "
-                                         f"'{file.get('target-language')}', not {expected_tag}"))
-    if problems_found:
-        raise InputError("wrong XLIFF file", problems_found)
     report = ImportReport()
-    returned = returned_units(xliff, tree, report.conflicts)
+    mine: list[etree._Element] = []
+    others: list[tuple[etree._Element, str]] = []
+    for file in tree.getroot().iter(qname("file")):
+        target_language = file.get("target-language") or ""
+        if file.get("original") != f"{release.id}.yaml":
+            others.append((file, f"this <file> is for '{file.get('original')}', not {release.id}.yaml"))
+        elif target_language.lower() != expected_tag.lower():
+            others.append((file, f"this <file> translates into '{target_language}', not {expected_tag}"))
+        else:
+            mine.append(file)
+    if not mine:
+        raise InputError("wrong XLIFF file", [Diagnostic(xliff, file.sourceline or 1, 1, reason.replace(
+            "this <file>", "this file")) for file, reason in others])
+    for file, reason in others:
+        units = sum(1 for _ in file.iter(qname("trans-unit")))
+        report.skipped.append(Diagnostic(xliff, file.sourceline or 1, 1, f"{reason}: its {units} unit(s) are "
+                                         "skipped", severity="warning"))
+    returned = [unit for file in mine for unit in returned_units(xliff, file, report.conflicts)]
     apply_units(xliff, returned, release, workspace, lang, report)
     return report
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from pressgen.document.inline import from_markdown, markdown_problems, problems, to_markdown
 from pressgen.errors import Diagnostic
@@ -22,16 +23,25 @@ from pressgen.translation.segments import (
     save,
     unchanged_base,
 )
-from pressgen.translation.xliff import Returned, aligned, target_tokens
+from pressgen.translation.xliff import Returned, aligned, target_key, target_tokens
 from pressgen.workspace.model import Release, Workspace
 from pressgen.workspace.safexml import capped
 from pressgen.workspace.yamledit import normalize, unwritable
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What an import did with one unit: its id, field (and paragraph), and category."""
+
+    unit_id: str
+    where: str  # "headline", "body, paragraph 3"
+    category: Literal["applied", "unchanged", "conflict", "skipped"]
+
+
 @dataclass
 class ImportReport:
     """What an import did: units applied, left unchanged, conflicts (not applied), skipped (with the reason),
-    the status set, whether it wrote."""
+    the status set, whether it wrote; ``units`` lists each unit's category, in the file's order."""
 
     applied: int = 0
     unchanged: int = 0  # units returned as they were exported: nothing to apply
@@ -39,12 +49,89 @@ class ImportReport:
     skipped: list[Diagnostic] = field(default_factory=list)  # warnings: what was left out of the import, and why
     status: str | None = None
     written: bool = False
+    units: list[Outcome] = field(default_factory=list)
+
+    def listed(self, category: str) -> list[Outcome]:
+        return [unit for unit in self.units if unit.category == category]
+
+
+def _where(pair: Pair, alignment: Alignment) -> str:
+    if pair.field not in SEGMENTED or pair.whole:
+        return pair.field
+    number = [p.id for p in alignment.pairs if p.field == pair.field and p.source is not None].index(pair.id) + 1
+    return f"{pair.field}, paragraph {number}"
+
+
+def _shown(text: str | None) -> str:
+    return f"«{' '.join(text.split())}»" if text and text.strip() else "(none)"
+
+
+def _decide(unit: Returned, pair: Pair, markdown: str, where: str, source_path: Path,
+            report: ImportReport) -> Filled | None:
+    """Three-way: the unit as exported (its base), as returned, and the release's target now.
+
+    Returns what to write, or None after counting the unit unchanged, conflicting or skipped.
+    """
+    assert pair.source is not None
+    now = target_key(pair.target, pair.source, pair.field)
+    returned = target_key(markdown, pair.source, pair.field)
+    name = f"unit '{unit.unit_id}' ({where})"
+
+    def conflict(message: str, hint: str) -> None:
+        report.conflicts.append(Diagnostic(source_path, unit.line, 1, f"{name}: {message}; nothing replaced", hint))
+        report.units.append(Outcome(unit.unit_id, where, "conflict"))
+
+    def unchanged() -> None:
+        report.unchanged += 1
+        report.units.append(Outcome(unit.unit_id, where, "unchanged"))
+
+    if not unit.tracked:  # no record of the export (the review DOCX): the release's target is taken as its base
+        if returned == now and (unit.state == pair.state or (pair.state == "stale" and unit.untouched_stale)):
+            unchanged()
+            return None
+        return Filled(pair, markdown, unit.state)
+    base = unit.base
+    if base is None:  # exported before pressgen recorded the target: known only when it is the release's
+        if returned != now:
+            conflict(f"this file does not record the translation it was exported with, and its target "
+                     f"{_shown(markdown)} differs from the release's {_shown(pair.target)}",
+                     "export the release again and copy the reviewer's changes into the new file")
+            return None
+        base = now
+    exported = unit.exported or (pair.state if pair.target is not None else "missing")
+    if returned == base:  # the reviewer kept the text: at most its state changed
+        state = unit.returned_as if unit.returned_as in ("draft", "reviewed") and unit.returned_as != exported \
+            else None
+        if state is None or (now == base and state == pair.state):
+            unchanged()
+            return None
+        if now != base:
+            conflict(f"the reviewer marked {_shown(markdown)} {state}, but the release's target changed since the "
+                     f"export to {_shown(pair.target)}", "review the release's current text")
+            return None
+        return Filled(pair, pair.target or markdown, state)
+    if unit.untranslated:
+        report.skipped.append(Diagnostic(source_path, unit.line, 1, f"{name}: {unit.untranslated}",
+                                         "translate the unit in the review tool, or leave its target empty",
+                                         severity="warning"))
+        report.units.append(Outcome(unit.unit_id, where, "skipped"))
+        return None
+    if now != base:
+        if returned == now and not (unit.state == "reviewed" and pair.state != "reviewed"):
+            unchanged()  # the same change made on both sides
+            return None
+        if returned != now:
+            conflict(f"changed on both sides: the reviewer's {_shown(markdown)}, the release's (changed since "
+                     f"the export) {_shown(pair.target)}",
+                     "merge the two in the release (or in the review tool and export again)")
+            return None
+    return Filled(pair, markdown, unit.state)
 
 
 def apply_units(source_path: Path, returned: list[Returned], release: Release, workspace: Workspace, lang: str,
                 report: ImportReport, alignment: Alignment | None = None) -> None:
-    """Check each returned unit against the release (``alignment``: its pairs, when already known),
-    then write those that pass (and the records)."""
+    """Check each returned unit against the release (``alignment``: its pairs, when already known), decide
+    it three-way (:func:`_decide`), then write those applied (and the records)."""
     from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 
     alignment = alignment or aligned(release, lang)
@@ -57,19 +144,33 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
                 source_path, unit.line, 1, f"unit '{unit.unit_id}': its source is not in the release now (it "
                 "changed or was removed since the export); its target is not applied",
                 "export the release again and review the new file"))
+            report.units.append(Outcome(unit.unit_id, "not in the release", "conflict"))
             continue
-        if pair.state == "stale" and unit.untouched_stale:
-            continue  # exported as needing review and sent back as it was: it stays stale
+        where = _where(pair, alignment)
+        if unit.tracked and not unit.text.strip():
+            if (unit.base or "") == "":
+                report.unchanged += 1
+                report.units.append(Outcome(unit.unit_id, where, "unchanged"))
+            else:
+                report.skipped.append(Diagnostic(source_path, unit.line, 1, f"unit '{unit.unit_id}' ({where}): its "
+                                                 "target came back empty; the release's translation is kept",
+                                                 severity="warning"))
+                report.units.append(Outcome(unit.unit_id, where, "skipped"))
+            continue
         markdown, reasons = _markdown(unit, pair)
         if markdown is not None and (reason := unwritable(markdown)) is not None:
             reasons.append(reason)
         if reasons or markdown is None:
             report.conflicts.append(Diagnostic(source_path, unit.line, 1,
                                                f"unit '{unit.unit_id}': its target is not applied: "
-                                               + "; ".join(reasons),
+                                               + "; ".join(reasons) + f" ({where})",
                                                "correct the translation in the review tool and export it again"))
+            report.units.append(Outcome(unit.unit_id, where, "conflict"))
             continue
-        filled[pair.id] = Filled(pair, markdown, unit.state)
+        decided = _decide(unit, pair, markdown, where, source_path, report)
+        if decided is not None:
+            filled[pair.id] = decided
+            report.units.append(Outcome(unit.unit_id, where, "applied"))
     report.applied = len(filled)
     report.conflicts = capped(report.conflicts)
     reviewed = [f for f in filled.values() if f.state == "reviewed" and not f.pair.whole]

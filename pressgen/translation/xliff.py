@@ -18,7 +18,7 @@ from lxml import etree
 from ruamel.yaml.comments import CommentedMap
 
 from pressgen import __version__
-from pressgen.document.inline import Inline, Token, from_markdown
+from pressgen.document.inline import Inline, Token, from_markdown, to_markdown
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError, UsageError
 from pressgen.resources import PACKAGE_DIR
@@ -27,6 +27,7 @@ from pressgen.translation.segments import (
     Alignment,
     Pair,
     align,
+    fingerprint,
     read_records,
 )
 from pressgen.workspace.model import Release, Workspace
@@ -44,6 +45,11 @@ FINAL_STATES = {"final", "signed-off"}
 # Inline kinds <-> XLIFF ctype (x- values are the specification's extension mechanism).
 G_TYPES = {"bold": "bold", "italic": "italic", "sup": "x-superscript", "link": "link"}
 X_TYPES = {"lb": "lb", "line": "x-line"}
+UNTRANSLATED_STATES = {"new", "needs-translation"}
+# What each exported unit carries of the release as it was exported, in the trans-unit's ``extradata``
+# (XLIFF 1.2's own attribute for a tool's data, allowed by the strict schema, kept by CAT tools):
+# "pressgen target=<fingerprint of the exported target, or -> state=<its segment state>".
+BASE_PREFIX = "pressgen "
 MAX_XLIFF_BYTES = 20 * 1024 * 1024
 MAX_UNITS = 10_000
 
@@ -73,6 +79,39 @@ def segment_inline(name: str, text: str) -> Inline:
     inline = Inline()
     inline.add("text", " ".join(text.split("\n")))
     return inline
+
+
+def target_key(text: str | None, source: str, name: str) -> str:
+    """Return the fingerprint of a translation as a unit shows it ("" for none), white space aside.
+
+    Markdown goes through the unit's tags and back, so a target exported and returned
+    unchanged has the key of the release's text it was exported from.
+    """
+    if text is None or not text.strip():
+        return ""
+    if name in SEGMENTED:
+        inline = from_markdown(source)
+        text = to_markdown(target_tokens(text, inline, name), inline)
+    return fingerprint(" ".join(text.split()))
+
+
+def base_data(pair: Pair) -> str:
+    """The ``extradata`` of an exported unit: the target it carried and that target's state."""
+    assert pair.source is not None
+    key = target_key(pair.target, pair.source, pair.field) or "-"
+    return f"{BASE_PREFIX}target={key} state={pair.state if pair.target is not None else 'missing'}"
+
+
+def read_base(unit: etree._Element) -> tuple[str, str] | None:
+    """Return (target key, state) recorded at export ("" for no target), or None for a unit without them."""
+    data = unit.get("extradata") or ""
+    if not data.startswith(BASE_PREFIX):
+        return None
+    values = dict(item.partition("=")[::2] for item in data[len(BASE_PREFIX):].split())
+    key, state = values.get("target"), values.get("state")
+    if key is None or state is None:
+        return None
+    return ("" if key == "-" else key), state
 
 
 # --- inline markup <-> XLIFF -----------------------------------------------------------------
@@ -215,7 +254,7 @@ def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: Load
 def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number: int,
           loaded: LoadedYaml | None) -> None:
     assert pair.source is not None
-    element = etree.SubElement(body, qname("trans-unit"), id=pair.id, resname=pair.field)
+    element = etree.SubElement(body, qname("trans-unit"), id=pair.id, resname=pair.field, extradata=base_data(pair))
     if pair.state == "reviewed":
         element.set("approved", "yes")
     source = segment_inline(pair.field, pair.source)
@@ -276,7 +315,16 @@ def read_xliff(path: Path) -> etree._ElementTree:
 
 @dataclass(frozen=True)
 class Returned:
-    """One translated unit as it came back from a reviewer: where, its text as tokens or Markdown, its state."""
+    """One unit as it came back from a reviewer: where, its text as tokens or Markdown, its state.
+
+    ``state`` is the state its text takes when the reviewer changed it. A unit
+    that is ``tracked`` (XLIFF) also says what it was exported with: ``base``, the
+    key of its target then (:func:`target_key`; "" for none; None: an export made
+    before pressgen recorded it), ``exported``, its state then (None: unknown),
+    ``returned_as``, the state its attributes give when the text came back as
+    exported (None: none to apply), and ``untranslated``, why a changed target is
+    no translation (a copy of the source marked new).
+    """
 
     unit_id: str
     line: int
@@ -284,24 +332,45 @@ class Returned:
     text: str
     state: str
     untouched_stale: bool = False  # still marked as needing review, as exported: leave it stale
+    tracked: bool = False
+    base: str | None = None
+    exported: str | None = None
+    returned_as: str | None = None
+    untranslated: str | None = None
 
 
-def _state_of(unit: etree._Element, target: etree._Element) -> str:
-    if unit.get("approved") == "yes" or target.get("state") in FINAL_STATES:
+def _read_state(unit: etree._Element, target: etree._Element) -> str | None:
+    """The segment state a unit's attributes stand for, as XLIFF 1.2 defines them (None: not translated)."""
+    state = target.get("state")
+    if unit.get("approved") == "yes" or state in FINAL_STATES:
         return "reviewed"
     if target.get("state-qualifier") == "mt-suggestion":
         return "machine"
-    return "draft"
+    if state == "translated":
+        return "draft"
+    if state is not None and state.startswith("needs-review"):
+        return "stale"
+    return None
 
 
-def returned_units(xliff: Path, tree: etree._ElementTree, conflicts: list[Diagnostic]) -> list[Returned]:
-    """Return the units of an XLIFF file that carry a translation; unreadable ones go to ``conflicts``."""
+def _text(element: etree._Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def returned_units(xliff: Path, file: etree._Element, conflicts: list[Diagnostic]) -> list[Returned]:
+    """Return the units of one ``<file>`` of an XLIFF document; unreadable ones go to ``conflicts``."""
     out = []
-    for unit in tree.getroot().iter(qname("trans-unit")):
-        target = unit.find(qname("target"))
-        if target is None or not "".join(target.itertext()).strip():
+    for unit in file.iter(qname("trans-unit")):
+        if unit.get("translate") == "no":
             continue
-        line = target.sourceline or unit.sourceline or 1
+        target = unit.find(qname("target"))
+        base = read_base(unit)
+        line = (target.sourceline if target is not None else None) or unit.sourceline or 1
+        if target is None or not "".join(target.itertext()).strip():
+            if base is not None:  # tracked: an emptied target is reported, an empty one counted as unchanged
+                out.append(Returned(unit.get("id", ""), line, [], "", "draft", tracked=True, base=base[0],
+                                    exported=base[1]))
+            continue
         source = unit.find(qname("seg-source"))
         source = source if source is not None else unit.find(qname("source"))
         try:
@@ -311,8 +380,13 @@ def returned_units(xliff: Path, tree: etree._ElementTree, conflicts: list[Diagno
             conflicts.append(Diagnostic(xliff, line, 1, f"unit '{unit.get('id')}': {exc}; its target is not applied",
                                         "keep only the tags of the source in the translation"))
             continue
-        state = _state_of(unit, target)
-        untouched = target.get("state") == "needs-review-translation" and state != "reviewed" \
-            and target.get("state-qualifier") != "mt-suggestion"
-        out.append(Returned(unit.get("id", ""), line, tokens, "".join(target.itertext()), state, untouched))
+        read = _read_state(unit, target)
+        untranslated = None
+        if target.get("state") in UNTRANSLATED_STATES and _text(target) == _text(unit.find(qname("source"))):
+            untranslated = (f"its target is a copy of the source marked '{target.get('state')}': not translated "
+                            "yet, so not imported")
+        out.append(Returned(unit.get("id", ""), line, tokens, "".join(target.itertext()),
+                            "reviewed" if read == "reviewed" else "draft", tracked=True,
+                            base=base[0] if base else None, exported=base[1] if base else None,
+                            returned_as=read, untranslated=untranslated))
     return out

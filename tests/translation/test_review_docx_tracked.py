@@ -226,7 +226,7 @@ def test_libreoffice_tracked_insertion_and_replaced_row_are_applied(workspace: P
     assert states[3] == "reviewed"  # text as exported, 'Nagekeken' in the state cell: approved
     assert states[0] == states[1] == states[5] == "machine"  # untouched rows keep their state
     # Four rows changed (three texts, one state); the nine others came back as exported.
-    assert "4 unit(s) applied, 0 conflict(s), 9 unchanged, 0 skipped" in output
+    assert "4 applied, 9 unchanged, 0 conflict(s), 0 skipped" in output
 
 
 def test_a_corrected_stale_row_is_applied_as_a_draft(workspace: Path, libre: dict[str, Path],
@@ -237,7 +237,7 @@ def test_a_corrected_stale_row_is_applied_as_a_draft(workspace: Path, libre: dic
     assert status == 0, output
     assert split("body", load_release(_path(workspace)).text["fr"].body)[2] == CORRECTED_STALE
     assert [s for f, s, _ in _states(workspace) if f == "body"][2] == "draft"  # the translator's, not approved
-    assert "1 unit(s) applied" in output
+    assert "1 applied" in output
 
 
 def _edited(workspace: Path, edit: dict[int, tuple[str | None, str | None]]) -> Path:
@@ -272,7 +272,7 @@ def test_state_words_are_read_in_any_language_and_an_unknown_one_is_reported(
     assert "row 6 (unit " in output and "the state 'bon' is not one pressgen knows" in output
     assert "row 3 (unit " in output and "keeps its state (reviewed)" in output
     assert ": warning: row 6 (unit " in output
-    assert "1 unit(s) applied, 0 conflict(s), 12 unchanged, 2 skipped" in output
+    assert "1 applied, 12 unchanged, 0 conflict(s), 2 skipped" in output
 
 
 def test_an_emptied_row_is_skipped_with_its_reason(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -281,7 +281,7 @@ def test_an_emptied_row_is_skipped_with_its_reason(workspace: Path, capsys: pyte
     assert status == 0, output
     assert "row 8 (unit " in output and "the translation cell is empty" in output
     assert split("body", load_release(_path(workspace)).text["fr"].body)[4].startswith("Mme Caroline Petit")
-    assert "0 unit(s) applied, 0 conflict(s), 12 unchanged, 1 skipped" in output
+    assert "0 applied, 12 unchanged, 0 conflict(s), 1 skipped" in output
 
 
 def test_word_comments_are_reported_with_their_unit(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
