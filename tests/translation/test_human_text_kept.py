@@ -278,3 +278,44 @@ def test_white_space_in_the_source_keeps_every_state(seed_copy: Path, data: st.D
             block = block.replace(line, f"\n{lead}      {new}\n", 1)
     path.write_text(original[:start] + block + original[stop:], encoding="utf-8")
     assert _states(path) == expected, (changed, path.read_text(encoding="utf-8")[start:stop])
+
+
+def test_retranslate_keeps_every_human_translation_in_the_memory(workspace: Path, server: LibreServer) -> None:
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    path = _path(workspace)
+    release = load_release(path)
+    pairs = [(pair.source, pair.target) for pair in align(release, "fr").pairs]
+    assert len(pairs) == 13 and all(source and target for source, target in pairs)
+    assert run("translate", str(path), "--to", "fr", "--retranslate") == 0  # not a terminal: the flag suffices
+    assert language_states(load_release(path), ["fr"])["fr"] == "machine"
+    memory = _memory(workspace)
+    try:
+        kept = {(version.source, version.translation, version.state) for version in memory.previous("nl", "fr")}
+    finally:
+        memory.close()
+    assert kept == {(source, target, "reviewed") for source, target in pairs}
+
+
+def test_the_memory_is_looked_up_white_space_aside(workspace: Path, server: LibreServer) -> None:
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    path = _path(workspace)
+    french = _body(path, "fr")
+    assert run("translate", str(path), "--to", "fr") == 0  # current: nothing sent, the reviewed pairs remembered
+    assert server.requests == []
+    # French lost (no block, no records), the Dutch paragraphs re-wrapped: the memory still has every one.
+    _without(path, "fr")
+    (workspace / "releases" / f"{RELEASE}.segments.json").unlink()
+    text = path.read_text(encoding="utf-8")
+    for paragraph in _body_of_source(path):
+        text = text.replace(f"      {paragraph}\n", "      " + _rewrapped(paragraph, "      ", 45) + "\n", 1)
+    path.write_text(text, encoding="utf-8")
+    assert run("translate", str(path), "--to", "fr") == 0
+    assert server.requests == []
+    assert _body(path, "fr") == french
+    assert language_states(load_release(path), ["fr"])["fr"] == "draft"  # human text, to be reviewed here
+
+
+def _body_of_source(path: Path) -> list[str]:
+    from pressgen.workspace.yamlio import load_yaml
+
+    return split("body", load_yaml(path).data["text"]["nl"]["body"])
