@@ -305,12 +305,17 @@ def _summarize(report: BuildReport) -> None:
               help="Send an embargoed release to a public provider anyway.")
 @click.option("--retranslate", is_flag=True,
               help="Draft every segment again, overwriting human (draft and reviewed) text; asks first on a terminal.")
-def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool) -> None:
+@click.option("--replace-stale", is_flag=True,
+              help="Replace the human text of segments whose source changed with machine drafts; asks first on a "
+                   "terminal. Without it that text is kept and the draft goes into the memory as a suggestion.")
+def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool,
+              replace_stale: bool) -> None:
     """Machine-draft the missing and changed segments of languages into the release file.
 
-    Only segments whose source is new or changed are drafted; human text of an
-    unchanged source is kept. RELEASE is a release file or a release id of the
-    current workspace.
+    Missing segments, and changed ones whose translation is a machine's, are
+    drafted; human text is never replaced unless asked (--replace-stale,
+    --retranslate), and what is replaced stays in the translation memory.
+    RELEASE is a release file or a release id of the current workspace.
     """
     from pressgen.translation.translate import human_segments, translate_release
 
@@ -323,12 +328,26 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
         if count and not click.confirm(f"--retranslate overwrites {count} draft or reviewed segment(s) of "
                                        f"{', '.join(languages)} with machine drafts. Go on?", default=False):
             raise click.exceptions.Abort()
-    report = translate_release(path, workspace, languages, provider, allow_embargoed, retranslate=retranslate)
+    elif replace_stale and sys.stdin.isatty():
+        count = human_segments(path, workspace, languages, stale_only=True)
+        if count and not click.confirm(f"--replace-stale replaces the human text of {count} stale segment(s) of "
+                                       f"{', '.join(languages)} with machine drafts (the human text is kept in "
+                                       "the translation memory). Go on?", default=False):
+            raise click.exceptions.Abort()
+    report = translate_release(path, workspace, languages, provider, allow_embargoed, retranslate=retranslate,
+                               replace_stale=replace_stale)
     for lang, reason in report.skipped.items():
         click.echo(f"skipped  {lang}: {reason}")
+    for lang, labels in report.kept.items():
+        for label in labels:
+            click.echo(f"{lang} {label}: stale, human text kept; machine suggestion in the memory; "
+                       "run with --replace-stale to replace")
     for lang in report.written:
         reused = f", {report.reused[lang]} from reviewed translations" if report.reused.get(lang) else ""
-        click.echo(f"drafted  {lang}: {report.drafted.get(lang, 0)} segment(s){reused} in {_display(path)}")
+        replaced = (f"; {report.replaced[lang]} human segment(s) replaced, kept in the translation memory"
+                    if report.replaced.get(lang) else "")
+        click.echo(f"drafted  {lang}: {report.drafted.get(lang, 0)} segment(s){reused} in {_display(path)}"
+                   f"{replaced}")
     _echo_diagnostics(report.diagnostics)
     click.echo(f"{len(report.written)} language(s) drafted, {report.requests} request(s) to the provider",
                err=bool(report.diagnostics))

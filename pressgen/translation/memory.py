@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from pressgen.errors import Diagnostic, PressgenError
@@ -12,6 +14,23 @@ from pressgen.errors import Diagnostic, PressgenError
 MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
 BUSY_TIMEOUT = 10.0  # seconds another program may hold the memory locked before pressgen reports it
 REVIEWED = "reviewed"  # the memory's "provider" of human, reviewed translations
+
+
+def _key(text: str) -> str:
+    """A segment's text as the memory keys it: white space aside (segments.normalised)."""
+    from pressgen.translation.segments import normalised
+
+    return normalised(text)
+
+
+@dataclass(frozen=True)
+class HumanVersion:
+    """A human translation that was replaced, kept with the source text it was made from."""
+
+    source: str  # the source segment's text it was made from (as it was then)
+    translation: str
+    state: str  # draft or reviewed, as it was when it was replaced
+    kept_at: str  # when it was replaced (ISO 8601, UTC)
 
 
 class MemoryUnusable(PressgenError):
@@ -35,6 +54,10 @@ class TranslationMemory:
             try:
                 self._db.execute("CREATE TABLE IF NOT EXISTS segments (provider TEXT, source TEXT, target TEXT, "
                                  "text TEXT, translation TEXT, PRIMARY KEY (provider, source, target, text))")
+                # Every human translation pressgen replaced, never overwritten: each version stays recoverable.
+                self._db.execute("CREATE TABLE IF NOT EXISTS human_history (source TEXT, target TEXT, "
+                                 "text TEXT, translation TEXT, state TEXT, kept_at TEXT, "
+                                 "PRIMARY KEY (source, target, text, translation))")
                 found = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
             except BaseException:
                 self._db.close()
@@ -68,10 +91,15 @@ class TranslationMemory:
                 "check that the folder .pressgen is writable; nothing was written")]) from None
 
     def get(self, provider: str, source: str, target: str, text: str) -> str | None:
+        """The translation of ``text`` remembered for a provider, white space aside (also under the exact text,
+        as memories written before keyed it)."""
         with self._guard():
-            row = self._db.execute("SELECT translation FROM segments WHERE provider=? AND source=? AND target=? "
-                                   "AND text=?", (provider, source, target, text)).fetchone()
-        return row[0] if row else None
+            for key in dict.fromkeys((_key(text), text)):
+                row = self._db.execute("SELECT translation FROM segments WHERE provider=? AND source=? AND "
+                                       "target=? AND text=?", (provider, source, target, key)).fetchone()
+                if row:
+                    return str(row[0])
+        return None
 
     def put(self, provider: str, source: str, target: str, text: str, translation: str) -> None:
         self.put_many([(provider, source, target, text, translation)])
@@ -79,7 +107,37 @@ class TranslationMemory:
     def put_many(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
         """Store (provider, source, target, text, translation) rows in one transaction: all of them or none."""
         with self._guard(), self._db:
-            self._db.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)",
+                                 ((provider, source, target, _key(text), translation)
+                                  for provider, source, target, text, translation in rows))
+
+    def keep_human(self, source_lang: str, target_lang: str, old_source: str, old_target: str, state: str) -> None:
+        """Keep a human translation about to be replaced, with the source text it was made from.
+
+        Versions are added, never replaced: the same translation kept twice is one version (its first
+        date), every other text stays a version of its own. Call it before writing the replacement.
+        """
+        self.keep_many([(source_lang, target_lang, old_source, old_target, state)])
+
+    def keep_many(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """:meth:`keep_human` for (source language, target language, old source, old target, state) rows,
+        in one transaction."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self._guard(), self._db:
+            self._db.executemany("INSERT OR IGNORE INTO human_history VALUES (?, ?, ?, ?, ?, ?)",
+                                 ((source, target, _key(text), translation, state, now)
+                                  for source, target, text, translation, state in rows if translation.strip()))
+
+    def previous(self, source_lang: str, target_lang: str, old_source: str | None = None) -> list[HumanVersion]:
+        """The human translations kept by :meth:`keep_human` for a language pair, newest first; only those made
+        from ``old_source`` (white space aside) when it is given."""
+        query = "SELECT text, translation, state, kept_at FROM human_history WHERE source=? AND target=?"
+        args: tuple[str, ...] = (source_lang, target_lang)
+        if old_source is not None:
+            query, args = query + " AND text=?", (*args, _key(old_source))
+        with self._guard():
+            rows = self._db.execute(query + " ORDER BY kept_at DESC, rowid DESC", args).fetchall()
+        return [HumanVersion(*map(str, row)) for row in rows]
 
     def pairs(self, provider: str) -> list[tuple[str, str, str, str]]:
         """Return (source language, target language, text, translation) of one provider, in a stable order."""

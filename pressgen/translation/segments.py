@@ -26,13 +26,15 @@ import difflib
 import hashlib
 import itertools
 import json
+import re
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pressgen.document.markup import PARAGRAPH_BREAK
+from pressgen.document.markup import PARAGRAPH_BREAK, source_lines
 from pressgen.errors import Diagnostic, InputError
 from pressgen.workspace.model import TEXT_FIELDS, LanguageText, Release, TranslationStatus
 
@@ -63,9 +65,58 @@ def line_of(text: str, segment: str) -> int:
     return text.count("\n", 0, start) if start > 0 else 0
 
 
+_HARD_BREAK = re.compile(r"(?:[ \t]{2,}|\\)$")  # a line ending so renders a line break, not a space
+
+
+def normalised(text: str) -> str:
+    """Return ``text`` as alignment and the memory compare it: white space is not a change.
+
+    Runs of white space become one space and the ends are stripped; a line
+    break inside a paragraph (a ``|`` block re-wrapped, or the same words as a
+    ``>`` block) is a space, as it renders, unless the next line opens a list
+    item, quote, intertitle or table row, or the line ends in a hard break;
+    paragraphs stay separated by one blank line.
+    """
+    return "\n\n".join(_normalised_paragraph(textwrap.dedent(part.strip("\n")))
+                        for part in PARAGRAPH_BREAK.split(text.strip("\n")) if part.strip())
+
+
+def _normalised_paragraph(paragraph: str) -> str:
+    if "\n" not in paragraph:
+        return " ".join(paragraph.split())
+    lines: list[str] = []  # the lines that stay lines: each opens an item, a quote, a row, or follows a hard break
+    hard = False
+    for line in source_lines(paragraph):
+        opening = line.marker.strip()
+        indent = line.marker[:len(line.marker) - len(line.marker.lstrip())] if opening else ""
+        words = " ".join(line.text.split())
+        if not lines or opening or line.cells is not None or hard:
+            if hard:
+                lines[-1] = lines[-1].removesuffix("\\") + "\\"
+            lines.append(f"{indent}{opening} {words}".rstrip() if opening else words)
+        elif words:
+            lines[-1] = f"{lines[-1]} {words}" if lines[-1] else words
+        hard = bool(words) and bool(_HARD_BREAK.search(line.text))
+    return "\n".join(lines).strip()
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """Whether two texts are the same but for white space (see :func:`normalised`)."""
+    return a is not None and b is not None and normalised(a) == normalised(b)
+
+
 def fingerprint(text: str) -> str:
-    """12 hex digits identifying a segment's text (surrounding white space aside)."""
-    return hashlib.sha256(text.strip().encode()).hexdigest()[:12]
+    """12 hex digits identifying a segment's text, white space aside (see :func:`normalised`)."""
+    return hashlib.sha256(normalised(text).encode()).hexdigest()[:12]
+
+
+def fingerprint_matches(text: str, recorded: str) -> bool:
+    """Whether ``recorded`` (a record's fingerprint) is ``text``'s, white space aside.
+
+    Records written before fingerprints were normalised hold the hash of the
+    stripped text as it was: those match too.
+    """
+    return recorded in (fingerprint(text), hashlib.sha256(text.strip().encode()).hexdigest()[:12])
 
 
 def words(text: str | None) -> int:
@@ -257,7 +308,7 @@ class Alignment:
 def _kept_state(record: Record, target: str, declared_reviewed: bool) -> SegmentState:
     if declared_reviewed:  # the language says reviewed, for this very source text
         return "reviewed"
-    if record.state == "machine" and fingerprint(target) != record.target:
+    if record.state == "machine" and not fingerprint_matches(target, record.target):
         return "draft"  # a machine draft someone edited since
     return "reviewed" if record.state == "reviewed" else "draft" if record.state == "draft" else "machine"
 
@@ -270,8 +321,9 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
         return [Pair(name, text, None, "missing") for text in source]
     if records and len(records) == len(target) and trusted:
         pairs: list[Pair] = []
-        matcher = difflib.SequenceMatcher(a=[r.source.strip() for r in records], b=[s.strip() for s in source],
-                                          autojunk=False)
+        # White space is not a change: the records hold the source as it was, compared normalised.
+        matcher = difflib.SequenceMatcher(a=[normalised(r.source) for r in records],
+                                          b=[normalised(s) for s in source], autojunk=False)
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
                 pairs += [Pair(name, source[j], target[i],
@@ -282,12 +334,14 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
             for k in range(max(len(olds), len(news))):
                 i = olds[k] if k < len(olds) else None
                 j = news[k] if k < len(news) else None
+                # The state a changed pair had (a machine draft edited since is human: draft).
+                basis = _kept_state(records[i], target[i], False) if i is not None else None
                 if i is not None and j is not None:
-                    pairs.append(Pair(name, source[j], target[i], "stale", records[i].source, records[i].state))
+                    pairs.append(Pair(name, source[j], target[i], "stale", records[i].source, basis))
                 elif j is not None:
                     pairs.append(Pair(name, source[j], None, "missing"))
                 elif i is not None:
-                    pairs.append(Pair(name, None, target[i], "orphan", records[i].source, records[i].state))
+                    pairs.append(Pair(name, None, target[i], "orphan", records[i].source, basis))
         return pairs
     state: SegmentState = declared if current else "stale"
     if len(target) == len(source):
@@ -295,6 +349,22 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
     if not source:
         return [Pair(name, None, t, "orphan", basis=declared) for t in target]
     return [Pair(name, join(name, source), join(name, target), state, basis=declared, whole=True)]
+
+
+def _recorded_current(source_fields: Mapping[str, str | None], target_fields: Mapping[str, str | None],
+                      by_field: Mapping[str, list[Record]]) -> bool:
+    """Whether the records say every translated segment was made from the source as it is now, white space
+    aside: the source was only re-wrapped since ``source_hash`` (a hash of its exact text) was written."""
+    if not by_field:
+        return False
+    for name in TEXT_FIELDS:
+        source, target = split(name, source_fields.get(name)), split(name, target_fields.get(name))
+        if not source or not target:
+            continue  # missing or orphaned whatever the hash says
+        recorded = by_field.get(name, [])
+        if len(recorded) != len(target) or [normalised(r.source) for r in recorded] != [normalised(s) for s in source]:
+            return False
+    return True
 
 
 def _written_summary(pairs: list[Pair]) -> str:
@@ -316,10 +386,11 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     source_fields = release.text[release.source].fields() if release.source in release.text else {}
     block = release.text.get(lang)
     target_fields = block.fields() if block else {}
-    current = block is not None and (block.source_hash is None or block.source_hash == release.source_hash())
     by_field: dict[str, list[Record]] = {}
     for record in records.get(lang, []):
         by_field.setdefault(record.field, []).append(record)
+    current = block is not None and (block.source_hash is None or block.source_hash == release.source_hash()
+                                     or _recorded_current(source_fields, target_fields, by_field))
 
     def pairs(trusted: bool) -> list[Pair]:
         out: list[Pair] = []

@@ -29,7 +29,9 @@ from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.translation.providers import SEGMENT_LIMITS, ProviderFailure, make_client, request_timeout, retryable
 from pressgen.translation.segments import (
     HUMAN,
+    SEGMENTED,
     Filled,
+    Pair,
     Record,
     align,
     fields_and_records,
@@ -290,6 +292,8 @@ class TranslateReport:
     skipped: dict[str, str] = field(default_factory=dict)
     drafted: dict[str, int] = field(default_factory=dict)  # segments drafted by the provider, per language
     reused: dict[str, int] = field(default_factory=dict)  # segments taken from reviewed translations
+    kept: dict[str, list[str]] = field(default_factory=dict)  # stale human segments kept, by label ("body ¶3")
+    replaced: dict[str, int] = field(default_factory=dict)  # human segments replaced (kept in the memory)
     requests: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -306,17 +310,39 @@ def _embargo_check(release: Release, settings: TranslationSettings, allow: bool,
         "or pass --allow-embargoed if publishing the text to the provider is acceptable")])
 
 
+def is_human(pair: Pair) -> bool:
+    """Whether a pair's translation is a person's (draft or reviewed, or was, before its source changed)."""
+    if pair.target is None:
+        return False
+    return pair.state in HUMAN or (pair.state in ("stale", "orphan") and pair.basis in HUMAN)
+
+
+def segment_label(pairs: list[Pair], pair: Pair) -> str:
+    """How a message names a segment: ``headline``, ``body ¶3`` (its paragraph in the source)."""
+    if pair.field not in SEGMENTED or pair.whole:
+        return pair.field
+    ours = [other.id for other in pairs if other.field == pair.field and other.source is not None]
+    return f"{pair.field} ¶{ours.index(pair.id) + 1}" if pair.id in ours else pair.field
+
+
 def translate_release(path: Path, workspace: Workspace, targets: list[str], provider: str | None = None,
                       allow_embargoed: bool = False, environ: dict[str, str] | None = None,
                       now: dt.datetime | None = None, sleep: Callable[[float], None] = time.sleep,
                       client_factory: Callable[..., Any] = make_client,
-                      retranslate: bool = False) -> TranslateReport:
+                      retranslate: bool = False, replace_stale: bool = False) -> TranslateReport:
     """Draft the missing and changed segments of the ``targets`` of the release at ``path``.
 
-    Only segments whose source is new or changed are drafted (every segment with
-    ``retranslate``); draft and reviewed segments of unchanged source are never
-    touched, and a segment whose source has a reviewed translation in the memory
-    gets that text instead of the provider's. Each language that fully succeeds
+    Missing segments, and stale ones whose translation is a machine's, are
+    drafted (every segment with ``retranslate``); draft and reviewed segments of
+    unchanged source are never touched. A stale segment whose translation is
+    human keeps it (it stays stale) unless ``replace_stale``: the machine draft
+    of its new source goes into the memory as a suggestion (under the
+    provider's name) and the segment is named in ``report.kept``. Every human
+    translation replaced (or dropped with its deleted source paragraph) is kept
+    in the memory first (:meth:`TranslationMemory.keep_human`), with the
+    source text it was made from. A segment whose source has a reviewed
+    translation in the memory gets that text instead of the provider's. Each
+    language that fully succeeds
     is written back with its summary status and the current ``source_hash``, and
     its segment records beside the release; a language that fails leaves the
     file as it was for that language and is reported with release, language and
@@ -358,6 +384,10 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                             if pair.state == "reviewed" and pair.source and pair.target and not pair.whole)
             todo = [pair for pair in alignment.pairs if pair.source is not None
                     and (retranslate or pair.state in ("missing", "stale"))]
+            # Human text of a changed source is kept unless asked: its machine draft is only a suggestion.
+            suggest = [pair for pair in todo if pair.state == "stale" and is_human(pair)
+                       and not (retranslate or replace_stale)]
+            suggested = {pair.id for pair in suggest}
             if not todo and not alignment.changed():
                 report.skipped[lang] = f"it is {alignment.summary} and current"
                 if lang not in records and block is not None:  # from now on, changes are tracked per segment
@@ -368,10 +398,15 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
             segments = SegmentTranslator(client, settings, release.source, lang, memory, sleep)
             limit = SEGMENT_LIMITS[settings.provider]
             filled: dict[str, Filled] = {}
+            suggestions: list[tuple[str, str, str, str, str]] = []
             try:
                 for pair in todo:
                     current = pair
                     assert pair.source is not None
+                    if pair.id in suggested:
+                        suggestion = translate_markdown(pair.source, segments, limit)
+                        suggestions.append((settings.provider, release.source, lang, pair.source, suggestion))
+                        continue
                     reviewed = memory.get(REVIEWED, release.source, lang, pair.source)
                     if reviewed is not None and not retranslate and \
                             (refused := segment_problems(reviewed, pair.source, pair.field)):
@@ -401,8 +436,22 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                     "for the next run"))
                 continue
             report.requests += segments.requests
-            fields, lang_records, summary, _ = fields_and_records(alignment.pairs, filled, block)
-            written[lang] = {"status": summary, "source_hash": release.source_hash(), **fields}
+            memory.put_many(suggestions)  # the suggestions beside the kept human text, for review to show
+            if suggest:
+                report.kept[lang] = [segment_label(alignment.pairs, pair) for pair in suggest]
+            # Human text about to be replaced, or dropped with its deleted source, is kept in the memory first.
+            gone = [pair for pair in alignment.pairs if is_human(pair) and (pair.id in filled or pair.source is None)]
+            if not filled and not any(pair.source is None for pair in alignment.pairs):
+                continue  # only suggestions: the file stays as it is
+            # (made from the source it was paired with when the records do not say: a release never tracked)
+            memory.keep_many((release.source, lang, pair.made_from or pair.source or "", pair.target or "",
+                              str(pair.basis if pair.state in ("stale", "orphan") else pair.state))
+                             for pair in gone)
+            report.replaced[lang] = sum(1 for pair in gone if pair.source is not None)
+            fields, lang_records, summary, complete = fields_and_records(alignment.pairs, filled, block)
+            # Still stale somewhere: the hash stays the one the rest was made from (as the write-back does).
+            source_hash = release.source_hash() if complete or block is None else block.source_hash
+            written[lang] = {"status": summary, **({"source_hash": source_hash} if source_hash else {}), **fields}
             new_records[lang] = lang_records
             report.drafted[lang] = sum(1 for f in filled.values() if f.state == "machine")
             report.reused[lang] = sum(1 for f in filled.values() if f.state == "draft")
@@ -414,11 +463,16 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     return report
 
 
-def human_segments(path: Path, workspace: Workspace, targets: list[str]) -> int:
-    """Return how many draft or reviewed segments ``--retranslate`` would overwrite."""
+def human_segments(path: Path, workspace: Workspace, targets: list[str], stale_only: bool = False) -> int:
+    """Return how many human (draft or reviewed) segments ``--retranslate`` would overwrite; with
+    ``stale_only``, how many stale ones ``--replace-stale`` would.
+
+    A stale segment counts by the state its translation had (a machine draft edited since is human).
+    """
     checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
     if checked.release is None:
         return 0
     records = read_records(path)
     return sum(1 for lang in targets if lang != checked.release.source
-               for pair in align(checked.release, lang, records).pairs if pair.state in HUMAN)
+               for pair in align(checked.release, lang, records).pairs
+               if pair.source is not None and is_human(pair) and (pair.state == "stale" or not stale_only))

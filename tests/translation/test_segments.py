@@ -41,7 +41,8 @@ def test_one_changed_paragraph_redrafts_exactly_that_paragraph(
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith(RELEASE))
     assert row.split()[1:] == ["source", "stale", "1/13", "stale", "1/13"]
 
-    assert run("translate", RELEASE, "--to", "fr,en") == 0
+    # The reviewed paragraph is human text: replaced only when asked (without the flag it is kept, stale).
+    assert run("translate", RELEASE, "--to", "fr,en", "--replace-stale") == 0
     sent = [request["q"] for request in server.requests]
     assert all(text.startswith("Dit jaar voor het eerst") for text in sent) and len(sent) == 2  # one per language
 
