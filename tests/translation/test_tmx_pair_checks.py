@@ -71,7 +71,7 @@ def test_translate_drafts_instead_of_using_a_memory_pair_that_fails_the_unit_che
                      (REVIEWED, "nl", "fr", paragraph, "### Titre\n\nDeux paragraphes.")])
     memory.close()
     capsys.readouterr()
-    assert run("translate", str(path), "--to", "fr") == 0
+    assert run("translate", str(path), "--to", "fr", "--replace-stale") == 0  # replacing: the memory is asked first
     out = capsys.readouterr().out
     assert "the memory's reviewed translation is not used (it has a line break, and a headline is one line)" in out
     assert "'###' headings are not used in releases" in out
