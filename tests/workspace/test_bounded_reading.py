@@ -481,7 +481,10 @@ def test_nested_brackets_in_the_segment_records_are_a_positioned_error_not_a_cra
     assert _release(workspace).read_bytes() == before and sidecar.read_text() == "[" * 1024
     assert run("translate", RELEASE, "--to", "fr") == 1
     assert "segments.json:1:33: error" in capsys.readouterr().err
-    assert run("check") == 0 and run("status") == 0  # they only read: the records count as none
+    # The records are part of the data (issue 18): check and status report them, positioned, never crash.
+    capsys.readouterr()
+    assert run("check") == 1 and run("status") == 1
+    assert f"{RELEASE}.segments.json:1:33: error" in capsys.readouterr().err
     with StudioServer(workspace) as studio, httpx.Client(base_url=studio.url, timeout=HANG_GUARD) as client:
         index = client.get("/")
         page = client.get(f"/release/{RELEASE}/fr")
@@ -497,8 +500,9 @@ def test_a_merge_conflict_in_the_segment_records_is_reported_at_its_line(
     sidecar.write_text("\n".join([*lines[:3], "<<<<<<< HEAD", *lines[3:5], "=======", ">>>>>>> theirs",
                                    *lines[5:]]) + "\n")
     assert run("review", "import", RELEASE, "--lang", "fr", "--file", str(edited)) == 1
-    assert re.search(rf"^releases/{RELEASE}\.segments\.json:4:1: error: the segment records cannot be read: not "
-                     r"valid JSON", capsys.readouterr().err, re.M)
+    # said as what it is, at the marker's line (the check layer reads the records as data)
+    assert re.search(rf"^releases/{RELEASE}\.segments\.json:4:1: error: the segment records have an unresolved "
+                     r"merge conflict", capsys.readouterr().err, re.M)
 
 
 @pytest.mark.parametrize("damage", ["nested objects", "nested arrays", "documents", "releases"])
