@@ -52,8 +52,9 @@ def stale_diagnostics(alignment: Alignment, release: Release, loaded: LoadedYaml
     changed = alignment.changed()
     for pair in changed[:limit]:
         line, col = _target_position(loaded, alignment.lang, pair)
-        was = _quote(pair.made_from) if pair.made_from else "unknown (no segment records)"
-        now = _quote(pair.source) if pair.source is not None else "deleted"
+        # whole: a reviewer compares the two texts word for word, so neither is cut
+        was = _quote(pair.made_from, None) if pair.made_from else "unknown (no segment records)"
+        now = _quote(pair.source, None) if pair.source is not None else "deleted"
         what = "deleted from" if pair.source is None else "changed in"
         out.append(Diagnostic(loaded.path, line, col,
                               f"{alignment.lang} {pair.field} segment is stale: its source was {what} the "
@@ -72,9 +73,11 @@ def _target_position(loaded: LoadedYaml, lang: str, pair: Pair) -> tuple[int, in
     return loaded.locate(("text", lang, pair.field))
 
 
-def _quote(text: str, width: int = 90) -> str:
+def _quote(text: str, width: int | None = 90) -> str:
     flat = " ".join(text.split())
-    return f"«{flat[:width]}{'…' if len(flat) > width else ''}»"
+    if width is None or len(flat) <= width:
+        return f"«{flat}»"
+    return f"«{flat[:width]}…»"
 
 
 def parity_problems(alignment: Alignment, release: Release, config: Config) -> list[tuple[Pair, str]]:

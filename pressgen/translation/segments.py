@@ -305,6 +305,13 @@ class Alignment:
         return {pair.id: pair for pair in self.pairs if pair.source is not None}
 
 
+def is_human(pair: Pair) -> bool:
+    """Whether a pair's translation is a person's (draft or reviewed, or was, before its source changed)."""
+    if pair.target is None:
+        return False
+    return pair.state in HUMAN or (pair.state in ("stale", "orphan") and pair.basis in HUMAN)
+
+
 def _kept_state(record: Record, target: str, declared_reviewed: bool) -> SegmentState:
     if declared_reviewed:  # the language says reviewed, for this very source text
         return "reviewed"

@@ -28,13 +28,13 @@ from pressgen.files import locked
 from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.translation.providers import SEGMENT_LIMITS, ProviderFailure, make_client, request_timeout, retryable
 from pressgen.translation.segments import (
-    HUMAN,
     SEGMENTED,
     Filled,
     Pair,
     Record,
     align,
     fields_and_records,
+    is_human,
     line_of,
     read_records,
     save,
@@ -308,13 +308,6 @@ def _embargo_check(release: Release, settings: TranslationSettings, allow: bool,
         f"its text is not sent to the public provider '{settings.provider}'",
         "use a self-hosted LibreTranslate (translation: {provider: libre, url: …}), "
         "or pass --allow-embargoed if publishing the text to the provider is acceptable")])
-
-
-def is_human(pair: Pair) -> bool:
-    """Whether a pair's translation is a person's (draft or reviewed, or was, before its source changed)."""
-    if pair.target is None:
-        return False
-    return pair.state in HUMAN or (pair.state in ("stale", "orphan") and pair.basis in HUMAN)
 
 
 def segment_label(pairs: list[Pair], pair: Pair) -> str:

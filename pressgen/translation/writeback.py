@@ -20,6 +20,8 @@ from pressgen.translation.segments import (
     Filled,
     Pair,
     fields_and_records,
+    is_human,
+    same_text,
     save,
     unchanged_base,
 )
@@ -174,9 +176,14 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
     report.applied = len(filled)
     report.conflicts = capped(report.conflicts)
     reviewed = [f for f in filled.values() if f.state == "reviewed" and not f.pair.whole]
-    if reviewed:  # the memory first: a damaged or locked one is reported while the release is untouched
+    # Every human translation the import replaces stays recoverable, with the source it was made from.
+    replaced = [f for f in filled.values() if is_human(f.pair) and not same_text(f.text, f.pair.target or "")]
+    if reviewed or replaced:  # the memory first: a damaged or locked one is reported while the release is untouched
         memory = TranslationMemory(workspace.root / MEMORY_FILE)
         try:
+            memory.keep_many((release.source, lang, f.pair.made_from or f.pair.source or "", f.pair.target or "",
+                              str(f.pair.basis if f.pair.state in ("stale", "orphan") else f.pair.state))
+                             for f in replaced)
             memory.put_many((REVIEWED, release.source, lang, item.pair.source or "", item.text) for item in reviewed)
         finally:
             memory.close()
