@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from helpers import POSITIONED_ERROR, PRESSGEN, pdf_text, run
+from helpers import replace_once as _replace
 from PIL import Image
 
 RELEASE = "iom-20km-brussels-2017"
@@ -20,12 +21,6 @@ RELEASE = "iom-20km-brussels-2017"
 
 def _release(ws: Path) -> Path:
     return ws / "releases" / f"{RELEASE}.yaml"
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _po(ws: Path, body: str, header: str = "", charset: str = "UTF-8") -> None:
@@ -179,6 +174,17 @@ def test_a_fifo_named_like_a_release_is_refused_without_hanging(workspace: Path)
         assert "releases/zz.yaml:1:1: error: not a regular file" in result.stderr
     assert (workspace / "dist" / RELEASE / f"{RELEASE}.nl.pdf").is_file()  # the others were built
 
+
+
+def test_a_fifo_named_like_segment_records_is_refused_without_hanging(workspace: Path) -> None:
+    records = workspace / "releases" / f"{RELEASE}.segments.json"
+    records.unlink()
+    os.mkfifo(records)
+    for command in (["check"], ["build", "--out", "dist", "-j", "1", "--format", "docx"]):
+        result = subprocess.run([str(PRESSGEN), *command], cwd=workspace, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1, result.stderr
+        assert f"releases/{RELEASE}.segments.json:1:1: error: the segment records cannot be read: not a regular " \
+               "file" in result.stderr
 
 def test_a_symbolic_link_out_of_the_output_folder_is_not_followed(
         workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -306,9 +306,9 @@ class Planner:
 
 def _sidecar_digest(path: Path) -> str | None:
     """The digest of a release's segment records, or None when it has none (or they cannot be read)."""
-    try:
-        return hashlib.sha256(sidecar_path(path).read_bytes()).hexdigest()
-    except OSError:
+    try:  # never blocking on a FIFO named like the records, as for the release file itself
+        return hashlib.sha256(read_regular_file(sidecar_path(path))).hexdigest()
+    except InputError:
         return None
 
 
