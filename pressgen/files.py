@@ -291,3 +291,22 @@ class FolderLock:
         if self._handle is not None:
             os.close(self._handle)
             self._handle = None
+
+
+# --- fingerprints of content ---------------------------------------------------------------------
+
+
+def digest(*parts: bytes | str) -> str:
+    """Return the sha256 hex digest of the parts, each length-prefixed."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """Return the sha256 hex digest of a file's content."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

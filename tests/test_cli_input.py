@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from helpers import POSITIONED_ERROR, PRESSGEN, ROOT, docx_body_paragraphs, normalize, pdf_text, run
+from helpers import replace_once as _replace
 from lxml import etree
 
 RELEASE = "iom-20km-brussels-2017"
@@ -21,12 +22,6 @@ RELEASE = "iom-20km-brussels-2017"
 
 def _release(ws: Path) -> Path:
     return ws / "releases" / f"{RELEASE}.yaml"
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _only_one_release(ws: Path) -> None:

@@ -14,7 +14,6 @@ parsing it again (id, languages, tags, translation statuses).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any
 
 from pressgen.check.glyphs import fonts_fingerprint
 from pressgen.errors import InputError
-from pressgen.files import write_atomic
+from pressgen.files import digest, file_digest, write_atomic
 from pressgen.resources import catalog_paths, code_fingerprint, template_dirs
 from pressgen.translation.state import language_states
 from pressgen.workspace.model import Contact, Release, Workspace
@@ -40,22 +39,6 @@ RELEASE_KEYS: dict[str, type | tuple[type, ...]] = {
 DOCUMENT_KEYS: dict[str, type | tuple[type, ...]] = {
     "key": str, "sha256": str, "size": int, "mtime_ns": int, "release": str, "language": str, "format": str,
     "pages": (int, type(None)), "status": str, "build_seconds": (int, float)}
-
-
-def digest(*parts: bytes | str) -> str:
-    """Return the sha256 hex digest of the parts, each length-prefixed."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "big"))
-        hasher.update(data)
-    return hasher.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """Return the sha256 hex digest of a file's content."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _well_formed(entries: Any, keys: dict[str, type | tuple[type, ...]]) -> bool:

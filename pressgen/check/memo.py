@@ -9,7 +9,6 @@ file and its segment records. Anything else (a damaged or foreign memo, an unwri
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict
@@ -19,7 +18,7 @@ from typing import Any
 
 from pressgen.check.glyphs import fonts_fingerprint
 from pressgen.errors import Diagnostic, InputError
-from pressgen.files import write_atomic
+from pressgen.files import digest, write_atomic
 from pressgen.resources import code_fingerprint
 from pressgen.translation.segments import sidecar_path
 from pressgen.workspace.model import Workspace
@@ -28,14 +27,6 @@ from pressgen.workspace.yamlio import read_regular_file
 MEMO_FILE = Path(".pressgen") / "check.json"
 MEMO_FORMAT = 1
 MAX_MEMO_BYTES = 64 * 1024 * 1024  # a memo larger than this is not ours: check again
-
-
-def _digest(*parts: bytes | str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode() if isinstance(part, str) else part)
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _tree(folder: Path) -> str:
@@ -49,7 +40,7 @@ def _tree(folder: Path) -> str:
             except OSError:
                 continue
             entries.append(f"{os.path.relpath(os.path.join(base, name), folder)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return _digest(*entries)
+    return digest(*entries)
 
 
 def _read(path: Path) -> bytes | None:
@@ -79,7 +70,7 @@ class CheckMemo:
     @cached_property
     def _workspace_key(self) -> str:
         root = self.workspace.root
-        return _digest(code_fingerprint(), fonts_fingerprint(), _read(self.workspace.config_path) or b"",
+        return digest(code_fingerprint(), fonts_fingerprint(), _read(self.workspace.config_path) or b"",
                        *(_tree(root / folder) for folder in ("locales", "templates", "assets")))
 
     def key(self, release: Path) -> str | None:
@@ -93,7 +84,7 @@ class CheckMemo:
         # Records left beside it by a release renamed without them: the check names them (check/translation.py).
         orphans = sorted(p.name for p in release.parent.glob("*.segments.json")
                          if not p.with_name(p.name[:-len(".segments.json")] + ".yaml").exists())
-        return _digest(self._workspace_key, data, _read(sidecar_path(release)) or b"", *orphans)
+        return digest(self._workspace_key, data, _read(sidecar_path(release)) or b"", *orphans)
 
     def get(self, release: Path, key: str) -> list[Diagnostic] | None:
         """The remembered diagnostics of ``release`` for ``key``, or None when there are none."""

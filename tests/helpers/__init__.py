@@ -125,3 +125,10 @@ def soffice(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 # Debian's Chromium, which scripts/setup-system.sh test installs (Playwright's own download cannot work here).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a text file by ``new``; ``old`` must be there (a test edits what it means to)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

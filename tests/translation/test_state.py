@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-from helpers import SEEDS
+from helpers import SEEDS, replace_once
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,10 +38,7 @@ def _verdicts(workspace: Path) -> dict[str, dict[str, bool]]:
 
 
 def _edit(workspace: Path, old: str, new: str) -> None:
-    path = workspace / "releases" / f"{RELEASE}.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_once(workspace / "releases" / f"{RELEASE}.yaml", old, new)
 
 
 def test_a_source_field_rewritten_as_a_block_with_the_same_words_is_judged_alike(workspace: Path) -> None:
