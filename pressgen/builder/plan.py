@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pressgen.builder.cache import BuildCache, WorkspaceFingerprints, document_key, file_digest, release_record
 from pressgen.builder.executors import Executor, Unit, UnitResult, make_executor
-from pressgen.check import WorkspaceCache, check_release
+from pressgen.check import WorkspaceCache, check_release, problems_of
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from pressgen.files import FolderLock, write_atomic
 from pressgen.formats import unknown_format
@@ -230,8 +230,7 @@ class Planner:
                 if path in duplicates:
                     raise PressgenError("duplicate release id", [duplicates[path]])
             except PressgenError as exc:
-                outcome: Outcome | None = Outcome(path, path.stem, diagnostics=exc.diagnostics
-                                                  or [Diagnostic(path, 1, 1, str(exc))])
+                outcome: Outcome | None = Outcome(path, path.stem, diagnostics=problems_of(path, exc))
                 work: list[_Planned] = []
             else:
                 work = []

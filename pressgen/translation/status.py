@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pressgen.check import EVERY_LANGUAGE, WorkspaceCache, check_release, release_languages
+from pressgen.check import EVERY_LANGUAGE, WorkspaceCache, check_release, problems_of, release_languages
 from pressgen.check.translation import alignments, attention, parity_problems
 from pressgen.errors import Diagnostic, PressgenError, errors_only
 from pressgen.translation.segments import Alignment, words
@@ -36,7 +36,7 @@ def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]
         try:
             workspace = workspaces.for_release(path)
         except PressgenError as exc:
-            problems += exc.diagnostics or [Diagnostic(path, 1, 1, str(exc))]
+            problems += problems_of(path, exc)
             continue
         checked = check_release(path, workspace, pending=EVERY_LANGUAGE)  # a missing language shows as missing
         if checked.release is None:
