@@ -4,7 +4,7 @@ The stages, from the bottom: what every stage uses (errors, files, resources, th
 formats table) -> the workspace (YAML -> model) -> the document stage (the localised
 view) -> the writers -> the translation state (segments, states, fact parity) -> the
 check layer -> the build -> the translators' commands (drafts, review files, TMX,
-catalogs, status) -> the studio -> the command line and the public API.
+catalogs, status) -> distribution (newsroom, mail, feeds) -> the studio -> the command line and the public API.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pressgen.check",),
     ("pressgen.builder",),
     ("pressgen.translation",),
+    ("pressgen.distribution",),
     ("pressgen.studio",),
     ("pressgen.cli", "pressgen"),
 ]
