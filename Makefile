@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --editable '.[test,lint]'
 	touch $@
 
-$(VENV)/.system-test: scripts/setup-system.sh
+$(VENV)/.system-test: scripts/setup-system.sh tests/js/package-lock.json
 	scripts/setup-system.sh test
 	@mkdir -p $(VENV) && touch $@
 

@@ -16,12 +16,28 @@ runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 font
          fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 # qpdf --check, pdftotext, msgfmt --check, LibreOffice to open DOCX and PDF, and the
 # official OASIS XLIFF 1.2 schema (shipped by Debian's Symfony translation package); python3-uno to
-# edit review documents in LibreOffice with Track Changes on (the system python3 drives soffice).
+# edit review documents in LibreOffice with Track Changes on (the system python3 drives soffice);
+# OmegaT, the real CAT tool the translation tests drive headless; the machine's npm installs the browser tests' axe-core.
 testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui php-symfony-translation
-         hyphen-nl hyphen-fr hyphen-en-us chromium python3-uno)
+         hyphen-nl hyphen-fr hyphen-en-us chromium python3-uno omegat)
 
 wanted=("${runtime[@]}")
 [ "${1:-}" = "test" ] && wanted+=("${testing[@]}")
+
+# The browser tests' JavaScript (axe-core), pinned by tests/js/package-lock.json, from the npm registry.
+install_test_js() {
+  local here js
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  js="$here/tests/js"
+  if [ -f "$js/package-lock.json" ] && [ ! -f "$js/node_modules/.package-lock.json" -o "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
+    if command -v npm >/dev/null 2>&1; then
+      (cd "$js" && npm ci --no-audit --no-fund --silent)
+    else
+      echo "setup: npm is missing: install Node.js and npm, then run 'npm ci' in tests/js" >&2
+      return 1
+    fi
+  fi
+}
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup: not a Debian-like system; install the equivalents of: ${wanted[*]}" >&2
@@ -33,13 +49,18 @@ for package in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
   [ "$status" = "install ok installed" ] || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  [ "${1:-}" = "test" ] && install_test_js
+  exit 0
+fi
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ "${1:-}" = "test" ] && install_test_js
+  exit 0
 else
   echo "setup: missing system packages: ${missing[*]}" >&2
   echo "setup: install them with: sudo apt-get install ${missing[*]}" >&2
