@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pressgen.builder.cache import BuildCache, WorkspaceFingerprints, document_key, file_digest, release_record
 from pressgen.builder.executors import Executor, Unit, UnitResult, make_executor
 from pressgen.check import WorkspaceCache, check_release, problems_of
+from pressgen.check.content import no_press_contact
 from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
 from pressgen.files import FolderLock, write_atomic
 from pressgen.formats import unknown_format
@@ -280,6 +281,10 @@ class Planner:
                                                       "a symbolic link in the output folder points elsewhere"))
                 continue
             status = record["status"][lang]
+            if options.final and not record["contacts"] and not record["inline_contacts"]:
+                outcome.diagnostics.append(no_press_contact(path, severity="error"))
+                outcome.documents += [(document, "refused") for document in documents.values()]
+                continue
             if options.final and not is_current(status):
                 outcome.diagnostics.append(Diagnostic(
                     path, 1, 1, f"{record['id']}: the {lang} text is {status}, not reviewed; --final refuses it",

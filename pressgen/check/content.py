@@ -130,6 +130,43 @@ def character_checks(loaded: LoadedYaml, release: Release, workspace: Workspace)
 
 
 
+def no_press_contact(path: Path, line: int = 1, col: int = 1, severity: str = "warning") -> Diagnostic:
+    """A release that names no press contact: a warning of check, an error of --strict and --final."""
+    return Diagnostic(path, line, col, "the release has no press contact: journalists have no one to ask",
+                      "name one under 'contacts:' (an id from pressgen.yaml's contacts, or a contact written out)",
+                      severity=severity)  # type: ignore[arg-type]
+
+
+def press_convention_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) -> list[Diagnostic]:
+    """What a press officer checks before sending: a press contact, and an address in each language."""
+    problems = []
+    if not release.contacts:
+        line, col = loaded.locate(("contacts",)) if "contacts" in loaded.data else (1, 1)
+        problems.append(no_press_contact(loaded.path, line, col))
+    languages = release_languages(release, workspace.config)
+    org = workspace.config.organizations.get(release.organization)
+    if org is not None and len(languages) > 1 and org.address is not None:
+        written = set(org.address) if isinstance(org.address, dict) else set()
+        missing = [lang for lang in languages if lang not in written]
+        if missing:
+            problems += _address_warning(workspace.config_path, release.organization, tuple(missing))
+    return problems
+
+
+def _address_warning(config_path: Path, org_id: str, missing: tuple[str, ...]) -> list[Diagnostic]:
+    try:
+        line, col = load_yaml(config_path).locate(("organizations", org_id, "address"))
+    except InputError:
+        line, col = 1, 1
+    names = ", ".join(missing)
+    return [Diagnostic(config_path, line, col,
+                       f"the address of organisation '{org_id}' has no {names} version: the {names} "
+                       "footers print it as written, in another language",
+                       "write it per language, e.g. address: {nl: 'Wetstraat 155, 1040 Brussel', "
+                       "fr: 'Rue de la Loi 155, 1040 Bruxelles', en: 'Rue de la Loi 155, 1040 Brussels'}",
+                       severity="warning")]
+
+
 def workspace_template_checks(release: Release, workspace: Workspace) -> list[Diagnostic]:
     """Fill the workspace's own page template with this release, as the PDF writer will.
 

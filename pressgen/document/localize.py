@@ -96,6 +96,7 @@ class DocumentView:
     labels: Labels
     date: str
     embargo: str | None
+    release_line: str  # the embargo line, or "For immediate release" when there is none
     headline: str
     subheadline: str | None
     body: tuple[Block, ...]
@@ -210,7 +211,29 @@ def about_heading(org: Organization, lang: str, t: Translations) -> str:
     return french_contractions(heading) if lang == "fr" else heading
 
 
-def _labels(t: Translations, about: str, contact_count: int) -> Labels:
+def _kind_label(kind: str, t: Translations) -> str:
+    _ = t.gettext
+    # TRANSLATORS: the kind of document, printed above the date (e.g. "Persbericht", "Communiqué de presse").
+    labels = {"press-release": _("Press release"),
+              # TRANSLATORS: the kind of document above the date: news (a digest, an update), not a release.
+              "news": _("News"),
+              # TRANSLATORS: the kind of document above the date: an invitation for the press to an event.
+              "media-advisory": _("Media advisory"),
+              # TRANSLATORS: the kind of document above the date: the organisation's position on something.
+              "statement": _("Statement")}
+    return labels[kind]
+
+
+def _end_mark(style: str, t: Translations) -> str:
+    if style == "ends":
+        # TRANSLATORS: the mark that ends the text of a release, in words ("– EINDE –", "– FIN –").
+        return t.gettext("– ENDS –")
+    # TRANSLATORS: the mark that ends the text of a release.
+    return t.gettext("###")
+
+
+def _labels(t: Translations, about: str, contact_count: int, kind: str = "press-release",
+            end_mark: str = "###") -> Labels:
     _ = t.gettext
     # Page numbering is split around its numbers so each writer can insert live counters.
     # TRANSLATORS: page numbering in the footer of every page; keep both placeholders.
@@ -218,10 +241,8 @@ def _labels(t: Translations, about: str, contact_count: int) -> Labels:
     before, rest = page.split("%(page)s", 1) if "%(page)s" in page else (page + " ", "%(pages)s")
     between, after = rest.split("%(pages)s", 1) if "%(pages)s" in rest else (rest, "")
     return Labels(
-        # TRANSLATORS: the kind of document, printed above the date (e.g. "Persbericht", "Communiqué de presse").
-        kind=_("Press release"),
-        # TRANSLATORS: the mark that ends the text of a release.
-        end_mark=_("###"),
+        kind=_kind_label(kind, t),
+        end_mark=_end_mark(end_mark, t),
         about=about,
         # TRANSLATORS: heading of the notes for journalists after the release's text.
         notes=_("Notes to editors"),
@@ -355,16 +376,18 @@ def localize(release: Release, workspace: Workspace, lang: str, *, draft: bool) 
     org_view = _org_view(org, lang, workspace.root)
     contacts = [config.contacts[c] if isinstance(c, str) else c for c in release.contacts]
     region = region_of(config.home_locale())
+    embargo = typeset(_embargo_text(release.embargo, locale, config.timezone, t), lang) if release.embargo else None
     return DocumentView(
         release_id=release.id,
         lang=lang,
         locale=locale,
         language_tag=language_tag(locale),
         org=org_view,
-        labels=_labels(t, about_heading(org, lang, t), len(contacts)),
+        labels=_labels(t, about_heading(org, lang, t), len(contacts), release.kind, org.end_mark),
         date=long_date(release.date, locale),
-        embargo=typeset(_embargo_text(release.embargo, locale, config.timezone, t), lang)
-        if release.embargo else None,
+        embargo=embargo,
+        # TRANSLATORS: the release line under the date of a release without an embargo.
+        release_line=embargo or typeset(t.gettext("For immediate release"), lang),
         headline=no_lone_last_word(typeset(text.headline.strip(), lang)),
         subheadline=no_lone_last_word(typeset(text.subheadline.strip(), lang)) if text.subheadline else None,
         body=_with_dateline(_parse(text.body, lang), text.dateline.strip() if text.dateline else None),

@@ -77,6 +77,9 @@ class Organization(Strict):
     address: LocalText | None = None
     boilerplate: LocalText | None = None
     brand: Brand = Brand(color="#0033A0")
+    # The mark that ends a release's text: "###" (the default, as US and UN releases), or "ends":
+    # "– ENDS –" / "– FIN –" / "– EINDE –", the catalogs' words.
+    end_mark: Literal["###", "ends"] = "###"
 
 
 class Contact(Strict):
@@ -176,12 +179,18 @@ class Image(Strict):
     placement: Literal["lead", "end"] = "lead"  # after the lead paragraph, or at the end before the end mark
 
 
+# What a release is, printed above its date from the catalogs: "Press release" / "Persbericht" /
+# "Communiqué de presse", "News", "Media advisory" (an invitation to an event), "Statement".
+ReleaseKind = Literal["press-release", "news", "media-advisory", "statement"]
+
+
 class Release(Strict):
     """One release file; ``id`` comes from the file name."""
 
     id: str = Field(exclude=True)
     path: Path = Field(exclude=True)
     organization: str
+    kind: ReleaseKind = "press-release"
     date: dt.date
     embargo: dt.datetime | None = None
     source: str = Field(pattern=LANGUAGE_CODE)

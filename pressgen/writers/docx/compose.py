@@ -200,6 +200,9 @@ class DocumentBuilder:
         self.paragraph("date", view.date)
         if view.embargo:
             self.paragraph("embargo", view.embargo)
+        else:
+            run = self.paragraph("date").add_run(view.release_line)
+            run.bold = run.font.cs_bold = True
         for label, value in view.facts:
             paragraph = self.paragraph("fact")
             label_run = paragraph.add_run(label)
