@@ -46,14 +46,16 @@ PARAGRAPH_STYLES = {
     "Kind Label": ("Normal", 10.5, True, False, BRAND, 0, 0, None),
     "Release Date": ("Normal", 10.5, False, False, GREY, 0, 0, None),
     "Embargo": ("Normal", 10.5, True, False, RED, 0, 0, None),
-    "Headline": ("Normal", 18, True, False, BRAND, 12, 6, None),
+    # Based on Heading 1 and 2, as the PDF's h1 and h2: Word's navigation pane and screen readers list
+    # the headline and the sections ("About …", "Notes to editors", "Press contact") as headings.
+    "Headline": ("Heading 1", 18, True, False, BRAND, 12, 6, None),
     "Subheadline": ("Normal", 12, False, True, None, 0, 12, None),
     "Body Text": ("Normal", 10.5, False, False, None, 0, 6, WD_ALIGN_PARAGRAPH.JUSTIFY),
     "Body Quote": ("Body Text", 10.5, False, True, None, 0, 6, None),
     "Body Bullet": ("Body Text", 10.5, False, False, None, 0, 3, None),
     "Body Number": ("Body Text", 10.5, False, False, None, 0, 3, None),
     "End Mark": ("Normal", 10.5, False, False, None, 12, 12, WD_ALIGN_PARAGRAPH.CENTER),
-    "Section Heading": ("Normal", 11, True, False, BRAND, 12, 4, None),
+    "Section Heading": ("Heading 2", 11, True, False, BRAND, 12, 4, None),
     "Small Text": ("Normal", 9.5, False, False, None, 0, 4, None),
     "Contact Name": ("Normal", 9.5, True, False, None, 6, 0, None),
     "Contact Detail": ("Normal", 9.5, False, False, None, 0, 0, None),
@@ -70,7 +72,12 @@ PARAGRAPH_STYLES = {
 ALL_CAPS = {"Kind Label", "Draft Mark"}
 LETTER_SPACED = {"Kind Label"}
 KEEP_WITH_NEXT = {"Kind Label", "Release Date", "Embargo", "Headline", "Subheadline", "Section Heading",
-                  "Contact Name", "Intertitle", "Fact"}
+                  "Contact Name", "Intertitle", "Fact", "Body Quote"}  # a quote stays with its attribution
+# Indented as the PDF's block quote (8 mm), the attribution with it.
+LEFT_INDENT_MM = {"Body Quote": 8, "Quote Attribution": 8}
+# The PDF's line height (10.5pt/1.45) for running text; headings keep their own (1.2).
+LINE_SPACING = {"Normal": 1.45, "Headline": 1.2, "Subheadline": 1.2, "Intertitle": 1.2, "Section Heading": 1.2,
+                "Org Name": 1.3, "Tagline": 1.3, "Page Footer": 1.3}
 
 
 def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
@@ -98,8 +105,11 @@ def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
         element = OxmlElement("w:spacing")
         element.set(qn("w:val"), "20")
         spacing.append(element)
-    if name in KEEP_WITH_NEXT:
-        fmt.keep_with_next = True
+    fmt.keep_with_next = name in KEEP_WITH_NEXT  # explicit: a style based on one that keeps does not
+    if name in LEFT_INDENT_MM:
+        fmt.left_indent = Mm(LEFT_INDENT_MM[name])
+    if name in LINE_SPACING:
+        fmt.line_spacing = LINE_SPACING[name]
     return style
 
 
@@ -197,6 +207,7 @@ def build() -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _script_fonts(defaults)  # what every style without fonts of its own (tables, footnotes) inherits
     normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = LINE_SPACING["Normal"]
     for name, spec in PARAGRAPH_STYLES.items():
         _paragraph_style(doc, name, spec)
     link = doc.styles.add_style("Link", WD_STYLE_TYPE.CHARACTER)

@@ -123,12 +123,21 @@ class DocumentBuilder:
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.aligns))
         table.autofit = False  # fixed layout: a long word or URL wraps in its cell, never widens the table
         _table_rules(table)
+        section = self.doc.sections[0]
+        text_width = int(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
+        widths = column_widths(block, text_width)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Length(width)
+        last = len(block.rows)
         for number, (contents, row) in enumerate(zip((block.header, *block.rows), table.rows, strict=True)):
-            for cell, content, align in zip(row.cells, contents, block.aligns, strict=False):
+            for cell, content, align, width in zip(row.cells, contents, block.aligns, widths, strict=False):
+                cell.width = Length(width)
                 paragraph = cell.paragraphs[0]
                 oxml.set_paragraph_style(paragraph, self.ids["table"])
                 paragraph.alignment = ALIGNMENTS[align]
-                paragraph.paragraph_format.keep_with_next = number < len(block.rows)  # the table stays whole
+                # As the PDF: a long table may break across pages, but its header stays with its first
+                # three rows, and its last two rows stay together (no row alone atop a page).
+                paragraph.paragraph_format.keep_with_next = number < KEPT_ROWS or number == last - 1
                 self.inlines(paragraph, content, bold=number == 0)
         oxml.repeat_header_row(table.rows[0])
         self.paragraph("table")  # Word needs a paragraph between a table and what follows
@@ -255,6 +264,25 @@ def _watermark(header: Any, text: str) -> None:
 def _header_rule(table: Any, color: str) -> None:
     """The 1.5 pt rule in the brand colour under the page header, as the PDF draws it."""
     oxml.set_table_borders(table, {"bottom": 12}, color.lstrip("#"), space=4)
+
+
+KEPT_ROWS = 3  # the header row is kept with this many rows after it
+CHAR_EMU = int(Mm(1.75))  # the mean advance of a 9.5 pt Liberation Sans character, digits included
+CELL_PADDING_EMU = int(Mm(6))  # 3 mm either side, as the PDF's cells
+
+
+def column_widths(block: Table, text_width: int) -> list[int]:
+    """Each column as wide as its longest line needs, as the PDF's auto-sized table; scaled to the text
+    width when the whole does not fit (so a long word wraps in its cell, never widens the table)."""
+    from pressgen.document.markup import plain_text
+
+    rows = (block.header, *block.rows)
+    needs = [max((len(plain_text(row[index])) if index < len(row) else 0 for row in rows), default=0)
+             * CHAR_EMU + CELL_PADDING_EMU for index in range(len(block.aligns))]
+    total = sum(needs)
+    if total <= text_width:
+        return needs
+    return [max(int(need * text_width / total), CELL_PADDING_EMU) for need in needs]
 
 
 def _table_rules(table: Any) -> None:

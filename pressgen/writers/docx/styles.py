@@ -45,6 +45,7 @@ OPTIONAL_STYLES = {
 }
 LINK_STYLE = "Link"
 BRAND_STYLES = ("Org Name", "Kind Label", "Headline", "Section Heading", "Link")
+OPTIONAL_BRAND_STYLES = ("Intertitle",)  # in the reference documents that have it
 
 
 @lru_cache(maxsize=8)
@@ -72,4 +73,7 @@ def brand(doc: DocxDocument, color: str) -> None:
     rgb = RGBColor.from_string(color.lstrip("#").upper())
     for name in BRAND_STYLES:
         doc.styles[name].font.color.rgb = rgb
+    for name in OPTIONAL_BRAND_STYLES:
+        if name in doc.styles:
+            doc.styles[name].font.color.rgb = rgb
 
