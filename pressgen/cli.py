@@ -447,7 +447,11 @@ def _review_path(workspace_root: Path, release_id: str, lang: str, fmt: str) -> 
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write (default: review/RELEASE.LANG.xlf or .review.docx in the workspace).")
 @click.option("--force", is_flag=True, help="Replace an earlier export (a reviewer may be working on it).")
-def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bool) -> None:
+@click.option("--for", "tool", type=click.Choice(["omegat"]), default=None,
+              help="A translation kit for a CAT tool whose XLIFF filter translates the target (OmegaT, Okapi): "
+                   "every target a copy of the source, marked needs-translation; the translations come from "
+                   "the project memory ('pressgen tm export').")
+def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bool, tool: str | None) -> None:
     """Write RELEASE's LANG text for review: one unit per field and paragraph."""
     from pressgen.files import write_atomic
     from pressgen.translation.review import export_docx, export_xliff
@@ -460,7 +464,10 @@ def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bo
     if target.exists() and not force:
         raise UsageError(f"{_display(target)} exists: a reviewer may be working on it; import it first, "
                          "or pass --force to replace it (or --out to write elsewhere)")
-    data = export_xliff(model, workspace, lang, loaded) if fmt == "xliff" else export_docx(model, workspace, lang)
+    if tool is not None and fmt != "xliff":
+        raise UsageError(f"--for {tool} writes XLIFF; leave out --format {fmt}")
+    data = export_xliff(model, workspace, lang, loaded, kit=tool is not None) if fmt == "xliff" \
+        else export_docx(model, workspace, lang)
     write_atomic(target, data)
     click.echo(f"wrote {_display(target)}")
 

@@ -9,7 +9,7 @@ nothing (:mod:`pressgen.workspace.safexml`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +22,9 @@ from pressgen.document.inline import Inline, Token, from_markdown, to_markdown
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError, UsageError
 from pressgen.resources import PACKAGE_DIR
+from pressgen.translation.similarity import FUZZY_THRESHOLD, similarity
 from pressgen.translation.segments import (
+    HUMAN,
     SEGMENTED,
     Alignment,
     Pair,
@@ -37,7 +39,10 @@ from pressgen.workspace.yamlio import LoadedYaml, read_regular_file
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-SCHEMA = PACKAGE_DIR / "schemas" / "xliff-1.2-subset.xsd"
+# The official OASIS XLIFF 1.2 strict schema. Its extension points (attributes and elements of other
+# namespaces, which CAT tools add: Okapi's okp:, memoQ's mq:, SDL's sdl:) are read laxly, as the
+# transitional schema reads them: checked when their schema is known, accepted otherwise.
+SCHEMA = PACKAGE_DIR / "schemas" / "xliff-core-1.2-strict.xsd"
 # Segment state -> XLIFF target state and qualifier.
 STATES = {"machine": ("needs-review-translation", "mt-suggestion"), "draft": ("translated", None),
           "reviewed": ("final", None), "stale": ("needs-review-translation", None), "missing": ("new", None)}
@@ -46,6 +51,7 @@ FINAL_STATES = {"final", "signed-off"}
 G_TYPES = {"bold": "bold", "italic": "italic", "sup": "x-superscript", "link": "link"}
 X_TYPES = {"lb": "lb", "line": "x-line"}
 UNTRANSLATED_STATES = {"new", "needs-translation"}
+KIT_STATE = "needs-translation"  # a translation kit's targets: copies of the source, not translated yet
 # What each exported unit carries of the release as it was exported, in the trans-unit's ``extradata``
 # (XLIFF 1.2's own attribute for a tool's data, allowed by the strict schema, kept by CAT tools):
 # "pressgen target=<fingerprint of the exported target, or -> state=<its segment state>".
@@ -224,8 +230,15 @@ def _comments(loaded: LoadedYaml | None, lang: str, name: str) -> list[str]:
     return [comment for comment in found if comment]
 
 
-def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: LoadedYaml | None = None) -> bytes:
-    """Return an XLIFF 1.2 document with one trans-unit per segment (a missing language: empty targets)."""
+def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: LoadedYaml | None = None,
+                 kit: bool = False) -> bytes:
+    """Return an XLIFF 1.2 document with one trans-unit per segment (a missing language: empty targets).
+
+    With ``kit``, a translation kit as OmegaT's and Okapi's XLIFF filters read it: they translate the
+    text of ``<target>``, so every target holds a copy of the source, marked ``needs-translation``; the
+    release's own translation is kept in the unit's record of the export (``extradata``), so the
+    import still compares three ways, and offered with the memory's pairs (``pressgen tm export``).
+    """
     check_language(release, lang)
     config = workspace.config
     alignment = aligned(release, lang)
@@ -247,26 +260,30 @@ def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: Load
         if pair.source is None:
             continue  # an orphan: nothing to translate it from
         numbers[pair.field] = numbers.get(pair.field, 0) + 1
-        _unit(body, release, lang, pair, numbers[pair.field], loaded)
+        _unit(body, release, lang, pair, numbers[pair.field], loaded, kit)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number: int,
-          loaded: LoadedYaml | None) -> None:
+          loaded: LoadedYaml | None, kit: bool = False) -> None:
     assert pair.source is not None
     element = etree.SubElement(body, qname("trans-unit"), id=pair.id, resname=pair.field, extradata=base_data(pair))
-    if pair.state == "reviewed":
+    if pair.state == "reviewed" and not kit:
         element.set("approved", "yes")
     source = segment_inline(pair.field, pair.source)
     source_element = etree.SubElement(element, qname("source"))
     source_element.set(f"{{{XML_NS}}}space", "preserve")
     _put_tokens(source_element, source.tokens)
     state, qualifier = STATES[pair.state if pair.target is not None else "missing"]
+    if kit:  # what the CAT tool translates: a copy of the source, not translated yet
+        state, qualifier = KIT_STATE, None
     target = etree.SubElement(element, qname("target"), state=state)
     target.set(f"{{{XML_NS}}}space", "preserve")
     if qualifier:
         target.set("state-qualifier", qualifier)
-    if pair.target is not None:
+    if kit:
+        _put_tokens(target, source.tokens)
+    elif pair.target is not None:
         _put_tokens(target, target_tokens(pair.target, source, pair.field))
     where = f"{pair.field}, paragraph {number}" if pair.field in ("body", "notes") and not pair.whole else pair.field
     etree.SubElement(element, qname("note"), {"from": "pressgen"}).text = f"Release {release.id}, {where}"
@@ -275,6 +292,54 @@ def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number:
             f"The source changed since this was translated. Previous source: {pair.made_from}"
     for comment in _comments(loaded, release.source, pair.field) + _comments(loaded, lang, pair.field):
         etree.SubElement(element, qname("note"), {"from": "author"}).text = comment
+    for candidate in candidates(pair, lang):
+        _alt_trans(element, pair, source, candidate)
+
+
+# --- matches offered beside a unit (<alt-trans>) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A translation offered beside a unit, never applied: the source it translated, its text (Markdown,
+    or plain text for plain fields), how alike the two sources are (percent, :mod:`similarity`), and
+    where it comes from (``origin``: ``previous-version``, or a memory's name)."""
+
+    source: str
+    target: str
+    quality: int
+    origin: str
+
+
+def candidates(pair: Pair, lang: str) -> Iterator[Candidate]:
+    """Yield the matches offered for one unit, best first, each at least
+    :data:`~pressgen.translation.similarity.FUZZY_THRESHOLD` percent alike.
+
+    Today: a stale unit's previous version, the source its human translation was made from
+    (the segment records) and that translation. The memory's fuzzy matches are one more
+    source of candidates, to be chained here.
+    """
+    found: list[Candidate] = []
+    if pair.source is not None and pair.state == "stale" and pair.made_from and pair.target is not None \
+            and pair.basis in HUMAN:
+        quality = similarity(pair.made_from, pair.source)
+        if quality >= FUZZY_THRESHOLD:
+            found.append(Candidate(pair.made_from, pair.target, quality, "previous-version"))
+    yield from sorted(found, key=lambda candidate: -candidate.quality)
+
+
+def _alt_trans(element: etree._Element, pair: Pair, source: Inline, candidate: Candidate) -> None:
+    """Add one candidate as ``<alt-trans match-quality="NN">`` with its source and translation, tags as the unit's."""
+    alt = etree.SubElement(element, qname("alt-trans"), {"match-quality": str(candidate.quality),
+                                                      "origin": f"pressgen {candidate.origin}"})
+    old = segment_inline(pair.field, candidate.source)
+    old_source = etree.SubElement(alt, qname("source"))
+    _put_tokens(old_source, old.tokens)
+    old_target = etree.SubElement(alt, qname("target"))
+    try:
+        _put_tokens(old_target, target_tokens(candidate.target, old, pair.field))
+    except KeyError:  # a translation whose markup its old source lacks: offered as its text
+        old_target.text = candidate.target
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -282,7 +347,20 @@ def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number:
 
 @lru_cache(maxsize=1)
 def _schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+    """The OASIS strict schema, its extension points lax (see :data:`SCHEMA`); read from the package only."""
+    text = SCHEMA.read_bytes().replace(b'processContents="strict"', b'processContents="lax"')
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    return etree.XMLSchema(etree.fromstring(text, parser, base_url=SCHEMA.as_uri()))
+
+
+def same_language(tag: str, wanted: str) -> bool:
+    """Whether an XLIFF language tag names the language of the workspace locale tag ``wanted``.
+
+    ``fr`` (no region) and ``fr-BE``/``fr_be`` are fr-BE's language; another region (``fr-FR``) is not:
+    a file made for another market is refused, with the tag it names.
+    """
+    tag, wanted = tag.replace("_", "-").lower(), wanted.replace("_", "-").lower()
+    return tag == wanted or tag == wanted.split("-")[0]
 
 
 def read_xliff(path: Path) -> etree._ElementTree:
@@ -304,11 +382,11 @@ def read_xliff(path: Path) -> etree._ElementTree:
     try:
         valid = schema.validate(tree)
     except etree.XMLSchemaError as exc:  # libxml2 gives up on the tree instead of listing its errors
-        raise InputError("invalid XLIFF", [Diagnostic(path, 1, 1, f"not XLIFF 1.2 as pressgen reads it: {exc}")]) \
+        raise InputError("invalid XLIFF", [Diagnostic(path, 1, 1, f"not valid XLIFF 1.2 (the OASIS schema): {exc}")]) \
             from None
     if not valid:
         raise InputError("invalid XLIFF", capped([Diagnostic(path, error.line, error.column + 1,
-                                                             f"not XLIFF 1.2 as pressgen reads it: {error.message}")
+                                                             f"not valid XLIFF 1.2 (the OASIS schema): {error.message}")
                                                   for error in schema.error_log]))
     return tree
 
