@@ -571,14 +571,16 @@ def tm() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def tm_export(file: Path, force: bool) -> None:
-    """Write the memory's reviewed segment pairs to FILE (TMX 1.4b)."""
+    """Write every reviewed segment pair of the workspace's releases and memory to FILE (TMX 1.4b, with
+    inline codes)."""
     from pressgen.files import write_atomic
-    from pressgen.translation.tmx import export_tmx
+    from pressgen.translation.tmx import export_tmx_report
 
     workspace = check_workspace(find_workspace(Path.cwd()))
     if file.exists() and not force:
         raise UsageError(f"{_display(file)} exists; pass --force to replace it")
-    data, count = export_tmx(workspace)
+    data, count, left_out = export_tmx_report(workspace)
+    _echo_diagnostics(left_out)
     write_atomic(file, data)
     click.echo(f"wrote {count} reviewed pair(s) to {_display(file)}")
 
@@ -591,7 +593,9 @@ def tm_import(file: Path) -> None:
 
     workspace = check_workspace(find_workspace(Path.cwd()))
     report = import_tmx(file, workspace)
-    skipped = f"; {report.skipped} unit(s) in other languages skipped" if report.skipped else ""
+    _echo_diagnostics(report.warnings)
+    skipped = f"; {report.skipped} unit(s) skipped (other languages, or codes without Markdown)" \
+        if report.skipped else ""
     click.echo(f"imported {report.pairs} pair(s) from {_display(file)}{skipped}")
 
 
