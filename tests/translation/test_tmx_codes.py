@@ -123,8 +123,8 @@ def test_another_region_is_used_and_reported(tmp_path: Path, monkeypatch: pytest
 
 
 def test_the_locale_wins_over_another_region_in_one_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    unit = ('<tu><tuv xml:lang="nl-BE"><seg>Goedemorgen</seg></tuv><tuv xml:lang="fr-FR"><seg>Bonjour (FR)</seg>'
-            '</tuv><tuv xml:lang="fr-BE"><seg>Bonjour (BE)</seg></tuv></tu>')
+    unit = ('<tu><tuv xml:lang="nl-BE"><seg>Goedemorgen</seg></tuv><tuv xml:lang="fr-BE"><seg>Bonjour (BE)</seg>'
+            '</tuv><tuv xml:lang="fr-FR"><seg>Bonjour (FR)</seg></tuv></tu>')
     fresh = _import(tmp_path, monkeypatch, unit)
     assert run("tm", "import", str(tmp_path / "in.tmx")) == 0
     assert _memory(fresh) == {("nl", "fr", "Goedemorgen", "Bonjour (BE)")}
