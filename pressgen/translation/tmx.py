@@ -453,10 +453,10 @@ def _read_units(path: Path, root: etree._Element, tags: dict[str, str], report: 
                                   [p for p in props if not p[0].startswith(("x-link:", "x-marker:"))
                                    and p[0] not in ("x-release", "x-field")]), line))
     for tag, lines in fallbacks.items():
-        lang = _language(tag, tags)
-        assert lang is not None
+        read = _language(tag, tags)
+        assert read is not None
         report.warnings.append(Diagnostic(path, lines[0], 1, f"{len(lines)} unit(s) in {tag} are read as "
-                                          f"{lang[0]} ({tags[lang[0]]} in this workspace): another region",
+                                          f"{read[0]} ({tags[read[0]]} in this workspace): another region",
                                           "check their spelling and usage before publishing", "warning"))
     return found
 
@@ -516,7 +516,8 @@ def _resolve(path: Path, found: list[tuple[TmxPair, int]], history: dict[tuple[s
         if normalised(other.target) == normalised(item.target):
             other.notes += [n for n in item.notes if n not in other.notes]
             continue
-        keep, drop = ((item, line), earlier) if (item.changed or "") >= (other.changed or "") else (earlier, (item, line))
+        later = (item.changed or "") >= (other.changed or "")
+        keep, drop = ((item, line), earlier) if later else (earlier, (item, line))
         by_source[key] = keep
         report.warnings.append(Diagnostic(
             path, drop[1], 1, f"duplicate: this unit's {item.target_lang} translation differs from the one at line "

@@ -9,7 +9,7 @@ nothing (:mod:`pressgen.workspace.safexml`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from pressgen.document.inline import Inline, Token, from_markdown, to_markdown
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError, UsageError
 from pressgen.resources import PACKAGE_DIR
-from pressgen.translation.similarity import FUZZY_THRESHOLD, similarity
+from pressgen.translation.memory import HumanVersion
 from pressgen.translation.segments import (
     HUMAN,
     SEGMENTED,
@@ -30,8 +30,10 @@ from pressgen.translation.segments import (
     Pair,
     align,
     fingerprint,
+    normalised,
     read_records,
 )
+from pressgen.translation.similarity import FUZZY_THRESHOLD, similarity
 from pressgen.workspace.model import Release, Workspace
 from pressgen.workspace.safexml import capped, parse_xml
 from pressgen.workspace.yamledit import normalize
@@ -255,17 +257,18 @@ def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: Load
         "Tags stand for bold, italics, superscripts, links and list markers: keep them around the words they "
         "mark. Approve a unit (or mark it final) when it is reviewed.")
     body = etree.SubElement(file, qname("body"))
+    finders = finders_for(release, workspace, lang)
     numbers: dict[str, int] = {}
     for pair in alignment.pairs:
         if pair.source is None:
             continue  # an orphan: nothing to translate it from
         numbers[pair.field] = numbers.get(pair.field, 0) + 1
-        _unit(body, release, lang, pair, numbers[pair.field], loaded, kit)
+        _unit(body, release, lang, pair, numbers[pair.field], loaded, kit, finders)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number: int,
-          loaded: LoadedYaml | None, kit: bool = False) -> None:
+          loaded: LoadedYaml | None, kit: bool = False, finders: Sequence[Finder] | None = None) -> None:
     assert pair.source is not None
     element = etree.SubElement(body, qname("trans-unit"), id=pair.id, resname=pair.field, extradata=base_data(pair))
     if pair.state == "reviewed" and not kit:
@@ -292,7 +295,7 @@ def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number:
             f"The source changed since this was translated. Previous source: {pair.made_from}"
     for comment in _comments(loaded, release.source, pair.field) + _comments(loaded, lang, pair.field):
         etree.SubElement(element, qname("note"), {"from": "author"}).text = comment
-    for candidate in candidates(pair, lang):
+    for candidate in candidates(pair, (previous_version,) if finders is None else finders):
         _alt_trans(element, pair, source, candidate)
 
 
@@ -311,21 +314,59 @@ class Candidate:
     origin: str
 
 
-def candidates(pair: Pair, lang: str) -> Iterator[Candidate]:
-    """Yield the matches offered for one unit, best first, each at least
-    :data:`~pressgen.translation.similarity.FUZZY_THRESHOLD` percent alike.
+Finder = Callable[[Pair], Iterable[Candidate]]  # the candidates one source offers for a unit
 
-    Today: a stale unit's previous version, the source its human translation was made from
-    (the segment records) and that translation. The memory's fuzzy matches are one more
-    source of candidates, to be chained here.
-    """
-    found: list[Candidate] = []
+
+def previous_version(pair: Pair) -> Iterator[Candidate]:
+    """A stale unit's previous version: the source its human translation was made from (the segment
+    records) and that translation, which the release still holds."""
     if pair.source is not None and pair.state == "stale" and pair.made_from and pair.target is not None \
             and pair.basis in HUMAN:
-        quality = similarity(pair.made_from, pair.source)
-        if quality >= FUZZY_THRESHOLD:
-            found.append(Candidate(pair.made_from, pair.target, quality, "previous-version"))
-    yield from sorted(found, key=lambda candidate: -candidate.quality)
+        yield Candidate(pair.made_from, pair.target, similarity(pair.made_from, pair.source), "previous-version")
+
+
+def replaced_versions(history: Sequence[HumanVersion]) -> Finder:
+    """The human translations pressgen replaced (the memory's history), offered for the units whose source
+    is like the one they were made from and whose translation is not that text already."""
+    def find(pair: Pair) -> Iterator[Candidate]:
+        if pair.source is None:
+            return
+        for version in history:
+            if pair.target is not None and normalised(version.translation) == normalised(pair.target):
+                continue
+            yield Candidate(version.source, version.translation, similarity(version.source, pair.source),
+                            "replaced-version")
+    return find
+
+
+def candidates(pair: Pair, finders: Sequence[Finder] = (previous_version,)) -> list[Candidate]:
+    """The matches offered for one unit by each finder, best first, each at least
+    :data:`~pressgen.translation.similarity.FUZZY_THRESHOLD` percent alike, each translation once.
+
+    A new source of matches (the memory's fuzzy matches) is one more finder in ``finders``.
+    """
+    found: dict[str, Candidate] = {}
+    for finder in finders:
+        for candidate in finder(pair):
+            key = normalised(candidate.target)
+            if candidate.quality >= FUZZY_THRESHOLD and (key not in found or found[key].quality < candidate.quality):
+                found[key] = candidate
+    return sorted(found.values(), key=lambda candidate: -candidate.quality)
+
+
+def finders_for(release: Release, workspace: Workspace, lang: str) -> list[Finder]:
+    """The sources of matches an export offers: the previous version, and the memory's replaced human
+    translations (when the workspace has a memory; an export never creates one)."""
+    from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
+
+    found: list[Finder] = [previous_version]
+    if (workspace.root / MEMORY_FILE).is_file():
+        memory = TranslationMemory(workspace.root / MEMORY_FILE)
+        try:
+            found.append(replaced_versions(memory.previous(release.source, lang)))
+        finally:
+            memory.close()
+    return found
 
 
 def _alt_trans(element: etree._Element, pair: Pair, source: Inline, candidate: Candidate) -> None:

@@ -70,7 +70,8 @@ def translate_with_omegat(project: Path, home: Path) -> subprocess.CompletedProc
     (config / "omegat.prefs").write_text(PREFERENCES, encoding="utf-8")
     assert OMEGAT is not None
     done = subprocess.run([OMEGAT, str(project), "--mode=console-translate", f"--config-dir={config}/"],
-                          capture_output=True, text=True, timeout=TIMEOUT, env={"HOME": str(home), "PATH": "/usr/bin:/bin"})
+                          capture_output=True, text=True, timeout=TIMEOUT,
+                          env={"HOME": str(home), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return done
 

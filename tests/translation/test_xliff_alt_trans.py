@@ -36,7 +36,8 @@ def test_a_stale_unit_offers_its_previous_version_and_the_import_never_applies_i
     path = _stale(workspace)
     before = load_release(path).text["fr"].body
     out = tmp_path / "stale.xlf"
-    assert run("review", "export", str(path), "--lang", "fr", "--out", str(out), *(["--for", "omegat"] if kit else [])) == 0
+    kit_option = ["--for", "omegat"] if kit else []
+    assert run("review", "export", str(path), "--lang", "fr", "--out", str(out), *kit_option) == 0
     tree = etree.parse(str(out))
     schema = oasis_strict()
     assert schema.validate(tree), schema.error_log
@@ -57,3 +58,25 @@ def test_a_stale_unit_offers_its_previous_version_and_the_import_never_applies_i
     assert release.text["fr"].body == before  # nothing applied from the alt-trans
     pair = next(p for p in align(release, "fr", read_records(path)).pairs if (p.source or "").startswith(NEW))
     assert pair.state == "stale"  # still to be reviewed against its new source
+
+
+def test_a_human_translation_kept_in_the_memory_is_offered_beside_the_unit(workspace: Path, tmp_path: Path) -> None:
+    from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
+
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    current = next(p for p in align(load_release(path), "fr", read_records(path)).pairs
+                   if (p.source or "").startswith(OLD))
+    assert current.source is not None
+    old_source = current.source.replace("Ballons", "Ballonnen")
+    memory = TranslationMemory(workspace / MEMORY_FILE)
+    try:
+        memory.keep_human("nl", "fr", old_source, "Une traduction remplacée depuis.", "reviewed")
+    finally:
+        memory.close()
+    out = tmp_path / "out.xlf"
+    assert run("review", "export", str(path), "--lang", "fr", "--out", str(out)) == 0
+    alts = etree.parse(str(out)).getroot().findall(f".//{q('alt-trans')}")
+    assert [a.get("origin") for a in alts] == ["pressgen replaced-version"]
+    assert alts[0].get("match-quality") == str(similarity(old_source, current.source))
+    assert alts[0].getparent().get("id") == current.id
+    assert "".join(alts[0].find(q("target")).itertext()) == "Une traduction remplacée depuis."
