@@ -106,22 +106,25 @@ class _Kept:
         with self._guard():
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
-            self._db.execute("CREATE TABLE IF NOT EXISTS tmx_pairs (source TEXT, target TEXT, text TEXT, "
-                             "translation TEXT, release TEXT, field TEXT, created TEXT, changed TEXT, notes TEXT, "
-                             "props TEXT, PRIMARY KEY (source, target, text, translation))")
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
         except sqlite3.Error as exc:
-            raise MemoryUnusable("translation memory unusable", [Diagnostic(
-                self.path, 1, 1, f"the translation memory cannot be used: {exc}",
-                "wait until another pressgen command has finished, or check that .pressgen is writable; "
-                "nothing was written")]) from None
+            if "locked" in str(exc):  # worded as the memory's own report
+                message = (f"the translation memory is locked by another program (waited {BUSY_TIMEOUT:g} s)",
+                           "wait until the other pressgen command (or the program holding it) has finished, "
+                           "then run this one again")
+            else:
+                message = (f"the translation memory cannot be used: {exc}",
+                           "check that the folder .pressgen is writable")
+            raise MemoryUnusable("translation memory unusable", [Diagnostic(self.path, 1, 1, *message)]) from None
 
     def all(self) -> dict[tuple[str, str, str, str], TmxPair]:
         with self._guard():
+            if self._db.execute("SELECT 1 FROM sqlite_master WHERE name='tmx_pairs'").fetchone() is None:
+                return {}
             rows = self._db.execute("SELECT * FROM tmx_pairs").fetchall()
         out = {}
         for source, target, text, translation, release, name, created, changed, notes, props in rows:
@@ -131,7 +134,14 @@ class _Kept:
         return out
 
     def put(self, pairs: list[TmxPair]) -> None:
+        """Keep what the pairs carry besides their texts (those with notes, properties or dates only)."""
+        pairs = [p for p in pairs if p.notes or p.props or p.created or p.changed or p.release]
+        if not pairs:
+            return
         with self._guard(), self._db:
+            self._db.execute("CREATE TABLE IF NOT EXISTS tmx_pairs (source TEXT, target TEXT, text TEXT, "
+                             "translation TEXT, release TEXT, field TEXT, created TEXT, changed TEXT, notes TEXT, "
+                             "props TEXT, PRIMARY KEY (source, target, text, translation))")
             self._db.executemany("INSERT OR REPLACE INTO tmx_pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                 (*pair.key, pair.release, pair.field_name, pair.created, pair.changed, json.dumps(pair.notes),
                  json.dumps(pair.props)) for pair in pairs))
@@ -251,9 +261,14 @@ def _tu(body: etree._Element, item: TmxPair, tags: dict[str, str]) -> None:
     for kind, value in props + [p for p in item.props if p[0] not in dict(props)]:
         etree.SubElement(unit, "prop", type=kind).text = value
     numbers: dict[str, int] = {}
-    for lang, tokens in ((item.source_lang, source.tokens), (item.target_lang, translation)):
+    for lang, tokens, text in ((item.source_lang, source.tokens, item.source),
+                               (item.target_lang, translation, item.target)):
         variant = etree.SubElement(unit, "tuv", {XML_LANG: tags[lang]})
-        _put_codes(etree.SubElement(variant, "seg"), tokens, numbers)
+        seg = etree.SubElement(variant, "seg")
+        if all(token[0] == "text" for token in tokens):
+            seg.text = text  # no markup: the text as the release holds it
+        else:
+            _put_codes(seg, tokens, numbers)
 
 
 def export_tmx(workspace: Workspace) -> tuple[bytes, int]:
@@ -378,7 +393,10 @@ def _seg_tokens(seg: etree._Element, inline: Inline) -> list[Token]:
 
 
 def _markdown(tokens: list[Token], inline: Inline, name: str | None) -> str:
-    """Tokens as the release's text: Markdown, or plain text for plain fields (headline…)."""
+    """Tokens as the release's text: text without codes as it is (the release's Markdown, as pressgen's
+    TMX always held it), codes turned into Markdown (or left out of plain fields: headline…)."""
+    if all(token[0] == "text" for token in tokens):
+        return "".join(token[1] for token in tokens)
     if name is not None and name not in SEGMENTED:
         return " ".join("".join(t[1] for t in tokens if t[0] == "text").split())
     for token in tokens:
@@ -486,18 +504,17 @@ def import_tmx(path: Path, workspace: Workspace) -> TmxImport:
     found = _read_units(path, root, tags, report, refused)
     if refused:  # nothing imported: a file is imported whole or not at all
         raise InputError("TMX pairs that cannot be used", capped(refused))
-    kept = _Kept(workspace.root / MEMORY_FILE)
+    memory = TranslationMemory(workspace.root / MEMORY_FILE)  # first: a damaged or locked memory is reported
     try:
-        history = kept.all()
-        memory = TranslationMemory(workspace.root / MEMORY_FILE)
+        kept = _Kept(workspace.root / MEMORY_FILE)
         try:
-            chosen = _resolve(path, found, history, memory, report)
+            chosen = _resolve(path, found, kept.all(), memory, report)
             memory.put_many((REVIEWED, p.source_lang, p.target_lang, p.source, p.target) for p in chosen)
+            kept.put(chosen)  # a second transaction: the texts are stored even if this one fails
         finally:
-            memory.close()
-        kept.put(chosen)
+            kept.close()
     finally:
-        kept.close()
+        memory.close()
     report.pairs = len(chosen)
     return report
 

@@ -423,11 +423,11 @@ def read_xliff(path: Path) -> etree._ElementTree:
     try:
         valid = schema.validate(tree)
     except etree.XMLSchemaError as exc:  # libxml2 gives up on the tree instead of listing its errors
-        raise InputError("invalid XLIFF", [Diagnostic(path, 1, 1, f"not valid XLIFF 1.2 (the OASIS schema): {exc}")]) \
+        raise InputError("invalid XLIFF", [Diagnostic(path, 1, 1, f"not XLIFF 1.2 as pressgen reads it: {exc}")]) \
             from None
     if not valid:
         raise InputError("invalid XLIFF", capped([Diagnostic(path, error.line, error.column + 1,
-                                                             f"not valid XLIFF 1.2 (the OASIS schema): {error.message}")
+                                                             f"not XLIFF 1.2 as pressgen reads it: {error.message}")
                                                   for error in schema.error_log]))
     return tree
 
