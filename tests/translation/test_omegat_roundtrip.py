@@ -130,3 +130,27 @@ def test_a_kit_returned_untranslated_applies_nothing(workspace: Path, tmp_path: 
         assert target.get("state") == "needs-translation"
     assert run("review", "import", str(path), "--lang", "fr", "--file", str(kit)) == 0
     assert path.read_bytes() == before
+
+
+@pytest.mark.skipif(OMEGAT is None, reason="OmegaT is not on PATH (scripts/setup-system.sh test installs it)")
+def test_omegat_keeps_the_alt_trans_of_a_stale_unit_and_the_import_does_not_apply_it(
+        workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workspace)
+    assert run("tm", "export", str(tmp_path / "memory.tmx")) == 0
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Voor het eerst dit jaar zal de VN ploeg", "Dit jaar voor het eerst zal de VN ploeg", 1), encoding="utf-8")
+    before = load_release(path).text["fr"].body
+    kit = tmp_path / f"{RELEASE}.fr.xlf"
+    assert run("review", "export", str(path), "--lang", "fr", "--for", "omegat", "--out", str(kit)) == 0
+    project = omegat_project(tmp_path / "project", kit, tmp_path / "memory.tmx")
+    translate_with_omegat(project, tmp_path / "home")
+    stats = (project / "omegat" / "project_stats.txt").read_text(encoding="utf-8")
+    total, remaining = (line.split("\t")[1].strip() for line in stats.splitlines()
+                        if line.startswith(("Total:", "Remaining:")))
+    assert (total, remaining) == ("13", "1")  # the alt-trans is no segment; the changed source has no 100 % match
+    translated = project / "target" / kit.name
+    alt = etree.parse(str(translated)).getroot().find(f".//{{{NS}}}alt-trans")
+    assert alt is not None and int(alt.get("match-quality", "0")) >= 75  # kept by OmegaT as it was
+    assert run("review", "import", str(path), "--lang", "fr", "--file", str(translated)) == 0
+    assert load_release(path).text["fr"].body == before  # the previous version is offered, never applied
