@@ -470,6 +470,10 @@ def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bo
         else export_docx(model, workspace, lang)
     write_atomic(target, data)
     click.echo(f"wrote {_display(target)}")
+    if tool is not None:
+        click.echo("hint: put it in the OmegaT project's source/ folder, and the memory ('pressgen tm export "
+                   "FILE.tmx') in its tm/auto/ folder; import OmegaT's file from target/ with 'pressgen review "
+                   f"import {model.id} --lang {lang} --file FILE'", err=True)
 
 
 @review.command(name="import")

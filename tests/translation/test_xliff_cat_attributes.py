@@ -107,3 +107,32 @@ def test_another_region_of_the_language_is_refused_with_its_tag(workspace: Path,
     assert run("review", "import", str(release), "--lang", "fr", "--file", str(exported)) == 1
     assert "translates into 'fr-FR', not fr-BE" in capsys.readouterr().err
     assert release.read_bytes() == before
+
+
+def test_a_tools_own_namespace_is_read_laxly_as_the_transitional_schema_does(workspace: Path, tmp_path: Path) -> None:
+    """Okapi writes okp: attributes; the strict schema refuses attributes of a namespace it has no schema for."""
+    release = workspace / "releases" / f"{RELEASE}.yaml"
+    exported = tmp_path / "exported.xlf"
+    assert run("review", "export", str(release), "--lang", "fr", "--out", str(exported)) == 0
+    store = toolkit_xliff.xlifffile.parsestring(exported.read_bytes())
+    headline = next(unit for unit in store.units if unit.xmlelement.get("id", "").startswith("headline-"))
+    headline.settarget(NEW_HEADLINE)
+    headline.xmlelement.set("{okapi-framework:xliff-extensions}engine", "okapi-xliff-filter")
+    returned = tmp_path / "returned.xlf"
+    returned.write_bytes(bytes(store))
+    assert not oasis_strict().validate(etree.parse(str(returned)))  # strict: no schema for okp:
+    assert run("review", "import", str(release), "--lang", "fr", "--file", str(returned)) == 0
+    assert load_release(release).text["fr"].headline == NEW_HEADLINE
+
+
+def test_what_the_oasis_schema_refuses_is_refused_positioned(workspace: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    release = workspace / "releases" / f"{RELEASE}.yaml"
+    exported = tmp_path / "exported.xlf"
+    assert run("review", "export", str(release), "--lang", "fr", "--out", str(exported)) == 0
+    root = etree.parse(str(exported)).getroot()
+    _headline(root).set("size-unit", "inches")  # not one of XLIFF 1.2's units
+    exported.write_bytes(etree.tostring(root))
+    assert run("review", "import", str(release), "--lang", "fr", "--file", str(exported)) == 1
+    err = capsys.readouterr().err
+    assert "error: not XLIFF 1.2 as pressgen reads it" in err and "'size-unit'" in err
