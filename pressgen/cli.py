@@ -447,7 +447,11 @@ def _review_path(workspace_root: Path, release_id: str, lang: str, fmt: str) -> 
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write (default: review/RELEASE.LANG.xlf or .review.docx in the workspace).")
 @click.option("--force", is_flag=True, help="Replace an earlier export (a reviewer may be working on it).")
-def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bool) -> None:
+@click.option("--for", "tool", type=click.Choice(["omegat"]), default=None,
+              help="A translation kit for a CAT tool whose XLIFF filter translates the target (OmegaT, Okapi): "
+                   "every target a copy of the source, marked needs-translation; the translations come from "
+                   "the project memory ('pressgen tm export').")
+def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bool, tool: str | None) -> None:
     """Write RELEASE's LANG text for review: one unit per field and paragraph."""
     from pressgen.files import write_atomic
     from pressgen.translation.review import export_docx, export_xliff
@@ -460,9 +464,16 @@ def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bo
     if target.exists() and not force:
         raise UsageError(f"{_display(target)} exists: a reviewer may be working on it; import it first, "
                          "or pass --force to replace it (or --out to write elsewhere)")
-    data = export_xliff(model, workspace, lang, loaded) if fmt == "xliff" else export_docx(model, workspace, lang)
+    if tool is not None and fmt != "xliff":
+        raise UsageError(f"--for {tool} writes XLIFF; leave out --format {fmt}")
+    data = export_xliff(model, workspace, lang, loaded, kit=tool is not None) if fmt == "xliff" \
+        else export_docx(model, workspace, lang)
     write_atomic(target, data)
     click.echo(f"wrote {_display(target)}")
+    if tool is not None:
+        click.echo("hint: put it in the OmegaT project's source/ folder, and the memory ('pressgen tm export "
+                   "FILE.tmx') in its tm/auto/ folder; import OmegaT's file from target/ with 'pressgen review "
+                   f"import {model.id} --lang {lang} --file FILE'", err=True)
 
 
 @review.command(name="import")
@@ -564,14 +575,16 @@ def tm() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def tm_export(file: Path, force: bool) -> None:
-    """Write the memory's reviewed segment pairs to FILE (TMX 1.4b)."""
+    """Write every reviewed segment pair of the workspace's releases and memory to FILE (TMX 1.4b, with
+    inline codes)."""
     from pressgen.files import write_atomic
-    from pressgen.translation.tmx import export_tmx
+    from pressgen.translation.tmx import export_tmx_report
 
     workspace = check_workspace(find_workspace(Path.cwd()))
     if file.exists() and not force:
         raise UsageError(f"{_display(file)} exists; pass --force to replace it")
-    data, count = export_tmx(workspace)
+    data, count, left_out = export_tmx_report(workspace)
+    _echo_diagnostics(left_out)
     write_atomic(file, data)
     click.echo(f"wrote {count} reviewed pair(s) to {_display(file)}")
 
@@ -584,7 +597,9 @@ def tm_import(file: Path) -> None:
 
     workspace = check_workspace(find_workspace(Path.cwd()))
     report = import_tmx(file, workspace)
-    skipped = f"; {report.skipped} unit(s) in other languages skipped" if report.skipped else ""
+    _echo_diagnostics(report.warnings)
+    skipped = f"; {report.skipped} unit(s) skipped (other languages, or codes without Markdown)" \
+        if report.skipped else ""
     click.echo(f"imported {report.pairs} pair(s) from {_display(file)}{skipped}")
 
 

@@ -36,6 +36,7 @@ from pressgen.translation.xliff import (  # noqa: F401 (the review API: one modu
     qname,
     read_xliff,
     returned_units,
+    same_language,
     segment_inline,
     target_tokens,
     tokens_of,
@@ -62,7 +63,7 @@ def import_xliff(xliff: Path, release: Release, workspace: Workspace, lang: str)
         target_language = file.get("target-language") or ""
         if file.get("original") != f"{release.id}.yaml":
             others.append((file, f"this <file> is for '{file.get('original')}', not {release.id}.yaml"))
-        elif target_language.lower() != expected_tag.lower():
+        elif not same_language(target_language, expected_tag):
             others.append((file, f"this <file> translates into '{target_language}', not {expected_tag}"))
         else:
             mine.append(file)

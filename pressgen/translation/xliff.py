@@ -9,7 +9,7 @@ nothing (:mod:`pressgen.workspace.safexml`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,14 +22,18 @@ from pressgen.document.inline import Inline, Token, from_markdown, to_markdown
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError, UsageError
 from pressgen.resources import PACKAGE_DIR
+from pressgen.translation.memory import HumanVersion
 from pressgen.translation.segments import (
+    HUMAN,
     SEGMENTED,
     Alignment,
     Pair,
     align,
     fingerprint,
+    normalised,
     read_records,
 )
+from pressgen.translation.similarity import FUZZY_THRESHOLD, similarity
 from pressgen.workspace.model import Release, Workspace
 from pressgen.workspace.safexml import capped, parse_xml
 from pressgen.workspace.yamledit import normalize
@@ -37,7 +41,10 @@ from pressgen.workspace.yamlio import LoadedYaml, read_regular_file
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-SCHEMA = PACKAGE_DIR / "schemas" / "xliff-1.2-subset.xsd"
+# The official OASIS XLIFF 1.2 strict schema. Its extension points (attributes and elements of other
+# namespaces, which CAT tools add: Okapi's okp:, memoQ's mq:, SDL's sdl:) are read laxly, as the
+# transitional schema reads them: checked when their schema is known, accepted otherwise.
+SCHEMA = PACKAGE_DIR / "schemas" / "xliff-core-1.2-strict.xsd"
 # Segment state -> XLIFF target state and qualifier.
 STATES = {"machine": ("needs-review-translation", "mt-suggestion"), "draft": ("translated", None),
           "reviewed": ("final", None), "stale": ("needs-review-translation", None), "missing": ("new", None)}
@@ -46,6 +53,7 @@ FINAL_STATES = {"final", "signed-off"}
 G_TYPES = {"bold": "bold", "italic": "italic", "sup": "x-superscript", "link": "link"}
 X_TYPES = {"lb": "lb", "line": "x-line"}
 UNTRANSLATED_STATES = {"new", "needs-translation"}
+KIT_STATE = "needs-translation"  # a translation kit's targets: copies of the source, not translated yet
 # What each exported unit carries of the release as it was exported, in the trans-unit's ``extradata``
 # (XLIFF 1.2's own attribute for a tool's data, allowed by the strict schema, kept by CAT tools):
 # "pressgen target=<fingerprint of the exported target, or -> state=<its segment state>".
@@ -224,8 +232,15 @@ def _comments(loaded: LoadedYaml | None, lang: str, name: str) -> list[str]:
     return [comment for comment in found if comment]
 
 
-def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: LoadedYaml | None = None) -> bytes:
-    """Return an XLIFF 1.2 document with one trans-unit per segment (a missing language: empty targets)."""
+def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: LoadedYaml | None = None,
+                 kit: bool = False) -> bytes:
+    """Return an XLIFF 1.2 document with one trans-unit per segment (a missing language: empty targets).
+
+    With ``kit``, a translation kit as OmegaT's and Okapi's XLIFF filters read it: they translate the
+    text of ``<target>``, so every target holds a copy of the source, marked ``needs-translation``; the
+    release's own translation is kept in the unit's record of the export (``extradata``), so the
+    import still compares three ways, and offered with the memory's pairs (``pressgen tm export``).
+    """
     check_language(release, lang)
     config = workspace.config
     alignment = aligned(release, lang)
@@ -242,31 +257,36 @@ def export_xliff(release: Release, workspace: Workspace, lang: str, loaded: Load
         "Tags stand for bold, italics, superscripts, links and list markers: keep them around the words they "
         "mark. Approve a unit (or mark it final) when it is reviewed.")
     body = etree.SubElement(file, qname("body"))
+    finders = finders_for(release, workspace, lang)
     numbers: dict[str, int] = {}
     for pair in alignment.pairs:
         if pair.source is None:
             continue  # an orphan: nothing to translate it from
         numbers[pair.field] = numbers.get(pair.field, 0) + 1
-        _unit(body, release, lang, pair, numbers[pair.field], loaded)
+        _unit(body, release, lang, pair, numbers[pair.field], loaded, kit, finders)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number: int,
-          loaded: LoadedYaml | None) -> None:
+          loaded: LoadedYaml | None, kit: bool = False, finders: Sequence[Finder] | None = None) -> None:
     assert pair.source is not None
     element = etree.SubElement(body, qname("trans-unit"), id=pair.id, resname=pair.field, extradata=base_data(pair))
-    if pair.state == "reviewed":
+    if pair.state == "reviewed" and not kit:
         element.set("approved", "yes")
     source = segment_inline(pair.field, pair.source)
     source_element = etree.SubElement(element, qname("source"))
     source_element.set(f"{{{XML_NS}}}space", "preserve")
     _put_tokens(source_element, source.tokens)
     state, qualifier = STATES[pair.state if pair.target is not None else "missing"]
+    if kit:  # what the CAT tool translates: a copy of the source, not translated yet
+        state, qualifier = KIT_STATE, None
     target = etree.SubElement(element, qname("target"), state=state)
     target.set(f"{{{XML_NS}}}space", "preserve")
     if qualifier:
         target.set("state-qualifier", qualifier)
-    if pair.target is not None:
+    if kit:
+        _put_tokens(target, source.tokens)
+    elif pair.target is not None:
         _put_tokens(target, target_tokens(pair.target, source, pair.field))
     where = f"{pair.field}, paragraph {number}" if pair.field in ("body", "notes") and not pair.whole else pair.field
     etree.SubElement(element, qname("note"), {"from": "pressgen"}).text = f"Release {release.id}, {where}"
@@ -275,6 +295,92 @@ def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number:
             f"The source changed since this was translated. Previous source: {pair.made_from}"
     for comment in _comments(loaded, release.source, pair.field) + _comments(loaded, lang, pair.field):
         etree.SubElement(element, qname("note"), {"from": "author"}).text = comment
+    for candidate in candidates(pair, (previous_version,) if finders is None else finders):
+        _alt_trans(element, pair, source, candidate)
+
+
+# --- matches offered beside a unit (<alt-trans>) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A translation offered beside a unit, never applied: the source it translated, its text (Markdown,
+    or plain text for plain fields), how alike the two sources are (percent, :mod:`similarity`), and
+    where it comes from (``origin``: ``previous-version``, or a memory's name)."""
+
+    source: str
+    target: str
+    quality: int
+    origin: str
+
+
+Finder = Callable[[Pair], Iterable[Candidate]]  # the candidates one source offers for a unit
+
+
+def previous_version(pair: Pair) -> Iterator[Candidate]:
+    """A stale unit's previous version: the source its human translation was made from (the segment
+    records) and that translation, which the release still holds."""
+    if pair.source is not None and pair.state == "stale" and pair.made_from and pair.target is not None \
+            and pair.basis in HUMAN:
+        yield Candidate(pair.made_from, pair.target, similarity(pair.made_from, pair.source), "previous-version")
+
+
+def replaced_versions(history: Sequence[HumanVersion]) -> Finder:
+    """The human translations pressgen replaced (the memory's history), offered for the units whose source
+    is like the one they were made from and whose translation is not that text already."""
+    def find(pair: Pair) -> Iterator[Candidate]:
+        if pair.source is None:
+            return
+        for version in history:
+            if pair.target is not None and normalised(version.translation) == normalised(pair.target):
+                continue
+            yield Candidate(version.source, version.translation, similarity(version.source, pair.source),
+                            "replaced-version")
+    return find
+
+
+def candidates(pair: Pair, finders: Sequence[Finder] = (previous_version,)) -> list[Candidate]:
+    """The matches offered for one unit by each finder, best first, each at least
+    :data:`~pressgen.translation.similarity.FUZZY_THRESHOLD` percent alike, each translation once.
+
+    A new source of matches (the memory's fuzzy matches) is one more finder in ``finders``.
+    """
+    found: dict[str, Candidate] = {}
+    for finder in finders:
+        for candidate in finder(pair):
+            key = normalised(candidate.target)
+            if candidate.quality >= FUZZY_THRESHOLD and (key not in found or found[key].quality < candidate.quality):
+                found[key] = candidate
+    return sorted(found.values(), key=lambda candidate: -candidate.quality)
+
+
+def finders_for(release: Release, workspace: Workspace, lang: str) -> list[Finder]:
+    """The sources of matches an export offers: the previous version, and the memory's replaced human
+    translations (when the workspace has a memory; an export never creates one)."""
+    from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
+
+    found: list[Finder] = [previous_version]
+    if (workspace.root / MEMORY_FILE).is_file():
+        memory = TranslationMemory(workspace.root / MEMORY_FILE)
+        try:
+            found.append(replaced_versions(memory.previous(release.source, lang)))
+        finally:
+            memory.close()
+    return found
+
+
+def _alt_trans(element: etree._Element, pair: Pair, source: Inline, candidate: Candidate) -> None:
+    """Add one candidate as ``<alt-trans match-quality="NN">`` with its source and translation, tags as the unit's."""
+    alt = etree.SubElement(element, qname("alt-trans"), {"match-quality": str(candidate.quality),
+                                                      "origin": f"pressgen {candidate.origin}"})
+    old = segment_inline(pair.field, candidate.source)
+    old_source = etree.SubElement(alt, qname("source"))
+    _put_tokens(old_source, old.tokens)
+    old_target = etree.SubElement(alt, qname("target"))
+    try:
+        _put_tokens(old_target, target_tokens(candidate.target, old, pair.field))
+    except KeyError:  # a translation whose markup its old source lacks: offered as its text
+        old_target.text = candidate.target
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -282,7 +388,20 @@ def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number:
 
 @lru_cache(maxsize=1)
 def _schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+    """The OASIS strict schema, its extension points lax (see :data:`SCHEMA`); read from the package only."""
+    text = SCHEMA.read_bytes().replace(b'processContents="strict"', b'processContents="lax"')
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    return etree.XMLSchema(etree.fromstring(text, parser, base_url=SCHEMA.as_uri()))
+
+
+def same_language(tag: str, wanted: str) -> bool:
+    """Whether an XLIFF language tag names the language of the workspace locale tag ``wanted``.
+
+    ``fr`` (no region) and ``fr-BE``/``fr_be`` are fr-BE's language; another region (``fr-FR``) is not:
+    a file made for another market is refused, with the tag it names.
+    """
+    tag, wanted = tag.replace("_", "-").lower(), wanted.replace("_", "-").lower()
+    return tag == wanted or tag == wanted.split("-")[0]
 
 
 def read_xliff(path: Path) -> etree._ElementTree:

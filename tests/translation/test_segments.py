@@ -157,12 +157,13 @@ def test_tmx_export_validates_and_imports_into_an_empty_memory_with_the_same_pai
     dtd = etree.DTD(str(DTD))
     assert dtd.validate(tree), dtd.error_log
     store = toolkit_tmx.tmxfile.parsefile(str(exported))  # a CAT library reads it
-    assert len(store.units) == 26 and store.units[0].source == pairs[0][2]
+    # every reviewed pair of the workspace's releases (issue 19), those of the memory among them
+    assert len(store.units) > 26 and pairs[0][2] in {unit.source for unit in store.units}
 
     (workspace / MEMORY_FILE).unlink()  # an empty memory
     assert run("tm", "import", str(exported)) == 0
     memory = TranslationMemory(workspace / MEMORY_FILE)
-    assert memory.pairs(REVIEWED) == pairs
+    assert set(pairs) <= set(memory.pairs(REVIEWED))
     memory.close()
     assert load_workspace(workspace)  # the workspace itself is untouched
 
