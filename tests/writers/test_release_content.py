@@ -261,7 +261,8 @@ def test_the_seed_intertitles_are_headings_in_both_formats(seed_outputs: dict[tu
 
 def test_the_unia_facts_stand_under_the_date(seed_outputs: dict[tuple[str, str, str], Path]) -> None:
     text = normalize(pdf_text(seed_outputs[("unia-local-governments-2020", "nl", "pdf")]))
-    assert "8 oktober 2020 Actiedomein: Alle domeinen Discriminatiegrond: Alle gronden" in text
+    assert "8 oktober 2020 Voor onmiddellijke publicatie Actiedomein: Alle domeinen Discriminatiegrond: Alle gronden" \
+        in text
     paragraphs = Document(str(seed_outputs[("unia-local-governments-2020", "fr", "docx")])).paragraphs
     facts = [p.text for p in paragraphs if p.style.name == "Fact"]
     assert [normalize(f) for f in facts] == ["Domaine d’action : Tous les domaines",
