@@ -443,7 +443,8 @@ def _review_path(workspace_root: Path, release_id: str, lang: str, fmt: str) -> 
 @review.command(name="export")
 @click.argument("release")
 @click.option("--lang", required=True, help="The translation to review, e.g. fr (it may be missing still).")
-@click.option("--format", "fmt", type=click.Choice(["xliff", "docx"]), default="xliff", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["xliff", "docx"]), default=None,
+              help="xliff (the default) or docx; an --out FILE ending in .docx or .xlf/.xliff decides it.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write (default: review/RELEASE.LANG.xlf or .review.docx in the workspace).")
 @click.option("--force", is_flag=True, help="Replace an earlier export (a reviewer may be working on it).")
@@ -451,10 +452,17 @@ def _review_path(workspace_root: Path, release_id: str, lang: str, fmt: str) -> 
               help="A translation kit for a CAT tool whose XLIFF filter translates the target (OmegaT, Okapi): "
                    "every target a copy of the source, marked needs-translation; the translations come from "
                    "the project memory ('pressgen tm export').")
-def review_export(release: str, lang: str, fmt: str, out: Path | None, force: bool, tool: str | None) -> None:
+def review_export(release: str, lang: str, fmt: str | None, out: Path | None, force: bool,
+                  tool: str | None) -> None:
     """Write RELEASE's LANG text for review: one unit per field and paragraph."""
     from pressgen.files import write_atomic
     from pressgen.translation.review import export_docx, export_xliff
+
+    by_name = {".docx": "docx", ".xlf": "xliff", ".xliff": "xliff"}.get(out.suffix.lower()) if out else None
+    if fmt is not None and by_name is not None and fmt != by_name:
+        raise UsageError(f"--out {out} is a {by_name.upper()} file by its name, but --format is {fmt}: "
+                         "a reviewer's tool could not open it; leave out one of them")
+    fmt = fmt or by_name or "xliff"
 
     path = _one_release(release)
     workspace = check_workspace(find_workspace(path))

@@ -215,6 +215,9 @@ def _markdown(unit: Returned, pair: Pair) -> tuple[str | None, list[str]]:
 
 def _write(release: Release, workspace: Workspace, lang: str, alignment: Alignment, filled: dict[str, Filled],
            report: ImportReport) -> None:
+    if not filled:  # nothing applied: the release and its records stay exactly as they are
+        report.status = alignment.summary
+        return
     block = release.text.get(lang)
     fields, records, summary, _ = fields_and_records(alignment.pairs, filled, block)
     still_stale = any(p.state in ("stale", "orphan") and p.id not in filled for p in alignment.pairs)
