@@ -170,6 +170,8 @@ def _csv_rows(path: Path) -> tuple[list[_Row], list[Diagnostic]]:
             if not columns:
                 columns = [cell.strip().lower() for cell in record]
                 problems += _header_problems(path, columns, position)
+                if not set(REQUIRED) <= set(columns):  # every row would say so again
+                    return [], problems
             elif any(cell.strip() for cell in record):
                 if len(record) > len(columns):
                     line, col = position(len(columns))

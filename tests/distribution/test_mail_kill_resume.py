@@ -1,0 +1,66 @@
+"""Acceptance 4: ``mail --send`` to 30 journalists in three languages, killed (SIGKILL) after the server has
+ten messages, and run again: every journalist has exactly one message, in their language, with the PDF.
+
+The kill comes from inside the server, right after it stored the tenth message and before it answers
+"250": the worst moment, when the server has the message and the sender does not know it yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+from helpers import PRESSGEN, ROOT
+from helpers.smtp_server import SmtpServer, journalists, media_csv, use_smtp
+
+RELEASE = "iom-20km-brussels-2017"
+
+
+def mail_process(workspace: Path, media: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([str(PRESSGEN), "mail", RELEASE, "--list", str(media), "--send",
+                             "--now", "2017-05-25T12:00:00+02:00"], cwd=workspace, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_killed_after_ten_and_run_again_every_journalist_has_exactly_one_message(workspace: Path) -> None:
+    people = journalists(30)
+    media = media_csv(workspace / "media.csv", people)
+    server = SmtpServer()
+    server.start()
+    try:
+        use_smtp(workspace, server.port, rate=20)
+        process: list[subprocess.Popen[str]] = []
+
+        def kill_at_ten(count: int) -> None:
+            if count == 10:
+                os.kill(process[0].pid, signal.SIGKILL)
+
+        server.on_message = kill_at_ten
+        process.append(mail_process(workspace, media))
+        process[0].communicate(timeout=300)
+        assert process[0].returncode == -signal.SIGKILL
+        assert len(server.envelopes) == 10
+        log = [json.loads(line) for line in
+               (workspace / ".pressgen" / "mail" / f"{RELEASE}.jsonl").read_text().splitlines()]
+        assert [entry["event"] for entry in log].count("sent") == 9  # the tenth: "sending", never heard back
+        assert log[-1]["event"] == "sending"
+
+        server.on_message = None
+        again = mail_process(workspace, media)
+        out, err = again.communicate(timeout=300)
+        assert again.returncode == 1, err  # one message is uncertain: said, not sent again
+        assert "1 recipient(s) skipped, uncertain" in err and people[9][1] in err
+        assert "sent 20 message(s)" in out + err
+    finally:
+        server.stop()
+    received = server.by_recipient()
+    assert len(server.envelopes) == 30
+    for _, email, lang in people:
+        [message] = received[email]
+        assert message["Content-Language"].startswith(lang)
+        [pdf] = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+        assert pdf.get_filename() == f"{RELEASE}.{lang}.pdf" and pdf.get_content().startswith(b"%PDF")
