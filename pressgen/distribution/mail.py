@@ -185,33 +185,33 @@ def plan_mail(ready: Readiness, workspace: Workspace, recipients: Sequence[Recip
     kind = "correction" if corrections else "release"
     changed = 0
     for recipient in people:
-        lang = recipient.language if recipient.language in going else None if strict_language else release.source
-        if lang is None:
+        target = recipient.language if recipient.language in going else None if strict_language else release.source
+        if target is None:
             plan.skip(NO_LANGUAGE, recipient)
             continue
-        now = content_digest(release, lang)
-        delivery = log.deliveries.get(recipient.key)
-        uncertain = delivery.uncertain if delivery else None
+        now = content_digest(release, target)
+        history = log.deliveries.get(recipient.key)
+        uncertain = history.uncertain if history else None
         if uncertain is not None and uncertain.get("kind") == kind and (
                 kind == "release" or uncertain.get("digest") == now):
             if resend_uncertain:
-                plan.going.append(Assignment(recipient, uncertain.get("lang", lang), kind, uncertain["digest"],
-                                             delivery.sent if delivery else None, uncertain))
+                plan.going.append(Assignment(recipient, uncertain.get("lang", target), kind, uncertain["digest"],
+                                             history.sent if history else None, uncertain))
             else:
                 plan.skip(UNCERTAIN, recipient)
             continue
         if not corrections:
-            if delivery is not None and delivery.sent is not None:
+            if history is not None and history.sent is not None:
                 plan.skip(ALREADY_SENT, recipient)
-                changed += delivery.sent.get("digest") != now
+                changed += history.sent.get("digest") != now
                 continue
-            plan.going.append(Assignment(recipient, lang, kind, now))
+            plan.going.append(Assignment(recipient, target, kind, now))
         else:
-            assert delivery is not None and delivery.sent is not None
-            if delivery.sent.get("digest") == now:
+            assert history is not None and history.sent is not None
+            if history.sent.get("digest") == now:
                 plan.skip(UP_TO_DATE, recipient)
                 continue
-            plan.going.append(Assignment(recipient, lang, kind, now, delivery.sent))
+            plan.going.append(Assignment(recipient, target, kind, now, history.sent))
     if changed:
         plan.notes.append(f"the release changed since {changed} recipient(s) got it: send them the correction "
                           "with --corrections")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,14 +188,16 @@ def _csv_rows(path: Path) -> tuple[list[_Row], list[Diagnostic]]:
     return rows, problems
 
 
-def _header_problems(path: Path, columns: list[str], position: Any) -> list[Diagnostic]:
+def _header_problems(path: Path, columns: list[str], position: Callable[[int], tuple[int, int]]
+                     ) -> list[Diagnostic]:
     problems = []
     for index, name in enumerate(columns):
+        line, col = position(index)
         if name not in COLUMNS:
-            problems.append(Diagnostic(path, *position(index), f"unknown column '{name}'",
+            problems.append(Diagnostic(path, line, col, f"unknown column '{name}'",
                                        f"the columns are {','.join(COLUMNS)}"))
         elif columns.index(name) != index:
-            problems.append(Diagnostic(path, *position(index), f"column '{name}' appears twice"))
+            problems.append(Diagnostic(path, line, col, f"column '{name}' appears twice"))
     for name in REQUIRED:
         if name not in columns:
             problems.append(Diagnostic(path, 1, 1, f"no '{name}' column",

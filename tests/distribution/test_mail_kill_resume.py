@@ -13,7 +13,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-from helpers import PRESSGEN, ROOT
+import pytest
+from helpers import PRESSGEN, ROOT, run
 from helpers.smtp_server import SmtpServer, journalists, media_csv, use_smtp
 
 RELEASE = "iom-20km-brussels-2017"
@@ -55,6 +56,7 @@ def test_killed_after_ten_and_run_again_every_journalist_has_exactly_one_message
         assert again.returncode == 1, err  # one message is uncertain: said, not sent again
         assert "1 recipient(s) skipped, uncertain" in err and people[9][1] in err
         assert "sent 20 message(s)" in out + err
+        uncertain_id = log[-1]["message_id"]
     finally:
         server.stop()
     received = server.by_recipient()
@@ -64,3 +66,32 @@ def test_killed_after_ten_and_run_again_every_journalist_has_exactly_one_message
         assert message["Content-Language"].startswith(lang)
         [pdf] = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
         assert pdf.get_filename() == f"{RELEASE}.{lang}.pdf" and pdf.get_content().startswith(b"%PDF")
+    assert received[people[9][1]][0]["Message-ID"].strip() == uncertain_id
+
+
+def test_resend_uncertain_sends_the_uncertain_message_again_under_its_message_id(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+
+    people = journalists(3)
+    media = media_csv(workspace / "media.csv", people)
+    server = SmtpServer()
+    server.start()
+    try:
+        use_smtp(workspace, server.port)
+        log = workspace / ".pressgen" / "mail" / f"{RELEASE}.jsonl"
+        log.parent.mkdir(parents=True)
+        # what a run killed inside the SMTP transaction leaves: "sending", and no outcome
+        log.write_text(json.dumps({"event": "sending", "email": people[0][1], "name": people[0][0], "wants": "nl",
+                                   "lang": "nl", "kind": "release", "digest": "0" * 16,
+                                   "message_id": "<uncertain.1@example.org>", "time": "2017-05-25T10:00:00+00:00"})
+                       + "\n")
+        monkeypatch.chdir(workspace)
+        assert run("mail", RELEASE, "--list", str(media), "--send") == 1
+        assert sorted(e.rcpt_tos[0] for e in server.envelopes) == [people[1][1], people[2][1]]
+        assert run("mail", RELEASE, "--list", str(media), "--send", "--resend-uncertain") == 0
+        [again] = server.envelopes[2:]
+        assert again.rcpt_tos == [people[0][1]] and again.message()["Message-ID"].strip() == "<uncertain.1@example.org>"
+        assert run("mail", RELEASE, "--list", str(media), "--send") == 0
+        assert len(server.envelopes) == 3
+    finally:
+        server.stop()

@@ -31,7 +31,8 @@ def smtp() -> Iterator[SmtpServer]:
 def pdf_of(message: EmailMessage) -> str:
     attachments = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
     assert len(attachments) == 1
-    return normalize(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(attachments[0].get_content())).pages))
+    reader = PdfReader(io.BytesIO(attachments[0].get_content()))
+    return normalize(" ".join(page.extract_text() for page in reader.pages))
 
 
 def test_each_journalist_gets_one_message_in_their_language_with_the_pdf(
