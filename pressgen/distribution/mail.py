@@ -184,12 +184,13 @@ def plan_mail(ready: Readiness, workspace: Workspace, recipients: Sequence[Recip
         plan.notes.append(f"{lang}: left out: {'; '.join(reasons)}; {instead}")
     kind = "correction" if corrections else "release"
     changed = 0
+    digests: dict[str, str] = {}
     for recipient in people:
         target = recipient.language if recipient.language in going else None if strict_language else release.source
         if target is None:
             plan.skip(NO_LANGUAGE, recipient)
             continue
-        now = content_digest(release, target)
+        now = digests.get(target) or digests.setdefault(target, content_digest(release, target))
         history = log.deliveries.get(recipient.key)
         uncertain = history.uncertain if history else None
         if uncertain is not None and uncertain.get("kind") == kind and (
@@ -275,6 +276,8 @@ class Composer:
         self.domain = sender_domain(settings)
         self._views: dict[str, DocumentView] = {}
         self._bodies: dict[tuple[str, str | None], _Bodies] = {}
+        self._mime: dict[tuple[str, str | None], tuple[str, bytes, bytes]] = {}
+        self._headers: dict[tuple[str, str, str, str], bytes] = {}
 
     @property
     def embargoed(self) -> bool:
@@ -332,33 +335,68 @@ class Composer:
     def message_id(self) -> str:
         return make_msgid(domain=self.domain)
 
-    def compose(self, assignment: Assignment, message_id: str | None = None) -> EmailMessage:
-        """The message of one assignment: multipart/mixed of multipart/alternative (text, HTML) and the PDF."""
+    def _body(self, lang: str, previous: dict[str, Any] | None) -> tuple[str, bytes, bytes]:
+        """Subject, and the MIME body's own headers and content in ``lang``, serialised once for every
+        recipient: multipart/mixed of multipart/alternative (text, HTML) and the PDF."""
+        key = (lang, previous.get("time") if previous else None)
+        if key not in self._mime:
+            bodies = self.bodies(lang, previous)
+            tag = self.view(lang).language_tag
+            body = EmailMessage(policy=SMTP)
+            body.set_content(bodies.text, cte="quoted-printable")
+            body.add_alternative(bodies.html, subtype="html", cte="quoted-printable")
+            filename, data = self.pdfs[lang]
+            body.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
+            # Last: setting a body moves every Content-* header of the message into the body's part.
+            body["Content-Language"] = tag
+            for part in body.walk():
+                if part.get_content_maintype() == "text":
+                    part["Content-Language"] = tag
+            head, _, content = body.as_bytes().partition(b"\r\n\r\n")
+            self._mime[key] = (bodies.subject, head + b"\r\n", content)
+        return self._mime[key]
+
+    def _common_headers(self, lang: str, kind: str, digest_: str, subject: str) -> bytes:
+        """The headers every message of a language shares (From, Subject, Date, …), folded once."""
+        key = (lang, kind, digest_, subject)
+        if key not in self._headers:
+            headers = EmailMessage(policy=SMTP)
+            headers["From"] = self.settings.sender
+            headers["Subject"] = subject
+            headers["Date"] = format_datetime(self.now)
+            headers["X-Pressgen-Release"] = f"{self.release.id}; {kind}; {digest_}"
+            if lang in self.drafts:
+                headers["X-Pressgen-Draft"] = "not reviewed (sent with --allow-draft)"
+            self._headers[key] = headers.as_bytes().rstrip(b"\r\n") + b"\r\n"
+        return self._headers[key]
+
+    def compose(self, assignment: Assignment, message_id: str | None = None) -> bytes:
+        """The message of one assignment, as SMTP sends it (CRLF lines).
+
+        The MIME body of a language and the headers its messages share are made once (encoding
+        and folding them is most of the work); each message adds its own To, Message-ID and
+        List-Unsubscribe.
+        """
         lang = assignment.lang
-        bodies = self.bodies(lang, assignment.previous if assignment.kind == "correction" else None)
-        view = self.view(lang)
+        subject, mime_head, content = self._body(lang, assignment.previous if assignment.kind == "correction"
+                                                 else None)
         recipient = assignment.recipient
-        message = EmailMessage(policy=SMTP)
-        message["From"] = self.settings.sender
-        message["To"] = formataddr((recipient.name, recipient.email)) if recipient.name else recipient.email
-        message["Subject"] = bodies.subject
-        message["Date"] = format_datetime(self.now)
-        message["Message-ID"] = message_id or self.message_id()
-        for name, value in unsubscribe_headers(self.settings, recipient.email).items():
-            message[name] = value
-        message["X-Pressgen-Release"] = f"{self.release.id}; {assignment.kind}; {assignment.digest}"
-        if lang in self.drafts:
-            message["X-Pressgen-Draft"] = "not reviewed (sent with --allow-draft)"
-        message.set_content(bodies.text, cte="quoted-printable")
-        message.add_alternative(bodies.html, subtype="html", cte="quoted-printable")
-        filename, data = self.pdfs[lang]
-        message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
-        # Last: setting a body moves every Content-* header of the message into the body's part.
-        message["Content-Language"] = view.language_tag
-        for part in message.walk():
-            if part.get_content_maintype() == "text":
-                part["Content-Language"] = view.language_tag
-        return message
+        own = [_header_line("To", formataddr((recipient.name, recipient.email), charset="utf-8")
+                            if recipient.name else recipient.email),
+               _header_line("Message-ID", message_id or self.message_id())]
+        own += [_header_line(name, value) for name, value in unsubscribe_headers(self.settings, recipient.email).items()]
+        return (self._common_headers(lang, assignment.kind, assignment.digest, subject) + b"".join(own)
+                + mime_head + b"\r\n" + content)
+
+
+def _header_line(name: str, value: str) -> bytes:
+    """One header as it goes on the wire: as it is when it is short ASCII (the common case, and fast), else
+    folded and encoded by the email package's SMTP policy."""
+    if value.isascii() and "\r" not in value and "\n" not in value and len(name) + len(value) < 76:
+        return f"{name}: {value}\r\n".encode("ascii")
+    holder = EmailMessage(policy=SMTP)
+    holder[name] = value
+    return holder.as_bytes().rstrip(b"\r\n") + b"\r\n"
 
 
 def _zoned(when: dt.datetime, timezone: str | None) -> dt.datetime:
@@ -382,7 +420,7 @@ def write_dry_run(plan: MailPlan, composer: Composer, folder: Path,
     written = []
     for index, assignment in enumerate(plan.going, start=1):
         path = folder / eml_name(index, assignment)
-        write_atomic(path, composer.compose(assignment).as_bytes())
+        write_atomic(path, composer.compose(assignment))
         written.append(path)
         if on_message:
             on_message(assignment, "written")
@@ -489,7 +527,7 @@ def send(plan: MailPlan, composer: Composer, workspace: Workspace, settings: Mai
                           "message_id": message_id}
                 log.record("sending", **record)
                 try:
-                    connection.send_message(message, from_addr=sender, to_addrs=[recipient.email])
+                    connection.sendmail(sender, [recipient.email], message)
                 except smtplib.SMTPSenderRefused as exc:
                     log.record("failed", **record, error=_reply(exc))
                     raise SmtpError("sender refused", [config_diagnostic(

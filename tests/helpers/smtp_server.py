@@ -79,8 +79,8 @@ def use_smtp(workspace: Any, port: int, rate: float = 50, unsubscribe: str | Non
 
 
 def journalists(count: int, languages: tuple[str, ...] = ("nl", "fr", "en")) -> list[tuple[str, str, str]]:
-    """``count`` journalists (name, e-mail, language), the languages taken in turn."""
-    return [(f"Journalist {i}", f"j{i:03d}@example.org", languages[i % len(languages)]) for i in range(count)]
+    """``count`` journalists (name, e-mail, language), the languages taken in turn; names not ASCII."""
+    return [(f"Journaliste {i} Dupré", f"j{i:03d}@example.org", languages[i % len(languages)]) for i in range(count)]
 
 
 def media_csv(path: Any, people: list[tuple[str, str, str]]) -> Any:
