@@ -384,7 +384,8 @@ class Composer:
         own = [_header_line("To", formataddr((recipient.name, recipient.email), charset="utf-8")
                             if recipient.name else recipient.email),
                _header_line("Message-ID", message_id or self.message_id())]
-        own += [_header_line(name, value) for name, value in unsubscribe_headers(self.settings, recipient.email).items()]
+        unsubscribe = unsubscribe_headers(self.settings, recipient.email)
+        own += [_header_line(name, value) for name, value in unsubscribe.items()]
         return (self._common_headers(lang, assignment.kind, assignment.digest, subject) + b"".join(own)
                 + mime_head + b"\r\n" + content)
 
