@@ -421,7 +421,11 @@ def write_dry_run(plan: MailPlan, composer: Composer, folder: Path,
     written = []
     for index, assignment in enumerate(plan.going, start=1):
         path = folder / eml_name(index, assignment)
-        write_atomic(path, composer.compose(assignment))
+        try:
+            write_atomic(path, composer.compose(assignment))
+        except OSError as exc:
+            raise PressgenError(f"cannot write {path}: {exc.strerror or exc} ({len(written)} message(s) "
+                                "written before it)") from None
         written.append(path)
         if on_message:
             on_message(assignment, "written")

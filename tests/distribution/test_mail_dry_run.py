@@ -69,10 +69,15 @@ def test_an_unset_password_variable_is_said_and_nothing_is_sent(workspace: Path,
     assert not (workspace / ".pressgen" / "mail").exists()
 
 
-def test_dry_run_and_send_together_is_wrong_usage(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dry_run_and_send_together_is_wrong_usage(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
     use_smtp(workspace, 25)
     monkeypatch.chdir(workspace)
     media = media_csv(workspace / "media.csv", journalists(1))
     assert run("mail", RELEASE, "--list", str(media), "--send", "--dry-run", "out") == 2
-    assert run("mail", RELEASE, "--send") == 2  # no --list
+    assert "--dry-run and --send exclude each other" in capsys.readouterr().err
+    assert run("mail", RELEASE, "--send") == 2
+    assert "name the media list with --list FILE" in capsys.readouterr().err
     assert run("mail", RELEASE, "--list", str(media), "--dry-run", "out", "--now", "2017-05-26T10:00") == 2
+    assert "has no time zone" in capsys.readouterr().err
+    assert not (workspace / "out").exists()
