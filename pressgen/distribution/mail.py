@@ -418,7 +418,7 @@ def eml_name(index: int, assignment: Assignment) -> str:
 def write_dry_run(plan: MailPlan, composer: Composer, folder: Path,
                   on_message: Callable[[Assignment, str], None] | None = None) -> list[Path]:
     """Write each message of ``plan`` to ``folder`` as an .eml file (atomically); nothing is sent or logged."""
-    written = []
+    written: list[Path] = []
     for index, assignment in enumerate(plan.going, start=1):
         path = folder / eml_name(index, assignment)
         try:
