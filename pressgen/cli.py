@@ -686,7 +686,7 @@ def _iso_time(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 @contextmanager
-def _mail_progress(verb: str) -> Iterator[Callable[[object, str], None]]:
+def _mail_progress(verb: str, total: int) -> Iterator[Callable[[object, str], None]]:
     """A progress bar on a terminal; one line per message anywhere else (CI logs, scripts)."""
     if not sys.stdout.isatty():
         def line(assignment: object, status: str) -> None:
@@ -698,7 +698,7 @@ def _mail_progress(verb: str) -> Iterator[Callable[[object, str], None]]:
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), TextColumn("{task.fields[last]}"), transient=True) as progress:
-        task = progress.add_task(verb, total=None, last="")
+        task = progress.add_task(verb, total=total, last="")
 
         def advance(assignment: object, status: str) -> None:
             recipient = assignment.recipient  # type: ignore[attr-defined]
@@ -724,7 +724,7 @@ def _mail_progress(verb: str) -> Iterator[Callable[[object, str], None]]:
               help="Send the changed release only to those who received an earlier version, with a correction note.")
 @click.option("--resend-uncertain", is_flag=True,
               help="Send again the messages an interrupted run left uncertain (same Message-ID).")
-@click.option("--now", callback=_iso_time, help="The time to judge the embargo by (ISO, with zone; default: now).")
+@click.option("--now", metavar="ISO-TIME", callback=_iso_time, help="The time to judge the embargo by (ISO, with zone; default: now).")
 def mail_command(release: str, media_list: Path | None, dry_run: Path | None, send_now: bool, allow_draft: bool,
                  strict_language: bool, corrections: bool, resend_uncertain: bool, now: dt.datetime | None) -> None:
     """Mail RELEASE to each journalist of a media list, in their language, with the PDF attached.
@@ -775,7 +775,7 @@ def mail_command(release: str, media_list: Path | None, dry_run: Path | None, se
             composer = mail.Composer(workspace, verdict.release, settings, now or dt.datetime.now(dt.UTC),
                                      mail.release_pdfs(path, plan.languages), plan.drafts)
             if dry_run is not None:
-                with _mail_progress("writing") as progress:
+                with _mail_progress("writing", len(plan.going)) as progress:
                     written = mail.write_dry_run(plan, composer, dry_run, progress)
                 click.echo(f"wrote {len(written)} {what} ({counts}) to {_display(dry_run)}; nothing sent")
                 return
@@ -783,7 +783,7 @@ def mail_command(release: str, media_list: Path | None, dry_run: Path | None, se
                 click.echo(f"{len(plan.going)} {what} due ({counts}); nothing sent: --dry-run DIR writes them, "
                            "--send sends them")
                 return
-            with _mail_progress("sending") as progress:
+            with _mail_progress("sending", len(plan.going)) as progress:
                 report = mail.send(plan, composer, workspace, settings, log, password, progress)
     except NotWritten as exc:
         raise PressgenError(f"another pressgen mail is sending {verdict.release.id}, or the send log "
