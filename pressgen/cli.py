@@ -724,7 +724,8 @@ def _mail_progress(verb: str, total: int) -> Iterator[Callable[[object, str], No
               help="Send the changed release only to those who received an earlier version, with a correction note.")
 @click.option("--resend-uncertain", is_flag=True,
               help="Send again the messages an interrupted run left uncertain (same Message-ID).")
-@click.option("--now", metavar="ISO-TIME", callback=_iso_time, help="The time to judge the embargo by (ISO, with zone; default: now).")
+@click.option("--now", metavar="ISO-TIME", callback=_iso_time,
+              help="The time to judge the embargo by (ISO, with zone; default: now).")
 def mail_command(release: str, media_list: Path | None, dry_run: Path | None, send_now: bool, allow_draft: bool,
                  strict_language: bool, corrections: bool, resend_uncertain: bool, now: dt.datetime | None) -> None:
     """Mail RELEASE to each journalist of a media list, in their language, with the PDF attached.
