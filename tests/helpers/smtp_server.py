@@ -8,6 +8,8 @@ the server having a message and the sender hearing so.
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 @dataclass
@@ -35,6 +38,9 @@ class SmtpServer:
     envelopes: list[Envelope] = field(default_factory=list)
     on_message: Callable[[int], None] | None = None
     port: int = 0
+    starttls: ssl.SSLContext | None = None  # offer STARTTLS, and require it
+    implicit_tls: ssl.SSLContext | None = None  # TLS from the first byte (port 465 style)
+    logins: dict[str, str] = field(default_factory=dict)  # username -> password; when given, AUTH is required
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _controller: Any = None
 
@@ -50,9 +56,20 @@ class SmtpServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if self.starttls is not None:
+            options.update(tls_context=self.starttls, require_starttls=True)
+        if self.implicit_tls is not None:  # aiosmtpd counts only STARTTLS as TLS for AUTH; this is TLS throughout
+            options.update(ssl_context=self.implicit_tls, auth_require_tls=False)
+        if self.logins:
+            options.update(authenticator=self._authenticate, auth_required=True)
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self._controller.start()
         return self.port
+
+    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        login = getattr(data, "login", b"").decode()
+        return AuthResult(success=self.logins.get(login) == getattr(data, "password", b"").decode())
 
     def stop(self) -> None:
         if self._controller is not None:
@@ -89,3 +106,15 @@ def media_csv(path: Any, people: list[tuple[str, str, str]]) -> Any:
                                                  in people]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
+
+
+def self_signed(folder: Any) -> tuple[ssl.SSLContext, Any]:
+    """A server TLS context with a certificate for 127.0.0.1 made now by openssl, and the certificate's path
+    (what a client trusts through SSL_CERT_FILE)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert
