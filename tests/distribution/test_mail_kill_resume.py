@@ -95,3 +95,33 @@ def test_resend_uncertain_sends_the_uncertain_message_again_under_its_message_id
         assert len(server.envelopes) == 3
     finally:
         server.stop()
+
+
+def test_ctrl_c_finishes_the_message_being_sent_and_a_rerun_sends_the_rest(workspace: Path) -> None:
+    people = journalists(9)
+    media = media_csv(workspace / "media.csv", people)
+    server = SmtpServer()
+    server.start()
+    try:
+        use_smtp(workspace, server.port, rate=20)
+        process: list[subprocess.Popen[str]] = []
+
+        def interrupt_at_four(count: int) -> None:
+            if count == 4:  # inside the transaction: the message in flight is still recorded as sent
+                os.kill(process[0].pid, signal.SIGINT)
+
+        server.on_message = interrupt_at_four
+        process.append(mail_process(workspace, media))
+        _, err = process[0].communicate(timeout=300)
+        assert process[0].returncode == 130, err
+        assert "interrupted: sent 4 message(s)" in err
+        events = [json.loads(line)["event"] for line in
+                  (workspace / ".pressgen" / "mail" / f"{RELEASE}.jsonl").read_text().splitlines()]
+        assert events == ["sending", "sent"] * 4
+        server.on_message = None
+        again = mail_process(workspace, media)
+        out, err = again.communicate(timeout=300)
+        assert again.returncode == 0, err
+    finally:
+        server.stop()
+    assert sorted(len(messages) for messages in server.by_recipient().values()) == [1] * 9
