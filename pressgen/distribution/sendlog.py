@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pressgen.errors import Diagnostic, InputError
+from pressgen.errors import Diagnostic, InputError, PressgenError
 from pressgen.files import append_durable
 
 LOG_FOLDER = Path(".pressgen") / "mail"
@@ -49,6 +49,8 @@ class SendLog:
 
     path: Path
     deliveries: dict[str, Delivery] = field(default_factory=dict)
+    valid_size: int | None = None  # where the last whole record ends, when a crash left a torn one after it
+    open_line: bool = False  # the last record is whole but its line end was not written
 
     @classmethod
     def read(cls, path: Path) -> SendLog:
@@ -56,9 +58,10 @@ class SendLog:
         any other unreadable line is an error at its line (the log is not guessed at)."""
         log = cls(path)
         try:
-            lines = path.read_bytes().split(b"\n")
+            raw_log = path.read_bytes()
         except FileNotFoundError:
             return log
+        lines = raw_log.split(b"\n")
         for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
@@ -68,11 +71,13 @@ class SendLog:
                     raise ValueError("not a record")
             except ValueError as exc:
                 if number == len(lines):  # the last line, not ended: a write the crash cut short
+                    log.valid_size = len(raw_log) - len(raw)
                     break
                 raise InputError("unreadable send log", [Diagnostic(
                     path, number, 1, f"the send log cannot be read: {exc}",
                     "pressgen writes this file; restore it from a backup rather than edit it")]) from None
             log._apply(entry)
+        log.open_line = log.valid_size is None and bool(raw_log) and not raw_log.endswith(b"\n")
         return log
 
     def _apply(self, entry: dict[str, Any]) -> None:
@@ -92,5 +97,14 @@ class SendLog:
     def record(self, event: str, **fields: Any) -> None:
         """Append one record, synced to disk before this returns."""
         entry = {"event": event, "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **fields}
-        append_durable(self.path, json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n")
+        try:
+            line = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n"
+            append_durable(self.path, b"\n" + line if self.open_line else line, self.valid_size)
+            self.valid_size, self.open_line = None, False
+        except OSError as exc:  # a full disk: stop sending, saying where the log stands
+            what = {"sending": "nothing was sent to {email}",
+                    "sent": "the server accepted the message to {email}, but the log does not say so: the next "
+                            "run counts it as uncertain and does not send it again"}.get(event, "")
+            raise PressgenError(f"cannot write the send log {self.path}: {exc.strerror or exc}; stopped"
+                                + (f" ({what.format(email=fields.get('email'))})" if what else "")) from None
         self._apply(entry)
