@@ -32,7 +32,7 @@ from pressgen.document.markup import (
     Text,
 )
 from pressgen.errors import RenderError
-from pressgen.resources import template_dirs
+from pressgen.resources import find_template, template_dirs
 from pressgen.workspace.labels import translations
 from pressgen.writers.html import (
     ConfinedLoader,
@@ -130,12 +130,13 @@ def render_mail(view: DocumentView, notices: MailNotices) -> tuple[str, str]:
                "_": t.gettext}
     bodies = []
     for name in (TEXT_TEMPLATE, HTML_TEMPLATE):
+        path = find_template(view.workspace_root, name)
         try:
             bodies.append(env.get_template(name).render(context))
         except jinja2.TemplateError as exc:
-            raise RenderError("mail template failed", [template_diagnostic(exc, view.workspace_root)]) from None
+            raise RenderError("mail template failed", [template_diagnostic(exc, view.workspace_root, path)]) from None
         except Exception as exc:  # the workspace's template's fault, at its line
-            diagnostic = template_diagnostic(exc, view.workspace_root)
+            diagnostic = template_diagnostic(exc, view.workspace_root, path)
             if view.workspace_root is None or not diagnostic.path.resolve().is_relative_to(
                     (view.workspace_root / "templates").resolve()):
                 raise

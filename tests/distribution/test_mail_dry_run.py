@@ -81,3 +81,28 @@ def test_dry_run_and_send_together_is_wrong_usage(workspace: Path, monkeypatch: 
     assert run("mail", RELEASE, "--list", str(media), "--dry-run", "out", "--now", "2017-05-26T10:00") == 2
     assert "has no time zone" in capsys.readouterr().err
     assert not (workspace / "out").exists()
+
+
+def test_a_workspace_mail_template_is_used_and_runs_sandboxed(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    use_smtp(workspace, 25)
+    folder = workspace / "templates" / "mail"
+    folder.mkdir(parents=True)
+    (folder / "message.txt").write_text("Dear editor,\n\n{{ view.headline }}\n{{ view.body | blocks_text }}\n")
+    monkeypatch.chdir(workspace)
+    media = media_csv(workspace / "media.csv", journalists(1, ("en",)))
+    assert run("mail", RELEASE, "--list", str(media), "--dry-run", "out", "--now", "2017-06-01T00:00:00Z") == 0
+    [path] = (workspace / "out").iterdir()
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # CRLF, as on the wire
+    assert text.startswith("Dear editor,\n\nThe United Nations run")
+    assert "<h1" in message.get_body(("html",)).get_content()  # the packaged HTML template still
+
+    (folder / "message.txt").write_text("Dear editor,\n\n{{ view.org.logo.__class__.__mro__ }}\n")
+    capsys.readouterr()
+    assert run("mail", RELEASE, "--list", str(media), "--dry-run", "out2") == 1
+    [error] = list(POSITIONED_ERROR.finditer(capsys.readouterr().err))
+    assert error["file"].endswith("templates/mail/message.txt") and int(error["line"]) == 3
+    assert "not allowed" in error["message"] or "unsafe" in error["message"]
+    assert not (workspace / "out2").exists()
