@@ -13,6 +13,7 @@ anything is read or written, naming the option and the values it takes.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import os
 import signal
@@ -687,6 +688,142 @@ def check_catalogs(package: bool) -> None:
             click.echo(f"{report.lang}: " + "; ".join(parts), err=True)
         incomplete += not report.complete
     if incomplete:
+        sys.exit(1)
+
+
+# --- pressgen mail: the release to journalists, each in their language (pressgen.distribution.mail) ------
+
+
+def _iso_time(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO time such as 2017-05-26T09:00:00+02:00",
+                                 ctx=ctx, param=param) from None
+    if when.tzinfo is None:
+        raise click.BadParameter(f"'{value}' has no time zone: add one, e.g. {value}+02:00 or {value}Z",
+                                 ctx=ctx, param=param)
+    return when
+
+
+@contextmanager
+def _mail_progress(verb: str, total: int) -> Iterator[Callable[[object, str], None]]:
+    """A progress bar on a terminal; one line per message anywhere else (CI logs, scripts)."""
+    if not sys.stdout.isatty():
+        def line(assignment: object, status: str) -> None:
+            recipient = assignment.recipient  # type: ignore[attr-defined]
+            click.echo(f"{status:9} {assignment.lang} {recipient.email}")  # type: ignore[attr-defined]
+        yield line
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), TextColumn("{task.fields[last]}"), transient=True) as progress:
+        task = progress.add_task(verb, total=total, last="")
+
+        def advance(assignment: object, status: str) -> None:
+            recipient = assignment.recipient  # type: ignore[attr-defined]
+            progress.update(task, advance=1, last=f"{assignment.lang} {recipient.email}")  # type: ignore[attr-defined]
+            if status != "sent" and status != "written":
+                progress.console.print(f"[red]{status}[/red] {recipient.email}")
+
+        yield advance
+
+
+@cli.command(name="mail")
+@click.argument("release")
+@click.option("--list", "media_list", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="The media list: CSV or YAML with the columns name,email,language,outlet,tags.")
+@click.option("--dry-run", "dry_run", type=click.Path(path_type=Path, file_okay=False),
+              help="Write one .eml file per recipient into this folder; send nothing.")
+@click.option("--send", "send_now", is_flag=True, help="Send through the SMTP server of pressgen.yaml (mail.smtp).")
+@click.option("--allow-draft", is_flag=True,
+              help="Send languages that are not ready too (stale, unreviewed, facts that differ), marked as drafts.")
+@click.option("--strict-language", is_flag=True,
+              help="A recipient whose language is not ready gets nothing (default: the source language).")
+@click.option("--corrections", is_flag=True,
+              help="Send the changed release only to those who received an earlier version, with a correction note.")
+@click.option("--resend-uncertain", is_flag=True,
+              help="Send again the messages an interrupted run left uncertain (same Message-ID).")
+@click.option("--now", metavar="ISO-TIME", callback=_iso_time,
+              help="The time to judge the embargo by (ISO, with zone; default: now).")
+def mail_command(release: str, media_list: Path | None, dry_run: Path | None, send_now: bool, allow_draft: bool,
+                 strict_language: bool, corrections: bool, resend_uncertain: bool, now: dt.datetime | None) -> None:
+    """Mail RELEASE to each journalist of a media list, in their language, with the PDF attached.
+
+    Only languages that are ready go out (no errors, every segment reviewed and current, the
+    facts as in the source); a journalist whose language is not ready gets the source language
+    (or nothing with --strict-language), and the command says why. A send log in .pressgen/mail/
+    makes a repeated or interrupted --send mail nobody twice.
+    """
+    from pressgen.check.readiness import readiness
+    from pressgen.distribution import mail
+    from pressgen.distribution.sendlog import SendLog, log_path
+    from pressgen.files import NotWritten, locked
+    from pressgen.workspace.medialist import read_media_list
+
+    if dry_run is not None and send_now:
+        raise click.UsageError("--dry-run and --send exclude each other: look first, then send",
+                               click.get_current_context())
+    if media_list is None and not corrections:
+        raise click.UsageError("name the media list with --list FILE (CSV or YAML)", click.get_current_context())
+    path = _one_release(release)
+    workspace = check_workspace(find_workspace(path))
+    settings = mail.mail_settings(workspace, smtp=send_now)
+    password = mail.smtp_password(workspace, settings, dict(os.environ)) if send_now else None
+    recipients = read_media_list(media_list, workspace.config.languages) if media_list else None
+    verdict = readiness(path, workspace)
+    if verdict.release is None:
+        _echo_diagnostics(errors_only(verdict.diagnostics))
+        click.echo(f"error: {_display(path)} has errors: nothing is sent", err=True)
+        sys.exit(1)
+    log_file = log_path(workspace.root, verdict.release.id)
+    try:
+        with locked(log_file, timeout=2):
+            log = SendLog.read(log_file)
+            plan = mail.plan_mail(verdict, workspace, recipients, log, allow_draft=allow_draft,
+                                  strict_language=strict_language, corrections=corrections,
+                                  resend_uncertain=resend_uncertain)
+            for note in plan.notes:
+                click.echo(note, err=True)
+            for why, people in plan.skipped.items():
+                shown = ", ".join(p.email for p in people[:5]) + (", …" if len(people) > 5 else "")
+                click.echo(f"{len(people)} recipient(s) skipped, {why}: {shown}", err=True)
+            counts = ", ".join(f"{lang} {sum(a.lang == lang for a in plan.going)}" for lang in plan.languages)
+            what = "correction(s)" if corrections else "message(s)"
+            if not plan.going:
+                click.echo(f"nothing to send: no {what} due")
+                sys.exit(1 if plan.skipped.get(mail.UNCERTAIN) else 0)
+            composer = mail.Composer(workspace, verdict.release, settings, now or dt.datetime.now(dt.UTC),
+                                     mail.release_pdfs(path, plan.languages), plan.drafts)
+            if dry_run is not None:
+                with _mail_progress("writing", len(plan.going)) as progress:
+                    written = mail.write_dry_run(plan, composer, dry_run, progress)
+                click.echo(f"wrote {len(written)} {what} ({counts}) to {_display(dry_run)}; nothing sent")
+                return
+            if not send_now:
+                click.echo(f"{len(plan.going)} {what} due ({counts}); nothing sent: --dry-run DIR writes them, "
+                           "--send sends them")
+                return
+            with _mail_progress("sending", len(plan.going)) as progress:
+                report = mail.send(plan, composer, workspace, settings, log, password, progress)
+    except NotWritten as exc:
+        raise PressgenError(f"another pressgen mail is sending {verdict.release.id}, or the send log "
+                            f"{_display(log_file)} cannot be locked: {exc}") from None
+    for assignment, reply in report.failed:
+        click.echo(f"error: {assignment.recipient.email}: the server refused the message: {reply}", err=True)
+    if report.uncertain is not None:
+        click.echo(f"error: the connection broke while sending to {report.uncertain.recipient.email}: the server "
+                   "may have that message; run again to send the rest (--resend-uncertain to send that one too)",
+                   err=True)
+    line = f"sent {report.sent} {what} ({counts}), {len(report.failed)} refused"
+    if report.interrupted:
+        click.echo(f"interrupted: {line}; run the same command again to send the rest", err=True)
+        sys.exit(130)
+    click.echo(line, err=bool(report.failed or report.uncertain))
+    if report.failed or report.uncertain or plan.skipped.get(mail.UNCERTAIN):
         sys.exit(1)
 
 

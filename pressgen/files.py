@@ -310,3 +310,31 @@ def file_digest(path: Path) -> str:
     """Return the sha256 hex digest of a file's content."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+# --- append-only logs ----------------------------------------------------------------------------------
+
+
+def append_durable(path: Path, data: bytes, valid_size: int | None = None) -> None:
+    """Append ``data`` (one whole record, such as a JSON line) to ``path`` and sync it to disk before returning.
+
+    For pressgen's own append-only logs (the send log of ``mail``): a record that returned is on disk
+    whatever happens next; a crash during the call leaves at most a last record cut short. With
+    ``valid_size`` (where the last whole record ends, as its reader found), such a torn tail is cut
+    off first, so the new record starts on a line of its own. A file just created has its folder
+    entry synced too. Raises ``OSError``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
+    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        if valid_size is not None and os.fstat(handle).st_size > valid_size:
+            os.ftruncate(handle, valid_size)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+    if created:
+        _sync_folder(path.parent)

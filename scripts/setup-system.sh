@@ -20,6 +20,7 @@ runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 font
 # OmegaT, the real CAT tool the translation tests drive headless; the machine's npm installs the browser tests' axe-core.
 testing=(qpdf poppler-utils gettext libreoffice-writer-nogui libreoffice-draw-nogui php-symfony-translation
          hyphen-nl hyphen-fr hyphen-en-us chromium python3-uno omegat)
+testing+=(openssl)  # the mail tests make a certificate for their STARTTLS/TLS server on loopback
 
 wanted=("${runtime[@]}")
 [ "${1:-}" = "test" ] && wanted+=("${testing[@]}")

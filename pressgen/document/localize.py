@@ -178,8 +178,9 @@ def embargo_time(when: dt.datetime, locale: str, t: Translations) -> str:
     return format_pattern(when, str(pattern), locale)
 
 
-def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Translations) -> str:
-    gettext = t.gettext
+def embargo_moment(when: dt.datetime, locale: str, timezone: str | None, t: Translations) -> tuple[str, str]:
+    """The embargo's moment in the workspace's time zone ("26 May 2017 at 10:00") and that zone's name
+    ("Central European Summer Time"; without a time zone setting, the offset as typed: "UTC+02:00")."""
     if timezone:
         zone = get_timezone(timezone)
         when = when.astimezone(zone)
@@ -188,10 +189,16 @@ def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Trans
         offset = when.strftime("%z")
         zone_name = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
     # TRANSLATORS: the moment of an embargo, e.g. "26 May 2017 at 10:00"; date and time come formatted.
-    moment = gettext("%(date)s at %(time)s") % {
+    moment = t.gettext("%(date)s at %(time)s") % {
         "date": long_date(when.date(), locale),
         "time": embargo_time(when, locale, t),
     }
+    return moment, zone_name
+
+
+def _embargo_text(when: dt.datetime, locale: str, timezone: str | None, t: Translations) -> str:
+    gettext = t.gettext
+    moment, zone_name = embargo_moment(when, locale, timezone, t)
     # TRANSLATORS: the embargo line under the date; zone is the time zone's name, e.g. "Central European Time".
     return gettext("Embargo: not for publication before %(moment)s (%(zone)s)") % {
         "moment": moment, "zone": zone_name}

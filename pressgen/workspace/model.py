@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pressgen.formats import DEFAULT_FORMATS, unknown_format
 
@@ -118,6 +118,64 @@ class HyphenationSettings(Strict):
     foreign: dict[LanguageCode, list[str]] = {}  # language -> phrases in it ("Global Migration Film Festival")
 
 
+# --- mail: how ``pressgen mail`` reaches the office's SMTP server (pressgen.yaml ``mail:``) ---------------
+
+
+def _mail_address(value: str) -> str:
+    from email.utils import parseaddr
+
+    from email_validator import EmailNotValidError, validate_email
+
+    _, address = parseaddr(value)
+    if not address:
+        raise ValueError(f"'{value}' is not an address such as \"IOM Belgium Press <press@example.org>\"")
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"'{address}' is not an e-mail address: {exc}") from None
+    return value
+
+
+def _unsubscribe_uri(value: str) -> str:
+    if not value.startswith(("mailto:", "https://")) or len(value) < 10:
+        raise ValueError(f"'{value}' is neither a mailto: address nor an https:// URL")
+    return value
+
+
+class SmtpSettings(Strict):
+    """The SMTP server: STARTTLS on 587, TLS from the start on 465, or none (a relay on this machine)."""
+
+    host: str = Field(min_length=1)
+    port: int = Field(587, ge=1, le=65535)
+    tls: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")  # the variable holding it
+    timeout: float = Field(30.0, gt=0, le=600, allow_inf_nan=False)
+
+    @field_validator("password_env")
+    @classmethod
+    def _needs_username(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not info.data.get("username"):
+            raise ValueError("a password needs a username: add username under smtp")
+        return value
+
+
+class MailSettings(Strict):
+    """``mail:`` of pressgen.yaml: the sender, the unsubscribe address or URL, the rate and the server."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    sender: Annotated[str, AfterValidator(_mail_address)] = Field(alias="from")
+    unsubscribe: list[Annotated[str, AfterValidator(_unsubscribe_uri)]] = []  # mailto: and/or https:// (one-click)
+    rate: float = Field(2.0, gt=0, le=1000, allow_inf_nan=False)  # messages per second
+    smtp: SmtpSettings | None = None
+
+    @field_validator("unsubscribe", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
 class Config(Strict):
     """Settings of a workspace, read from pressgen.yaml."""
 
@@ -130,6 +188,7 @@ class Config(Strict):
     organizations: dict[str, Organization]
     contacts: dict[str, Contact] = {}
     hyphenation: HyphenationSettings = HyphenationSettings()
+    mail: MailSettings | None = None  # pressgen mail
 
     @field_validator("languages", "formats")
     @classmethod

@@ -269,7 +269,7 @@ def template_diagnostic(exc: Exception, workspace_root: Path | None, template: P
     trace = exc.__traceback__
     while trace is not None:
         filename = trace.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".htm", ".jinja")):
+        if filename.endswith((".html", ".htm", ".jinja", ".txt")):  # .txt: the plain-text mail template
             path, line = Path(filename), trace.tb_lineno
         trace = trace.tb_next
     if isinstance(exc, SecurityError):
