@@ -495,6 +495,8 @@ def review_import(release: str, lang: str, source: Path | None) -> None:
     for unit in report.units:
         if unit.category in ("applied", "unchanged"):
             click.echo(f"{unit.category}: {unit.where} (unit '{unit.unit_id}')")
+    for note in report.notes:
+        click.echo(f"note kept: {note}")
     change = f"{_display(path)} updated" if report.written else "nothing changed"
     click.echo(f"{report.applied} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflict(s), "
                f"{len(report.skipped)} skipped; {lang} is now {report.status}; {change}", err=bool(report.conflicts))

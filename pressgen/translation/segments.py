@@ -135,6 +135,26 @@ class Record:
     source: str  # the source segment's text it was made from
     target: str  # fingerprint of the translation as pressgen last wrote or read it
     state: str  # machine, draft or reviewed
+    notes: Notes = ()  # the translator's notes on the unit (a review DOCX's comments): (author, text)
+
+
+Notes = tuple[tuple[str, str], ...]
+
+
+def with_notes(kept: Notes, added: Iterable[tuple[str, str]]) -> Notes:
+    """Return ``kept`` and then each note of ``added`` it does not hold yet (the same comment imported twice is
+    one note)."""
+    out = list(kept)
+    for note in added:
+        if note not in out:
+            out.append(note)
+    return tuple(out)
+
+
+def shown_note(note: tuple[str, str]) -> str:
+    """A note as the review DOCX and reports show it: "author: text"."""
+    author, text = note
+    return f"{author}: {text}" if author else text
 
 
 def sidecar_path(release_path: Path) -> Path:
@@ -162,7 +182,8 @@ def read_records(release_path: Path, strict: bool = False) -> dict[str, list[Rec
     path = sidecar_path(release_path)
     try:
         data = read_json(path, MAX_SIDECAR_BYTES)
-        return {lang: [Record(str(r["field"]), str(r["source"]), str(r["target"]), str(r["state"]))
+        return {lang: [Record(str(r["field"]), str(r["source"]), str(r["target"]), str(r["state"]),
+                              tuple((str(n["from"]), str(n["text"])) for n in r.get("notes", ())))
                        for r in records if r.get("state") in ("machine", "draft", "reviewed")]
                 for lang, records in data["languages"].items()}
     except FileNotFoundError:
@@ -235,12 +256,25 @@ def _merge_loser(one: Record, other: Record, i: int, j: int, current: set[str]) 
         return j if one.target in current else i
     if one.target == other.target and one.state != other.state:
         return j if _STATE_RANK.get(one.state, -1) > _STATE_RANK.get(other.state, -1) else i
+    if one.target == other.target and set(one.notes) <= set(other.notes):  # one side added notes: kept
+        return i
+    if one.target == other.target and set(other.notes) <= set(one.notes):
+        return j
     return None
+
+
+def _record_json(record: Record) -> dict[str, Any]:
+    """A record as the sidecar holds it (no "notes" key without notes: older sidecars read the same)."""
+    data: dict[str, Any] = {"field": record.field, "source": record.source, "target": record.target,
+                            "state": record.state}
+    if record.notes:
+        data["notes"] = [{"from": author, "text": text} for author, text in record.notes]
+    return data
 
 
 def records_json(release: Release, records: dict[str, list[Record]]) -> bytes:
     data = {"release": release.id, "source": release.source,
-            "languages": {lang: [r.__dict__ for r in recs] for lang, recs in sorted(records.items())}}
+            "languages": {lang: [_record_json(r) for r in recs] for lang, recs in sorted(records.items())}}
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
 
 
@@ -267,6 +301,12 @@ class Pair:
     basis: str | None = None
     whole: bool = False
     id: str = ""
+    notes: Notes = ()  # the translator's notes kept in the segment's record
+
+
+def pair_notes(pair: Pair) -> tuple[str, ...]:
+    """A pair's notes as shown: "author: text" each."""
+    return tuple(shown_note(note) for note in pair.notes)
 
 
 @dataclass
@@ -334,7 +374,8 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
                 pairs += [Pair(name, source[j], target[i],
-                               _kept_state(records[i], target[i], current and declared == "reviewed"))
+                               _kept_state(records[i], target[i], current and declared == "reviewed"),
+                               notes=records[i].notes)
                           for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
                 continue
             olds, news = list(range(i1, i2)), list(range(j1, j2))
@@ -344,11 +385,13 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
                 # The state a changed pair had (a machine draft edited since is human: draft).
                 basis = _kept_state(records[i], target[i], False) if i is not None else None
                 if i is not None and j is not None:
-                    pairs.append(Pair(name, source[j], target[i], "stale", records[i].source, basis))
+                    pairs.append(Pair(name, source[j], target[i], "stale", records[i].source, basis,
+                                      notes=records[i].notes))
                 elif j is not None:
                     pairs.append(Pair(name, source[j], None, "missing"))
                 elif i is not None:
-                    pairs.append(Pair(name, None, target[i], "orphan", records[i].source, basis))
+                    pairs.append(Pair(name, None, target[i], "orphan", records[i].source, basis,
+                                      notes=records[i].notes))
         return pairs
     state: SegmentState = declared if current else "stale"
     if len(target) == len(source):
@@ -431,14 +474,17 @@ class Filled:
     state: str
 
 
-def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled],
-                       block: LanguageText | None) -> tuple[dict[str, str], list[Record], TranslationStatus, bool]:
+def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled], block: LanguageText | None,
+                       notes: Mapping[str, Notes] | None = None
+                       ) -> tuple[dict[str, str], list[Record], TranslationStatus, bool]:
     """Return the text fields to write, their records, the language's summary and whether it is complete.
 
     Pairs keep their translation unless ``filled`` (by pair id) replaces it;
     orphans are dropped; a field whose segments are the ones it has keeps its
-    exact text, so unchanged fields stay byte-identical in the file.
+    exact text, so unchanged fields stay byte-identical in the file. Records
+    keep their pair's notes, and ``notes`` (by pair id) adds to them.
     """
+    notes = notes or {}
     old = block.fields() if block else {}
     by_field: dict[str, list[tuple[str, Pair, str]]] = {}
     complete = True
@@ -469,10 +515,11 @@ def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled],
         else:
             fields[name] = old[name] if split(name, old.get(name)) == parts else join(name, parts)
         for text, pair, state in entries:
+            kept = with_notes(pair.notes, notes.get(pair.id, ()))
             if state == "stale":  # remembered as made from its old source, so it stays stale
-                records.append(Record(name, pair.made_from or "", fingerprint(text), pair.basis or "draft"))
+                records.append(Record(name, pair.made_from or "", fingerprint(text), pair.basis or "draft", kept))
             else:
-                records.append(Record(name, pair.source or "", fingerprint(text), state))
+                records.append(Record(name, pair.source or "", fingerprint(text), state, kept))
             states.append(state)
     if not complete or not states:
         summary: TranslationStatus = "draft"
