@@ -308,8 +308,11 @@ def _summarize(report: BuildReport) -> None:
 @click.option("--replace-stale", is_flag=True,
               help="Replace the human text of segments whose source changed with machine drafts; asks first on a "
                    "terminal. Without it that text is kept and the draft goes into the memory as a suggestion.")
+@click.option("--adopt", is_flag=True,
+              help="Record the fact and photo texts that have no segment record yet in the language's status "
+                   "(reviewed when the language is reviewed and current); without it they count as draft.")
 def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool,
-              replace_stale: bool) -> None:
+              replace_stale: bool, adopt: bool) -> None:
     """Machine-draft the missing and changed segments of languages into the release file.
 
     Missing segments, and changed ones whose translation is a machine's, are
@@ -335,7 +338,9 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
                                        "the translation memory). Go on?", default=False):
             raise click.exceptions.Abort()
     report = translate_release(path, workspace, languages, provider, allow_embargoed, retranslate=retranslate,
-                               replace_stale=replace_stale)
+                               replace_stale=replace_stale, adopt=adopt)
+    for lang, count in report.adopted.items():
+        click.echo(f"adopted  {lang}: {count} fact or photo text(s) recorded as they are")
     for lang, reason in report.skipped.items():
         click.echo(f"skipped  {lang}: {reason}")
     for lang, labels in report.kept.items():

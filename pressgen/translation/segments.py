@@ -39,6 +39,9 @@ from pressgen.errors import Diagnostic, InputError
 from pressgen.workspace.model import TEXT_FIELDS, LanguageText, Release, TranslationStatus
 
 SEGMENTED = ("body", "notes")
+# The localized texts of a release outside its text blocks: each is one segment, named after its place
+# ("fact-2-value": the value of the second fact), translated where the YAML gives it as language -> text.
+LOCALIZED = re.compile(r"(fact|image)-([1-9][0-9]*)-(label|value|alt|caption)")
 SIDECAR_SUFFIX = ".segments.json"
 MAX_SIDECAR_BYTES = 16 * 1024 * 1024
 SegmentState = Literal["machine", "draft", "reviewed", "stale", "missing", "orphan"]
@@ -57,6 +60,40 @@ def split(name: str, text: str | None) -> list[str]:
 def join(name: str, parts: list[str]) -> str:
     """Return the field text of segments (paragraphs separated by a blank line)."""
     return "\n\n".join(parts) + "\n" if name in SEGMENTED else parts[0]
+
+
+def localized_texts(release: Release) -> list[tuple[str, tuple[str, int, str], Any]]:
+    """Return (segment name, YAML path, value) of each fact label and value and each photo's alt text and
+    caption, in document order."""
+    out: list[tuple[str, tuple[str, int, str], Any]] = []
+    for index, fact in enumerate(release.facts):
+        out += [(f"fact-{index + 1}-{part}", ("facts", index, part), getattr(fact, part))
+                for part in ("label", "value")]
+    for index, image in enumerate(release.images):
+        out += [(f"image-{index + 1}-{part}", ("images", index, part), getattr(image, part))
+                for part in ("alt", "caption")]
+    return out
+
+
+def localized_fields(release: Release, lang: str) -> dict[str, str]:
+    """Return segment name -> ``lang`` text of the fact and photo texts that are translated: those given as
+    language -> text with a source-language text (a plain string is the same in every language)."""
+    return {name: value[lang] for name, _, value in localized_texts(release)
+            if isinstance(value, dict) and release.source in value and isinstance(value.get(lang), str)
+            and value[lang].strip()}
+
+
+def field_location(name: str, lang: str) -> tuple[str | int, ...]:
+    """Where a segment's field of language ``lang`` is in the release YAML (for positions)."""
+    match = LOCALIZED.fullmatch(name)
+    if match is None:
+        return ("text", lang, name)
+    return ("facts" if match[1] == "fact" else "images", int(match[2]) - 1, match[3], lang)
+
+
+def is_localized(name: str) -> bool:
+    """Whether a segment's field is a fact or photo text (not a field of a text block)."""
+    return LOCALIZED.fullmatch(name) is not None
 
 
 def line_of(text: str, segment: str) -> int:
@@ -223,7 +260,7 @@ def resolve_merged(release: Release, records: dict[str, list[Record]]
     unresolved: list[tuple[str, int, Record]] = []
     for lang, recs in records.items():
         block = release.text.get(lang)
-        fields = block.fields() if block else {}
+        fields = {**(block.fields() if block else {}), **localized_fields(release, lang)}
         by_field: dict[str, list[int]] = {}
         for index, record in enumerate(recs):
             by_field.setdefault(record.field, []).append(index)
@@ -302,6 +339,7 @@ class Pair:
     whole: bool = False
     id: str = ""
     notes: Notes = ()  # the translator's notes kept in the segment's record
+    recorded: bool = True  # False: a fact or photo text without a record, "draft" because nobody said more
 
 
 def pair_notes(pair: Pair) -> tuple[str, ...]:
@@ -401,6 +439,28 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
     return [Pair(name, join(name, source), join(name, target), state, basis=declared, whole=True)]
 
 
+def _localized_pair(name: str, source: str, target: str | None, records: list[Record],
+                    kin: list[Record]) -> Pair:
+    """The pair of a fact or photo text: its state from its record (the one of its name, else one of a text
+    of its kind made from the same source for the same target: the facts were reordered).
+
+    Without a record its translation is a person's, but nobody said it is reviewed for this source: draft,
+    ``recorded`` False (``translate --adopt`` records it in the language's state).
+    """
+    if target is None:
+        return Pair(name, source, None, "missing")
+    record = records[0] if len(records) == 1 else None
+    if record is None or not same_text(record.source, source):
+        record = next((r for r in kin if same_text(r.source, source) and fingerprint_matches(target, r.target)),
+                      record)
+    if record is None:
+        return Pair(name, source, target, "draft", recorded=False)
+    state = _kept_state(record, target, False)
+    if same_text(record.source, source):
+        return Pair(name, source, target, state, notes=record.notes)
+    return Pair(name, source, target, "stale", record.source, state, notes=record.notes)
+
+
 def _recorded_current(source_fields: Mapping[str, str | None], target_fields: Mapping[str, str | None],
                       by_field: Mapping[str, list[Record]]) -> bool:
     """Whether the records say every translated segment was made from the source as it is now, white space
@@ -442,11 +502,18 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     current = block is not None and (block.source_hash is None or block.source_hash == release.source_hash()
                                      or _recorded_current(source_fields, target_fields, by_field))
 
+    localized_source, localized_target = localized_fields(release, release.source), localized_fields(release, lang)
+
     def pairs(trusted: bool) -> list[Pair]:
         out: list[Pair] = []
         for name in TEXT_FIELDS:
             out += _field_pairs(name, split(name, source_fields.get(name)), split(name, target_fields.get(name)),
                                 by_field.get(name, []), block, current, trusted)
+        for name, text in localized_source.items():
+            kind = name.split("-")[0] + "-" + name.rsplit("-", 1)[1]
+            kin = [r for key, recs in by_field.items() if is_localized(key)
+                   and key.split("-")[0] + "-" + key.rsplit("-", 1)[1] == kind for r in recs]
+            out.append(_localized_pair(name, text, localized_target.get(name), by_field.get(name, []), kin))
         return out
 
     alignment = Alignment(lang, pairs(True))
@@ -504,7 +571,7 @@ def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled], block: 
     fields: dict[str, str] = {}
     records: list[Record] = []
     states: list[str] = []
-    for name in TEXT_FIELDS:
+    for name in [*TEXT_FIELDS, *(key for key in by_field if key not in TEXT_FIELDS)]:
         entries = by_field.get(name)
         if not entries:
             continue
@@ -554,6 +621,7 @@ def save(release: Release, languages: dict[str, dict[str, str]], records: dict[s
         before = read_regular_file(release.path)
         if base is not None and before != base:
             raise changed_on_disk(release.path)
+        languages, top = _localized_edits(release.path, languages, top)
         if languages or top:
             write_text_blocks(release.path, languages, TEXT_FIELDS, top, before, validate)
         merged = {**read_records(release.path), **records}
@@ -569,6 +637,31 @@ def save(release: Release, languages: dict[str, dict[str, str]], records: dict[s
                 with contextlib.suppress(Exception):  # the error to report is the one of the records
                     replace_verified(release.path, before)  # under the same lock: nobody wrote it since
             raise
+
+
+def _localized_edits(path: Path, languages: dict[str, dict[str, str]], top: Mapping[str, Any] | None
+                     ) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+    """Move the fact and photo texts of ``languages`` (segment name -> text) into ``top``: the release's
+    ``facts`` and ``images`` lists as the file has them, each text set in its language."""
+    from pressgen.workspace.yamledit import plain
+    from pressgen.workspace.yamlio import load_yaml
+
+    edits = {(lang, name): text for lang, values in languages.items() for name, text in values.items()
+             if is_localized(name)}
+    top = dict(top or {})
+    if not edits:
+        return languages, top
+    data = plain(load_yaml(path).data)
+    for (lang, name), text in edits.items():
+        key, index, part, _ = field_location(name, lang)
+        assert isinstance(key, str) and isinstance(index, int) and isinstance(part, str)
+        items = top.setdefault(key, [dict(item) for item in data.get(key) or []])
+        value = items[index].get(part)
+        items[index][part] = {**(value if isinstance(value, dict) else {}), lang: text}
+    blocks = {lang: {name: text for name, text in values.items() if not is_localized(name)}
+              for lang, values in languages.items()}
+    # A language whose only edits were fact or photo texts keeps its block as it is.
+    return {lang: values for lang, values in blocks.items() if set(values) - {"status", "source_hash"}}, top
 
 
 def unchanged_base(release: Release) -> bytes:
