@@ -509,6 +509,60 @@ def review_import(release: str, lang: str, source: Path | None) -> None:
         sys.exit(1)
 
 
+@review.group(name="workspace")
+def review_workspace() -> None:
+    """The workspace's own texts (organisation names, taglines, "About" headings, addresses, boilerplates,
+    contact roles in pressgen.yaml): review them as XLIFF or a bilingual DOCX."""
+
+
+@review_workspace.command(name="export")
+@click.option("--lang", required=True, help="The translation to review, e.g. fr.")
+@click.option("--format", "fmt", type=click.Choice(["xliff", "docx"]), default="xliff", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write (default: review/workspace.LANG.xlf or .review.docx in the workspace).")
+@click.option("--force", is_flag=True, help="Replace an earlier export (a reviewer may be working on it).")
+def review_workspace_export(lang: str, fmt: str, out: Path | None, force: bool) -> None:
+    """Write the workspace's LANG texts for review: one unit per organisation and contact text."""
+    from pressgen.files import write_atomic
+    from pressgen.translation.workspace_review import TITLE_ID, export_workspace_docx, export_workspace_xliff
+
+    workspace = check_workspace(find_workspace(Path.cwd()))
+    target = out or _review_path(workspace.root, TITLE_ID, lang, fmt)
+    if target.exists() and not force:
+        raise UsageError(f"{_display(target)} exists: a reviewer may be working on it; import it first, "
+                         "or pass --force to replace it (or --out to write elsewhere)")
+    data = export_workspace_xliff(workspace, lang) if fmt == "xliff" else export_workspace_docx(workspace, lang)
+    write_atomic(target, data)
+    click.echo(f"wrote {_display(target)}")
+
+
+@review_workspace.command(name="import")
+@click.option("--lang", required=True, help="The translation reviewed, e.g. fr.")
+@click.option("--file", "source", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="The reviewed XLIFF or DOCX file (default: review/workspace.LANG.xlf in the workspace).")
+def review_workspace_import(lang: str, source: Path | None) -> None:
+    """Apply a reviewed workspace XLIFF or DOCX to pressgen.yaml; units that cannot be applied are listed."""
+    from pressgen.translation.workspace_review import TITLE_ID, import_workspace
+
+    workspace = check_workspace(find_workspace(Path.cwd()))
+    reviewed = source or _review_path(workspace.root, TITLE_ID, lang, "xliff")
+    if not reviewed.is_file():
+        raise UsageError(f"no such file: {reviewed} (export it first with 'pressgen review workspace export')")
+    report = import_workspace(reviewed, workspace, lang)
+    _echo_diagnostics(report.skipped + report.conflicts)
+    for unit in report.units:
+        if unit.category in ("applied", "unchanged"):
+            click.echo(f"{unit.category}: {unit.where} (unit '{unit.unit_id}')")
+    for note in report.notes:
+        click.echo(f"note kept: {note}")
+    change = f"{_display(workspace.config_path)} updated" if report.written else "nothing changed"
+    click.echo(f"{report.applied} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflict(s), "
+               f"{len(report.skipped)} skipped; the workspace's {lang} texts are now {report.status}; {change}",
+               err=bool(report.conflicts))
+    if report.conflicts:
+        sys.exit(1)
+
+
 STDIN = Path("<stdin>")
 
 

@@ -22,7 +22,7 @@ from lxml import etree
 from pressgen.document.inline import Token, from_markdown, problems, to_markdown
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError
-from pressgen.translation.segments import SEGMENTED, Notes, Pair, is_human, pair_notes, with_notes
+from pressgen.translation.segments import SEGMENTED, Alignment, Notes, Pair, is_human, pair_notes, with_notes
 from pressgen.translation.writeback import ImportReport, apply_units
 from pressgen.translation.xliff import (  # noqa: F401 (the review API: one module to import it from)
     MAX_UNITS,
@@ -156,16 +156,26 @@ def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -
     warning in ``report.skipped``; so is a state word it does not know (the changed text is then applied
     as draft). Comments anchored in a row are kept as the unit's translator's notes (``report.notes``).
     """
-    from pressgen.translation.review_docx import read_bilingual_docx
-
     check_language(release, lang)
     report = ImportReport()
     alignment = aligned(release, lang)
+    returned, notes = docx_units(path, release.id, lang, alignment, report)
+    apply_units(path, returned, release, workspace, lang, report, alignment, notes)
+    report.skipped = capped(report.skipped)
+    return report
+
+
+def docx_units(path: Path, title_id: str, lang: str, alignment: Alignment, report: ImportReport
+               ) -> tuple[list[Returned], dict[str, tuple[str, Notes]]]:
+    """Read a returned review DOCX (of the release or workspace ``title_id``) as units to apply, and the
+    comments of its rows by unit id; rows left unchanged are counted, rows skipped reported, in ``report``."""
+    from pressgen.translation.review_docx import read_bilingual_docx
+
     pairs = alignment.by_id()
     listed = {pair.id for pair in alignment.pairs if pair.source and from_markdown(pair.source).markers}
     returned = []
     notes: dict[str, tuple[str, Notes]] = {}
-    for row in read_bilingual_docx(path, release.id, lang, listed):
+    for row in read_bilingual_docx(path, title_id, lang, listed):
         where = f"row {row.number} (unit '{row.unit_id}')"
 
         def skip(message: str, hint: str | None = None, where: str = where, number: int = row.number) -> None:
@@ -196,9 +206,7 @@ def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -
             report.unchanged += 1
             continue
         returned.append(Returned(row.unit_id, row.number, row.tokens, "", state))
-    apply_units(path, returned, release, workspace, lang, report, alignment, notes)
-    report.skipped = capped(report.skipped)
-    return report
+    return returned, notes
 
 
 # The words a reviewer may write in the state column (the export writes the English ones), compared

@@ -439,7 +439,7 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
     return [Pair(name, join(name, source), join(name, target), state, basis=declared, whole=True)]
 
 
-def _localized_pair(name: str, source: str, target: str | None, records: list[Record],
+def localized_pair(name: str, source: str, target: str | None, records: list[Record],
                     kin: list[Record]) -> Pair:
     """The pair of a fact or photo text: its state from its record (the one of its name, else one of a text
     of its kind made from the same source for the same target: the facts were reordered).
@@ -513,7 +513,7 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
             kind = name.split("-")[0] + "-" + name.rsplit("-", 1)[1]
             kin = [r for key, recs in by_field.items() if is_localized(key)
                    and key.split("-")[0] + "-" + key.rsplit("-", 1)[1] == kind for r in recs]
-            out.append(_localized_pair(name, text, localized_target.get(name), by_field.get(name, []), kin))
+            out.append(localized_pair(name, text, localized_target.get(name), by_field.get(name, []), kin))
         return out
 
     alignment = Alignment(lang, pairs(True))
@@ -521,12 +521,20 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     # (someone set "status: machine" to have a language looked at again): then the file's word counts.
     if current and block is not None and by_field and _written_summary(alignment.pairs) != (block.status or "draft"):
         alignment = Alignment(lang, pairs(False))
+    alignment.pairs = with_ids(alignment.pairs)
+    return alignment
+
+
+def with_ids(pairs: list[Pair]) -> list[Pair]:
+    """Return the pairs with their unit ids: field and source fingerprint (``body-3f9a1c0e``), numbered when
+    one field has the same text twice."""
     seen: Counter[str] = Counter()
-    for index, pair in enumerate(alignment.pairs):
+    out = []
+    for pair in pairs:
         base = f"{pair.field}-{fingerprint(pair.source if pair.source is not None else pair.target or '')[:8]}"
         seen[base] += 1
-        alignment.pairs[index] = Pair(**{**pair.__dict__, "id": base if seen[base] == 1 else f"{base}-{seen[base]}"})
-    return alignment
+        out.append(Pair(**{**pair.__dict__, "id": base if seen[base] == 1 else f"{base}-{seen[base]}"}))
+    return out
 
 
 # --- writing a language back ---------------------------------------------------------------------

@@ -208,7 +208,7 @@ def _verifier(path: Path, expected: Any, failed: list[str],
 
 def _expected(before: dict[str, Any], blocks: dict[str, dict[str, str]], field_order: Sequence[str]) -> Any:
     """Return the plain data the file must load as after the edit."""
-    expected = {**before, "text": {**before.get("text", {})}}
+    expected = {**before, "text": {**before.get("text", {})}} if blocks or "text" in before else {**before}
     for lang, values in blocks.items():
         block = dict(expected["text"].get(lang) or {})
         for name in ("status", "source_hash", *field_order):
@@ -280,8 +280,9 @@ def _edited(text: str, blocks: dict[str, dict[str, str]], field_order: Sequence[
                 data[key] = node
             else:  # a new key goes beside the date, not after the texts
                 data.insert(list(data).index("date") + 1, key, node)
-    text_map = data["text"]
+    text_map = data["text"] if blocks else None  # (pressgen.yaml has no text blocks: top-level keys only)
     for lang, values in blocks.items():
+        assert text_map is not None
         block = text_map.get(lang)
         if not isinstance(block, CommentedMap):
             block = CommentedMap()
