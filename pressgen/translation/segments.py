@@ -366,7 +366,8 @@ class Alignment:
     def summary(self) -> TranslationStatus:
         """The language's status as one word: missing, stale, machine, draft or reviewed."""
         counts = self.counts()
-        if not self.pairs or counts["missing"] == len(self.pairs):
+        # No text yet (its fact or photo texts may be given already: the language is still to be written)
+        if not self.pairs or all(pair.state == "missing" for pair in self.pairs if not is_localized(pair.field)):
             return "missing"
         if counts["stale"] or counts["orphan"]:
             return "stale"
