@@ -136,3 +136,11 @@ def test_the_workspace_review_docx_round_trip_keeps_comments(workspace: Path,
 def test_the_source_language_is_refused(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("review", "workspace", "export", "--lang", "nl") == 2
     assert "the workspace's texts are written in" in capsys.readouterr().err
+
+
+def test_a_damaged_workspace_sidecar_is_an_error_not_read_as_none(workspace: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (workspace / "pressgen.segments.json").write_text('<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n')
+    assert run("review", "workspace", "export", "--lang", "fr", "--force") == 1
+    assert "pressgen.segments.json:1:1: error: the segment records cannot be read" in capsys.readouterr().err
+    assert not (workspace / "review" / "workspace.fr.xlf").exists()
