@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from helpers import run
+from helpers import run, use_libre
+from helpers.libre_server import LibreServer
 
 RELEASE = "iom-20km-brussels-2017"
 
@@ -48,3 +49,24 @@ def test_a_stale_row_shows_the_source_diff_and_the_previous_translation(
     capsys.readouterr()
     assert run("review", "import", RELEASE, "--lang", "fr", "--file", str(docx)) == 0
     assert "0 applied" in capsys.readouterr().out
+
+
+def test_a_stale_machine_row_shows_the_human_translation_the_memory_kept(
+        workspace: Path, server: LibreServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(workspace)
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    # Every French segment redrafted by the machine: the reviewed text goes into the memory's history ...
+    assert run("translate", RELEASE, "--to", "fr", "--retranslate") == 0
+    path = workspace / "releases" / f"{RELEASE}.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("De campagne werd gestart op", "De campagne begon op"))
+    # ... so the stale row, whose translation is a machine's, shows the person's translation of the old source.
+    assert run("review", "export", RELEASE, "--lang", "fr", "--format", "docx", "--force") == 0
+    rows = Document(str(workspace / "review" / f"{RELEASE}.fr.review.docx")).tables[0].rows[1:]
+    stale = [row for row in rows if row.cells[3].paragraphs[0].text == "stale"]
+    assert len(stale) == 1
+    assert stale[0].cells[2].text.startswith("fr:")  # the machine draft
+    shown = "\n".join(p.text for p in stale[0].cells[1].paragraphs[1:])
+    assert "Previous human translation (reviewed), made from the old source: La campagne a été lancée le 19 " \
+        "septembre 2016" in shown
