@@ -309,8 +309,11 @@ def _summarize(report: BuildReport) -> None:
 @click.option("--replace-stale", is_flag=True,
               help="Replace the human text of segments whose source changed with machine drafts; asks first on a "
                    "terminal. Without it that text is kept and the draft goes into the memory as a suggestion.")
+@click.option("--adopt", is_flag=True,
+              help="Record the fact and photo texts that have no segment record yet in the language's status "
+                   "(reviewed when the language is reviewed and current); without it they count as draft.")
 def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool,
-              replace_stale: bool) -> None:
+              replace_stale: bool, adopt: bool) -> None:
     """Machine-draft the missing and changed segments of languages into the release file.
 
     Missing segments, and changed ones whose translation is a machine's, are
@@ -336,7 +339,9 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
                                        "the translation memory). Go on?", default=False):
             raise click.exceptions.Abort()
     report = translate_release(path, workspace, languages, provider, allow_embargoed, retranslate=retranslate,
-                               replace_stale=replace_stale)
+                               replace_stale=replace_stale, adopt=adopt)
+    for lang, count in report.adopted.items():
+        click.echo(f"adopted  {lang}: {count} fact or photo text(s) recorded as they are")
     for lang, reason in report.skipped.items():
         click.echo(f"skipped  {lang}: {reason}")
     for lang, labels in report.kept.items():
@@ -515,9 +520,65 @@ def review_import(release: str, lang: str, source: Path | None) -> None:
     for unit in report.units:
         if unit.category in ("applied", "unchanged"):
             click.echo(f"{unit.category}: {unit.where} (unit '{unit.unit_id}')")
+    for note in report.notes:
+        click.echo(f"note kept: {note}")
     change = f"{_display(path)} updated" if report.written else "nothing changed"
     click.echo(f"{report.applied} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflict(s), "
                f"{len(report.skipped)} skipped; {lang} is now {report.status}; {change}", err=bool(report.conflicts))
+    if report.conflicts:
+        sys.exit(1)
+
+
+@review.group(name="workspace")
+def review_workspace() -> None:
+    """The workspace's own texts (organisation names, taglines, "About" headings, addresses, boilerplates,
+    contact roles in pressgen.yaml): review them as XLIFF or a bilingual DOCX."""
+
+
+@review_workspace.command(name="export")
+@click.option("--lang", required=True, help="The translation to review, e.g. fr.")
+@click.option("--format", "fmt", type=click.Choice(["xliff", "docx"]), default="xliff", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write (default: review/workspace.LANG.xlf or .review.docx in the workspace).")
+@click.option("--force", is_flag=True, help="Replace an earlier export (a reviewer may be working on it).")
+def review_workspace_export(lang: str, fmt: str, out: Path | None, force: bool) -> None:
+    """Write the workspace's LANG texts for review: one unit per organisation and contact text."""
+    from pressgen.files import write_atomic
+    from pressgen.translation.workspace_review import TITLE_ID, export_workspace_docx, export_workspace_xliff
+
+    workspace = check_workspace(find_workspace(Path.cwd()))
+    target = out or _review_path(workspace.root, TITLE_ID, lang, fmt)
+    if target.exists() and not force:
+        raise UsageError(f"{_display(target)} exists: a reviewer may be working on it; import it first, "
+                         "or pass --force to replace it (or --out to write elsewhere)")
+    data = export_workspace_xliff(workspace, lang) if fmt == "xliff" else export_workspace_docx(workspace, lang)
+    write_atomic(target, data)
+    click.echo(f"wrote {_display(target)}")
+
+
+@review_workspace.command(name="import")
+@click.option("--lang", required=True, help="The translation reviewed, e.g. fr.")
+@click.option("--file", "source", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="The reviewed XLIFF or DOCX file (default: review/workspace.LANG.xlf in the workspace).")
+def review_workspace_import(lang: str, source: Path | None) -> None:
+    """Apply a reviewed workspace XLIFF or DOCX to pressgen.yaml; units that cannot be applied are listed."""
+    from pressgen.translation.workspace_review import TITLE_ID, import_workspace
+
+    workspace = check_workspace(find_workspace(Path.cwd()))
+    reviewed = source or _review_path(workspace.root, TITLE_ID, lang, "xliff")
+    if not reviewed.is_file():
+        raise UsageError(f"no such file: {reviewed} (export it first with 'pressgen review workspace export')")
+    report = import_workspace(reviewed, workspace, lang)
+    _echo_diagnostics(report.skipped + report.conflicts)
+    for unit in report.units:
+        if unit.category in ("applied", "unchanged"):
+            click.echo(f"{unit.category}: {unit.where} (unit '{unit.unit_id}')")
+    for note in report.notes:
+        click.echo(f"note kept: {note}")
+    change = f"{_display(workspace.config_path)} updated" if report.written else "nothing changed"
+    click.echo(f"{report.applied} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflict(s), "
+               f"{len(report.skipped)} skipped; the workspace's {lang} texts are now {report.status}; {change}",
+               err=bool(report.conflicts))
     if report.conflicts:
         sys.exit(1)
 

@@ -21,6 +21,8 @@ from pressgen.translation.segments import (
     Pair,
     Record,
     align,
+    field_location,
+    is_localized,
     line_of,
     read_records,
     resolve_merged,
@@ -67,6 +69,8 @@ def stale_diagnostics(alignment: Alignment, release: Release, loaded: LoadedYaml
 
 
 def _target_position(loaded: LoadedYaml, lang: str, pair: Pair) -> tuple[int, int]:
+    if is_localized(pair.field):
+        return loaded.locate(field_location(pair.field, lang))
     field_text = loaded.data.get("text", {}).get(lang, {}).get(pair.field)
     if isinstance(field_text, str) and pair.target and not pair.whole:
         return loaded.locate_in_text(("text", lang, pair.field), line_of(field_text, pair.target))
@@ -229,8 +233,9 @@ def _record_problem(entry: Any) -> str | None:
     missing = [key for key in ("field", "source", "target", "state") if not isinstance(entry.get(key), str)]
     if missing:
         return f"no text for {', '.join(missing)}"
-    if entry["field"] not in TEXT_FIELDS:
-        return f"unknown field '{entry['field']}' (one of {', '.join(TEXT_FIELDS)})"
+    if entry["field"] not in TEXT_FIELDS and not is_localized(entry["field"]):
+        return (f"unknown field '{entry['field']}' (one of {', '.join(TEXT_FIELDS)}, or a fact or photo text "
+                "such as fact-1-value, image-1-alt)")
     if entry["state"] not in _STATES:
         return f"unknown state '{entry['state']}' (one of {', '.join(_STATES)})"
     return None

@@ -14,6 +14,7 @@ and writes the release and its segment records safely.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -21,7 +22,7 @@ from lxml import etree
 from pressgen.document.inline import Token, from_markdown, problems, to_markdown
 from pressgen.document.localize import language_tag
 from pressgen.errors import Diagnostic, InputError
-from pressgen.translation.segments import SEGMENTED, Pair
+from pressgen.translation.segments import SEGMENTED, Alignment, Notes, Pair, is_human, pair_notes, with_notes
 from pressgen.translation.writeback import ImportReport, apply_units
 from pressgen.translation.xliff import (  # noqa: F401 (the review API: one module to import it from)
     MAX_UNITS,
@@ -89,6 +90,7 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
 
     check_language(release, lang)
     alignment = aligned(release, lang)
+    previous = _previous_human(release, workspace, lang)
     parity: dict[str, list[str]] = {}
     for pair, difference in parity_problems(alignment, release, workspace.config):
         parity.setdefault(pair.id, []).append(difference)
@@ -101,7 +103,9 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
         markers[pair.id] = source.markers
         target = target_tokens(pair.target, source, pair.field) if pair.target is not None else []
         attention = {"machine": "machine", "stale": "stale", "missing": "missing"}.get(pair.state)
-        rows.append(ReviewRow(pair.id, source.tokens, target, attention, pair.state, tuple(parity.get(pair.id, ()))))
+        was = _plain(pair.field, pair.made_from) if pair.state == "stale" and pair.made_from else None
+        rows.append(ReviewRow(pair.id, source.tokens, target, attention, pair.state, tuple(parity.get(pair.id, ())),
+                              was, _plain(pair.field, pair.source), previous(pair), pair_notes(pair)))
     config = workspace.config
     status = alignment.summary
     legend = (f"Status of the {lang} text: {status}. Shaded translations need attention: yellow = machine "
@@ -109,11 +113,39 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
               "Edit the translations in the right-hand column (keep the first column as it is), write "
               "'reviewed' in the state column of each row you have reviewed, save, and import the file with "
               f"'pressgen review import {release.id} --lang {lang} --file FILE.docx'. Track Changes may stay "
-              "on: tracked changes are read as accepted. Comments are listed by the import, not kept.")
+              "on: tracked changes are read as accepted. Comments are kept as notes on their row's segment.")
     return write_bilingual_docx(f"Review of {release.id}: {release.source} → {lang}",
                                 (release.source, language_tag(config.locale_for(release.source))),
                                 (lang, language_tag(config.locale_for(lang))), status, legend, rows,
                                 release.created, markers)
+
+
+def _plain(name: str, text: str) -> str:
+    """A segment's words as a reader sees them (its markup aside)."""
+    return "".join(token[1] if token[0] == "text" else " " for token in segment_inline(name, text).tokens)
+
+
+def _previous_human(release: Release, workspace: Workspace, lang: str) -> Callable[[Pair], tuple[str, str] | None]:
+    """Return what a stale row shows as its previous human translation: its own target when a person wrote it,
+    else the newest human translation the memory kept of its old source (None: none known)."""
+    from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
+
+    def previous(pair: Pair) -> tuple[str, str] | None:
+        if pair.state != "stale" or pair.target is None:
+            return None
+        if is_human(pair):
+            return str(pair.basis or "draft"), _plain(pair.field, pair.target)
+        path = workspace.root / MEMORY_FILE
+        if not pair.made_from or not path.is_file():  # never create a memory to export a file
+            return None
+        memory = TranslationMemory(path)
+        try:
+            kept = memory.previous(release.source, lang, pair.made_from)
+        finally:
+            memory.close()
+        return (kept[0].state, _plain(pair.field, kept[0].translation)) if kept else None
+
+    return previous
 
 
 def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -> ImportReport:
@@ -122,26 +154,36 @@ def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -
 
     Tracked changes are read as accepted. Each row is applied (its text or state changed), unchanged
     (counted, not applied), a conflict (reported by :func:`apply_units`) or skipped with the reason, a
-    warning in ``report.skipped``; so are comments, which pressgen does not keep, and a state word it does
-    not know (the changed text is then applied as draft).
+    warning in ``report.skipped``; so is a state word it does not know (the changed text is then applied
+    as draft). Comments anchored in a row are kept as the unit's translator's notes (``report.notes``).
     """
-    from pressgen.translation.review_docx import read_bilingual_docx
-
     check_language(release, lang)
     report = ImportReport()
     alignment = aligned(release, lang)
+    returned, notes = docx_units(path, release.id, lang, alignment, report)
+    apply_units(path, returned, release, workspace, lang, report, alignment, notes)
+    report.skipped = capped(report.skipped)
+    return report
+
+
+def docx_units(path: Path, title_id: str, lang: str, alignment: Alignment, report: ImportReport
+               ) -> tuple[list[Returned], dict[str, tuple[str, Notes]]]:
+    """Read a returned review DOCX (of the release or workspace ``title_id``) as units to apply, and the
+    comments of its rows by unit id; rows left unchanged are counted, rows skipped reported, in ``report``."""
+    from pressgen.translation.review_docx import read_bilingual_docx
+
     pairs = alignment.by_id()
     listed = {pair.id for pair in alignment.pairs if pair.source and from_markdown(pair.source).markers}
     returned = []
-    for row in read_bilingual_docx(path, release.id, lang, listed):
+    notes: dict[str, tuple[str, Notes]] = {}
+    for row in read_bilingual_docx(path, title_id, lang, listed):
         where = f"row {row.number} (unit '{row.unit_id}')"
 
         def skip(message: str, hint: str | None = None, where: str = where, number: int = row.number) -> None:
             report.skipped.append(Diagnostic(path, number, 1, f"{where}: {message}", hint, "warning"))
 
-        for comment in row.comments:
-            skip(f"comment not kept by pressgen: “{comment}”",
-                 "act on it in the translation, or keep it with the release (its notes or your tracker)")
+        if row.comments:  # kept on the unit as the translator's notes (apply_units names each)
+            notes[row.unit_id] = (where, with_notes(notes.get(row.unit_id, ("", ()))[1], row.comments))
         pair = pairs.get(row.unit_id)
         if row.refused:
             skip(f"not imported: {row.refused}")
@@ -165,9 +207,7 @@ def import_docx(path: Path, release: Release, workspace: Workspace, lang: str) -
             report.unchanged += 1
             continue
         returned.append(Returned(row.unit_id, row.number, row.tokens, "", state))
-    apply_units(path, returned, release, workspace, lang, report, alignment)
-    report.skipped = capped(report.skipped)
-    return report
+    return returned, notes
 
 
 # The words a reviewer may write in the state column (the export writes the English ones), compared

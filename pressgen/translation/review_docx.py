@@ -11,15 +11,18 @@ translation is a machine draft, out of date or missing are shaded.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_UNDERLINE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.run import Run
 from lxml import etree
 
 from pressgen.document.inline import Token
@@ -45,6 +48,68 @@ class ReviewRow:
     attention: str | None  # a HIGHLIGHTS key, or None
     state: str
     notes: tuple[str, ...] = ()  # fact-parity warnings, shown under the state
+    was: str | None = None  # a stale row: the source text its translation was made from (plain text)
+    now: str = ""  # ... and the source text now, the two shown as a word diff under the source
+    previous: tuple[str, str] | None = None  # a stale row: the previous human translation (state, text)
+    comments: tuple[str, ...] = ()  # the translator's notes kept on the unit ("author: text"), under the state
+
+
+DELETED_COLOR = "C00000"  # words of the old source gone from the new one: red, struck through
+INSERTED_COLOR = "00703C"  # words new in the source: green, double underlined
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Return the words of ``old`` and ``new`` as (kind, text) runs: "equal", "delete" or "insert".
+
+    Compared word by word (white space is not a change); a replaced run of words
+    is its deletion followed by its insertion.
+    """
+    a, b = old.split(), new.split()
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("equal", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("delete", " ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("insert", " ".join(b[j1:j2])))
+    return out
+
+
+def _small(paragraph: object, text: str, color: str = MARKER_COLOR, italic: bool = False) -> Run:
+    run: Run = paragraph.add_run(text)  # type: ignore[attr-defined]
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor.from_string(color)
+    run.italic = italic
+    return run
+
+
+def _write_changes(cell: object, row: ReviewRow, tag: str) -> None:
+    """Under a stale row's source: the old and new source as a word diff, then the previous human translation.
+
+    In the source cell, which import does not read: nothing here can come back as a translation.
+    """
+    if row.was is not None:
+        paragraph = cell.add_paragraph()  # type: ignore[attr-defined]
+        _small(paragraph, "Source changed since it was translated (struck through: removed; "
+                          "underlined: added): ", italic=True)
+        for index, (kind, text) in enumerate(word_diff(row.was, row.now)):
+            run = _small(paragraph, (" " if index else "") + text, "000000")
+            language = OxmlElement("w:lang")
+            language.set(qn("w:val"), tag)
+            run._r.get_or_add_rPr().append(language)
+            if kind == "delete":
+                run.font.strike = True
+                run.font.color.rgb = RGBColor.from_string(DELETED_COLOR)
+            elif kind == "insert":
+                run.font.underline = WD_UNDERLINE.DOUBLE
+                run.font.color.rgb = RGBColor.from_string(INSERTED_COLOR)
+    if row.previous is not None:
+        state, text = row.previous
+        paragraph = cell.add_paragraph()  # type: ignore[attr-defined]
+        _small(paragraph, f"Previous human translation ({state}), made from the old source: ", italic=True)
+        _small(paragraph, text, "000000")
 
 
 def _shade(cell: object, color: str) -> None:
@@ -161,11 +226,14 @@ def write_bilingual_docx(title: str, source: tuple[str, str], target: tuple[str,
         row_markers = (markers or {}).get(row.unit_id, {})
         _write_tokens(cells[1], row.source, source[1], row_markers)
         _write_tokens(cells[2], row.target, target[1], row_markers)
+        _write_changes(cells[1], row, source[1])
         cells[3].paragraphs[0].add_run(row.state)
         for note in row.notes:
             warning = cells[3].add_paragraph().add_run(f"check: {note}")
             warning.font.size = Pt(7)
             warning.font.color.rgb = RGBColor.from_string(WARNING_COLOR)
+        for comment in row.comments:  # import reads the state cell's first paragraph only
+            _small(cells[3].add_paragraph(), f"note: {comment}")
         if row.attention:
             _shade(cells[2], HIGHLIGHTS[row.attention])
     props = doc.core_properties
@@ -185,7 +253,7 @@ class ReturnedRow:
     number: int  # the row's number in the table (1 = first segment), for messages
     tokens: list[Token]  # the translation, tracked changes accepted; empty if the reviewer left the cell empty
     state: str
-    comments: tuple[str, ...] = ()  # Word or LibreOffice comments anchored in the row: "author: text"
+    comments: tuple[tuple[str, str], ...] = ()  # Word or LibreOffice comments anchored in the row: (author, text)
     refused: str | None = None  # why the row cannot be read unambiguously (a tracked change to the table itself)
 
 
@@ -334,17 +402,18 @@ def _paragraph_text(paragraph: etree._Element) -> str:
     return "".join(out)
 
 
-def _comments(package: SafeZip, main: str) -> dict[str, str]:
-    """The document's comments by id, each as "author: text" (empty if it has none)."""
+def _comments(package: SafeZip, main: str) -> dict[str, tuple[str, str]]:
+    """The document's comments by id, each as (author, text) (empty if it has none)."""
     folder, name = main.rsplit("/", 1) if "/" in main else ("", main)
     part = package.related("comments", f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels")
     if part is None or part not in package.names():
         return {}
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for comment in package.xml(part).iterchildren(qn("w:comment")):
         text = " ".join(" ".join(_paragraph_text(p).split()) for p in _blocks(comment, qn("w:p"))).strip()
         author = (comment.get(qn("w:author")) or "").strip()
-        found[comment.get(qn("w:id")) or ""] = f"{author}: {text}" if author else text
+        if text:
+            found[comment.get(qn("w:id")) or ""] = (author, text)
     return found
 
 

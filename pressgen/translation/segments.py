@@ -39,6 +39,9 @@ from pressgen.errors import Diagnostic, InputError
 from pressgen.workspace.model import TEXT_FIELDS, LanguageText, Release, TranslationStatus
 
 SEGMENTED = ("body", "notes")
+# The localized texts of a release outside its text blocks: each is one segment, named after its place
+# ("fact-2-value": the value of the second fact), translated where the YAML gives it as language -> text.
+LOCALIZED = re.compile(r"(fact|image)-([1-9][0-9]*)-(label|value|alt|caption)")
 SIDECAR_SUFFIX = ".segments.json"
 MAX_SIDECAR_BYTES = 16 * 1024 * 1024
 SegmentState = Literal["machine", "draft", "reviewed", "stale", "missing", "orphan"]
@@ -57,6 +60,40 @@ def split(name: str, text: str | None) -> list[str]:
 def join(name: str, parts: list[str]) -> str:
     """Return the field text of segments (paragraphs separated by a blank line)."""
     return "\n\n".join(parts) + "\n" if name in SEGMENTED else parts[0]
+
+
+def localized_texts(release: Release) -> list[tuple[str, tuple[str, int, str], Any]]:
+    """Return (segment name, YAML path, value) of each fact label and value and each photo's alt text and
+    caption, in document order."""
+    out: list[tuple[str, tuple[str, int, str], Any]] = []
+    for index, fact in enumerate(release.facts):
+        out += [(f"fact-{index + 1}-{part}", ("facts", index, part), getattr(fact, part))
+                for part in ("label", "value")]
+    for index, image in enumerate(release.images):
+        out += [(f"image-{index + 1}-{part}", ("images", index, part), getattr(image, part))
+                for part in ("alt", "caption")]
+    return out
+
+
+def localized_fields(release: Release, lang: str) -> dict[str, str]:
+    """Return segment name -> ``lang`` text of the fact and photo texts that are translated: those given as
+    language -> text with a source-language text (a plain string is the same in every language)."""
+    return {name: value[lang] for name, _, value in localized_texts(release)
+            if isinstance(value, dict) and release.source in value and isinstance(value.get(lang), str)
+            and value[lang].strip()}
+
+
+def field_location(name: str, lang: str) -> tuple[str | int, ...]:
+    """Where a segment's field of language ``lang`` is in the release YAML (for positions)."""
+    match = LOCALIZED.fullmatch(name)
+    if match is None:
+        return ("text", lang, name)
+    return ("facts" if match[1] == "fact" else "images", int(match[2]) - 1, match[3], lang)
+
+
+def is_localized(name: str) -> bool:
+    """Whether a segment's field is a fact or photo text (not a field of a text block)."""
+    return LOCALIZED.fullmatch(name) is not None
 
 
 def line_of(text: str, segment: str) -> int:
@@ -135,6 +172,26 @@ class Record:
     source: str  # the source segment's text it was made from
     target: str  # fingerprint of the translation as pressgen last wrote or read it
     state: str  # machine, draft or reviewed
+    notes: Notes = ()  # the translator's notes on the unit (a review DOCX's comments): (author, text)
+
+
+Notes = tuple[tuple[str, str], ...]
+
+
+def with_notes(kept: Notes, added: Iterable[tuple[str, str]]) -> Notes:
+    """Return ``kept`` and then each note of ``added`` it does not hold yet (the same comment imported twice is
+    one note)."""
+    out = list(kept)
+    for note in added:
+        if note not in out:
+            out.append(note)
+    return tuple(out)
+
+
+def shown_note(note: tuple[str, str]) -> str:
+    """A note as the review DOCX and reports show it: "author: text"."""
+    author, text = note
+    return f"{author}: {text}" if author else text
 
 
 def sidecar_path(release_path: Path) -> Path:
@@ -162,7 +219,8 @@ def read_records(release_path: Path, strict: bool = False) -> dict[str, list[Rec
     path = sidecar_path(release_path)
     try:
         data = read_json(path, MAX_SIDECAR_BYTES)
-        return {lang: [Record(str(r["field"]), str(r["source"]), str(r["target"]), str(r["state"]))
+        return {lang: [Record(str(r["field"]), str(r["source"]), str(r["target"]), str(r["state"]),
+                              tuple((str(n["from"]), str(n["text"])) for n in r.get("notes", ())))
                        for r in records if r.get("state") in ("machine", "draft", "reviewed")]
                 for lang, records in data["languages"].items()}
     except FileNotFoundError:
@@ -202,7 +260,7 @@ def resolve_merged(release: Release, records: dict[str, list[Record]]
     unresolved: list[tuple[str, int, Record]] = []
     for lang, recs in records.items():
         block = release.text.get(lang)
-        fields = block.fields() if block else {}
+        fields = {**(block.fields() if block else {}), **localized_fields(release, lang)}
         by_field: dict[str, list[int]] = {}
         for index, record in enumerate(recs):
             by_field.setdefault(record.field, []).append(index)
@@ -235,12 +293,25 @@ def _merge_loser(one: Record, other: Record, i: int, j: int, current: set[str]) 
         return j if one.target in current else i
     if one.target == other.target and one.state != other.state:
         return j if _STATE_RANK.get(one.state, -1) > _STATE_RANK.get(other.state, -1) else i
+    if one.target == other.target and set(one.notes) <= set(other.notes):  # one side added notes: kept
+        return i
+    if one.target == other.target and set(other.notes) <= set(one.notes):
+        return j
     return None
+
+
+def _record_json(record: Record) -> dict[str, Any]:
+    """A record as the sidecar holds it (no "notes" key without notes: older sidecars read the same)."""
+    data: dict[str, Any] = {"field": record.field, "source": record.source, "target": record.target,
+                            "state": record.state}
+    if record.notes:
+        data["notes"] = [{"from": author, "text": text} for author, text in record.notes]
+    return data
 
 
 def records_json(release: Release, records: dict[str, list[Record]]) -> bytes:
     data = {"release": release.id, "source": release.source,
-            "languages": {lang: [r.__dict__ for r in recs] for lang, recs in sorted(records.items())}}
+            "languages": {lang: [_record_json(r) for r in recs] for lang, recs in sorted(records.items())}}
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
 
 
@@ -267,6 +338,13 @@ class Pair:
     basis: str | None = None
     whole: bool = False
     id: str = ""
+    notes: Notes = ()  # the translator's notes kept in the segment's record
+    recorded: bool = True  # False: a fact or photo text without a record, "draft" because nobody said more
+
+
+def pair_notes(pair: Pair) -> tuple[str, ...]:
+    """A pair's notes as shown: "author: text" each."""
+    return tuple(shown_note(note) for note in pair.notes)
 
 
 @dataclass
@@ -288,7 +366,8 @@ class Alignment:
     def summary(self) -> TranslationStatus:
         """The language's status as one word: missing, stale, machine, draft or reviewed."""
         counts = self.counts()
-        if not self.pairs or counts["missing"] == len(self.pairs):
+        # No text yet (its fact or photo texts may be given already: the language is still to be written)
+        if not self.pairs or all(pair.state == "missing" for pair in self.pairs if not is_localized(pair.field)):
             return "missing"
         if counts["stale"] or counts["orphan"]:
             return "stale"
@@ -334,7 +413,8 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
                 pairs += [Pair(name, source[j], target[i],
-                               _kept_state(records[i], target[i], current and declared == "reviewed"))
+                               _kept_state(records[i], target[i], current and declared == "reviewed"),
+                               notes=records[i].notes)
                           for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
                 continue
             olds, news = list(range(i1, i2)), list(range(j1, j2))
@@ -344,11 +424,13 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
                 # The state a changed pair had (a machine draft edited since is human: draft).
                 basis = _kept_state(records[i], target[i], False) if i is not None else None
                 if i is not None and j is not None:
-                    pairs.append(Pair(name, source[j], target[i], "stale", records[i].source, basis))
+                    pairs.append(Pair(name, source[j], target[i], "stale", records[i].source, basis,
+                                      notes=records[i].notes))
                 elif j is not None:
                     pairs.append(Pair(name, source[j], None, "missing"))
                 elif i is not None:
-                    pairs.append(Pair(name, None, target[i], "orphan", records[i].source, basis))
+                    pairs.append(Pair(name, None, target[i], "orphan", records[i].source, basis,
+                                      notes=records[i].notes))
         return pairs
     state: SegmentState = declared if current else "stale"
     if len(target) == len(source):
@@ -356,6 +438,28 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
     if not source:
         return [Pair(name, None, t, "orphan", basis=declared) for t in target]
     return [Pair(name, join(name, source), join(name, target), state, basis=declared, whole=True)]
+
+
+def localized_pair(name: str, source: str, target: str | None, records: list[Record],
+                    kin: list[Record]) -> Pair:
+    """The pair of a fact or photo text: its state from its record (the one of its name, else one of a text
+    of its kind made from the same source for the same target: the facts were reordered).
+
+    Without a record its translation is a person's, but nobody said it is reviewed for this source: draft,
+    ``recorded`` False (``translate --adopt`` records it in the language's state).
+    """
+    if target is None:
+        return Pair(name, source, None, "missing")
+    record = records[0] if len(records) == 1 else None
+    if record is None or not same_text(record.source, source):
+        record = next((r for r in kin if same_text(r.source, source) and fingerprint_matches(target, r.target)),
+                      record)
+    if record is None:
+        return Pair(name, source, target, "draft", recorded=False)
+    state = _kept_state(record, target, False)
+    if same_text(record.source, source):
+        return Pair(name, source, target, state, notes=record.notes)
+    return Pair(name, source, target, "stale", record.source, state, notes=record.notes)
 
 
 def _recorded_current(source_fields: Mapping[str, str | None], target_fields: Mapping[str, str | None],
@@ -399,11 +503,18 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     current = block is not None and (block.source_hash is None or block.source_hash == release.source_hash()
                                      or _recorded_current(source_fields, target_fields, by_field))
 
+    localized_source, localized_target = localized_fields(release, release.source), localized_fields(release, lang)
+
     def pairs(trusted: bool) -> list[Pair]:
         out: list[Pair] = []
         for name in TEXT_FIELDS:
             out += _field_pairs(name, split(name, source_fields.get(name)), split(name, target_fields.get(name)),
                                 by_field.get(name, []), block, current, trusted)
+        for name, text in localized_source.items():
+            kind = name.split("-")[0] + "-" + name.rsplit("-", 1)[1]
+            kin = [r for key, recs in by_field.items() if is_localized(key)
+                   and key.split("-")[0] + "-" + key.rsplit("-", 1)[1] == kind for r in recs]
+            out.append(localized_pair(name, text, localized_target.get(name), by_field.get(name, []), kin))
         return out
 
     alignment = Alignment(lang, pairs(True))
@@ -411,12 +522,20 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     # (someone set "status: machine" to have a language looked at again): then the file's word counts.
     if current and block is not None and by_field and _written_summary(alignment.pairs) != (block.status or "draft"):
         alignment = Alignment(lang, pairs(False))
+    alignment.pairs = with_ids(alignment.pairs)
+    return alignment
+
+
+def with_ids(pairs: list[Pair]) -> list[Pair]:
+    """Return the pairs with their unit ids: field and source fingerprint (``body-3f9a1c0e``), numbered when
+    one field has the same text twice."""
     seen: Counter[str] = Counter()
-    for index, pair in enumerate(alignment.pairs):
+    out = []
+    for pair in pairs:
         base = f"{pair.field}-{fingerprint(pair.source if pair.source is not None else pair.target or '')[:8]}"
         seen[base] += 1
-        alignment.pairs[index] = Pair(**{**pair.__dict__, "id": base if seen[base] == 1 else f"{base}-{seen[base]}"})
-    return alignment
+        out.append(Pair(**{**pair.__dict__, "id": base if seen[base] == 1 else f"{base}-{seen[base]}"}))
+    return out
 
 
 # --- writing a language back ---------------------------------------------------------------------
@@ -431,14 +550,17 @@ class Filled:
     state: str
 
 
-def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled],
-                       block: LanguageText | None) -> tuple[dict[str, str], list[Record], TranslationStatus, bool]:
+def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled], block: LanguageText | None,
+                       notes: Mapping[str, Notes] | None = None
+                       ) -> tuple[dict[str, str], list[Record], TranslationStatus, bool]:
     """Return the text fields to write, their records, the language's summary and whether it is complete.
 
     Pairs keep their translation unless ``filled`` (by pair id) replaces it;
     orphans are dropped; a field whose segments are the ones it has keeps its
-    exact text, so unchanged fields stay byte-identical in the file.
+    exact text, so unchanged fields stay byte-identical in the file. Records
+    keep their pair's notes, and ``notes`` (by pair id) adds to them.
     """
+    notes = notes or {}
     old = block.fields() if block else {}
     by_field: dict[str, list[tuple[str, Pair, str]]] = {}
     complete = True
@@ -458,7 +580,7 @@ def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled],
     fields: dict[str, str] = {}
     records: list[Record] = []
     states: list[str] = []
-    for name in TEXT_FIELDS:
+    for name in [*TEXT_FIELDS, *(key for key in by_field if key not in TEXT_FIELDS)]:
         entries = by_field.get(name)
         if not entries:
             continue
@@ -469,10 +591,11 @@ def fields_and_records(pairs: Iterable[Pair], filled: dict[str, Filled],
         else:
             fields[name] = old[name] if split(name, old.get(name)) == parts else join(name, parts)
         for text, pair, state in entries:
+            kept = with_notes(pair.notes, notes.get(pair.id, ()))
             if state == "stale":  # remembered as made from its old source, so it stays stale
-                records.append(Record(name, pair.made_from or "", fingerprint(text), pair.basis or "draft"))
+                records.append(Record(name, pair.made_from or "", fingerprint(text), pair.basis or "draft", kept))
             else:
-                records.append(Record(name, pair.source or "", fingerprint(text), state))
+                records.append(Record(name, pair.source or "", fingerprint(text), state, kept))
             states.append(state)
     if not complete or not states:
         summary: TranslationStatus = "draft"
@@ -507,6 +630,7 @@ def save(release: Release, languages: dict[str, dict[str, str]], records: dict[s
         before = read_regular_file(release.path)
         if base is not None and before != base:
             raise changed_on_disk(release.path)
+        languages, top = _localized_edits(release.path, languages, top)
         if languages or top:
             write_text_blocks(release.path, languages, TEXT_FIELDS, top, before, validate)
         merged = {**read_records(release.path), **records}
@@ -522,6 +646,31 @@ def save(release: Release, languages: dict[str, dict[str, str]], records: dict[s
                 with contextlib.suppress(Exception):  # the error to report is the one of the records
                     replace_verified(release.path, before)  # under the same lock: nobody wrote it since
             raise
+
+
+def _localized_edits(path: Path, languages: dict[str, dict[str, str]], top: Mapping[str, Any] | None
+                     ) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+    """Move the fact and photo texts of ``languages`` (segment name -> text) into ``top``: the release's
+    ``facts`` and ``images`` lists as the file has them, each text set in its language."""
+    from pressgen.workspace.yamledit import plain
+    from pressgen.workspace.yamlio import load_yaml
+
+    edits = {(lang, name): text for lang, values in languages.items() for name, text in values.items()
+             if is_localized(name)}
+    top = dict(top or {})
+    if not edits:
+        return languages, top
+    data = plain(load_yaml(path).data)
+    for (lang, name), text in edits.items():
+        key, index, part, _ = field_location(name, lang)
+        assert isinstance(key, str) and isinstance(index, int) and isinstance(part, str)
+        items = top.setdefault(key, [dict(item) for item in data.get(key) or []])
+        value = items[index].get(part)
+        items[index][part] = {**(value if isinstance(value, dict) else {}), lang: text}
+    blocks = {lang: {name: text for name, text in values.items() if not is_localized(name)}
+              for lang, values in languages.items()}
+    # A language whose only edits were fact or photo texts keeps its block as it is.
+    return {lang: values for lang, values in blocks.items() if set(values) - {"status", "source_hash"}}, top
 
 
 def unchanged_base(release: Release) -> bytes:

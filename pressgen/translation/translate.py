@@ -11,6 +11,7 @@ translation memory in the workspace. A language is written back into the YAML
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import time
@@ -29,12 +30,15 @@ from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.translation.providers import SEGMENT_LIMITS, ProviderFailure, make_client, request_timeout, retryable
 from pressgen.translation.segments import (
     SEGMENTED,
+    Alignment,
     Filled,
     Pair,
     Record,
     align,
+    field_location,
     fields_and_records,
     is_human,
+    is_localized,
     line_of,
     read_records,
     save,
@@ -42,7 +46,7 @@ from pressgen.translation.segments import (
 )
 from pressgen.translation.unitcheck import segment_problems
 from pressgen.workspace.load import EVERY_LANGUAGE
-from pressgen.workspace.model import Release, TranslationSettings, Workspace
+from pressgen.workspace.model import LanguageText, Release, TranslationSettings, Workspace
 from pressgen.workspace.yamledit import base_of
 from pressgen.workspace.yamlio import XML_INVALID, LoadedYaml, load_yaml
 
@@ -294,6 +298,7 @@ class TranslateReport:
     reused: dict[str, int] = field(default_factory=dict)  # segments taken from reviewed translations
     kept: dict[str, list[str]] = field(default_factory=dict)  # stale human segments kept, by label ("body ¶3")
     replaced: dict[str, int] = field(default_factory=dict)  # human segments replaced (kept in the memory)
+    adopted: dict[str, int] = field(default_factory=dict)  # fact and photo texts recorded as they are (--adopt)
     requests: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -322,7 +327,7 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                       allow_embargoed: bool = False, environ: dict[str, str] | None = None,
                       now: dt.datetime | None = None, sleep: Callable[[float], None] = time.sleep,
                       client_factory: Callable[..., Any] = make_client,
-                      retranslate: bool = False, replace_stale: bool = False) -> TranslateReport:
+                      retranslate: bool = False, replace_stale: bool = False, adopt: bool = False) -> TranslateReport:
     """Draft the missing and changed segments of the ``targets`` of the release at ``path``.
 
     Missing segments, and stale ones whose translation is a machine's, are
@@ -345,6 +350,10 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
     :class:`~pressgen.files.ChangedOnDisk`, writing nothing, when someone saved
     the release while the provider answered (the drafts stay in the memory: a
     second run sends nothing again).
+    With ``adopt``, fact and photo texts that have a translation but no segment
+    record (a sidecar written before they were segments) are recorded in the
+    language's ``status`` (draft when its text is not current); without it they
+    stay draft, never taken for reviewed.
     """
     import os
 
@@ -372,6 +381,8 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                 continue
             alignment = align(release, lang, records)
             block = release.text.get(lang)
+            if adopt:
+                alignment, report.adopted[lang] = _adopted(alignment, block)
             memory.put_many((REVIEWED, release.source, lang, pair.source, pair.target)  # the best memory there is
                             for pair in alignment.pairs
                             if pair.state == "reviewed" and pair.source and pair.target and not pair.whole)
@@ -383,7 +394,8 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
             suggested = {pair.id for pair in suggest}
             if not todo and not alignment.changed():
                 report.skipped[lang] = f"it is {alignment.summary} and current"
-                if lang not in records and block is not None:  # from now on, changes are tracked per segment
+                if (lang not in records or report.adopted.get(lang)) and block is not None:
+                    # from now on, changes are tracked per segment
                     new_records[lang] = fields_and_records(alignment.pairs, {}, block)[1]
                 continue
             client = client_factory(settings, release.source, lang, workspace.config.locales,
@@ -420,8 +432,10 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                 field_text = source_fields.get(current.field, "")
                 paragraphs = split(current.field, field_text)
                 number = paragraphs.index(current.source) + 1 if current.source in paragraphs else 1
-                line, col = loaded.locate_in_text(("text", release.source, current.field),
-                                                  line_of(field_text, current.source or "") + failure.line)
+                line, col = loaded.locate(field_location(current.field, release.source)) \
+                    if is_localized(current.field) else \
+                    loaded.locate_in_text(("text", release.source, current.field),
+                                          line_of(field_text, current.source or "") + failure.line)
                 report.diagnostics.append(Diagnostic(
                     path, line, col, f"{release.id}: translating {release.source}→{lang} failed at "
                     f"{current.field}, paragraph {number}: {failure.reason}",
@@ -454,6 +468,16 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
         save(release, written, new_records, base=base)
         report.written = list(written)
     return report
+
+
+def _adopted(alignment: Alignment, block: LanguageText | None) -> tuple[Alignment, int]:
+    """The alignment with its unrecorded fact and photo texts in the language's state, and how many."""
+    text_current = not any(pair.state in ("stale", "orphan") for pair in alignment.pairs
+                           if not is_localized(pair.field))
+    state = block.status if block is not None and block.status and text_current else "draft"
+    pairs = [dataclasses.replace(pair, state=state, recorded=True) if not pair.recorded and pair.target is not None
+             else pair for pair in alignment.pairs]
+    return Alignment(alignment.lang, pairs), sum(1 for pair in alignment.pairs if not pair.recorded)
 
 
 def human_segments(path: Path, workspace: Workspace, targets: list[str], stale_only: bool = False) -> int:

@@ -18,6 +18,7 @@ from pressgen.translation.segments import (
     SEGMENTED,
     Alignment,
     Filled,
+    Notes,
     Pair,
     fields_and_records,
     is_human,
@@ -52,6 +53,7 @@ class ImportReport:
     status: str | None = None
     written: bool = False
     units: list[Outcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the comments kept as translator's notes, each named
 
     def listed(self, category: str) -> list[Outcome]:
         return [unit for unit in self.units if unit.category == category]
@@ -131,9 +133,14 @@ def _decide(unit: Returned, pair: Pair, markdown: str, where: str, source_path: 
 
 
 def apply_units(source_path: Path, returned: list[Returned], release: Release, workspace: Workspace, lang: str,
-                report: ImportReport, alignment: Alignment | None = None) -> None:
+                report: ImportReport, alignment: Alignment | None = None,
+                notes: dict[str, tuple[str, Notes]] | None = None) -> None:
     """Check each returned unit against the release (``alignment``: its pairs, when already known), decide
-    it three-way (:func:`_decide`), then write those applied (and the records)."""
+    it three-way (:func:`_decide`), then write those applied (and the records).
+
+    ``notes`` are translator's notes to keep in the records, by unit id: (where the file holds them, the
+    notes); each one kept is named in ``report.notes``, each that has no translation to stay with is skipped.
+    """
     from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 
     alignment = alignment or aligned(release, lang)
@@ -187,7 +194,33 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
             memory.put_many((REVIEWED, release.source, lang, item.pair.source or "", item.text) for item in reviewed)
         finally:
             memory.close()
-    _write(release, workspace, lang, alignment, filled, report)
+    kept = _notes_kept(source_path, alignment, filled, notes or {}, report)
+    _write(release, workspace, lang, alignment, filled, report, kept)
+
+
+def _notes_kept(source_path: Path, alignment: Alignment, filled: dict[str, Filled],
+                notes: dict[str, tuple[str, Notes]], report: ImportReport) -> dict[str, Notes]:
+    """The notes that have a record to stay in (a translation, kept or applied), named in the report; the
+    others are skipped with the reason."""
+    from pressgen.translation.segments import shown_note
+
+    pairs = alignment.by_id()
+    kept: dict[str, Notes] = {}
+    for unit_id, (where, added) in notes.items():
+        pair = pairs.get(unit_id)
+        new = [note for note in added if pair is None or note not in pair.notes]
+        if not new:
+            continue
+        if pair is None or (pair.target is None and unit_id not in filled):
+            for note in new:
+                report.skipped.append(Diagnostic(source_path, 1, 1, f"{where}: comment not kept: “{shown_note(note)}”: "
+                                                 "the unit has no translation to keep it with",
+                                                 "write the translation, then add the comment again",
+                                                 "warning"))
+            continue
+        kept[unit_id] = tuple(new)
+        report.notes.extend(f"{where}: comment kept as a translator's note: “{shown_note(note)}”" for note in new)
+    return kept
 
 
 def _markdown(unit: Returned, pair: Pair) -> tuple[str | None, list[str]]:
@@ -214,12 +247,12 @@ def _markdown(unit: Returned, pair: Pair) -> tuple[str | None, list[str]]:
 
 
 def _write(release: Release, workspace: Workspace, lang: str, alignment: Alignment, filled: dict[str, Filled],
-           report: ImportReport) -> None:
-    if not filled:  # nothing applied: the release and its records stay exactly as they are
+           report: ImportReport, notes: dict[str, Notes] | None = None) -> None:
+    if not filled and not notes:  # nothing applied: the release and its records stay exactly as they are
         report.status = alignment.summary
         return
     block = release.text.get(lang)
-    fields, records, summary, _ = fields_and_records(alignment.pairs, filled, block)
+    fields, records, summary, _ = fields_and_records(alignment.pairs, filled, block, notes)
     still_stale = any(p.state in ("stale", "orphan") and p.id not in filled for p in alignment.pairs)
     source_hash = block.source_hash if still_stale and block else release.source_hash()
     report.status = summary if not still_stale else "stale"

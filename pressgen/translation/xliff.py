@@ -295,6 +295,8 @@ def _unit(body: etree._Element, release: Release, lang: str, pair: Pair, number:
             f"The source changed since this was translated. Previous source: {pair.made_from}"
     for comment in _comments(loaded, release.source, pair.field) + _comments(loaded, lang, pair.field):
         etree.SubElement(element, qname("note"), {"from": "author"}).text = comment
+    for author, text in pair.notes:  # the translator's notes kept in the segment's record
+        etree.SubElement(element, qname("note"), {"from": author or "translator"}).text = text
     for candidate in candidates(pair, (previous_version,) if finders is None else finders):
         _alt_trans(element, pair, source, candidate)
 

@@ -208,7 +208,7 @@ def _verifier(path: Path, expected: Any, failed: list[str],
 
 def _expected(before: dict[str, Any], blocks: dict[str, dict[str, str]], field_order: Sequence[str]) -> Any:
     """Return the plain data the file must load as after the edit."""
-    expected = {**before, "text": {**before.get("text", {})}}
+    expected = {**before, "text": {**before.get("text", {})}} if blocks or "text" in before else {**before}
     for lang, values in blocks.items():
         block = dict(expected["text"].get(lang) or {})
         for name in ("status", "source_hash", *field_order):
@@ -236,6 +236,25 @@ def _node(value: Any, depth: int = 0) -> Any:
     return _plain_date(value) if isinstance(value, str) and depth == 0 else value
 
 
+def _update_in_place(node: Any, value: Any) -> bool:
+    """Set ``value`` into ``node`` (a round-trip list or mapping) where the two have the same shape: a list
+    of the same length, a mapping; returns False, changing nothing, when they do not."""
+    if isinstance(node, CommentedSeq) and isinstance(value, list) and len(node) == len(value):
+        for index, item in enumerate(value):
+            if plain(node[index]) != item and not _update_in_place(node[index], item):
+                node[index] = _node(item, 1)
+        return True
+    if isinstance(node, CommentedMap) and isinstance(value, Mapping):
+        for key in [key for key in node if key not in value]:
+            del node[key]
+        for key, item in value.items():
+            if key in node and (plain(node[key]) == item or _update_in_place(node[key], item)):
+                continue
+            node[key] = _node(item, 1)
+        return True
+    return False
+
+
 def _plain_date(value: str) -> Any:
     """A valid ISO date as a date (written plain, read back as the same text); anything else as text."""
     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
@@ -254,13 +273,16 @@ def _edited(text: str, blocks: dict[str, dict[str, str]], field_order: Sequence[
         if value is None:
             data.pop(key, None)
         elif plain(data.get(key)) != value:  # an unchanged value keeps its style
+            if key in data and _update_in_place(data[key], value):
+                continue  # the same shape: only the values that changed are set, comments and styles stay
             node = _node(value)
             if key in data or "date" not in data:
                 data[key] = node
             else:  # a new key goes beside the date, not after the texts
                 data.insert(list(data).index("date") + 1, key, node)
-    text_map = data["text"]
+    text_map = data["text"] if blocks else None  # (pressgen.yaml has no text blocks: top-level keys only)
     for lang, values in blocks.items():
+        assert text_map is not None
         block = text_map.get(lang)
         if not isinstance(block, CommentedMap):
             block = CommentedMap()

@@ -295,9 +295,10 @@ def test_word_comments_are_reported_with_their_unit(workspace: Path, capsys: pyt
     unit = rows[5].cells[0].text.strip()
     status, output = _import(docx, capsys)
     assert status == 0, output
-    assert f"row 6 (unit '{unit}'): comment not kept by pressgen: “Anne: Vérifier la date du sommet”" in output
+    assert f"row 6 (unit '{unit}'): comment kept as a translator's note: “Anne: Vérifier la date du sommet”" \
+        in output
     assert "row 1 (unit " in output and "Luc: Titre trop long ?" in output
-    assert "2 skipped" in output
+    assert "0 skipped" in output  # kept as notes (tests/translation/test_review_comments.py)
 
 
 W = nsdecls("w")
