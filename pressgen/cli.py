@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -355,10 +356,24 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
         sys.exit(1)
 
 
+def _echo_word_bands(rows: list[dict[str, Any]]) -> None:
+    """The CAT analysis of ``status --words``: source words per match band, per release and language, and a
+    total per language (see pressgen/translation/analysis.py)."""
+    from pressgen.translation.analysis import band_table, totals
+
+    table = [(row["release"], lang, data["bands"]) for row in rows for lang, data in row["analysis"].items()]
+    languages = list(dict.fromkeys(lang for _, lang, _ in table))
+    table += [("total", lang, totals(bands for _, other, bands in table if other == lang)) for lang in languages]
+    click.echo("\nwords by match (a CAT analysis: repetitions within a release; machine output is no match)")
+    for line in band_table(table):
+        click.echo(line)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--words", is_flag=True, help="Also print new, changed and unchanged source words per language.")
+@click.option("--words", is_flag=True, help="Also print new, changed and unchanged source words per language, "
+              "and the words per match band (context, 100%, repetitions, 95-99, 85-94, 75-84, no match).")
 def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
     """Show each release's languages: source, reviewed, machine, draft, stale or missing, with segment counts.
 
@@ -384,6 +399,7 @@ def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
                 for lang, count in row["words"].items():
                     click.echo(f"{row['release'].ljust(width)}  {lang}  {count['new']} new, {count['changed']} "
                                f"changed, {count['unchanged']} unchanged")
+            _echo_word_bands(rows)
     _echo_diagnostics(problems)
     if problems:
         sys.exit(1)

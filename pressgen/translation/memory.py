@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pressgen.errors import Diagnostic, PressgenError
+from pressgen.translation.similarity import FUZZY_THRESHOLD, similarity, tokens
 
 MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
 BUSY_TIMEOUT = 10.0  # seconds another program may hold the memory locked before pressgen reports it
@@ -48,6 +50,7 @@ class TranslationMemory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._indexes: dict[tuple[str, str], MatchIndex] = {}
         with self._guard():
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
@@ -106,6 +109,7 @@ class TranslationMemory:
 
     def put_many(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
         """Store (provider, source, target, text, translation) rows in one transaction: all of them or none."""
+        self._indexes.clear()
         with self._guard(), self._db:
             self._db.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)",
                                  ((provider, source, target, _key(text), translation)
@@ -123,6 +127,7 @@ class TranslationMemory:
         """:meth:`keep_human` for (source language, target language, old source, old target, state) rows,
         in one transaction."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._indexes.clear()
         with self._guard(), self._db:
             self._db.executemany("INSERT OR IGNORE INTO human_history VALUES (?, ?, ?, ?, ?, ?)",
                                  ((source, target, _key(text), translation, state, now)
@@ -139,6 +144,30 @@ class TranslationMemory:
             rows = self._db.execute(query + " ORDER BY kept_at DESC, rowid DESC", args).fetchall()
         return [HumanVersion(*map(str, row)) for row in rows]
 
+    def match_index(self, source_lang: str, target_lang: str) -> MatchIndex:
+        """The memory's human translations of a language pair, indexed for :meth:`fuzzy`: its reviewed
+        pairs (origin ``memory``), then the human versions it kept when they were replaced (``history``)."""
+        key = (source_lang, target_lang)
+        if key not in self._indexes:
+            index = MatchIndex()
+            with self._guard():
+                reviewed = self._db.execute("SELECT text, translation FROM segments WHERE provider=? AND "
+                                            "source=? AND target=? ORDER BY rowid", (REVIEWED, *key)).fetchall()
+                kept = self._db.execute("SELECT text, translation FROM human_history WHERE source=? AND "
+                                        "target=? ORDER BY kept_at DESC, rowid DESC", key).fetchall()
+            for text, translation in reviewed:
+                index.add(str(text), str(translation), "memory")
+            for text, translation in kept:
+                index.add(str(text), str(translation), "history")
+            self._indexes[key] = index
+        return self._indexes[key]
+
+    def fuzzy(self, source: str, source_lang: str, target_lang: str, limit: int = 3) -> list[FuzzyMatch]:
+        """The human translations of source texts at least :data:`FUZZY_THRESHOLD` percent like ``source``
+        (:mod:`pressgen.translation.similarity`), best first: offered to a translator, never applied.
+        Machine output is not a match. The index is built once per language pair and memory opened."""
+        return self.match_index(source_lang, target_lang).lookup(source, limit)
+
     def pairs(self, provider: str) -> list[tuple[str, str, str, str]]:
         """Return (source language, target language, text, translation) of one provider, in a stable order."""
         with self._guard():
@@ -147,3 +176,83 @@ class TranslationMemory:
 
     def close(self) -> None:
         self._db.close()
+
+
+# --- fuzzy matches -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FuzzyMatch:
+    """A human translation of a source text like the one looked up: offered for editing, never applied.
+
+    ``origin`` says where it comes from: ``memory`` (a reviewed pair of the translation memory),
+    ``history`` (a human translation pressgen replaced, kept with the source it was made from),
+    or a release id (a human translation in that release; ``before its source changed`` for the
+    segment's own translation of an earlier source text).
+    """
+
+    source: str
+    target: str
+    percent: int
+    origin: str
+
+
+class MatchIndex:
+    """Human translations of one language pair, indexed for fuzzy look-ups (see :func:`lookup`).
+
+    The similarity is :func:`pressgen.translation.similarity.similarity`, the word-level edit
+    distance. Computing it for every entry would cost a workspace's size per segment, so the index
+    first keeps only entries that can reach the threshold: a distance of ``d`` tokens needs
+    ``|n − m| ≤ d`` (lengths) and at least ``max(n, m) − d`` tokens in common (case aside), so an
+    entry is measured only when its length and its shared tokens allow ``threshold`` percent.
+    """
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, str, str, Counter[str]]] = []
+        self._seen: set[tuple[str, str]] = set()
+        self._by_token: dict[str, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entries(self) -> list[FuzzyMatch]:
+        """Every entry, in the order added (``percent`` 100: as an exact match of its own source)."""
+        return [FuzzyMatch(source, target, 100, origin) for source, target, origin, _ in self._entries]
+
+    def add(self, source: str, target: str, origin: str) -> None:
+        """Add a human translation; the same source and translation added again keeps its first origin."""
+        if not source.strip() or not target.strip():
+            return
+        key = (_key(source), _key(target))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        folded = Counter(token.casefold() for token in tokens(source))
+        index = len(self._entries)
+        self._entries.append((source, target, origin, folded))
+        for token in folded:
+            self._by_token[token].append(index)
+
+    def lookup(self, text: str, limit: int = 3, threshold: int = FUZZY_THRESHOLD) -> list[FuzzyMatch]:
+        """The ``limit`` best matches of ``text`` with at least ``threshold`` percent, best first
+        (the same percent: in the order the entries were added)."""
+        query = Counter(token.casefold() for token in tokens(text))
+        n = sum(query.values())
+        if not n or limit <= 0:
+            return []
+        allowed = 1 - threshold / 100  # the share of the longer text that may differ
+        shared: Counter[int] = Counter()
+        for token, times in query.items():
+            for index in self._by_token.get(token, ()):
+                shared[index] += min(times, self._entries[index][3][token])
+        found: list[tuple[int, int, FuzzyMatch]] = []
+        for index, common in shared.items():
+            source, target, origin, counts = self._entries[index]
+            m = sum(counts.values())
+            longest = max(n, m)
+            if abs(n - m) > longest * allowed or longest - common > longest * allowed:
+                continue  # cannot reach the threshold: not measured
+            percent = similarity(text, source)
+            if percent >= threshold:
+                found.append((-percent, index, FuzzyMatch(source, target, percent, origin)))
+        return [match for _, _, match in sorted(found)[:limit]]
