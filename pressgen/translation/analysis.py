@@ -142,23 +142,32 @@ class Leverage:
         self.index(source_lang, target_lang)
         return self._exact[(source_lang, target_lang)].get(normalised(text))
 
-    def fuzzy(self, source_lang: str, target_lang: str, text: str, pair: Pair | None = None,
-              release_id: str = "", limit: int = 3) -> list[FuzzyMatch]:
-        """Matches of ``text`` of at least 75 %, best first; with ``pair``, also its own translation of the
-        source text it was made from (a stale pair's history)."""
-        found = list(self.index(source_lang, target_lang).lookup(text, limit))
-        if pair is not None and pair.state == "stale" and pair.made_from and pair.target and pair.basis in HUMAN:
-            own = MatchIndex()
-            own.add(pair.made_from, pair.target, f"{release_id} before its source changed".strip())
-            found += own.lookup(text, 1)
-        found.sort(key=lambda match: -match.percent)
+    def fuzzy(self, source_lang: str, target_lang: str, text: str, own: MatchIndex | None = None,
+              limit: int = 3) -> list[FuzzyMatch]:
+        """Matches of ``text`` of at least 75 %, best first (the same percent: the job's own history first);
+        ``own`` is the job's own history (see :func:`own_history`)."""
+        found = list(own.lookup(text, limit)) if own is not None else []
+        found += self.index(source_lang, target_lang).lookup(text, limit)
+        found.sort(key=lambda match: -match.percent)  # stable: the own history first among equals
         return found[:limit]
+
+
+def own_history(release: Release, alignment: Alignment) -> MatchIndex:
+    """The human translations of one release's language whose source changed since (stale, or orphaned
+    by a deleted or rewritten paragraph), with the source text each was made from: each segment's own
+    history, wherever the alignment paired it."""
+    own = MatchIndex()
+    for pair in alignment.pairs:
+        if pair.state in ("stale", "orphan") and pair.made_from and pair.target and pair.basis in HUMAN:
+            own.add(pair.made_from, pair.target, f"{release.id} before its source changed")
+    return own
 
 
 def analyse(release: Release, alignment: Alignment, leverage: Leverage) -> Analysis:
     """Put each source segment of one release's translation in its band (see the module's documentation)."""
     pairs = [pair for pair in alignment.pairs if pair.source is not None]
     analysis = Analysis()
+    own = own_history(release, alignment)
     seen: set[str] = set()
     for position, pair in enumerate(pairs):
         assert pair.source is not None
@@ -174,7 +183,7 @@ def analyse(release: Release, alignment: Alignment, leverage: Leverage) -> Analy
         elif key in seen:
             band, match = "repetition", None
         else:
-            best = leverage.fuzzy(release.source, alignment.lang, text, pair, release.id, limit=1)
+            best = leverage.fuzzy(release.source, alignment.lang, text, own, limit=1)
             match = best[0] if best else None
             band = band_of(match.percent) if match else "new"
         seen.add(key)
