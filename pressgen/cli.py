@@ -604,6 +604,36 @@ def tm_import(file: Path) -> None:
     click.echo(f"imported {report.pairs} pair(s) from {_display(file)}{skipped}")
 
 
+@tm.command(name="matches")
+@click.argument("release", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--lang", required=True, help="The translation, e.g. fr.")
+@click.option("--all", "every", is_flag=True, help="Also the segments that have a human translation already.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def tm_matches(release: Path, lang: str, every: bool, as_json: bool) -> None:
+    """Fuzzy matches (75 % or more alike) for RELEASE's LANG segments still to translate: human translations of
+    similar source texts from the memory, the workspace's releases and the segment's own history. Offered for
+    editing, never applied."""
+    import json
+
+    from pressgen.translation.status import release_matches
+
+    release_id, found = release_matches(release, lang, every=every)
+    if as_json:
+        click.echo(json.dumps({"release": release_id, "lang": lang, "segments": [
+            {"id": unit, "field": name, "source": source,
+             "matches": [dataclasses.asdict(match) for match in matches]}
+            for unit, name, source, matches in found]}, indent=2, ensure_ascii=False))
+        return
+    for unit, _name, source, matches in found:
+        click.echo(f"{unit}: {' '.join(source.split())[:70]}")
+        for match in matches:
+            click.echo(f"  {match.percent:3d}%  {match.origin}: {' '.join(match.target.split())[:90]}")
+        if not matches:
+            click.echo("  no match of 75 % or more")
+    click.echo(f"{sum(bool(m) for _, _, _, m in found)} of {len(found)} segment(s) with a fuzzy match "
+               "(offered, never applied)")
+
+
 @cli.group()
 def locales() -> None:
     """Label catalogs (PO files) of the fixed words: extract, update, init LANG, check."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from pressgen.errors import Diagnostic, PressgenError
 from pressgen.translation.similarity import FUZZY_THRESHOLD, similarity, tokens
@@ -198,26 +200,43 @@ class FuzzyMatch:
 
 
 class MatchIndex:
-    """Human translations of one language pair, indexed for fuzzy look-ups (see :func:`lookup`).
+    """Human translations of one language pair, indexed for fuzzy look-ups (see :meth:`lookup`).
 
     The similarity is :func:`pressgen.translation.similarity.similarity`, the word-level edit
-    distance. Computing it for every entry would cost a workspace's size per segment, so the index
-    first keeps only entries that can reach the threshold: a distance of ``d`` tokens needs
-    ``|n − m| ≤ d`` (lengths) and at least ``max(n, m) − d`` tokens in common (case aside), so an
-    entry is measured only when its length and its shared tokens allow ``threshold`` percent.
+    distance. Measuring it in Python for every entry would cost a workspace's size per segment, so
+    the index keeps each entry's words and marks, case aside, as a string of one character per
+    distinct token, and lets rapidfuzz's compiled edit distance (which first compares the lengths)
+    keep only the entries within the threshold case aside: since a change of case costs only half,
+    an entry that is not is not either with case; only those left are measured exactly.
     """
 
     def __init__(self) -> None:
-        self._entries: list[tuple[str, str, str, Counter[str]]] = []
+        self._entries: list[tuple[str, str, str]] = []
+        self._coded: list[str] = []
         self._seen: set[tuple[str, str]] = set()
-        self._by_token: dict[str, list[int]] = defaultdict(list)
+        self._codes: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    def _code(self, text: str, grow: bool) -> str:
+        """``text``'s tokens, case aside, one character each (a token the index has never seen: U+FFFF)."""
+        out = []
+        for token in tokens(text):
+            folded = token.casefold()
+            code = self._codes.get(folded)
+            if code is None:
+                if not grow:
+                    out.append("\uffff")
+                    continue
+                number = len(self._codes) + 0x100
+                code = self._codes[folded] = chr(number if number < 0xD800 else number + 0x800)
+            out.append(code)
+        return "".join(out)
+
     def entries(self) -> list[FuzzyMatch]:
         """Every entry, in the order added (``percent`` 100: as an exact match of its own source)."""
-        return [FuzzyMatch(source, target, 100, origin) for source, target, origin, _ in self._entries]
+        return [FuzzyMatch(source, target, 100, origin) for source, target, origin in self._entries]
 
     def add(self, source: str, target: str, origin: str) -> None:
         """Add a human translation; the same source and translation added again keeps its first origin."""
@@ -227,31 +246,22 @@ class MatchIndex:
         if key in self._seen:
             return
         self._seen.add(key)
-        folded = Counter(token.casefold() for token in tokens(source))
-        index = len(self._entries)
-        self._entries.append((source, target, origin, folded))
-        for token in folded:
-            self._by_token[token].append(index)
+        self._entries.append((source, target, origin))
+        self._coded.append(self._code(source, grow=True))
 
     def lookup(self, text: str, limit: int = 3, threshold: int = FUZZY_THRESHOLD) -> list[FuzzyMatch]:
         """The ``limit`` best matches of ``text`` with at least ``threshold`` percent, best first
         (the same percent: in the order the entries were added)."""
-        query = Counter(token.casefold() for token in tokens(text))
-        n = sum(query.values())
-        if not n or limit <= 0:
+        query = self._code(text, grow=False)
+        if not query or limit <= 0 or not self._coded:
             return []
-        allowed = 1 - threshold / 100  # the share of the longer text that may differ
-        shared: Counter[int] = Counter()
-        for token, times in query.items():
-            for index in self._by_token.get(token, ()):
-                shared[index] += min(times, self._entries[index][3][token])
+        # similarity ≥ threshold needs distance ≤ (1 − threshold/100) × the longer length, case aside too
+        allowed = 1 - threshold / 100 + 1e-9
+        near = process.extract(query, self._coded, scorer=Levenshtein.normalized_distance,
+                               score_cutoff=allowed, limit=None)
         found: list[tuple[int, int, FuzzyMatch]] = []
-        for index, common in shared.items():
-            source, target, origin, counts = self._entries[index]
-            m = sum(counts.values())
-            longest = max(n, m)
-            if abs(n - m) > longest * allowed or longest - common > longest * allowed:
-                continue  # cannot reach the threshold: not measured
+        for _, _, index in near:
+            source, target, origin = self._entries[index]
             percent = similarity(text, source)
             if percent >= threshold:
                 found.append((-percent, index, FuzzyMatch(source, target, percent, origin)))

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pressgen.builder.plan import release_files
 from pressgen.check import EVERY_LANGUAGE, WorkspaceCache, check_release, problems_of, release_languages
 from pressgen.check.translation import alignments, attention, parity_problems
-from pressgen.builder.plan import release_files
-from pressgen.errors import Diagnostic, PressgenError, errors_only
-from pressgen.translation.analysis import Leverage, analyse, count_words
-from pressgen.translation.memory import MEMORY_FILE, MemoryUnusable, TranslationMemory
+from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
+from pressgen.translation.analysis import Leverage, analyse, count_words, human_current, own_history
+from pressgen.translation.memory import MEMORY_FILE, FuzzyMatch, MemoryUnusable, TranslationMemory
 from pressgen.translation.segments import Alignment
 from pressgen.workspace.load import read_release
 from pressgen.workspace.model import Release, Workspace
@@ -111,3 +111,30 @@ def cell(row: dict[str, Any], lang: str) -> str:
         if status in ("stale", "machine", "draft") and segments else str(status)
     facts = row.get("parity", {}).get(lang)
     return f"{shown} !{facts}" if facts else shown
+
+
+def release_matches(path: Path, lang: str, limit: int = 3, every: bool = False
+                    ) -> tuple[str, list[tuple[str, str, str, list[FuzzyMatch]]]]:
+    """The fuzzy matches (≥ 75 %, best first) of each segment of a release's ``lang`` translation that has no
+    human translation of its current source (every segment with ``every``): (release id, [(segment id, field,
+    source, matches)]). From the translation memory, the workspace's releases and the segment's own history;
+    offered, never applied. Raises :class:`InputError` for an invalid release or workspace."""
+    workspace = WorkspaceCache().for_release(path)
+    checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
+    if checked.release is None:
+        raise InputError(f"{path}: invalid release", errors_only(checked.diagnostics))
+    release = checked.release
+    if lang == release.source or lang not in release_languages(release, workspace.config):
+        raise UsageError(f"{release.id} has no {lang} translation: it is "
+                         f"{'the source language' if lang == release.source else 'not one of its languages'}")
+    leverage, _ = workspace_leverage(workspace)
+    alignment = alignments(release, [lang])[lang]
+    own = own_history(release, alignment)
+    out = []
+    for pair in alignment.pairs:
+        if pair.source is None or (human_current(pair) and not every):
+            continue
+        matches = [m for m in leverage.fuzzy(release.source, lang, pair.source, own, limit + 1)
+                   if not (m.source == pair.source and m.target == pair.target)][:limit]
+        out.append((pair.id, pair.field, pair.source, matches))
+    return release.id, out
