@@ -258,8 +258,9 @@ def _missing_languages(report: BuildReport, langs: Sequence[str]) -> list[str]:
     present = {document.lang for outcome in report.outcomes for document, _ in outcome.documents}
     missing = [lang for lang in langs if lang not in present] if report.outcomes else []
     for lang in missing:
-        click.echo(f"error: no release of the selection is in {lang}, so no {lang} document was built\n"
-                   "  hint: 'pressgen status' shows the languages of each release", err=True)
+        click.echo(f"error: no release of the selection is in {lang}, so no {lang} document was built (none has "
+                   f"{lang} text yet)\n  hint: 'pressgen translate RELEASE --to {lang}' writes a {lang} draft; "
+                   "'pressgen status' shows the languages of each release", err=True)
     return missing
 
 

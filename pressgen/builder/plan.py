@@ -280,6 +280,11 @@ class Planner:
                                                       "a symbolic link in the output folder points elsewhere"))
                 continue
             status = record["status"][lang]
+            if status == "missing":  # a workspace language this release is not translated into yet
+                outcome.diagnostics.append(Diagnostic(
+                    path, 1, 1, f"{record['id']}: no {lang} text yet, so no {lang} document",
+                    f"run 'pressgen translate {record['id']} --to {lang}' (then review it)", severity="warning"))
+                continue
             if options.final and not is_current(status):
                 outcome.diagnostics.append(Diagnostic(
                     path, 1, 1, f"{record['id']}: the {lang} text is {status}, not reviewed; --final refuses it",
