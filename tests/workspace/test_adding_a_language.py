@@ -76,7 +76,7 @@ def test_the_readme_steps_for_german_end_in_german_documents(
     assert run("build", "--lang", "de", "--out", str(workspace / "out")) == 1
     err = _err(capsys)
     assert f"warning: {RELEASE}: no de text yet, so no de document" in err
-    assert "no de document was built (none has de text yet)" in err and f"translate RELEASE --to de" in err
+    assert "no de document was built (none has de text yet)" in err and "translate RELEASE --to de" in err
     assert not (workspace / "out" / RELEASE).exists()
 
     # 4. translate --to de (the machine draft).
@@ -96,7 +96,8 @@ def test_the_readme_steps_for_german_end_in_german_documents(
     assert "write de: … under facts.0.label in the release" in err
 
     replace_once(config, "      nl: Interfederaal Gelijkekansencentrum\n",
-                 "      nl: Interfederaal Gelijkekansencentrum\n      de: Interföderales Zentrum für Chancengleichheit\n")
+                 "      nl: Interfederaal Gelijkekansencentrum\n"
+                 "      de: Interföderales Zentrum für Chancengleichheit\n")
     replace_once(config, "      nl: Koningsstraat 138, 1000 Brussel\n",
                  "      nl: Koningsstraat 138, 1000 Brussel\n      de: Königsstraße 138, 1000 Brüssel\n")
     replace_once(config, "kan bij Unia terecht.\n", "kan bij Unia terecht.\n      de: >-\n"
