@@ -20,6 +20,22 @@ BUSY_TIMEOUT = 10.0  # seconds another program may hold the memory locked before
 REVIEWED = "reviewed"  # the memory's "provider" of human, reviewed translations
 
 
+def machine_key(provider: str, url: str | None = None) -> str:
+    """The memory's key of one machine provider's output: the provider and, for a provider whose server is a
+    setting (LibreTranslate's ``translation.url``), that server: another server's output is another provider's.
+
+    Memories written before keyed machine output by the provider's name alone; :meth:`TranslationMemory.
+    get_machine` still reads those.
+    """
+    if not url:
+        return provider
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    server = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
+    return f"{provider} {server}"
+
+
 def _key(text: str) -> str:
     """A segment's text as the memory keys it: white space aside (segments.normalised)."""
     from pressgen.translation.segments import normalised
@@ -104,6 +120,14 @@ class TranslationMemory:
                                        "target=? AND text=?", (provider, source, target, key)).fetchone()
                 if row:
                     return str(row[0])
+        return None
+
+    def get_machine(self, provider: str, url: str | None, source: str, target: str, text: str) -> str | None:
+        """A machine translation of ``text`` remembered for this provider and server (:func:`machine_key`),
+        else one a memory written before stored under the provider's name alone."""
+        for key in dict.fromkeys((machine_key(provider, url), provider)):
+            if (found := self.get(key, source, target, text)) is not None:
+                return found
         return None
 
     def put(self, provider: str, source: str, target: str, text: str, translation: str) -> None:
