@@ -77,8 +77,10 @@ class SegmentBand:
     match: FuzzyMatch | None = None
 
     def as_json(self) -> dict[str, Any]:
+        # white space as the memory compares it: a source only re-wrapped gives the same analysis
         best = None if self.match is None else {"percent": self.match.percent, "origin": self.match.origin,
-                                                "source": self.match.source, "target": self.match.target}
+                                                "source": normalised(self.match.source),
+                                                "target": normalised(self.match.target)}
         return {"id": self.id, "field": self.field, "words": self.words, "band": self.band, "match": best}
 
 

@@ -149,7 +149,7 @@ def _untranslated_labels(paths: list[Path], lang: str) -> list[Diagnostic]:
         try:
             with path.open("rb") as file:
                 catalog = read_po(file)
-        except (OSError, ValueError, SyntaxError):
+        except Exception:  # noqa: BLE001 - babel raises many kinds (an unknown charset: LookupError)
             return []  # the catalog's own errors are the renderer's and 'locales check''s to report
         for message in catalog:
             if not message.id or not isinstance(message.id, str):
