@@ -87,17 +87,20 @@ def workspace_leverage(workspace: Workspace) -> tuple[Leverage, list[Diagnostic]
                                              message=f"{d.message}; the word bands leave it out")
                          for d in exc.diagnostics]
     leverage = Leverage(memory)
+    pairs = {(lang, other) for lang in workspace.config.languages for other in workspace.config.languages
+             if lang != other}
     for path in release_files([workspace.root]):
         checked = read_release(path, workspace, EVERY_LANGUAGE)
         if checked.release is not None:
             release = checked.release
-            leverage.add_release(release, alignments(release, release_languages(release, workspace.config)))
+            aligned = alignments(release, release_languages(release, workspace.config))
+            leverage.add_release(release, aligned)
+            pairs |= {(release.source, lang) for lang in aligned}
     if memory is not None:
-        for lang in workspace.config.languages:  # read now: the memory is closed when the table is made
-            for other in workspace.config.languages:
-                if lang != other:
-                    leverage.index(lang, other)
+        for pair in sorted(pairs):  # read now: the memory is closed before the table is made
+            leverage.index(*pair)
         memory.close()
+        leverage.memory = None  # a pair not read above (none should be) goes without the memory
     return leverage, problems
 
 

@@ -193,3 +193,24 @@ def test_a_repeated_new_paragraph_is_a_repetition_and_a_stale_one_matches_its_ow
     assert len(stale) == 1 and stale[0]["match"]["origin"] == "iom-20km-brussels-2017 before its source changed"
     # the neighbours of the new and changed paragraphs are 100 %, not in context; the others 101 %
     assert len(by_band["100"]) == 2 and len(by_band["context"]) == len(segments) - 5
+
+
+def test_the_translation_memory_is_leverage_too_and_status_leaves_it_unchanged(
+        workspace: Path, write_release, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
+
+    write_release("cijfers-2017", TABLE_RELEASE)
+    memory = TranslationMemory(workspace / MEMORY_FILE)
+    memory.put_many([(REVIEWED, "nl", "fr", "## Drie steden", "## Trois villes"),
+                     (REVIEWED, "nl", "fr", "- eerste punt\n- derde punt", "- premier point\n- troisième point")])
+    memory.close()
+    before = (workspace / MEMORY_FILE).read_bytes()
+    data = _status_json(workspace, monkeypatch, capsys)
+    row = next(r for r in data["releases"] if r["release"] == "cijfers-2017")
+    segments = row["analysis"]["fr"]["segments"]
+    assert (segments[2]["band"], segments[2]["match"]["origin"]) == ("100", "memory")
+    assert segments[2]["match"]["target"] == "## Trois villes"
+    assert (segments[5]["band"], segments[5]["match"]["percent"]) == ("75-84", 83)  # 1 of 6 tokens changed
+    assert segments[5]["match"]["target"] == "- premier point\n- troisième point"
+    assert (workspace / MEMORY_FILE).read_bytes() == before
