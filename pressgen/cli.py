@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -258,8 +259,9 @@ def _missing_languages(report: BuildReport, langs: Sequence[str]) -> list[str]:
     present = {document.lang for outcome in report.outcomes for document, _ in outcome.documents}
     missing = [lang for lang in langs if lang not in present] if report.outcomes else []
     for lang in missing:
-        click.echo(f"error: no release of the selection is in {lang}, so no {lang} document was built\n"
-                   "  hint: 'pressgen status' shows the languages of each release", err=True)
+        click.echo(f"error: no release of the selection is in {lang}, so no {lang} document was built (none has "
+                   f"{lang} text yet)\n  hint: 'pressgen translate RELEASE --to {lang}' writes a {lang} draft; "
+                   "'pressgen status' shows the languages of each release", err=True)
     return missing
 
 
@@ -361,10 +363,24 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
         sys.exit(1)
 
 
+def _echo_word_bands(rows: list[dict[str, Any]]) -> None:
+    """The CAT analysis of ``status --words``: source words per match band, per release and language, and a
+    total per language (see pressgen/translation/analysis.py)."""
+    from pressgen.translation.analysis import band_table, totals
+
+    table = [(row["release"], lang, data["bands"]) for row in rows for lang, data in row["analysis"].items()]
+    languages = list(dict.fromkeys(lang for _, lang, _ in table))
+    table += [("total", lang, totals(bands for _, other, bands in table if other == lang)) for lang in languages]
+    click.echo("\nwords by match (a CAT analysis: repetitions within a release; machine output is no match)")
+    for line in band_table(table):
+        click.echo(line)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--words", is_flag=True, help="Also print new, changed and unchanged source words per language.")
+@click.option("--words", is_flag=True, help="Also print new, changed and unchanged source words per language, "
+              "and the words per match band (context, 100%, repetitions, 95-99, 85-94, 75-84, no match).")
 def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
     """Show each release's languages: source, reviewed, machine, draft, stale or missing, with segment counts.
 
@@ -390,6 +406,7 @@ def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
                 for lang, count in row["words"].items():
                     click.echo(f"{row['release'].ljust(width)}  {lang}  {count['new']} new, {count['changed']} "
                                f"changed, {count['unchanged']} unchanged")
+            _echo_word_bands(rows)
     _echo_diagnostics(problems)
     if problems:
         sys.exit(1)
@@ -671,6 +688,36 @@ def tm_import(file: Path) -> None:
     skipped = f"; {report.skipped} unit(s) skipped (other languages, or codes without Markdown)" \
         if report.skipped else ""
     click.echo(f"imported {report.pairs} pair(s) from {_display(file)}{skipped}")
+
+
+@tm.command(name="matches")
+@click.argument("release", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--lang", required=True, help="The translation, e.g. fr.")
+@click.option("--all", "every", is_flag=True, help="Also the segments that have a human translation already.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def tm_matches(release: Path, lang: str, every: bool, as_json: bool) -> None:
+    """Fuzzy matches (75 % or more alike) for RELEASE's LANG segments still to translate: human translations of
+    similar source texts from the memory, the workspace's releases and the segment's own history. Offered for
+    editing, never applied."""
+    import json
+
+    from pressgen.translation.status import release_matches
+
+    release_id, found = release_matches(release, lang, every=every)
+    if as_json:
+        click.echo(json.dumps({"release": release_id, "lang": lang, "segments": [
+            {"id": unit, "field": name, "source": source,
+             "matches": [dataclasses.asdict(match) for match in matches]}
+            for unit, name, source, matches in found]}, indent=2, ensure_ascii=False))
+        return
+    for unit, _name, source, matches in found:
+        click.echo(f"{unit}: {' '.join(source.split())[:70]}")
+        for match in matches:
+            click.echo(f"  {match.percent:3d}%  {match.origin}: {' '.join(match.target.split())[:90]}")
+        if not matches:
+            click.echo("  no match of 75 % or more")
+    click.echo(f"{sum(bool(m) for _, _, _, m in found)} of {len(found)} segment(s) with a fuzzy match "
+               "(offered, never applied)")
 
 
 @cli.group()

@@ -281,6 +281,11 @@ class Planner:
                                                       "a symbolic link in the output folder points elsewhere"))
                 continue
             status = record["status"][lang]
+            if status == "missing":  # a workspace language this release is not translated into yet
+                outcome.diagnostics.append(Diagnostic(
+                    path, 1, 1, f"{record['id']}: no {lang} text yet, so no {lang} document",
+                    f"run 'pressgen translate {record['id']} --to {lang}' (then review it)", severity="warning"))
+                continue
             if options.final and not record["contacts"] and not record["inline_contacts"]:
                 outcome.diagnostics.append(no_press_contact(path, severity="error"))
                 outcome.documents += [(document, "refused") for document in documents.values()]

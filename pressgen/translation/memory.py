@@ -9,11 +9,31 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from pressgen.errors import Diagnostic, PressgenError
+from pressgen.translation.similarity import FUZZY_THRESHOLD, similarity, tokens
 
 MEMORY_FILE = Path(".pressgen") / "translation-memory.sqlite"
 BUSY_TIMEOUT = 10.0  # seconds another program may hold the memory locked before pressgen reports it
 REVIEWED = "reviewed"  # the memory's "provider" of human, reviewed translations
+
+
+def machine_key(provider: str, url: str | None = None) -> str:
+    """The memory's key of one machine provider's output: the provider and, for a provider whose server is a
+    setting (LibreTranslate's ``translation.url``), that server: another server's output is another provider's.
+
+    Memories written before keyed machine output by the provider's name alone; :meth:`TranslationMemory.
+    get_machine` still reads those.
+    """
+    if not url:
+        return provider
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    server = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
+    return f"{provider} {server}"
 
 
 def _key(text: str) -> str:
@@ -48,6 +68,7 @@ class TranslationMemory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._indexes: dict[tuple[str, str], MatchIndex] = {}
         with self._guard():
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
@@ -101,11 +122,20 @@ class TranslationMemory:
                     return str(row[0])
         return None
 
+    def get_machine(self, provider: str, url: str | None, source: str, target: str, text: str) -> str | None:
+        """A machine translation of ``text`` remembered for this provider and server (:func:`machine_key`),
+        else one a memory written before stored under the provider's name alone."""
+        for key in dict.fromkeys((machine_key(provider, url), provider)):
+            if (found := self.get(key, source, target, text)) is not None:
+                return found
+        return None
+
     def put(self, provider: str, source: str, target: str, text: str, translation: str) -> None:
         self.put_many([(provider, source, target, text, translation)])
 
     def put_many(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
         """Store (provider, source, target, text, translation) rows in one transaction: all of them or none."""
+        self._indexes.clear()
         with self._guard(), self._db:
             self._db.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?)",
                                  ((provider, source, target, _key(text), translation)
@@ -123,6 +153,7 @@ class TranslationMemory:
         """:meth:`keep_human` for (source language, target language, old source, old target, state) rows,
         in one transaction."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._indexes.clear()
         with self._guard(), self._db:
             self._db.executemany("INSERT OR IGNORE INTO human_history VALUES (?, ?, ?, ?, ?, ?)",
                                  ((source, target, _key(text), translation, state, now)
@@ -139,6 +170,30 @@ class TranslationMemory:
             rows = self._db.execute(query + " ORDER BY kept_at DESC, rowid DESC", args).fetchall()
         return [HumanVersion(*map(str, row)) for row in rows]
 
+    def match_index(self, source_lang: str, target_lang: str) -> MatchIndex:
+        """The memory's human translations of a language pair, indexed for :meth:`fuzzy`: its reviewed
+        pairs (origin ``memory``), then the human versions it kept when they were replaced (``history``)."""
+        key = (source_lang, target_lang)
+        if key not in self._indexes:
+            index = MatchIndex()
+            with self._guard():
+                reviewed = self._db.execute("SELECT text, translation FROM segments WHERE provider=? AND "
+                                            "source=? AND target=? ORDER BY rowid", (REVIEWED, *key)).fetchall()
+                kept = self._db.execute("SELECT text, translation FROM human_history WHERE source=? AND "
+                                        "target=? ORDER BY kept_at DESC, rowid DESC", key).fetchall()
+            for text, translation in reviewed:
+                index.add(str(text), str(translation), "memory")
+            for text, translation in kept:
+                index.add(str(text), str(translation), "history")
+            self._indexes[key] = index
+        return self._indexes[key]
+
+    def fuzzy(self, source: str, source_lang: str, target_lang: str, limit: int = 3) -> list[FuzzyMatch]:
+        """The human translations of source texts at least :data:`FUZZY_THRESHOLD` percent like ``source``
+        (:mod:`pressgen.translation.similarity`), best first: offered to a translator, never applied.
+        Machine output is not a match. The index is built once per language pair and memory opened."""
+        return self.match_index(source_lang, target_lang).lookup(source, limit)
+
     def pairs(self, provider: str) -> list[tuple[str, str, str, str]]:
         """Return (source language, target language, text, translation) of one provider, in a stable order."""
         with self._guard():
@@ -147,3 +202,91 @@ class TranslationMemory:
 
     def close(self) -> None:
         self._db.close()
+
+
+# --- fuzzy matches -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FuzzyMatch:
+    """A human translation of a source text like the one looked up: offered for editing, never applied.
+
+    ``origin`` says where it comes from: ``memory`` (a reviewed pair of the translation memory),
+    ``history`` (a human translation pressgen replaced, kept with the source it was made from),
+    or a release id (a human translation in that release; ``before its source changed`` for the
+    segment's own translation of an earlier source text).
+    """
+
+    source: str
+    target: str
+    percent: int
+    origin: str
+
+
+class MatchIndex:
+    """Human translations of one language pair, indexed for fuzzy look-ups (see :meth:`lookup`).
+
+    The similarity is :func:`pressgen.translation.similarity.similarity`, the word-level edit
+    distance. Measuring it in Python for every entry would cost a workspace's size per segment, so
+    the index keeps each entry's words and marks, case aside, as a string of one character per
+    distinct token, and lets rapidfuzz's compiled edit distance (which first compares the lengths)
+    keep only the entries within the threshold case aside: since a change of case costs only half,
+    an entry that is not is not either with case; only those left are measured exactly.
+    """
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, str, str]] = []
+        self._coded: list[str] = []
+        self._seen: set[tuple[str, str]] = set()
+        self._codes: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _code(self, text: str, grow: bool) -> str:
+        """``text``'s tokens, case aside, one character each (a token the index has never seen: U+FFFF)."""
+        out = []
+        for token in tokens(text):
+            folded = token.casefold()
+            code = self._codes.get(folded)
+            if code is None:
+                if not grow:
+                    out.append("\uffff")
+                    continue
+                number = len(self._codes) + 0x100
+                code = self._codes[folded] = chr(number if number < 0xD800 else number + 0x800)
+            out.append(code)
+        return "".join(out)
+
+    def entries(self) -> list[FuzzyMatch]:
+        """Every entry, in the order added (``percent`` 100: as an exact match of its own source)."""
+        return [FuzzyMatch(source, target, 100, origin) for source, target, origin in self._entries]
+
+    def add(self, source: str, target: str, origin: str) -> None:
+        """Add a human translation; the same source and translation added again keeps its first origin."""
+        if not source.strip() or not target.strip():
+            return
+        key = (_key(source), _key(target))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self._entries.append((source, target, origin))
+        self._coded.append(self._code(source, grow=True))
+
+    def lookup(self, text: str, limit: int = 3, threshold: int = FUZZY_THRESHOLD) -> list[FuzzyMatch]:
+        """The ``limit`` best matches of ``text`` with at least ``threshold`` percent, best first
+        (the same percent: in the order the entries were added)."""
+        query = self._code(text, grow=False)
+        if not query or limit <= 0 or not self._coded:
+            return []
+        # similarity ≥ threshold needs distance ≤ (1 − threshold/100) × the longer length, case aside too
+        allowed = 1 - threshold / 100 + 1e-9
+        near = process.extract(query, self._coded, scorer=Levenshtein.normalized_distance,
+                               score_cutoff=allowed, limit=None)
+        found: list[tuple[int, int, FuzzyMatch]] = []
+        for _, _, index in near:
+            source, target, origin = self._entries[index]
+            percent = similarity(text, source)
+            if percent >= threshold:
+                found.append((-percent, index, FuzzyMatch(source, target, percent, origin)))
+        return [match for _, _, match in sorted(found)[:limit]]

@@ -162,7 +162,8 @@ def retryable(exc: Exception) -> tuple[bool, str, str | None]:
     """Return whether a provider error is worth another try, a readable reason, and the setting to blame.
 
     The setting (``url`` or ``api_key_env`` of ``translation`` in pressgen.yaml)
-    is named when no retry can help until the configuration changes.
+    is named when no retry can help until the configuration changes, and for a
+    server that cannot be reached (retried first: it may be restarting).
     """
     import requests
     from deep_translator.exceptions import (
@@ -178,9 +179,9 @@ def retryable(exc: Exception) -> tuple[bool, str, str | None]:
         return True, "too many requests (HTTP 429)", None
     if isinstance(exc, requests.exceptions.Timeout) or isinstance(exc, TimeoutError):
         return True, "the provider did not answer in time", None
-    if isinstance(exc, requests.exceptions.ConnectionError):
+    if isinstance(exc, requests.exceptions.ConnectionError):  # the server's address, once retries are spent
         refused = "refused" in str(exc).lower()
-        return True, "connection refused" if refused else f"connection failed: {exc}", None
+        return True, "connection refused" if refused else f"connection failed: {exc}", "url"
     if isinstance(exc, AuthorizationException):
         return False, "the provider refused the API key (HTTP 403)", "api_key_env"
     if isinstance(exc, ServerException):

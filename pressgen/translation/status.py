@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pressgen.builder.plan import release_files
 from pressgen.check import EVERY_LANGUAGE, WorkspaceCache, check_release, problems_of, release_languages
 from pressgen.check.translation import alignments, attention, parity_problems
-from pressgen.errors import Diagnostic, PressgenError, errors_only
-from pressgen.translation.segments import Alignment, words
+from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, errors_only
+from pressgen.translation.analysis import Leverage, analyse, count_words, human_current, own_history
+from pressgen.translation.memory import MEMORY_FILE, FuzzyMatch, MemoryUnusable, TranslationMemory
+from pressgen.translation.segments import Alignment
+from pressgen.workspace.load import read_release
+from pressgen.workspace.model import Release, Workspace
 
 
 def word_counts(alignment: Alignment) -> dict[str, int]:
@@ -19,7 +25,7 @@ def word_counts(alignment: Alignment) -> dict[str, int]:
         if pair.source is None:
             continue
         kind = "new" if pair.state == "missing" else "changed" if pair.state == "stale" else "unchanged"
-        counts[kind] += words(pair.source)
+        counts[kind] += count_words(pair.source, pair.field)
     return counts
 
 
@@ -32,6 +38,7 @@ def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]
     rows: list[dict[str, Any]] = []
     problems: list[Diagnostic] = []
     languages: list[str] = []
+    leverages: dict[Path, Leverage] = {}
     for path in files:
         try:
             workspace = workspaces.for_release(path)
@@ -46,6 +53,10 @@ def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]
         langs = release_languages(release, workspace.config)
         languages += [lang for lang in langs if lang not in languages]
         aligned = alignments(release, langs)
+        if workspace.root not in leverages:
+            leverages[workspace.root], found = workspace_leverage(workspace)
+            problems += found
+        leverage = leverages[workspace.root]
         rows.append({
             "release": release.id, "path": str(path), "source": release.source,
             "languages": {lang: "source" if lang == release.source else aligned[lang].summary for lang in langs},
@@ -53,8 +64,44 @@ def status_table(files: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]
                                 "attention": attention(a), **a.counts()} for lang, a in aligned.items()},
             "words": {lang: word_counts(a) for lang, a in aligned.items()},
             "parity": {lang: len(parity_problems(a, release, workspace.config)) for lang, a in aligned.items()},
+            "analysis": {lang: _analysis_json(release, a, leverage) for lang, a in aligned.items()},
         })
     return rows, languages, problems
+
+
+def _analysis_json(release: Release, alignment: Alignment, leverage: Leverage) -> dict[str, Any]:
+    analysis = analyse(release, alignment, leverage)
+    return {"bands": analysis.bands(), "segments": [segment.as_json() for segment in analysis.segments]}
+
+
+def workspace_leverage(workspace: Workspace) -> tuple[Leverage, list[Diagnostic]]:
+    """The human translations a workspace can reuse: its translation memory's (when there is one; status
+    does not create it) and those of every valid release. A memory that cannot be read is a warning."""
+    memory: TranslationMemory | None = None
+    problems: list[Diagnostic] = []
+    if (workspace.root / MEMORY_FILE).is_file():
+        try:
+            memory = TranslationMemory(workspace.root / MEMORY_FILE)
+        except MemoryUnusable as exc:
+            problems += [dataclasses.replace(d, severity="warning",
+                                             message=f"{d.message}; the word bands leave it out")
+                         for d in exc.diagnostics]
+    leverage = Leverage(memory)
+    pairs = {(lang, other) for lang in workspace.config.languages for other in workspace.config.languages
+             if lang != other}
+    for path in release_files([workspace.root]):
+        checked = read_release(path, workspace, EVERY_LANGUAGE)
+        if checked.release is not None:
+            release = checked.release
+            aligned = alignments(release, release_languages(release, workspace.config))
+            leverage.add_release(release, aligned)
+            pairs |= {(release.source, lang) for lang in aligned}
+    if memory is not None:
+        for pair in sorted(pairs):  # read now: the memory is closed before the table is made
+            leverage.index(*pair)
+        memory.close()
+        leverage.memory = None  # a pair not read above (none should be) goes without the memory
+    return leverage, problems
 
 
 def cell(row: dict[str, Any], lang: str) -> str:
@@ -67,3 +114,30 @@ def cell(row: dict[str, Any], lang: str) -> str:
         if status in ("stale", "machine", "draft") and segments else str(status)
     facts = row.get("parity", {}).get(lang)
     return f"{shown} !{facts}" if facts else shown
+
+
+def release_matches(path: Path, lang: str, limit: int = 3, every: bool = False
+                    ) -> tuple[str, list[tuple[str, str, str, list[FuzzyMatch]]]]:
+    """The fuzzy matches (≥ 75 %, best first) of each segment of a release's ``lang`` translation that has no
+    human translation of its current source (every segment with ``every``): (release id, [(segment id, field,
+    source, matches)]). From the translation memory, the workspace's releases and the segment's own history;
+    offered, never applied. Raises :class:`InputError` for an invalid release or workspace."""
+    workspace = WorkspaceCache().for_release(path)
+    checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
+    if checked.release is None:
+        raise InputError(f"{path}: invalid release", errors_only(checked.diagnostics))
+    release = checked.release
+    if lang == release.source or lang not in release_languages(release, workspace.config):
+        raise UsageError(f"{release.id} has no {lang} translation: it is "
+                         f"{'the source language' if lang == release.source else 'not one of its languages'}")
+    leverage, _ = workspace_leverage(workspace)
+    alignment = alignments(release, [lang])[lang]
+    own = own_history(release, alignment)
+    out = []
+    for pair in alignment.pairs:
+        if pair.source is None or (human_current(pair) and not every):
+            continue
+        matches = [m for m in leverage.fuzzy(release.source, lang, pair.source, own, limit + 1)
+                   if not (m.source == pair.source and m.target == pair.target)][:limit]
+        out.append((pair.id, pair.field, pair.source, matches))
+    return release.id, out

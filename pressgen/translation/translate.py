@@ -26,7 +26,7 @@ from pressgen.document.inline import Inline, Token, inline_tokens, shape, to_mar
 from pressgen.document.markup import PARAGRAPH_BREAK, SourceLine, source_lines
 from pressgen.errors import Diagnostic, InputError, PressgenError
 from pressgen.files import locked
-from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
+from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory, machine_key
 from pressgen.translation.providers import SEGMENT_LIMITS, ProviderFailure, make_client, request_timeout, retryable
 from pressgen.translation.segments import (
     SEGMENTED,
@@ -67,6 +67,8 @@ def _setting_diagnostic(workspace: Workspace, settings: TranslationSettings,
                         failure: ParagraphFailure) -> Diagnostic:
     """A configuration failure, positioned at the setting of pressgen.yaml to fix."""
     setting = failure.setting or "provider"
+    if setting == "url" and not settings.url:
+        setting = "provider"  # a public provider's server is not a setting: the provider is
     try:
         loaded = load_yaml(workspace.config_path)
         line, col = loaded.locate(("translation", setting))
@@ -97,11 +99,13 @@ class SegmentTranslator:
     def __call__(self, text: str) -> str:
         if not text.strip() or not re.search(r"\w", text):
             return text
-        remembered = self.memory.get(self.settings.provider, self.source, self.target, text)
+        remembered = self.memory.get_machine(self.settings.provider, self.settings.url, self.source, self.target,
+                                             text)
         if remembered is not None:
             return remembered
         translation = self._ask(text)
-        self.memory.put(self.settings.provider, self.source, self.target, text, translation)
+        self.memory.put(machine_key(self.settings.provider, self.settings.url), self.source, self.target, text,
+                        translation)
         return translation
 
     def _ask(self, text: str) -> str:
@@ -410,7 +414,8 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                     assert pair.source is not None
                     if pair.id in suggested:
                         suggestion = translate_markdown(pair.source, segments, limit)
-                        suggestions.append((settings.provider, release.source, lang, pair.source, suggestion))
+                        suggestions.append((machine_key(settings.provider, settings.url), release.source, lang,
+                                            pair.source, suggestion))
                         continue
                     reviewed = memory.get(REVIEWED, release.source, lang, pair.source)
                     if reviewed is not None and not retranslate and \

@@ -133,10 +133,39 @@ def asset_problem(root: Path, relative: str) -> str | None:
 
 
 def _check_catalog(loaded: LoadedYaml, loc: tuple[str | int, ...], root: Path, lang: str) -> list[Diagnostic]:
-    if catalog_paths(root, lang):
-        return []
+    if (paths := catalog_paths(root, lang)):
+        return _untranslated_labels(paths, lang)
     return [loaded.diagnostic(loc, f"no label catalog for language '{lang}'",
                               f"create it with 'pressgen locales init {lang}', then translate its entries")]
+
+
+def _untranslated_labels(paths: list[Path], lang: str) -> list[Diagnostic]:
+    """A warning at the first label no catalog of ``lang`` translates (its English is shown), naming how many."""
+    from babel.messages.pofile import read_po
+
+    translated: set[str] = set()
+    first: dict[str, tuple[Path, int]] = {}
+    for path in paths:
+        try:
+            with path.open("rb") as file:
+                catalog = read_po(file)
+        except Exception:  # noqa: BLE001 - babel raises many kinds (an unknown charset: LookupError)
+            return []  # the catalog's own errors are the renderer's and 'locales check''s to report
+        for message in catalog:
+            if not message.id or not isinstance(message.id, str):
+                continue
+            if message.string and not message.fuzzy:
+                translated.add(message.id)
+            else:
+                first.setdefault(message.id, (path, message.lineno or 1))
+    untranslated = [key for key in first if key not in translated]
+    if not untranslated:
+        return []
+    path, line = first[untranslated[0]]
+    return [Diagnostic(path, line, 1, f"{len(untranslated)} label(s) not translated into '{lang}' "
+                       f"(\"{untranslated[0]}\" first); documents show their English",
+                       f"write each msgstr in {path.name} ('pressgen locales check' lists them)",
+                       severity="warning")]
 
 
 def _workspace_file_problems(root: Path) -> list[Diagnostic]:
@@ -300,7 +329,8 @@ def _content_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) 
         if (reason := asset_problem(workspace.root, image.file)) is not None:
             problems.append(loaded.diagnostic(("images", index, "file"), f"image {reason}",
                                               "put photos in assets/ as PNG or JPEG"))
-    languages = release_languages(release, workspace.config)
+    # the languages written: a workspace language not translated yet has its own warning
+    languages = [lang for lang in release_languages(release, workspace.config) if lang in release.text]
     texts: list[tuple[tuple[str | int, ...], LocalText | None]] = []
     for index, image in enumerate(release.images):
         texts += [(("images", index, "alt"), image.alt), (("images", index, "caption"), image.caption)]
@@ -311,7 +341,8 @@ def _content_checks(loaded: LoadedYaml, release: Release, workspace: Workspace) 
         if missing:
             problems.append(Diagnostic(*_at(loaded, loc), f"{'.'.join(map(str, loc))} has no "
                                        f"{', '.join(missing)} version; the English one is shown",
-                                       "add the missing languages", severity="warning"))
+                                       f"write {', '.join(f'{lang}: …' for lang in missing)} under "
+                                       f"{'.'.join(map(str, loc))} in the release", severity="warning"))
     return problems
 
 
@@ -408,7 +439,15 @@ def _cross_checks(loaded: LoadedYaml, workspace: Workspace, pending: Collection[
         if not isinstance(lang, str):
             continue
         where = ("languages", index) if "languages" in data else ("text",)
-        if lang not in text and lang not in pending:
+        if lang not in text and lang not in pending and "languages" not in data:
+            # A language added to the workspace is not yet translated in its older releases: a state, not an error.
+            problems.append(Diagnostic(*_at(loaded, ("text",)),
+                                       f"no '{lang}' text yet: '{lang}' is one of the workspace's languages "
+                                       f"(pressgen.yaml), not translated in this release; build makes no "
+                                       f"'{lang}' documents of it",
+                                       f"run 'pressgen translate {loaded.path.stem} --to {lang}', or give the "
+                                       "release a languages: list of its own", severity="warning"))
+        elif lang not in text and lang not in pending:
             problems.append(loaded.diagnostic(where, f"language '{lang}' is listed but has no text",
                                               f"add a '{lang}:' block under 'text', or run "
                                               f"'pressgen translate {loaded.path.stem} --to {lang}'"))
@@ -436,20 +475,55 @@ def _cross_checks(loaded: LoadedYaml, workspace: Workspace, pending: Collection[
                 problems.append(Diagnostic(*_at(loaded, ("text", lang, name)),
                                            f"{lang} {name} still holds the {PLACEHOLDER} text of 'pressgen new'",
                                            "write the real text", severity="warning"))
+    problems += _workspace_text_problems(workspace, org, contacts, [lang for lang in languages
+                                                                    if isinstance(lang, str) and lang in text])
     for org_id in [org] if isinstance(org, str) and org in config.organizations else []:
         organization = config.organizations[org_id]
         boilerplate = organization.boilerplate
         for lang in languages:
             if isinstance(lang, str) and boilerplate is not None and pick(boilerplate, lang) is None:
-                problems.append(Diagnostic(*_at(loaded, ("organization",)),
-                                           f"organization '{org_id}' has no boilerplate in '{lang}'",
-                                           "add it in pressgen.yaml", severity="warning"))
+                continue  # said at its place in pressgen.yaml (_workspace_text_problems)
             elif isinstance(lang, str) and boilerplate is not None and not _about_chosen(organization, lang):
                 problems.append(Diagnostic(*_at(loaded, ("organization",)),
                                            f"the 'About …' heading of '{org_id}' in '{lang}' is made from its name "
                                            "by rule, which may not fit (an article, an elision)",
                                            f"write it out in pressgen.yaml: about: {{{lang}: …}} (or give a "
                                            f"short_name in '{lang}')", severity="warning"))
+    return problems
+
+
+ORGANIZATION_TEXTS = ("name", "short_name", "tagline", "address", "boilerplate")  # "about": its own warning
+
+
+def _workspace_text_problems(workspace: Workspace, org: object, contacts: object,
+                             languages: list[str]) -> list[Diagnostic]:
+    """A warning at its place in pressgen.yaml for each organisation and contact text of this release that has
+    versions per language but none in a language the release has text in (its English one is shown)."""
+    config = workspace.config
+    wanted: list[tuple[tuple[str | int, ...], object]] = []
+    if isinstance(org, str) and org in config.organizations:
+        organization = config.organizations[org]
+        wanted += [(("organizations", org, name), getattr(organization, name)) for name in ORGANIZATION_TEXTS]
+    for contact in contacts if isinstance(contacts, list) else []:
+        if isinstance(contact, str) and contact in config.contacts:
+            wanted.append((("contacts", contact, "role"), config.contacts[contact].role))
+    problems: list[Diagnostic] = []
+    missing = [(loc, [lang for lang in languages if isinstance(value, dict) and pick(value, lang) is None])
+               for loc, value in wanted]
+    if not any(langs for _, langs in missing):
+        return problems
+    try:
+        settings = _load_yaml(workspace.config_path)
+    except InputError:
+        return problems
+    for loc, langs in missing:
+        for lang in langs:
+            what = "boilerplate" if loc[-1] == "boilerplate" else f"'{loc[-1]}'"
+            owner = f"organization '{loc[1]}'" if loc[0] == "organizations" else f"contact '{loc[1]}'"
+            shown = "none is shown" if loc[-1] == "boilerplate" else "the English one is shown"
+            problems.append(Diagnostic(*_at(settings, loc), f"{owner} has no {what} in '{lang}'; {shown}",
+                                       f"write it in pressgen.yaml: {lang}: … under {'.'.join(map(str, loc))}",
+                                       severity="warning"))
     return problems
 
 

@@ -83,7 +83,7 @@ def test_one_word_changed_keeps_the_reviewed_text_and_suggests(
     assert language_states(load_release(path), ["fr"])["fr"] == "stale"
     memory = _memory(workspace)
     try:
-        suggestion = memory.get("libre", "nl", "fr", new_source)
+        suggestion = memory.get_machine("libre", server.url, "nl", "fr", new_source)  # type: ignore[attr-defined]
     finally:
         memory.close()
     assert suggestion is not None and "fr:gelanceerd" in suggestion

@@ -147,7 +147,8 @@ def test_connection_refused_is_reported(workspace: Path, capsys: pytest.CaptureF
     before = path.read_bytes()
     assert run("translate", str(path), "--to", "en") == 1
     err = capsys.readouterr().err
-    assert "translating nl→en failed at headline, paragraph 1: connection refused after 2 tries" in err
+    # a server that cannot be reached is the URL setting's problem, said there (issue 19)
+    assert f"translation provider 'libre' (url: http://127.0.0.1:{port}/): connection refused after 2 tries" in err
     assert path.read_bytes() == before
 
 
