@@ -87,10 +87,12 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
     """Return the bilingual review DOCX: one row per segment, source and translation side by side."""
     from pressgen.check.translation import parity_problems
     from pressgen.translation.review_docx import ReviewRow, write_bilingual_docx
+    from pressgen.translation.xliff import candidates, fuzzy_matches
 
     check_language(release, lang)
     alignment = aligned(release, lang)
     previous = _previous_human(release, workspace, lang)
+    fuzzy = fuzzy_matches(release, workspace, lang)  # offered under the source, never read back
     parity: dict[str, list[str]] = {}
     for pair, difference in parity_problems(alignment, release, workspace.config):
         parity.setdefault(pair.id, []).append(difference)
@@ -104,8 +106,9 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
         target = target_tokens(pair.target, source, pair.field) if pair.target is not None else []
         attention = {"machine": "machine", "stale": "stale", "missing": "missing"}.get(pair.state)
         was = _plain(pair.field, pair.made_from) if pair.state == "stale" and pair.made_from else None
+        offered = tuple((c.quality, c.origin, _plain(pair.field, c.target)) for c in candidates(pair, [fuzzy]))
         rows.append(ReviewRow(pair.id, source.tokens, target, attention, pair.state, tuple(parity.get(pair.id, ())),
-                              was, _plain(pair.field, pair.source), previous(pair), pair_notes(pair)))
+                              was, _plain(pair.field, pair.source), previous(pair), pair_notes(pair), offered))
     config = workspace.config
     status = alignment.summary
     legend = (f"Status of the {lang} text: {status}. Shaded translations need attention: yellow = machine "

@@ -52,6 +52,7 @@ class ReviewRow:
     now: str = ""  # ... and the source text now, the two shown as a word diff under the source
     previous: tuple[str, str] | None = None  # a stale row: the previous human translation (state, text)
     comments: tuple[str, ...] = ()  # the translator's notes kept on the unit ("author: text"), under the state
+    matches: tuple[tuple[int, str, str], ...] = ()  # fuzzy matches offered (percent, origin, translation)
 
 
 DELETED_COLOR = "C00000"  # words of the old source gone from the new one: red, struck through
@@ -109,6 +110,10 @@ def _write_changes(cell: object, row: ReviewRow, tag: str) -> None:
         state, text = row.previous
         paragraph = cell.add_paragraph()  # type: ignore[attr-defined]
         _small(paragraph, f"Previous human translation ({state}), made from the old source: ", italic=True)
+        _small(paragraph, text, "000000")
+    for percent, origin, text in row.matches:  # offered, never read back: this is the source cell
+        paragraph = cell.add_paragraph()  # type: ignore[attr-defined]
+        _small(paragraph, f"{percent} % match ({origin}): ", italic=True)
         _small(paragraph, text, "000000")
 
 

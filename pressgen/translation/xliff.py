@@ -357,8 +357,8 @@ def candidates(pair: Pair, finders: Sequence[Finder] = (previous_version,)) -> l
 
 
 def finders_for(release: Release, workspace: Workspace, lang: str) -> list[Finder]:
-    """The sources of matches an export offers: the previous version, and the memory's replaced human
-    translations (when the workspace has a memory; an export never creates one)."""
+    """The sources of matches an export offers: the previous version, the memory's replaced human
+    translations (when the workspace has a memory; an export never creates one), and fuzzy matches."""
     from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
 
     found: list[Finder] = [previous_version]
@@ -368,7 +368,25 @@ def finders_for(release: Release, workspace: Workspace, lang: str) -> list[Finde
             found.append(replaced_versions(memory.previous(release.source, lang)))
         finally:
             memory.close()
+    found.append(fuzzy_matches(release, workspace, lang))
     return found
+
+
+def fuzzy_matches(release: Release, workspace: Workspace, lang: str) -> Finder:
+    """The fuzzy matches of the units still to translate or review (not reviewed): human translations of
+    like sources from the memory and every release of the workspace (:mod:`pressgen.translation.analysis`),
+    never the unit's own text."""
+    from pressgen.translation.status import workspace_leverage
+
+    leverage, _ = workspace_leverage(workspace)
+
+    def find(pair: Pair) -> Iterator[Candidate]:
+        if pair.source is None or pair.state == "reviewed":
+            return
+        for match in leverage.fuzzy(release.source, lang, pair.source, limit=3):
+            if pair.target is None or normalised(match.target) != normalised(pair.target):
+                yield Candidate(match.source, match.target, match.percent, match.origin)
+    return find
 
 
 def _alt_trans(element: etree._Element, pair: Pair, source: Inline, candidate: Candidate) -> None:
