@@ -667,6 +667,80 @@ def check_catalogs(package: bool) -> None:
         sys.exit(1)
 
 
+# --- pressgen publish: the newsroom ---------------------------------------------------------------
+
+
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+    """--now as an aware datetime: ISO 8601 with a time zone (Z or an offset)."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO 8601 time, e.g. 2017-05-26T10:00:00+02:00",
+                                 ctx=ctx, param=param) from None
+    if when.tzinfo is None:
+        raise click.BadParameter(f"'{value}' has no time zone; add one, e.g. {value}+02:00 or {value}Z",
+                                 ctx=ctx, param=param)
+    return when
+
+
+@cli.command(name="publish")
+@click.argument("paths", nargs=-1)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="The site folder (default: site/ in the workspace); replaced as a whole, at once.")
+@click.option("--now", callback=_moment, metavar="ISO-TIME",
+              help="The clock embargoes are measured against (default: now), e.g. 2017-05-26T10:00+02:00.")
+@click.option("--allow-draft", is_flag=True,
+              help="Also publish languages that are not ready (stale, unreviewed, facts differing), marked draft.")
+@click.option("--no-downloads", is_flag=True, help="Pages without the PDF and DOCX downloads (photos stay).")
+def publish_command(paths: tuple[str, ...], out: Path | None, now: object, allow_draft: bool,
+                    no_downloads: bool) -> None:
+    """Write the static newsroom: pages, indexes, feeds, sitemap and ninjs; embargo-safe.
+
+    Only languages that are ready are published (see 'pressgen status'); the others are named with
+    the reason. Only what changed is written; the site folder is replaced at once, never half-updated.
+    """
+    import datetime as dt
+
+    from pressgen.distribution.site import PublishOptions, publish
+
+    options = PublishOptions(out=out, now=now if isinstance(now, dt.datetime) else None,
+                             allow_draft=allow_draft, downloads=not no_downloads)
+    report = publish(_default_paths(paths), options)
+    _echo_diagnostics(report.diagnostics, set())
+    for rid in report.failed:
+        click.echo(f"{rid}: not published: the release has errors", err=True)
+    for rid, held in sorted(report.held_back.items()):
+        for lang, reasons in held.items():
+            what = "every language" if lang == "*" else lang
+            click.echo(f"{rid}: {what} left out: {'; '.join(reasons) or 'not ready'}")
+    for rid, langs in sorted(report.drafts.items()):
+        click.echo(f"{rid}: {', '.join(langs)} published as a draft (--allow-draft); the pages say so")
+    for rid, changes in sorted(report.corrected.items()):
+        for lang, version in sorted(changes.items()):
+            click.echo(f"{rid}: {lang} corrected: version {version}, with a correction note")
+    for rid, (lift, previews) in sorted(report.embargoed.items()):
+        click.echo(f"{rid}: embargoed until {lift.isoformat()}: not public; preview pages for journalists "
+                   "(do not share them publicly):")
+        for lang, rel in previews.items():
+            click.echo(f"  {lang}: {_display(report.site / rel)}")
+    languages = sorted({lang for langs in report.published.values() for lang in langs})
+    if not report.written and not report.removed:
+        click.echo(f"nothing to do: {_display(report.site)} is up to date ({report.unchanged} file(s), "
+                   f"{len(report.published)} release(s)) in {report.seconds:.1f} s")
+    else:
+        click.echo(f"published {len(report.published)} release(s) in {', '.join(languages) or 'no language'} to "
+                   f"{_display(report.site)}: {len(report.written)} file(s) written, {len(report.removed)} "
+                   f"removed, {report.unchanged} unchanged in {report.seconds:.1f} s"
+                   + ("" if report.atomic else " (this file system cannot exchange folders at once: "
+                      "the site was missing for a moment)"))
+    if not report.ok:
+        sys.exit(1)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI, mapping pressgen errors to messages and exit codes."""
     try:

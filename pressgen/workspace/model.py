@@ -115,6 +115,22 @@ class HyphenationSettings(Strict):
     foreign: dict[LanguageCode, list[str]] = {}  # language -> phrases in it ("Global Migration Film Festival")
 
 
+# --- the newsroom (pressgen publish) ------------------------------------------------------------
+
+
+class SiteSettings(Strict):
+    """Where the newsroom that ``pressgen publish`` writes will be served, and how its indexes page."""
+
+    base_url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")  # absolute links
+    title: LocalText | None = None  # the newsroom's name (default: "Newsroom" in each language)
+    per_page: int = Field(20, ge=1, le=500)  # releases per index page
+
+    @field_validator("base_url")
+    @classmethod
+    def _ends_with_slash(cls, value: str | None) -> str | None:
+        return value if value is None or value.endswith("/") else value + "/"
+
+
 class Config(Strict):
     """Settings of a workspace, read from pressgen.yaml."""
 
@@ -127,6 +143,7 @@ class Config(Strict):
     organizations: dict[str, Organization]
     contacts: dict[str, Contact] = {}
     hyphenation: HyphenationSettings = HyphenationSettings()
+    site: SiteSettings = SiteSettings()  # pressgen publish
 
     @field_validator("languages", "formats")
     @classmethod
