@@ -726,7 +726,7 @@ def publish_command(paths: tuple[str, ...], out: Path | None, now: object, allow
         click.echo(f"{rid}: embargoed until {lift.isoformat()}: not public; preview pages for journalists "
                    "(do not share them publicly):")
         for lang, rel in previews.items():
-            click.echo(f"  {lang}: {_display(report.site / rel)}")
+            click.echo(f"  {lang}: {report.base_url + rel if report.base_url else _display(report.site / rel)}")
     languages = sorted({lang for langs in report.published.values() for lang in langs})
     if not report.written and not report.removed:
         click.echo(f"nothing to do: {_display(report.site)} is up to date ({report.unchanged} file(s), "

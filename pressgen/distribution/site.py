@@ -106,6 +106,7 @@ class PublishReport:
     failed: list[str] = field(default_factory=list)  # releases with errors
     seconds: float = 0.0
     atomic: bool = True
+    base_url: str | None = None  # site: base_url, for the preview links the command prints
 
     @property
     def ok(self) -> bool:
@@ -371,6 +372,7 @@ def _publish(files: list[Path], workspace: Workspace, site_dir: Path, now: dt.da
     previews = _read_state(previews_path)
     tokens: dict[str, str] = dict(previews.get("tokens", {})) if isinstance(previews.get("tokens"), dict) else {}
     site = _Site(workspace, workspace.config.site.base_url, now, options.allow_draft)
+    report.base_url = site.base_url
     items: list[_Item] = []
     for path, key, record in records:
         if "error" in record:
@@ -436,7 +438,13 @@ def _publish(files: list[Path], workspace: Workspace, site_dir: Path, now: dt.da
     manifest = {"files": keys, "versions": versions}
     manifest_changed = _dump(manifest) != _dump({"files": old_files, "versions": old.get("versions", {})})
     if report.written or report.removed or manifest_changed and not site_dir.exists():
-        report.atomic = _switch(site_dir, plan, _dump(manifest), on_progress)
+        try:
+            report.atomic = _switch(site_dir, plan, _dump(manifest), on_progress)
+        except OSError as exc:  # a full disk, a read-only folder: the old site is untouched
+            raise PressgenError(f"cannot write the site: {exc.strerror or exc}", [Diagnostic(
+                site_dir, 1, 1, f"cannot write the site {site_dir}: {exc.strerror or exc}; the site is "
+                f"unchanged", "free some space (or make the folder beside it writable) and publish again")]) \
+                from None
     elif manifest_changed:  # the same bytes everywhere, only what they were made from is new
         write_atomic(site_dir / SITE_MANIFEST, _dump(manifest))
     if private_keys != old_private:
@@ -482,7 +490,10 @@ def _versions(old: Any, items: list[_Item], now: dt.datetime, report: PublishRep
             elif before.get("digest") != content:
                 mine[lang] = {"version": before["version"] + 1, "digest": content, "corrected": _stamp(now)}
                 report.corrected.setdefault(item.id, {})[lang] = before["version"] + 1
-    return versions
+    # the site's manifest is public: it names only what is on the site now (a release taken off, or
+    # embargoed again, starts at version 1 when it comes back)
+    public = {item.id for item in items if item.public}
+    return {rid: langs for rid, langs in versions.items() if rid in public}
 
 
 def _switch(site_dir: Path, plan: dict[str, bytes | None], manifest: bytes,
@@ -716,7 +727,7 @@ class _Targets:
         url = self.site.url(rel, rel)
         data: dict[str, Any] = {
             "@context": "https://schema.org", "@type": "NewsArticle", "@id": url, "url": url,
-            "mainEntityOfPage": url, "headline": view.title[:110], "inLanguage": self.site.tag(lang),
+            "mainEntityOfPage": url, "headline": view.headline, "inLanguage": self.site.tag(lang),
             "datePublished": item.published_at.isoformat(),
             "dateModified": version.get("corrected") or item.published_at.isoformat(),
             "description": record["summary"], "publisher": publisher, "author": publisher,
