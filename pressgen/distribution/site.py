@@ -30,6 +30,7 @@ Layout (every link relative, so the folder works from ``file://``; absolute URLs
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -60,7 +61,6 @@ from pressgen.resources import PACKAGED_LOCALES, PACKAGED_TEMPLATES, catalog_pat
 from pressgen.translation.segments import sidecar_path
 from pressgen.workspace import outputs
 from pressgen.workspace.images import prepared
-from pressgen.workspace.labels import translations
 from pressgen.workspace.model import Release, Workspace, pick
 from pressgen.workspace.safejson import read_json
 from pressgen.workspace.yamlio import read_regular_file
@@ -147,8 +147,10 @@ def _summary(view: DocumentView) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-def _record(path: Path, workspace: Workspace) -> tuple[dict[str, Any], Release | None]:
-    """What publishing needs to know of one release file, from the gate and the localised views."""
+def _record(path: Path, workspace: Workspace, views: dict[tuple[Path, str], DocumentView]
+            ) -> tuple[dict[str, Any], Release | None]:
+    """What publishing needs to know of one release file, from the gate and the localised views (which
+    go to ``views``, for the pages made in this run)."""
     verdict = readiness(path, workspace)
     release = verdict.release
     if release is None:
@@ -158,7 +160,7 @@ def _record(path: Path, workspace: Workspace) -> tuple[dict[str, Any], Release |
     for lang, state in verdict.languages.items():
         if state.state == "missing":
             continue
-        view = localize(release, workspace, lang, draft=False)
+        view = views[(path, lang)] = localize(release, workspace, lang, draft=False)
         languages[lang] = {
             "state": state.state, "reasons": state.reasons, "headline": view.headline,
             "subheadline": view.subheadline, "summary": _summary(view),
@@ -355,13 +357,14 @@ def _publish(files: list[Path], workspace: Workspace, site_dir: Path, now: dt.da
     fresh: dict[str, Any] = {}
     records: list[tuple[Path, str, dict[str, Any]]] = []
     loaded: dict[Path, Release] = {}  # the releases read in this run, for their pages
+    views: dict[tuple[Path, str], DocumentView] = {}
     for path in files:
         key = _input_key(path, workspace_key)
         entry = cached.get(str(path))
         if isinstance(entry, dict) and entry.get("key") == key and isinstance(entry.get("record"), dict):
             record = entry["record"]
         else:
-            record, release = _record(path, workspace)
+            record, release = _record(path, workspace, views)
             if release is not None:
                 loaded[path] = release
         fresh[str(path)] = {"key": key, "record": record}
@@ -404,7 +407,7 @@ def _publish(files: list[Path], workspace: Workspace, site_dir: Path, now: dt.da
     old_files: dict[str, Any] = old.get("files", {}) if isinstance(old.get("files"), dict) else {}
     old_private: dict[str, Any] = previews.get("files", {}) if isinstance(previews.get("files"), dict) else {}
     versions = _versions(old.get("versions", {}), items, now, report)
-    maker = _Targets(site, workspace, items, versions, options, report, workspace_key, loaded)
+    maker = _Targets(site, workspace, items, versions, options, report, workspace_key, loaded, views)
     targets = maker.all()
 
     plan: dict[str, bytes | None] = {}  # path -> new bytes (None: carried over from the old site)
@@ -548,9 +551,9 @@ class _Targets:
 
     def __init__(self, site: _Site, workspace: Workspace, items: list[_Item], versions: dict[str, Any],
                  options: PublishOptions, report: PublishReport, workspace_key: str,
-                 loaded: dict[Path, Release]) -> None:
+                 loaded: dict[Path, Release], views: dict[tuple[Path, str], DocumentView]) -> None:
         self.site, self.workspace, self.items, self.versions = site, workspace, items, versions
-        self.loaded = loaded
+        self.loaded, self.views = loaded, views
         self.options, self.report, self.workspace_key = options, report, workspace_key
         self.public = sorted((item for item in items if item.public),
                              key=lambda item: (item.published_at, item.id), reverse=True)
@@ -641,9 +644,13 @@ class _Targets:
     def _view(self, item: _Item, lang: str) -> DocumentView:
         from pressgen.check import check_release
 
+        view = self.views.get((item.path, lang))
+        if view is not None:
+            return dataclasses.replace(view, draft=lang in item.drafts)
         release = self.loaded.get(item.path) or check_release(item.path, self.workspace).release
         if release is None:  # changed between reading and now: the next publish reports it
             raise PressgenError(f"{item.path} changed while publishing; publish again")
+        self.loaded[item.path] = release  # its other languages' pages read it once
         return localize(release, self.workspace, lang, draft=lang in item.drafts)
 
     def _alternates(self, item: _Item, source: str) -> tuple[tuple[Link, ...], str | None]:
@@ -658,7 +665,7 @@ class _Targets:
     def _page(self, item: _Item, lang: str) -> bytes:
         view = self._view(item, lang)
         rel = item.page(lang)
-        t = translations(self.workspace.root, lang)
+        t = writer.words(self.workspace.root, lang)
         alternates, x_default = self._alternates(item, rel)
         words = writer.download_words(t)
         photos = []
@@ -752,7 +759,7 @@ class _Targets:
     def _meta(self, item: _Item, lang: str, rel: str, record: dict[str, Any],
               photos: list[Photo]) -> tuple[tuple[str, str, str], ...]:
         locale = self.workspace.config.locale_for(lang)
-        t = translations(self.workspace.root, lang)
+        t = writer.words(self.workspace.root, lang)
         meta = [("property", "og:type", "article"), ("property", "og:title", record["headline"]),
                 ("property", "og:description", record["summary"]), ("property", "og:url", self.site.url(rel, rel)),
                 ("property", "og:site_name", writer.site_title(pick(self.workspace.config.site.title, lang,
@@ -795,7 +802,7 @@ class _Targets:
                     f"photo{index + 1}-{width}w" if width else f"photo{index + 1}",
                     self.site.url(rel, path) if item.public else _href(rel, path), source.media_type,
                     width=width or source.width, height=height))
-        t = translations(self.workspace.root, lang)
+        t = writer.words(self.workspace.root, lang)
         locale = self.workspace.config.locale_for(lang)
         note = writer.correction_note(version["version"], dt.datetime.fromisoformat(
             version["corrected"].replace("Z", "+00:00")).date(), locale, t) if version.get("corrected") else None
@@ -835,7 +842,7 @@ class _Targets:
                 self.targets[rel] = _Target(key, partial(self._index, lang, tag, number, rel))
 
     def _index(self, lang: str, tag: str | None, number: int, rel: str) -> bytes:
-        t = translations(self.workspace.root, lang)
+        t = writer.words(self.workspace.root, lang)
         per = self.workspace.config.site.per_page
         listed = self._in(lang, tag)
         paths = self._index_paths(lang, tag, len(listed))
@@ -878,19 +885,19 @@ class _Targets:
     def _chooser(self) -> bytes:
         links = []
         for lang in self.languages:
-            t = translations(self.workspace.root, lang)
+            t = writer.words(self.workspace.root, lang)
             links.append(Link(_href("index.html", f"{lang}/index.html"),
                               writer.site_title(pick(self.workspace.config.site.title, lang, fallback=True), t)
                               + f" ({writer.language_name(lang)})", lang, self.site.tag(lang)))
         alternates = tuple(Link(self.site.url("index.html", f"{lang}/index.html"), "", lang, self.site.tag(lang))
                            for lang in self.languages)
-        first = translations(self.workspace.root, self.languages[0])
+        first = writer.words(self.workspace.root, self.languages[0])
         title = writer.site_title(pick(self.workspace.config.site.title, self.languages[0], fallback=True), first)
         return writer.write_languages(self.workspace.root, title, tuple(links), "newsroom.css", alternates)
 
     def _feed(self, lang: str) -> bytes:
         rel = f"{lang}/feed.atom"
-        t = translations(self.workspace.root, lang)
+        t = writer.words(self.workspace.root, lang)
         title = writer.site_title(pick(self.workspace.config.site.title, lang, fallback=True), t)
         locale = self.workspace.config.locale_for(lang)
         entries = []

@@ -10,9 +10,11 @@ without one (``get_writer("page")(view)``) the page stands alone. Templates live
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,10 @@ from babel import Locale
 from babel.dates import format_time, get_timezone
 from babel.support import Translations
 
+from pressgen.document.hyphenation import Rules
 from pressgen.document.localize import DocumentView, embargo_time, long_date
 from pressgen.errors import RenderError
+from pressgen.resources import catalog_paths
 from pressgen.workspace.labels import translations
 from pressgen.writers import Rendered
 from pressgen.writers.html import environment, template_diagnostic, template_view
@@ -89,9 +93,36 @@ def script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
+class WebRules(Rules):
+    """The body's rules on a web page: only the phrases in another language are marked (``lang``, which
+    screen readers follow); words kept whole are a matter of the printed page's line breaks."""
+
+    def pieces(self, text: str) -> list[tuple[str, str | None]]:
+        languages = dict(self.foreign)
+        out: list[tuple[str, str | None]] = []
+        position = 0
+        for match in self._pattern.finditer(text) if self._pattern else ():
+            if match.lastgroup == "foreign":
+                out += [(text[position:match.start()], None), (match.group(), languages[match.group()])]
+                position = match.end()
+        out.append((text[position:], None))
+        return [piece for piece in out if piece[0]]
+
+
+@lru_cache(maxsize=32)
+def _words(workspace_root: Path | None, lang: str, versions: tuple[int, ...]) -> Translations:
+    return translations(workspace_root, lang)
+
+
+def words(workspace_root: Path | None, lang: str) -> Translations:
+    """The label translations of ``lang`` (see :func:`pressgen.workspace.labels.translations`), made once
+    per version of the catalogs: a site has thousands of pages in a few languages."""
+    return _words(workspace_root, lang, tuple(path.stat().st_mtime_ns for path in catalog_paths(workspace_root, lang)))
+
+
 def _render(template_name: str, workspace_root: Path | None, words_lang: str, **values: Any) -> str:
     env = environment(workspace_root)
-    t = translations(workspace_root, words_lang)
+    t = words(workspace_root, words_lang)
     try:
         return env.get_template(template_name).render(gettext=t.gettext, ngettext=t.ngettext, _=t.gettext,
                                                       **values)
@@ -111,6 +142,7 @@ def write_page(view: DocumentView, page: PageContext | None = None) -> Rendered:
     Raises :class:`RenderError` naming the template and line when a workspace's template fails.
     """
     page = page or PageContext(stylesheet="newsroom.css", home=Link("index.html"), canonical="")
+    view = dataclasses.replace(view, hyphenation=WebRules((), view.hyphenation.foreign, lang=view.lang))
     html = _render(PAGE_TEMPLATE, view.workspace_root, view.lang, view=template_view(view), page=page)
     return Rendered(html.encode())
 
