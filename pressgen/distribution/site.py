@@ -718,7 +718,11 @@ class _Targets:
         return str(t.gettext("%(site)s – Atom feed") % {"site": title})
 
     def _image_urls(self, item: _Item, rel: str, photos: list[Photo]) -> list[str]:
+        """The release's photos in full; without photos, the organisation's logo (a NewsArticle has an image)."""
         files = [self._photo_files(item, index, image)[-1][0] for index, image in enumerate(item.record["images"])]
+        org_id = item.record["organization"]
+        if not files and self.workspace.config.organizations[org_id].logo:
+            files = [self._logo_path(org_id)]
         return [self.site.url(rel, path) for path in files]
 
     def _json_ld(self, item: _Item, lang: str, rel: str, view: DocumentView, photos: list[Photo],
@@ -770,11 +774,12 @@ class _Targets:
         meta.append(("property", "article:published_time", item.published_at.isoformat()))
         meta += [("property", "article:tag", tag) for tag in item.record["tags"]]
         images = self._image_urls(item, rel, photos)
-        for url, photo, image in zip(images, photos, item.record["images"], strict=False):
+        for url, photo in zip(images, photos, strict=False):
             meta += [("property", "og:image", url), ("property", "og:image:width", str(photo.width)),
                      ("property", "og:image:height", str(photo.height))]
-            del image
-        meta += [("name", "twitter:card", "summary_large_image" if images else "summary"),
+        if images and not photos:
+            meta.append(("property", "og:image", images[0]))
+        meta += [("name", "twitter:card", "summary_large_image" if photos else "summary"),
                  ("name", "twitter:title", record["headline"]), ("name", "twitter:description", record["summary"])]
         if images:
             meta.append(("name", "twitter:image", images[0]))
@@ -893,7 +898,8 @@ class _Targets:
                            for lang in self.languages)
         first = writer.words(self.workspace.root, self.languages[0])
         title = writer.site_title(pick(self.workspace.config.site.title, self.languages[0], fallback=True), first)
-        return writer.write_languages(self.workspace.root, title, tuple(links), "newsroom.css", alternates)
+        return writer.write_languages(self.workspace.root, title, tuple(links), "newsroom.css", alternates,
+                                      self.site.url("index.html", "index.html"))
 
     def _feed(self, lang: str) -> bytes:
         rel = f"{lang}/feed.atom"

@@ -169,10 +169,11 @@ def write_index(workspace_root: Path | None, lang: str, *, language_tag: str, ti
 
 
 def write_languages(workspace_root: Path | None, title: str, languages: tuple[Link, ...],
-                    stylesheet: str, alternates: tuple[Link, ...], noindex: bool = False) -> bytes:
-    """Return the site's front page: the choice of language, each named in itself."""
+                    stylesheet: str, alternates: tuple[Link, ...], self_href: str = "index.html") -> bytes:
+    """Return the site's front page: the choice of language, each named in itself (the x-default)."""
     return _render(CHOOSER_TEMPLATE, workspace_root, languages[0].lang if languages else "en", title=title,
-                   languages=languages, stylesheet=stylesheet, alternates=alternates, noindex=noindex).encode()
+                   languages=languages, stylesheet=stylesheet, alternates=alternates, self_href=self_href,
+                   noindex=False).encode()
 
 
 def stylesheet(workspace_root: Path | None) -> bytes:
