@@ -728,6 +728,9 @@ def publish_command(paths: tuple[str, ...], out: Path | None, now: object, allow
         for lang, rel in previews.items():
             click.echo(f"  {lang}: {report.base_url + rel if report.base_url else _display(report.site / rel)}")
     languages = sorted({lang for langs in report.published.values() for lang in langs})
+    if report.base_url is None and report.published:
+        click.echo("note: no sitemap.xml, and relative links in feeds and ninjs: give the address the site is "
+                   "served from in pressgen.yaml, site: {base_url: https://press.example.org/}")
     if not report.written and not report.removed:
         click.echo(f"nothing to do: {_display(report.site)} is up to date ({report.unchanged} file(s), "
                    f"{len(report.published)} release(s)) in {report.seconds:.1f} s")
