@@ -439,7 +439,7 @@ def _publish(files: list[Path], workspace: Workspace, site_dir: Path, now: dt.da
     report.unchanged = sum(1 for data in plan.values() if data is None)
     report.removed = sorted(rel for rel in {*old_files, *old_private} if rel not in plan and (site_dir / rel).exists())
     manifest = {"files": keys, "versions": versions}
-    manifest_changed = _dump(manifest) != _dump({"files": old_files, "versions": old.get("versions", {})})
+    manifest_changed = manifest != {"files": old_files, "versions": old.get("versions", {})}
     if report.written or report.removed or manifest_changed and not site_dir.exists():
         try:
             report.atomic = _switch(site_dir, plan, _dump(manifest), on_progress)
