@@ -527,7 +527,7 @@ def _switch(site_dir: Path, plan: dict[str, bytes | None], manifest: bytes,
                     shutil.copy2(site_dir / rel, target)
             else:
                 target.write_bytes(data)
-        if (site_dir / "preview").is_dir() or any(rel.startswith("preview/") for rel in plan):
+        if any(rel.startswith("preview/") for rel in plan):
             (staging / "preview").mkdir(exist_ok=True)
             if not (staging / "preview" / "index.html").exists():  # a listing of the folder shows nothing
                 (staging / "preview" / "index.html").write_bytes(b"")
