@@ -918,6 +918,10 @@ class _Targets:
                 note = writer.correction_note(version["version"], updated.date(), locale, t)
                 content = f'<p class="correction">{_escape(note)}</p>\n{content}'
                 summary = f"{note} {summary}"
+            if lang in item.drafts:  # --allow-draft: said wherever the text goes
+                draft = t.gettext("Draft – not reviewed")
+                content = f'<p class="draft-mark">{_escape(draft)}</p>\n{content}'
+                summary = f"{draft}: {summary}"
             entries.append(feeds.FeedEntry(
                 id=self._entry_id(item, lang), title=record["headline"], link=self.site.url(rel, item.page(lang)),
                 hreflang=self.site.tag(lang), published=item.published_at, updated=updated, summary=summary,

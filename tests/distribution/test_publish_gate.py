@@ -57,6 +57,8 @@ def test_a_stale_french_segment_keeps_french_out_and_the_command_says_why(
     assert page.xpath("//p[@class='draft-mark']")[0].text_content() == "Brouillon – non relu"
     assert not html.parse(str(site / "nl" / f"{RELEASE}.html")).xpath("//p[@class='draft-mark']")
     assert "draft" in (site / "fr" / f"{RELEASE}.json").read_text(encoding="utf-8")
+    (entry,) = [e for e in feedparser.parse((site / "fr" / "feed.atom").read_bytes()).entries if RELEASE in e.link]
+    assert entry.summary.startswith("Brouillon – non relu")
 
 
 def test_a_release_with_errors_is_reported_and_the_others_published(newsroom: Path, tmp_path: Path,
