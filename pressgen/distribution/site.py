@@ -70,6 +70,7 @@ from pressgen.writers.page import IndexEntry, Link, PageContext, Photo
 
 SITE_MANIFEST = ".pressgen-site.json"
 CACHE_FILE = "publish-cache.json"
+BODIES_FILE = "publish-bodies.json"  # each release's body as HTML, read only when a feed is made
 PREVIEWS_FILE = "previews.json"
 STATE_FORMAT = 1
 PHOTO_WIDTHS = (480, 960, 1440)
@@ -164,7 +165,7 @@ def _record(path: Path, workspace: Workspace, views: dict[tuple[Path, str], Docu
         languages[lang] = {
             "state": state.state, "reasons": state.reasons, "headline": view.headline,
             "subheadline": view.subheadline, "summary": _summary(view),
-            "body_html": str(blocks_html(view.body)), "digest": _content_digest(release, lang),
+            "digest": _content_digest(release, lang),
             "org": view.org.name, "dateline": release.text[lang].dateline, "date_text": view.date,
         }
     return {
@@ -407,7 +408,8 @@ def _publish(files: list[Path], workspace: Workspace, site_dir: Path, now: dt.da
     old_files: dict[str, Any] = old.get("files", {}) if isinstance(old.get("files"), dict) else {}
     old_private: dict[str, Any] = previews.get("files", {}) if isinstance(previews.get("files"), dict) else {}
     versions = _versions(old.get("versions", {}), items, now, report)
-    maker = _Targets(site, workspace, items, versions, options, report, workspace_key, loaded, views)
+    bodies = _Bodies(state_dir / BODIES_FILE)
+    maker = _Targets(site, workspace, items, versions, options, report, workspace_key, loaded, views, bodies)
     targets = maker.all()
 
     plan: dict[str, bytes | None] = {}  # path -> new bytes (None: carried over from the old site)
@@ -450,6 +452,7 @@ def _publish(files: list[Path], workspace: Workspace, site_dir: Path, now: dt.da
                 from None
     elif manifest_changed:  # the same bytes everywhere, only what they were made from is new
         write_atomic(site_dir / SITE_MANIFEST, _dump(manifest))
+    bodies.save({item.input_key for item in items}, views, {path: key for path, key, _ in records})
     if private_keys != old_private:
         write_atomic(previews_path, _dump({"tokens": tokens, "files": private_keys}))
     for item in items:
@@ -551,9 +554,10 @@ class _Targets:
 
     def __init__(self, site: _Site, workspace: Workspace, items: list[_Item], versions: dict[str, Any],
                  options: PublishOptions, report: PublishReport, workspace_key: str,
-                 loaded: dict[Path, Release], views: dict[tuple[Path, str], DocumentView]) -> None:
+                 loaded: dict[Path, Release], views: dict[tuple[Path, str], DocumentView],
+                 bodies: _Bodies) -> None:
         self.site, self.workspace, self.items, self.versions = site, workspace, items, versions
-        self.loaded, self.views = loaded, views
+        self.loaded, self.views, self.bodies = loaded, views, bodies
         self.options, self.report, self.workspace_key = options, report, workspace_key
         self.public = sorted((item for item in items if item.public),
                              key=lambda item: (item.published_at, item.id), reverse=True)
@@ -815,12 +819,23 @@ class _Targets:
         versioned = dt.datetime.fromisoformat(version["corrected"].replace("Z", "+00:00")) \
             if version.get("corrected") else item.published_at
         return ninjs.ninjs(uri=uri, language=self.site.tag(lang), headline=record["headline"],
-                           subheadline=record["subheadline"], body_html=record["body_html"],
+                           subheadline=record["subheadline"], body_html=self._body(item, lang),
                            summary=record["summary"], version=int(version["version"]),
                            first_created=item.published_at, version_created=versioned, embargoed=item.lift,
                            withheld=not item.public, byline=record["org"], located=record["dateline"],
                            subjects=list(item.record["tags"]), renditions=renditions, ednote=note,
                            draft=lang in item.drafts)
+
+    def _body(self, item: _Item, lang: str) -> str:
+        """The body as HTML for feeds and ninjs: from this run's view, else remembered (a feed lists
+        releases that did not change), else from the release read again."""
+        if (item.path, lang) in self.views:
+            name = f"{item.input_key}:{lang}"
+            if name not in self.bodies.fresh:
+                self.bodies.fresh[name] = str(blocks_html(self.views[(item.path, lang)].body))
+            return self.bodies.fresh[name]
+        remembered = self.bodies.get(item.input_key, lang)
+        return remembered if remembered is not None else str(blocks_html(self._view(item, lang).body))
 
     def _entry_id(self, item: _Item, lang: str) -> str:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"pressgen:{self.workspace.config_path.parent.name}:{item.id}:{lang}"
@@ -912,7 +927,7 @@ class _Targets:
             version = self.versions.get(item.id, {}).get(lang) or {"version": 1, "corrected": None}
             updated = dt.datetime.fromisoformat(version["corrected"].replace("Z", "+00:00")) \
                 if version.get("corrected") else item.published_at
-            content = record["body_html"]
+            content = self._body(item, lang)
             summary = record["summary"]
             if version.get("corrected"):
                 note = writer.correction_note(version["version"], updated.date(), locale, t)
@@ -948,6 +963,36 @@ class _Targets:
                 entries.append(feeds.SitemapEntry(self.site.url("", item.page(lang)),
                                                   item.published_at.date(), alternates))
         return feeds.sitemap(entries)
+
+
+class _Bodies:
+    """The body HTML of each release version and language (feeds list releases that did not change),
+    kept apart from the release records so that a publish with nothing to do does not read it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, Any] | None = None
+        self.fresh: dict[str, str] = {}  # made in this run
+
+    def _load(self) -> dict[str, Any]:
+        if self._data is None:
+            bodies = _read_state(self.path).get("bodies")
+            self._data = bodies if isinstance(bodies, dict) else {}
+        return self._data
+
+    def get(self, key: str, lang: str) -> str | None:
+        value = self._load().get(f"{key}:{lang}")
+        return value if isinstance(value, str) else None
+
+    def save(self, keys: set[str], views: dict[tuple[Path, str], DocumentView], key_of: dict[Path, str]) -> None:
+        """Remember the bodies of this run's views; forget those of release versions no longer published."""
+        if not views:
+            return
+        data = {name: body for name, body in self._load().items() if name.rsplit(":", 1)[0] in keys}
+        for (path, lang), view in views.items():
+            name = f"{key_of[path]}:{lang}"
+            data[name] = self.fresh.get(name) or str(blocks_html(view.body))
+        write_atomic(self.path, _dump({"bodies": data}))
 
 
 def _prepared_bytes(path: Path) -> bytes:
