@@ -564,6 +564,7 @@ class _Targets:
         self.languages = list(workspace.config.languages)
         self.targets: dict[str, _Target] = {}
         self.downloads: _Downloads | None = None
+        self._lists: dict[tuple[str, str | None], list[_Item]] = {}
 
     def all(self) -> dict[str, _Target]:
         shared = digest(self.workspace_key, str(self.options.allow_draft), str(self.options.downloads),
@@ -576,14 +577,15 @@ class _Targets:
                    for item in self.public]
         everything = digest(shared, json.dumps(summary, sort_keys=True, ensure_ascii=False))
         self.targets["newsroom.css"] = _Target(shared, lambda: writer.stylesheet(self.workspace.root))
-        self.targets["index.html"] = _Target(everything, self._chooser)
+        self.targets["index.html"] = _Target(shared, self._chooser)
         for org_id, org in sorted(self.workspace.config.organizations.items()):
             if org.logo and any(item.record["organization"] == org_id for item in self.items):
                 logo = self.workspace.root / org.logo
                 self.targets[self._logo_path(org_id)] = _Target(shared, partial(_prepared_bytes, logo))
         for lang in self.languages:
-            self._indexes(lang, everything)
-            self.targets[f"{lang}/feed.atom"] = _Target(everything, partial(self._feed, lang))
+            self._indexes(lang, shared)
+            self.targets[f"{lang}/feed.atom"] = _Target(
+                self._listing_key(shared, lang, self._in(lang)[:FEED_ENTRIES]), partial(self._feed, lang))
         if self.site.base_url:
             self.targets["sitemap.xml"] = _Target(everything, self._sitemap)
         return self.targets
@@ -844,7 +846,21 @@ class _Targets:
     # -- the lists: indexes, tags, feeds, sitemap
 
     def _in(self, lang: str, tag: str | None = None) -> list[_Item]:
-        return [item for item in self.public if lang in item.langs and (tag is None or tag in item.record["tags"])]
+        """The public releases in ``lang`` (with ``tag``), newest first; computed once per list."""
+        if (lang, tag) not in self._lists:
+            self._lists[(lang, tag)] = [item for item in self.public if lang in item.langs
+                                        and (tag is None or tag in item.record["tags"])]
+        return self._lists[(lang, tag)]
+
+    def _tags(self, lang: str) -> list[str]:
+        return sorted({tag for item in self._in(lang) for tag in item.record["tags"]})
+
+    def _listing_key(self, shared: str, lang: str, items: list[_Item], *extra: Any) -> str:
+        """The key of a page that lists ``items``: what it shows of each, and ``extra`` (its pagination,
+        the other languages that have it, the tags), so that a change re-renders only the lists it is on."""
+        shown = [[item.id, item.page(lang), _stamp(item.published_at), lang in item.drafts, item.input_key,
+                  self.versions.get(item.id, {}).get(lang)] for item in items]
+        return digest(shared, json.dumps([lang, shown, extra], sort_keys=True, ensure_ascii=False))
 
     def _index_paths(self, lang: str, tag: str | None, count: int) -> list[str]:
         per = self.workspace.config.site.per_page
@@ -854,11 +870,19 @@ class _Targets:
         more = (f"{stem}-{n}.html" if tag else f"{lang}/page-{n}.html" for n in range(2, pages + 1))
         return [first, *more]
 
-    def _indexes(self, lang: str, key: str) -> None:
-        tags = sorted({tag for item in self._in(lang) for tag in item.record["tags"]})
+    def _indexes(self, lang: str, shared: str) -> None:
+        per = self.workspace.config.site.per_page
+        tags = self._tags(lang)
+        orgs = sorted({item.record["organization"] for item in self.public})  # one: its logo heads the lists
         for tag in (None, *tags):
             listed = self._in(lang, tag)
-            for number, rel in enumerate(self._index_paths(lang, tag, len(listed)), start=1):
+            paths = self._index_paths(lang, tag, len(listed))
+            for number, rel in enumerate(paths, start=1):
+                others = [other for other in self.languages
+                          if len(self._index_paths(other, tag, len(self._in(other, tag)))) >= number
+                          and (not tag or self._in(other, tag))]
+                key = self._listing_key(shared, lang, listed[(number - 1) * per:number * per], tag, number,
+                                        len(paths), others, tags, orgs)
                 self.targets[rel] = _Target(key, partial(self._index, lang, tag, number, rel))
 
     def _index(self, lang: str, tag: str | None, number: int, rel: str) -> bytes:
