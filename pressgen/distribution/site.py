@@ -200,10 +200,14 @@ def _slug(tag: str) -> str:
 
 
 def _href(source: str, target: str) -> str:
-    """The relative URL from the site file ``source`` to the site file ``target``."""
-    if target.endswith("/"):
-        return quote(posixpath.relpath(target, posixpath.dirname(source) or ".")) + "/"
-    return quote(posixpath.relpath(target, posixpath.dirname(source) or "."))
+    """The relative URL from the site file ``source`` to the site file ``target`` (both site-relative,
+    normalised: pressgen makes them): down from the source's folder, else up to the top and down."""
+    folder = source.rpartition("/")[0]
+    if not folder:
+        return quote(target)
+    if target.startswith(folder + "/"):
+        return quote(target[len(folder) + 1:])
+    return "../" * (folder.count("/") + 1) + quote(target)
 
 
 @dataclass
