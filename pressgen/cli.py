@@ -935,6 +935,64 @@ def mail_command(release: str, media_list: Path | None, dry_run: Path | None, se
         sys.exit(1)
 
 
+# --- pressgen publish: the newsroom ---------------------------------------------------------------
+
+
+@cli.command(name="publish")
+@click.argument("paths", nargs=-1)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="The site folder (default: site/ in the workspace); replaced as a whole, at once.")
+@click.option("--now", callback=_iso_time, metavar="ISO-TIME",
+              help="The clock embargoes are measured against (default: now), e.g. 2017-05-26T10:00+02:00.")
+@click.option("--allow-draft", is_flag=True,
+              help="Also publish languages that are not ready (stale, unreviewed, facts differing), marked draft.")
+@click.option("--no-downloads", is_flag=True, help="Pages without the PDF and DOCX downloads (photos stay).")
+def publish_command(paths: tuple[str, ...], out: Path | None, now: dt.datetime | None, allow_draft: bool,
+                    no_downloads: bool) -> None:
+    """Write the static newsroom: pages, indexes, feeds, sitemap and ninjs; embargo-safe.
+
+    Only languages that are ready are published (see 'pressgen status'); the others are named with
+    the reason. Only what changed is written; the site folder is replaced at once, never half-updated.
+    """
+    from pressgen.distribution.site import PublishOptions, publish
+
+    options = PublishOptions(out=out, now=now,
+                             allow_draft=allow_draft, downloads=not no_downloads)
+    report = publish(_default_paths(paths), options)
+    _echo_diagnostics(report.diagnostics, set())
+    for rid in report.failed:
+        click.echo(f"{rid}: not published: the release has errors", err=True)
+    for rid, held in sorted(report.held_back.items()):
+        for lang, reasons in held.items():
+            what = "every language" if lang == "*" else lang
+            click.echo(f"{rid}: {what} left out: {'; '.join(reasons) or 'not ready'}")
+    for rid, langs in sorted(report.drafts.items()):
+        click.echo(f"{rid}: {', '.join(langs)} published as a draft (--allow-draft); the pages say so")
+    for rid, changes in sorted(report.corrected.items()):
+        for lang, version in sorted(changes.items()):
+            click.echo(f"{rid}: {lang} corrected: version {version}, with a correction note")
+    for rid, (lift, previews) in sorted(report.embargoed.items()):
+        click.echo(f"{rid}: embargoed until {lift.isoformat()}: not public; preview pages for journalists "
+                   "(do not share them publicly):")
+        for lang, rel in previews.items():
+            click.echo(f"  {lang}: {report.base_url + rel if report.base_url else _display(report.site / rel)}")
+    languages = sorted({lang for langs in report.published.values() for lang in langs})
+    if report.base_url is None and report.published:
+        click.echo("note: no sitemap.xml, and relative links in feeds and ninjs: give the address the site is "
+                   "served from in pressgen.yaml, site: {base_url: https://press.example.org/}")
+    if not report.written and not report.removed:
+        click.echo(f"nothing to do: {_display(report.site)} is up to date ({report.unchanged} file(s), "
+                   f"{len(report.published)} release(s)) in {report.seconds:.1f} s")
+    else:
+        click.echo(f"published {len(report.published)} release(s) in {', '.join(languages) or 'no language'} to "
+                   f"{_display(report.site)}: {len(report.written)} file(s) written, {len(report.removed)} "
+                   f"removed, {report.unchanged} unchanged in {report.seconds:.1f} s"
+                   + ("" if report.atomic else " (this file system cannot exchange folders at once: "
+                      "the site was missing for a moment)"))
+    if not report.ok:
+        sys.exit(1)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI, mapping pressgen errors to messages and exit codes."""
     try:

@@ -338,3 +338,38 @@ def append_durable(path: Path, data: bytes, valid_size: int | None = None) -> No
         os.close(handle)
     if created:
         _sync_folder(path.parent)
+
+# --- a folder replaced at once (pressgen publish) ------------------------------------------------
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def exchange_folders(staging: Path, target: Path) -> bool:
+    """Put the folder ``staging`` in the place of ``target`` at once; the old ``target`` ends up at ``staging``.
+
+    On Linux this is one ``renameat2(RENAME_EXCHANGE)``: a reader sees the old folder or the new one,
+    never neither and never a mix. Where the system cannot exchange (another kernel, a file system
+    without it) it falls back to two renames, with a moment in which ``target`` is missing, and
+    returns False; True after the atomic exchange. When ``target`` does not exist, ``staging`` is
+    renamed to it. Raises ``OSError``.
+    """
+    if not target.exists():
+        os.rename(staging, target)
+        return True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        renameat2 = None
+    if renameat2 is not None:
+        at_fdcwd = -100
+        if renameat2(at_fdcwd, os.fsencode(staging), at_fdcwd, os.fsencode(target), _RENAME_EXCHANGE) == 0:
+            _sync_folder(target.parent)
+            return True
+    aside = staging.with_name(staging.name + ".old")
+    os.rename(target, aside)
+    os.rename(staging, target)
+    os.rename(aside, staging)
+    return False

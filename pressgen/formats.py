@@ -41,3 +41,15 @@ def unknown_format(name: str) -> str | None:
 def media_type(extension: str) -> str:
     """Return the media type of a file extension of one of the formats (or a download's default)."""
     return next((fmt.media_type for fmt in FORMATS if fmt.extension == extension), "application/octet-stream")
+
+
+# --- what pressgen publish writes from the same view: rows of the registry, not build formats -----
+
+PUBLISH_FORMATS: tuple[Format, ...] = (
+    Format("page", "text/html", "html", "pressgen.writers.page:write_page", "Newsroom page (HTML, static site)"),
+)
+
+
+def writer_format(name: str) -> Format | None:
+    """Return the row of a build format or of a publish format named ``name``, or None."""
+    return BY_NAME.get(name) or next((fmt for fmt in PUBLISH_FORMATS if fmt.name == name), None)

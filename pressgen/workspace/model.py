@@ -175,6 +175,21 @@ class MailSettings(Strict):
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
+# --- the newsroom (pressgen publish) ------------------------------------------------------------
+
+
+class SiteSettings(Strict):
+    """Where the newsroom that ``pressgen publish`` writes will be served, and how its indexes page."""
+
+    base_url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")  # absolute links
+    title: LocalText | None = None  # the newsroom's name (default: "Newsroom" in each language)
+    per_page: int = Field(20, ge=1, le=500)  # releases per index page
+
+    @field_validator("base_url")
+    @classmethod
+    def _ends_with_slash(cls, value: str | None) -> str | None:
+        return value if value is None or value.endswith("/") else value + "/"
+
 
 class Config(Strict):
     """Settings of a workspace, read from pressgen.yaml."""
@@ -189,6 +204,8 @@ class Config(Strict):
     contacts: dict[str, Contact] = {}
     hyphenation: HyphenationSettings = HyphenationSettings()
     mail: MailSettings | None = None  # pressgen mail
+
+    site: SiteSettings = SiteSettings()  # pressgen publish
 
     @field_validator("languages", "formats")
     @classmethod

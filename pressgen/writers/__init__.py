@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pressgen.errors import UsageError
-from pressgen.formats import BY_NAME, unknown_format
+from pressgen.formats import unknown_format, writer_format
 
 if TYPE_CHECKING:
     from pressgen.document.localize import DocumentView
@@ -26,13 +26,15 @@ Writer = Callable[["DocumentView"], Rendered]
 
 
 def get_writer(name: str) -> Writer:
-    """Return the writer for format ``name`` (a row of :data:`pressgen.formats.FORMATS`).
+    """Return the writer for format ``name`` (a row of :data:`pressgen.formats.FORMATS` or of
+    :data:`pressgen.formats.PUBLISH_FORMATS`).
 
     Raises :class:`UsageError` for an unknown format. The writer's module is
     imported on first use.
     """
-    if (problem := unknown_format(name)) is not None:
-        raise UsageError(problem)
-    module, _, function = BY_NAME[name].writer.partition(":")
+    fmt = writer_format(name)
+    if fmt is None:
+        raise UsageError(unknown_format(name) or f"unknown format '{name}'")
+    module, _, function = fmt.writer.partition(":")
     writer: Writer = getattr(importlib.import_module(module), function)
     return writer
