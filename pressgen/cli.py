@@ -463,6 +463,20 @@ def _review_path(workspace_root: Path, release_id: str, lang: str, fmt: str) -> 
     return workspace_root / "review" / f"{release_id}.{lang}.{'xlf' if fmt == 'xliff' else 'review.docx'}"
 
 
+def _echo_import_report(report: Any, state: str, written: Path) -> None:
+    """An import's report: its conflicts and skipped units, each unit applied or unchanged, the notes kept,
+    and the summary line (on standard error when there are conflicts)."""
+    _echo_diagnostics(report.skipped + report.conflicts)
+    for unit in report.units:
+        if unit.category in ("applied", "unchanged"):
+            click.echo(f"{unit.category}: {unit.where} (unit '{unit.unit_id}')")
+    for note in report.notes:
+        click.echo(f"note kept: {note}")
+    change = f"{_display(written)} updated" if report.written else "nothing changed"
+    click.echo(f"{report.applied} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflict(s), "
+               f"{len(report.skipped)} skipped; {state}; {change}", err=bool(report.conflicts))
+
+
 @review.command(name="export")
 @click.argument("release")
 @click.option("--lang", required=True, help="The translation to review, e.g. fr (it may be missing still).")
@@ -533,15 +547,7 @@ def review_import(release: str, lang: str, source: Path | None) -> None:
             raise
         report.conflicts = [_renamed(d, file, shown) for d in report.conflicts]
         report.skipped = [_renamed(d, file, shown) for d in report.skipped]
-    _echo_diagnostics(report.skipped + report.conflicts)
-    for unit in report.units:
-        if unit.category in ("applied", "unchanged"):
-            click.echo(f"{unit.category}: {unit.where} (unit '{unit.unit_id}')")
-    for note in report.notes:
-        click.echo(f"note kept: {note}")
-    change = f"{_display(path)} updated" if report.written else "nothing changed"
-    click.echo(f"{report.applied} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflict(s), "
-               f"{len(report.skipped)} skipped; {lang} is now {report.status}; {change}", err=bool(report.conflicts))
+    _echo_import_report(report, f"{lang} is now {report.status}", path)
     if report.conflicts:
         sys.exit(1)
 
@@ -586,16 +592,7 @@ def review_workspace_import(lang: str, source: Path | None) -> None:
     if not reviewed.is_file():
         raise UsageError(f"no such file: {reviewed} (export it first with 'pressgen review workspace export')")
     report = import_workspace(reviewed, workspace, lang)
-    _echo_diagnostics(report.skipped + report.conflicts)
-    for unit in report.units:
-        if unit.category in ("applied", "unchanged"):
-            click.echo(f"{unit.category}: {unit.where} (unit '{unit.unit_id}')")
-    for note in report.notes:
-        click.echo(f"note kept: {note}")
-    change = f"{_display(workspace.config_path)} updated" if report.written else "nothing changed"
-    click.echo(f"{report.applied} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflict(s), "
-               f"{len(report.skipped)} skipped; the workspace's {lang} texts are now {report.status}; {change}",
-               err=bool(report.conflicts))
+    _echo_import_report(report, f"the workspace's {lang} texts are now {report.status}", workspace.config_path)
     if report.conflicts:
         sys.exit(1)
 

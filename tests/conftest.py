@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import (
+    CHROMIUM,
     LANGS,
     ROOT,
     SEED_IDS,
@@ -89,3 +91,16 @@ def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, st
 @pytest.fixture(scope="session")
 def seed_workspace():  # type: ignore[no-untyped-def]
     return load_workspace(SEEDS)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (its own browser download cannot work here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()

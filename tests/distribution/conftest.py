@@ -1,14 +1,11 @@
-"""Fixtures of the newsroom's tests: a workspace with a base URL, the site's files read back, Chromium."""
+"""Fixtures of the newsroom's tests: a workspace with a base URL, the site's files read back."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import CHROMIUM
 
 BASE = "https://press.example.org/"
 
@@ -42,15 +39,3 @@ def photo(path: Path, size: tuple[int, int] = (1600, 1000)) -> None:
     image.save(buffer, "JPEG", quality=80)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield browser
-        browser.close()

@@ -78,7 +78,7 @@ def test_a_reviewed_change_is_written_into_pressgen_yaml_in_place(workspace: Pat
     status, output = _import(capsys)
     assert status == 0, output
     assert "applied: organisation unric, tagline" in output
-    assert "1 applied, 13 unchanged" in output and "0 conflict(s)" in output  # the role was approved already
+    assert "1 applied, 15 unchanged" in output and "0 conflict(s)" in output  # the role was approved already
     text = config.read_text()
     assert "fr: L’ONU dans ta langue" in text
     assert "# Used in the \"About …\" heading; French includes the article." in text  # comments kept
