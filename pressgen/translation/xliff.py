@@ -104,7 +104,11 @@ def base_data(pair: Pair) -> str:
 
 def read_base(unit: etree._Element) -> tuple[str, str] | None:
     """Return (target key, state) recorded at export ("" for no target), or None for a unit without them."""
-    data = unit.get("extradata") or ""
+    return parse_base(unit.get("extradata") or "")
+
+
+def parse_base(data: str) -> tuple[str, str] | None:
+    """:func:`read_base` of the text :func:`base_data` wrote (an XLIFF ``extradata``, a review DOCX's id cell)."""
     if not data.startswith(BASE_PREFIX):
         return None
     values = dict(item.partition("=")[::2] for item in data[len(BASE_PREFIX):].split())

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import run
+from docx import Document
+from helpers import replace_once, run, soffice
 
 from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
 
@@ -66,3 +67,69 @@ def test_translate_says_which_human_translation_of_a_deleted_paragraph_it_drops(
     assert FRENCH_FIFTH in _history(workspace)
     assert f"fr body: the translation of a deleted source paragraph is dropped, kept in the translation " \
            f"memory: «{FRENCH_FIFTH}»" in out
+
+
+# --- the review DOCX: an import leaves edits made since its export as they are ---------------------------
+
+def _docx_export(workspace: Path) -> Path:
+    assert run("review", "export", str(_path(workspace)), "--lang", "fr", "--format", "docx") == 0
+    return workspace / "review" / f"{RELEASE}.fr.review.docx"
+
+
+def _person_edits_dateline(workspace: Path) -> None:
+    """The person types a word into the French dateline of the release, after the export."""
+    replace_once(_path(workspace), "    dateline: Bruxelles\n", "    dateline: Bruxelles-Ville\n")
+
+
+def _import_docx(workspace: Path, docx: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    status = run("review", "import", str(_path(workspace)), "--lang", "fr", "--file", str(docx))
+    out = capsys.readouterr()
+    return status, out.out + out.err
+
+
+def _row(document: Document, unit_prefix: str):  # type: ignore[no-untyped-def]
+    return next(row for row in document.tables[0].rows[1:] if row.cells[0].text.startswith(unit_prefix))
+
+
+def test_a_stale_review_docx_does_not_revert_an_edit_made_since_its_export(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found by the property test: export (docx), person_types (fr dateline), import -> "1 applied,
+    # 0 conflict(s)" and the person's word was gone: the row's exported text went back over it.
+    docx = _docx_export(workspace)
+    _person_edits_dateline(workspace)
+    status, output = _import_docx(workspace, docx, capsys)
+    assert status == 0, output
+    assert "dateline: Bruxelles-Ville\n" in _path(workspace).read_text(encoding="utf-8")
+    assert "0 applied, 13 unchanged, 0 conflict(s), 0 skipped" in output
+
+
+def test_a_review_docx_row_changed_on_both_sides_is_a_conflict_showing_both_texts(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docx = _docx_export(workspace)
+    _person_edits_dateline(workspace)
+    document = Document(str(docx))
+    _row(document, "dateline-").cells[2].paragraphs[0].add_run(" (Belgique)")
+    headline = _row(document, "headline-").cells[2].paragraphs[0]
+    headline.add_run(" !")
+    document.save(str(docx))
+    status, output = _import_docx(workspace, docx, capsys)
+    assert status == 1, output
+    text = _path(workspace).read_text(encoding="utf-8")
+    assert "dateline: Bruxelles-Ville\n" in text  # nothing replaced
+    assert "«Bruxelles (Belgique)»" in output and "«Bruxelles-Ville»" in output
+    assert "réfugiés !" in text  # the reviewer's other row, unchanged in the release since, is applied
+    assert "1 applied, 11 unchanged, 1 conflict(s), 0 skipped" in output
+
+
+def test_the_base_of_a_review_docx_survives_a_save_in_libreoffice(
+        workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docx = _docx_export(workspace)
+    saved = tmp_path / "saved"
+    done = soffice("--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(docx), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    _person_edits_dateline(workspace)
+    status, output = _import_docx(workspace, saved / docx.name, capsys)
+    assert status == 0, output
+    assert "dateline: Bruxelles-Ville\n" in _path(workspace).read_text(encoding="utf-8")
+    assert "0 applied, 13 unchanged" in output
