@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from helpers import replace_once, run, soffice
+from helpers import replace_once, run, soffice, use_libre
+from helpers.libre_server import LibreServer, fake_translation
 
+from pressgen import load_release
 from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
+from pressgen.translation.segments import align
 
 RELEASE = "iom-20km-brussels-2017"
 DUTCH_FIFTH = "      Mevr. Caroline Petit, adjunct-directrice van het UNRIC"
@@ -133,3 +136,39 @@ def test_the_base_of_a_review_docx_survives_a_save_in_libreoffice(
     assert status == 0, output
     assert "dateline: Bruxelles-Ville\n" in _path(workspace).read_text(encoding="utf-8")
     assert "0 applied, 13 unchanged" in output
+
+
+# --- a post-edit of the only machine draft stays human --------------------------------------------------
+
+NEW_DUTCH = "Een nieuwe alinea over de ploeg."
+
+
+def _fr_pair(path: Path, source: str):  # type: ignore[no-untyped-def]
+    release = load_release(path)
+    return next(pair for pair in align(release, "fr").pairs if pair.source == source)
+
+
+def test_a_post_edit_of_the_only_machine_draft_is_not_recorded_machine_by_the_next_import(
+        workspace: Path, server: LibreServer, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found by the property test: edit_source(add), translate, person_types (into the new machine-drafted
+    # paragraph), export (xliff), import, edit_source(word) of that paragraph, translate -> the person's
+    # word was replaced by a new machine draft, unasked, unreported, not in the memory. The person's edit
+    # turned the language's last machine segment into a draft, so the records no longer matched the
+    # file's "status: machine" and were read as a status set by hand: every segment machine; the import
+    # then recorded the post-edit as machine.
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    path = _path(workspace)
+    replace_once(path, "      Onder het beschermheerschap", f"      {NEW_DUTCH}\n\n      Onder het beschermheerschap")
+    assert run("translate", str(path), "--to", "fr") == 0
+    drafted = _fr_pair(path, NEW_DUTCH)
+    assert drafted.state == "machine" and drafted.target == fake_translation(NEW_DUTCH, "fr")
+    replace_once(path, drafted.target, "Un nouveau paragraphe sur l’équipe.")  # the person post-edits it
+    assert _fr_pair(path, NEW_DUTCH).state == "draft"
+    assert run("review", "export", str(path), "--lang", "fr") == 0
+    assert run("review", "import", str(path), "--lang", "fr") == 0  # returned unchanged
+    assert _fr_pair(path, NEW_DUTCH).state == "draft"  # old code: machine (the file says so from now on)
+    replace_once(path, NEW_DUTCH, NEW_DUTCH.replace("ploeg", "groep"))
+    capsys.readouterr()
+    assert run("translate", str(path), "--to", "fr") == 0
+    assert "Un nouveau paragraphe sur l’équipe." in path.read_text(encoding="utf-8")
+    assert "stale, human text kept; machine suggestion in the memory" in capsys.readouterr().out
