@@ -6,6 +6,7 @@ its falsifying examples.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -97,8 +98,8 @@ def _row(document: Document, unit_prefix: str):  # type: ignore[no-untyped-def]
 
 def test_a_stale_review_docx_does_not_revert_an_edit_made_since_its_export(
         workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Found by the property test: export (docx), person_types (fr dateline), import -> "1 applied,
-    # 0 conflict(s)" and the person's word was gone: the row's exported text went back over it.
+    # As the property test's rules: export (docx), person_types (fr dateline), import -> old code said
+    # "1 applied, 0 conflict(s)" and the person's word was gone: the row's exported text went back over it.
     docx = _docx_export(workspace)
     _person_edits_dateline(workspace)
     status, output = _import_docx(workspace, docx, capsys)
@@ -143,6 +144,10 @@ def test_the_base_of_a_review_docx_survives_a_save_in_libreoffice(
 NEW_DUTCH = "Een nieuwe alinea over de ploeg."
 
 
+def _add_dutch_paragraph(path: Path) -> None:
+    _add_dutch_paragraph(path)
+
+
 def _fr_pair(path: Path, source: str):  # type: ignore[no-untyped-def]
     release = load_release(path)
     return next(pair for pair in align(release, "fr").pairs if pair.source == source)
@@ -150,7 +155,7 @@ def _fr_pair(path: Path, source: str):  # type: ignore[no-untyped-def]
 
 def test_a_post_edit_of_the_only_machine_draft_is_not_recorded_machine_by_the_next_import(
         workspace: Path, server: LibreServer, capsys: pytest.CaptureFixture[str]) -> None:
-    # Found by the property test: edit_source(add), translate, person_types (into the new machine-drafted
+    # As the property test's rules: edit_source(add), translate, person_types (into the new machine-drafted
     # paragraph), export (xliff), import, edit_source(word) of that paragraph, translate -> the person's
     # word was replaced by a new machine draft, unasked, unreported, not in the memory. The person's edit
     # turned the language's last machine segment into a draft, so the records no longer matched the
@@ -158,7 +163,7 @@ def test_a_post_edit_of_the_only_machine_draft_is_not_recorded_machine_by_the_ne
     # then recorded the post-edit as machine.
     use_libre(workspace, server.url)  # type: ignore[attr-defined]
     path = _path(workspace)
-    replace_once(path, "      Onder het beschermheerschap", f"      {NEW_DUTCH}\n\n      Onder het beschermheerschap")
+    _add_dutch_paragraph(path)
     assert run("translate", str(path), "--to", "fr") == 0
     drafted = _fr_pair(path, NEW_DUTCH)
     assert drafted.state == "machine" and drafted.target == fake_translation(NEW_DUTCH, "fr")
@@ -172,3 +177,39 @@ def test_a_post_edit_of_the_only_machine_draft_is_not_recorded_machine_by_the_ne
     assert run("translate", str(path), "--to", "fr") == 0
     assert "Un nouveau paragraphe sur l’équipe." in path.read_text(encoding="utf-8")
     assert "stale, human text kept; machine suggestion in the memory" in capsys.readouterr().out
+
+
+# --- an edit saved while translate waits for its provider -----------------------------------------------
+
+def test_an_edit_saved_while_translate_waits_for_the_provider_is_kept_and_the_write_refused(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The stand-in answers its first request only after a pause, during which the person saves the
+    # release; translate, run as the CLI, must refuse its write (exit 1) and leave the person's edit.
+    server = LibreServer(faults=["sleep"], sleep_seconds=4)
+    url = server.start()
+    try:
+        use_libre(workspace, url, timeout=60, retries=0)
+        path = _path(workspace)
+        _add_dutch_paragraph(path)
+        result: list[int] = []
+        worker = threading.Thread(target=lambda: result.append(run("translate", str(path), "--to", "fr")))
+        worker.start()
+        for _ in range(600):  # until translate has read the release and is waiting for the provider
+            if server.requests or not worker.is_alive():
+                break
+            worker.join(0.05)
+        assert server.requests, "translate sent nothing"
+        replace_once(path, "    dateline: Bruxelles\n", "    dateline: Bruxelles-Ville\n")  # saved meanwhile
+        edited = path.read_bytes()
+        worker.join(120)
+        assert result == [1]
+        out = capsys.readouterr()
+        assert "changed on disk since it was read" in out.err and "nothing was written" in out.err
+        assert path.read_bytes() == edited  # the person's save is kept, no machine draft over it
+        sent = len(server.requests)
+        assert run("translate", str(path), "--to", "fr") == 0  # run again: drafts from the memory, edit kept
+        assert len(server.requests) == sent
+        text = path.read_text(encoding="utf-8")
+        assert "dateline: Bruxelles-Ville\n" in text and fake_translation(NEW_DUTCH, "fr") in text
+    finally:
+        server.stop()
