@@ -145,7 +145,8 @@ NEW_DUTCH = "Een nieuwe alinea over de ploeg."
 
 
 def _add_dutch_paragraph(path: Path) -> None:
-    _add_dutch_paragraph(path)
+    """The author adds a paragraph to the Dutch body, before its last one."""
+    replace_once(path, "      Onder het beschermheerschap", f"      {NEW_DUTCH}\n\n      Onder het beschermheerschap")
 
 
 def _fr_pair(path: Path, source: str):  # type: ignore[no-untyped-def]
