@@ -396,7 +396,9 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     by_field: dict[str, list[Record]] = {}
     for record in records.get(lang, []):
         by_field.setdefault(record.field, []).append(record)
-    current = block is not None and (block.source_hash is None or block.source_hash == release.source_hash()
+    # Without a source_hash (a language translated by hand), its records, once there, say what it was made from.
+    current = block is not None and ((block.source_hash is None and not by_field)
+                                     or block.source_hash == release.source_hash()
                                      or _recorded_current(source_fields, target_fields, by_field))
 
     def pairs(trusted: bool, as_recorded: bool = False) -> list[Pair]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from helpers import replace_once, run, soffice, use_libre
+from helpers import VALID_RELEASE, replace_once, run, soffice, use_libre
 from helpers.libre_server import LibreServer, fake_translation
 
 from pressgen import load_release
@@ -214,3 +214,22 @@ def test_an_edit_saved_while_translate_waits_for_the_provider_is_kept_and_the_wr
         assert "dateline: Bruxelles-Ville\n" in text and fake_translation(NEW_DUTCH, "fr") in text
     finally:
         server.stop()
+
+
+# --- a release translated by hand, tracked from then on ---------------------------------------------------
+
+def test_a_release_translated_by_hand_and_tracked_notices_a_new_source_paragraph(workspace: Path) -> None:
+    # Found while writing the property test: its first release had no source_hash (translated by hand, as
+    # the README's "run translate once to start tracking" describes). After that run, a new Dutch paragraph
+    # left French "reviewed and current": nothing to translate, check clean, publishable with --final.
+    path = workspace / "releases" / "hand.yaml"
+    text = VALID_RELEASE.replace("      Eerste alinea.\n", "      Eerste alinea.\n\n      Tweede alinea.\n")
+    french = "      Premier paragraphe.\n\n      Deuxième paragraphe.\n"
+    path.write_text(text.replace("      Premier paragraphe.\n", french), encoding="utf-8")
+    assert run("translate", str(path), "--to", "fr") == 0  # starts tracking; sends nothing
+    assert [pair.state for pair in align(load_release(path), "fr").pairs] == ["reviewed"] * 4
+    replace_once(path, "      Tweede alinea.\n", "      Tweede alinea.\n\n      Derde alinea, nieuw.\n")
+    pairs = align(load_release(path), "fr").pairs
+    assert [(pair.source, pair.state) for pair in pairs if pair.field == "body"] == [
+        ("Eerste alinea.", "reviewed"), ("Tweede alinea.", "reviewed"), ("Derde alinea, nieuw.", "missing")]
+    assert run("build", str(path), "--final") == 1  # not publishable with a paragraph untranslated

@@ -29,7 +29,7 @@ from helpers import SEEDS, run, use_libre
 from helpers.libre_server import LibreServer
 from hypothesis import HealthCheck, note, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from lxml import etree
 from ruamel.yaml import YAML
 
@@ -170,6 +170,16 @@ class NoLostWords(RuleBasedStateMachine):
             assert any(word in line or f"'{unit}'" in line for line in reported_lines), \
                 f"{word!r} imported in unit {unit} is not in the release and was not reported"
         self.given = {word for word in self.given | set(given or {}) if word in after}
+
+    @initialize(machine=st.booleans())
+    def start(self, machine: bool) -> None:
+        """Start reviewed throughout, or with a machine draft of a paragraph added since."""
+        if machine:
+            fields = self._fields("nl")
+            fields["body"] += "\nDe ploeg draagt blauwe truien.\n"
+            self._write("nl", fields)
+            code, out = self._cli("translate", str(self.path), "--to", "fr")
+            assert code == 0 and "drafted  fr: 1 segment(s)" in out, out
 
     # --- the author edits the Dutch source --------------------------------------------------------
 
