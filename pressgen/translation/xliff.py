@@ -91,7 +91,10 @@ def target_key(text: str | None, source: str, name: str) -> str:
         return ""
     if name in SEGMENTED:
         inline = from_markdown(source)
-        text = to_markdown(target_tokens(text, inline, name), inline)
+        tokens = target_tokens(text, inline, name)
+        # A link whose target the source lacks has no tag to go through: the text is its own key.
+        if all(token[2] in inline.links for token in tokens if token[0] in ("open", "close") and token[1] == "link"):
+            text = to_markdown(tokens, inline)
     return fingerprint(" ".join(text.split()))
 
 

@@ -233,3 +233,20 @@ def test_a_release_translated_by_hand_and_tracked_notices_a_new_source_paragraph
     assert [(pair.source, pair.state) for pair in pairs if pair.field == "body"] == [
         ("Eerste alinea.", "reviewed"), ("Tweede alinea.", "reviewed"), ("Derde alinea, nieuw.", "missing")]
     assert run("build", str(path), "--final") == 1  # not publishable with a paragraph untranslated
+
+
+def test_a_translation_with_a_link_the_source_lacks_exports_in_both_formats(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The fingerprint each unit records of its target went through the source's tags: a link target the
+    # source does not have made 'review export' an internal error (exit 3).
+    path = _path(workspace)
+    text = path.read_text(encoding="utf-8")
+    french = text.index("  fr:\n")
+    path.write_text(text[:french] + text[french:].replace("https://together.un.org", "https://together.example.org",
+                                                          1), encoding="utf-8")
+    assert run("review", "export", str(path), "--lang", "fr") == 0
+    assert run("review", "export", str(path), "--lang", "fr", "--format", "docx") == 0
+    capsys.readouterr()
+    assert run("review", "import", str(path), "--lang", "fr") == 1  # the link is reported, nothing written
+    assert "a link was removed, added or changed" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8").count("https://together.example.org") == 1
