@@ -13,6 +13,9 @@ all through the real CLI. After every step, each marker the person gave pressgen
 or in a file they imported) is still in the release file, or the step that removed it said so (the marker,
 or its unit, in a conflict or warning; or, for ``--replace-stale``, the replaced count, with the text in the
 memory); and every human translation a pressgen command took out of the release is in the memory's history.
+
+What it found is in test_no_lost_words_cases.py, one plain test per loss. The run here is bounded (about
+15 examples of 8 steps, derandomized); a longer search is the same machine with more examples.
 """
 
 from __future__ import annotations
@@ -305,6 +308,6 @@ class NoLostWords(RuleBasedStateMachine):
         load_release(self.path)
 
 
-NoLostWords.TestCase.settings = settings(max_examples=20, stateful_step_count=8, deadline=None,
+NoLostWords.TestCase.settings = settings(max_examples=15, stateful_step_count=8, deadline=None,
                                          suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 test_no_lost_words = NoLostWords.TestCase
