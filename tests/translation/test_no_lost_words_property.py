@@ -174,15 +174,18 @@ class NoLostWords(RuleBasedStateMachine):
                 f"{word!r} imported in unit {unit} is not in the release and was not reported"
         self.given = {word for word in self.given | set(given or {}) if word in after}
 
-    @initialize(machine=st.booleans())
-    def start(self, machine: bool) -> None:
-        """Start reviewed throughout, or with a machine draft of a paragraph added since."""
+    @initialize(machine=st.booleans(), out_for_review=st.sampled_from([None, "xliff", "docx"]))
+    def start(self, machine: bool, out_for_review: str | None) -> None:
+        """Start reviewed throughout, or with a machine draft of a paragraph added since; with a review file out
+        already, or none."""
         if machine:
             fields = self._fields("nl")
             fields["body"] += "\nDe ploeg draagt blauwe truien.\n"
             self._write("nl", fields)
             code, out = self._cli("translate", str(self.path), "--to", "fr")
             assert code == 0 and "drafted  fr: 1 segment(s)" in out, out
+        if out_for_review:
+            self.export(out_for_review)
 
     # --- the author edits the Dutch source --------------------------------------------------------
 
