@@ -350,6 +350,10 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
         for label in labels:
             click.echo(f"{lang} {label}: stale, human text kept; machine suggestion in the memory; "
                        "run with --replace-stale to replace")
+    for lang, dropped in report.dropped.items():
+        for name, text in dropped:
+            click.echo(f"{lang} {name}: the translation of a deleted source paragraph is dropped, kept in the "
+                       f"translation memory: «{' '.join(text.split())}»")
     for lang in report.written:
         reused = f", {report.reused[lang]} from reviewed translations" if report.reused.get(lang) else ""
         replaced = (f"; {report.replaced[lang]} human segment(s) replaced, kept in the translation memory"

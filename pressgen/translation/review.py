@@ -32,13 +32,16 @@ from pressgen.translation.xliff import (  # noqa: F401 (the review API: one modu
     STATES,
     Returned,
     aligned,
+    base_data,
     check_language,
     export_xliff,
+    parse_base,
     qname,
     read_xliff,
     returned_units,
     same_language,
     segment_inline,
+    target_key,
     target_tokens,
     tokens_of,
 )
@@ -108,7 +111,8 @@ def export_docx(release: Release, workspace: Workspace, lang: str) -> bytes:
         was = _plain(pair.field, pair.made_from) if pair.state == "stale" and pair.made_from else None
         offered = tuple((c.quality, c.origin, _plain(pair.field, c.target)) for c in candidates(pair, [fuzzy]))
         rows.append(ReviewRow(pair.id, source.tokens, target, attention, pair.state, tuple(parity.get(pair.id, ())),
-                              was, _plain(pair.field, pair.source), previous(pair), pair_notes(pair), offered))
+                              was, _plain(pair.field, pair.source), previous(pair), pair_notes(pair), offered,
+                              base=base_data(pair)))
     config = workspace.config
     status = alignment.summary
     legend = (f"Status of the {lang} text: {status}. Shaded translations need attention: yellow = machine "
@@ -202,14 +206,24 @@ def docx_units(path: Path, title_id: str, lang: str, alignment: Alignment, repor
                 report.unchanged += 1
             continue
         changed = not _same_text(row.tokens, pair)
-        state, reason = _docx_state(row.state, changed, str(pair.state))
+        # Three-way, when the row records what it was exported with: a row that comes back as exported
+        # leaves later edits of the release as they are (apply_units decides, as for XLIFF).
+        base = parse_base(row.base)
+        edited = changed if base is None else _row_key(row.tokens, pair) != base[0]
+        state, reason = _docx_state(row.state, edited, str(pair.state) if base is None else base[1])
         if reason:
             skip(reason, "write 'reviewed' (or révisé, relu, nagekeken…) in the state column to approve a row, "
                  "or leave the word the export wrote")
         if not changed and state == pair.state:
             report.unchanged += 1
             continue
-        returned.append(Returned(row.unit_id, row.number, row.tokens, "", state))
+        if base is None:
+            returned.append(Returned(row.unit_id, row.number, row.tokens, "", state))
+        else:
+            text = "".join(token[1] for token in row.tokens if token[0] == "text")
+            returned.append(Returned(row.unit_id, row.number, row.tokens, text, state if edited else "draft",
+                                     tracked=True, base=base[0], exported=base[1],
+                                     returned_as=None if edited else state))
     return returned, notes
 
 
@@ -259,6 +273,18 @@ def _docx_state(written: str, changed: bool, exported: str) -> tuple[str, str | 
     if state != exported and state in ("stale", "missing"):
         return exported, f"'{written}' is set by pressgen, not by the reviewer: the unit keeps its state ({exported})"
     return state, None
+
+
+def _row_key(tokens: list[Token], pair: Pair) -> str | None:
+    """The :func:`target_key` of a row's translation (None when its markup does not fit the source)."""
+    assert pair.source is not None
+    if pair.field not in SEGMENTED:
+        text = " ".join(normalize("".join(t[1] for t in tokens if t[0] == "text")).split("\n")).strip()
+        return target_key(text, pair.source, pair.field)
+    source = from_markdown(pair.source)
+    if problems(tokens, source):
+        return None
+    return target_key(to_markdown(tokens, source, minimal=True), pair.source, pair.field)
 
 
 def _same_text(tokens: list[Token], pair: Pair) -> bool:

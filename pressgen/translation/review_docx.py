@@ -27,6 +27,7 @@ from lxml import etree
 
 from pressgen.document.inline import Token
 from pressgen.errors import Diagnostic, InputError
+from pressgen.translation.xliff import BASE_PREFIX, parse_base
 from pressgen.workspace.safezip import SafeZip
 from pressgen.writers.docx import save_docx
 
@@ -37,6 +38,9 @@ LINK_COLOR = "0033A0"
 WARNING_COLOR = "C00000"
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 HEADER = ("segment", "state")
+# The name of the bookmark in a row's id cell that records what the row was exported with (the three-way
+# import's base): pressgen_<row>_<target fingerprint, or none>_<state>, within Word's 40 characters.
+BASE_BOOKMARK = "pressgen_"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
@@ -53,6 +57,7 @@ class ReviewRow:
     previous: tuple[str, str] | None = None  # a stale row: the previous human translation (state, text)
     comments: tuple[str, ...] = ()  # the translator's notes kept on the unit ("author: text"), under the state
     matches: tuple[tuple[int, str, str], ...] = ()  # fuzzy matches offered (percent, origin, translation)
+    base: str = ""  # what the row was exported with (xliff.base_data), recorded in its id cell: the import's base
 
 
 DELETED_COLOR = "C00000"  # words of the old source gone from the new one: red, struck through
@@ -189,6 +194,25 @@ def _write_tokens(cell: object, tokens: Sequence[Token], tag: str, markers: dict
         first = False
 
 
+def _bookmark(paragraph: object, number: int, name: str) -> None:
+    for tag in ("w:bookmarkStart", "w:bookmarkEnd"):
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(number))
+        if tag == "w:bookmarkStart":
+            element.set(qn("w:name"), name)
+        paragraph.append(element)  # type: ignore[attr-defined]
+
+
+def _recorded_base(cell: etree._Element) -> str:
+    """The base a row's id cell records (:func:`_bookmark`), as :func:`pressgen.translation.xliff.base_data`
+    writes it; "" for none."""
+    for element in cell.iter(qn("w:bookmarkStart")):
+        parts = (element.get(qn("w:name")) or "").split("_")
+        if len(parts) == 4 and f"{parts[0]}_" == BASE_BOOKMARK:
+            return f"{BASE_PREFIX}target={parts[2] if parts[2] != 'none' else '-'} state={parts[3]}"
+    return ""
+
+
 def _repeat_header(row: object) -> None:
     properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
     header = OxmlElement("w:tblHeader")
@@ -221,13 +245,15 @@ def write_bilingual_docx(title: str, source: tuple[str, str], target: tuple[str,
         cell.width = width
         cell.paragraphs[0].add_run(text).bold = True
     _repeat_header(table.rows[0])
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         cells = table.add_row().cells
         for cell, width in zip(cells, widths, strict=True):
             cell.width = width
         identifier = cells[0].paragraphs[0].add_run(row.unit_id)
         identifier.font.size = Pt(7)
         identifier.font.color.rgb = RGBColor.from_string(MARKER_COLOR)
+        if (base := parse_base(row.base)) is not None:  # invisible: a bookmark Word and LibreOffice keep
+            _bookmark(cells[0].paragraphs[0]._p, number, f"{BASE_BOOKMARK}{number}_{base[0] or 'none'}_{base[1]}")
         row_markers = (markers or {}).get(row.unit_id, {})
         _write_tokens(cells[1], row.source, source[1], row_markers)
         _write_tokens(cells[2], row.target, target[1], row_markers)
@@ -260,6 +286,7 @@ class ReturnedRow:
     state: str
     comments: tuple[tuple[str, str], ...] = ()  # Word or LibreOffice comments anchored in the row: (author, text)
     refused: str | None = None  # why the row cannot be read unambiguously (a tracked change to the table itself)
+    base: str = ""  # what the export recorded under the id ("" for a document exported before it did)
 
 
 # Elements that only wrap runs (Word smart tags, custom XML, content controls, simple fields, bidi
@@ -505,6 +532,7 @@ def read_bilingual_docx(path: Path, release_id: str, lang: str, listed: set[str]
                 path, 1, 1, f"row {number} of the review table has lost cells ({len(cells)} of {columns})",
                 "export the review document again and copy the translations into it")])
         unit_id = "\n".join(_paragraph_text(p) for p in _blocks(cells[0], qn("w:p"))).strip()
+        base = _recorded_base(cells[0])
         tokens = _cell_tokens(cells[2], unit_id in listed)
         if not "".join(t[1] for t in tokens if t[0] == "text").strip():
             tokens = []
@@ -513,5 +541,5 @@ def read_bilingual_docx(path: Path, release_id: str, lang: str, listed: set[str]
         anchored = dict.fromkeys(element.get(qn("w:id")) or "" for element in tr.iter(
             qn("w:commentRangeStart"), qn("w:commentReference")))
         notes = tuple(comments[key] for key in anchored if comments.get(key))
-        out.append(ReturnedRow(unit_id, number, tokens, state, notes, _refusal(tr, cells)))
+        out.append(ReturnedRow(unit_id, number, tokens, state, notes, _refusal(tr, cells), base))
     return out

@@ -391,16 +391,16 @@ def is_human(pair: Pair) -> bool:
     return pair.state in HUMAN or (pair.state in ("stale", "orphan") and pair.basis in HUMAN)
 
 
-def _kept_state(record: Record, target: str, declared_reviewed: bool) -> SegmentState:
+def _kept_state(record: Record, target: str, declared_reviewed: bool, as_recorded: bool = False) -> SegmentState:
     if declared_reviewed:  # the language says reviewed, for this very source text
         return "reviewed"
-    if record.state == "machine" and not fingerprint_matches(target, record.target):
+    if record.state == "machine" and not as_recorded and not fingerprint_matches(target, record.target):
         return "draft"  # a machine draft someone edited since
     return "reviewed" if record.state == "reviewed" else "draft" if record.state == "draft" else "machine"
 
 
 def _field_pairs(name: str, source: list[str], target: list[str], records: list[Record],
-                 block: LanguageText | None, current: bool, trusted: bool) -> list[Pair]:
+                 block: LanguageText | None, current: bool, trusted: bool, as_recorded: bool = False) -> list[Pair]:
     declared: SegmentState = "reviewed" if block and block.status == "reviewed" else \
         "machine" if block and block.status == "machine" else "draft"
     if block is None or not target:
@@ -413,7 +413,7 @@ def _field_pairs(name: str, source: list[str], target: list[str], records: list[
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
                 pairs += [Pair(name, source[j], target[i],
-                               _kept_state(records[i], target[i], current and declared == "reviewed"),
+                               _kept_state(records[i], target[i], current and declared == "reviewed", as_recorded),
                                notes=records[i].notes)
                           for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
                 continue
@@ -500,16 +500,18 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     by_field: dict[str, list[Record]] = {}
     for record in records.get(lang, []):
         by_field.setdefault(record.field, []).append(record)
-    current = block is not None and (block.source_hash is None or block.source_hash == release.source_hash()
+    # Without a source_hash (a language translated by hand), its records, once there, say what it was made from.
+    current = block is not None and ((block.source_hash is None and not by_field)
+                                     or block.source_hash == release.source_hash()
                                      or _recorded_current(source_fields, target_fields, by_field))
 
     localized_source, localized_target = localized_fields(release, release.source), localized_fields(release, lang)
 
-    def pairs(trusted: bool) -> list[Pair]:
+    def pairs(trusted: bool, as_recorded: bool = False) -> list[Pair]:
         out: list[Pair] = []
         for name in TEXT_FIELDS:
             out += _field_pairs(name, split(name, source_fields.get(name)), split(name, target_fields.get(name)),
-                                by_field.get(name, []), block, current, trusted)
+                                by_field.get(name, []), block, current, trusted, as_recorded)
         for name, text in localized_source.items():
             kind = name.split("-")[0] + "-" + name.rsplit("-", 1)[1]
             kin = [r for key, recs in by_field.items() if is_localized(key)
@@ -520,7 +522,10 @@ def align(release: Release, lang: str, records: dict[str, list[Record]] | None =
     alignment = Alignment(lang, pairs(True))
     # Records are trusted unless the file's summary was changed by hand since pressgen wrote them
     # (someone set "status: machine" to have a language looked at again): then the file's word counts.
-    if current and block is not None and by_field and _written_summary(alignment.pairs) != (block.status or "draft"):
+    # A machine draft a person edited since counts as the machine state pressgen wrote with the summary: the
+    # edit is not a hand-set status (which would make it, and every other segment, machine again).
+    if current and block is not None and by_field and \
+            _written_summary(pairs(True, as_recorded=True)) != (block.status or "draft"):
         alignment = Alignment(lang, pairs(False))
     alignment.pairs = with_ids(alignment.pairs)
     return alignment

@@ -303,6 +303,8 @@ class TranslateReport:
     kept: dict[str, list[str]] = field(default_factory=dict)  # stale human segments kept, by label ("body ¶3")
     replaced: dict[str, int] = field(default_factory=dict)  # human segments replaced (kept in the memory)
     adopted: dict[str, int] = field(default_factory=dict)  # fact and photo texts recorded as they are (--adopt)
+    # Human translations of deleted source paragraphs, dropped (kept in the memory): (field, text) per language.
+    dropped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     requests: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -460,6 +462,7 @@ def translate_release(path: Path, workspace: Workspace, targets: list[str], prov
                               str(pair.basis if pair.state in ("stale", "orphan") else pair.state))
                              for pair in gone)
             report.replaced[lang] = sum(1 for pair in gone if pair.source is not None)
+            report.dropped[lang] = [(pair.field, pair.target or "") for pair in gone if pair.source is None]
             fields, lang_records, summary, complete = fields_and_records(alignment.pairs, filled, block)
             # Still stale somewhere: the hash stays the one the rest was made from (as the write-back does).
             source_hash = release.source_hash() if complete or block is None else block.source_hash

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from pressgen.document.inline import from_markdown, markdown_problems, problems, to_markdown
-from pressgen.errors import Diagnostic
+from pressgen.errors import Diagnostic, InputError
 from pressgen.translation.segments import (
     SEGMENTED,
     Alignment,
@@ -185,12 +185,17 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
     reviewed = [f for f in filled.values() if f.state == "reviewed" and not f.pair.whole]
     # Every human translation the import replaces stays recoverable, with the source it was made from.
     replaced = [f for f in filled.values() if is_human(f.pair) and not same_text(f.text, f.pair.target or "")]
-    if reviewed or replaced:  # the memory first: a damaged or locked one is reported while the release is untouched
+    # The write drops the translations of deleted source paragraphs: each human one is kept, and said.
+    dropped = [pair for pair in alignment.pairs if pair.source is None and is_human(pair)]
+    report.skipped += [_dropped(release, lang, pair) for pair in dropped]
+    if reviewed or replaced or dropped:  # the memory first: a damaged or locked one is reported, the release untouched
         memory = TranslationMemory(workspace.root / MEMORY_FILE)
         try:
             memory.keep_many((release.source, lang, f.pair.made_from or f.pair.source or "", f.pair.target or "",
                               str(f.pair.basis if f.pair.state in ("stale", "orphan") else f.pair.state))
                              for f in replaced)
+            memory.keep_many((release.source, lang, pair.made_from or "", pair.target or "", str(pair.basis or "draft"))
+                             for pair in dropped)
             memory.put_many((REVIEWED, release.source, lang, item.pair.source or "", item.text) for item in reviewed)
         finally:
             memory.close()
@@ -221,6 +226,19 @@ def _notes_kept(source_path: Path, alignment: Alignment, filled: dict[str, Fille
         kept[unit_id] = tuple(new)
         report.notes.extend(f"{where}: comment kept as a translator's note: “{shown_note(note)}”" for note in new)
     return kept
+
+
+def _dropped(release: Release, lang: str, pair: Pair) -> Diagnostic:
+    """The warning for a human translation whose source paragraph was deleted: the write drops it."""
+    from pressgen.workspace.yamlio import load_yaml
+
+    try:
+        line, col = load_yaml(release.path).locate(("text", lang, pair.field))
+    except InputError:
+        line, col = 1, 1
+    return Diagnostic(release.path, line, col, f"text.{lang}.{pair.field}: the translation of a source paragraph "
+                      f"deleted since, {_shown(pair.target)}, is dropped; it is kept in the translation memory",
+                      "put it back in the release if the paragraph is still needed", severity="warning")
 
 
 def _markdown(unit: Returned, pair: Pair) -> tuple[str | None, list[str]]:

@@ -99,7 +99,10 @@ def target_key(text: str | None, source: str, name: str) -> str:
         return ""
     if name in SEGMENTED:
         inline = from_markdown(source)
-        text = to_markdown(target_tokens(text, inline, name), inline)
+        tokens = target_tokens(text, inline, name)
+        # A link whose target the source lacks has no tag to go through: the text is its own key.
+        if all(token[2] in inline.links for token in tokens if token[0] in ("open", "close") and token[1] == "link"):
+            text = to_markdown(tokens, inline)
     return fingerprint(" ".join(text.split()))
 
 
@@ -112,7 +115,11 @@ def base_data(pair: Pair) -> str:
 
 def read_base(unit: etree._Element) -> tuple[str, str] | None:
     """Return (target key, state) recorded at export ("" for no target), or None for a unit without them."""
-    data = unit.get("extradata") or ""
+    return parse_base(unit.get("extradata") or "")
+
+
+def parse_base(data: str) -> tuple[str, str] | None:
+    """:func:`read_base` of the text :func:`base_data` wrote (an XLIFF ``extradata``, a review DOCX's id cell)."""
     if not data.startswith(BASE_PREFIX):
         return None
     values = dict(item.partition("=")[::2] for item in data[len(BASE_PREFIX):].split())
