@@ -186,7 +186,9 @@ def apply_units(source_path: Path, returned: list[Returned], release: Release, w
     # Every human translation the import replaces stays recoverable, with the source it was made from.
     replaced = [f for f in filled.values() if is_human(f.pair) and not same_text(f.text, f.pair.target or "")]
     # The write drops the translations of deleted source paragraphs: each human one is kept, and said.
-    dropped = [pair for pair in alignment.pairs if pair.source is None and is_human(pair)]
+    # (An import that applies nothing writes nothing, and drops nothing: see _write.)
+    dropped = [pair for pair in alignment.pairs if pair.source is None and is_human(pair)] \
+        if filled or notes else []
     report.skipped += [_dropped(release, lang, pair) for pair in dropped]
     if reviewed or replaced or dropped:  # the memory first: a damaged or locked one is reported, the release untouched
         memory = TranslationMemory(workspace.root / MEMORY_FILE)

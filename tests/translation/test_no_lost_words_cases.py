@@ -53,9 +53,19 @@ def test_an_import_after_a_source_paragraph_was_deleted_keeps_and_names_its_huma
     path = _path(workspace)
     assert run("review", "export", str(path), "--lang", "fr") == 0
     _delete_dutch_paragraph(path, DUTCH_FIFTH)
+    before = path.read_bytes()
     assert run("review", "import", str(path), "--lang", "fr") == 1  # the deleted paragraph's unit: a conflict
+    capsys.readouterr()
+    assert path.read_bytes() == before  # nothing applied: nothing written, the French paragraph still there
+    # A reviewer's change elsewhere is applied: the write drops the deleted paragraph's translation, kept and said.
+    xlf = workspace / "review" / f"{path.stem}.fr.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    assert text.count("seront également offerts aux passants") == 1  # a target (the source is Dutch)
+    at = text.rindex("seront également offerts aux passants")
+    xlf.write_text(text[:at] + "seront aussi offerts aux passants" + text[at + 37:], encoding="utf-8")
+    assert run("review", "import", str(path), "--lang", "fr") == 1
     out = capsys.readouterr()
-    assert FRENCH_FIFTH not in path.read_text(encoding="utf-8")  # dropped with its source, as before
+    assert FRENCH_FIFTH not in path.read_text(encoding="utf-8")  # dropped with its source
     assert FRENCH_FIFTH in _history(workspace)
     assert "is dropped; it is kept in the translation memory" in out.err
     assert FRENCH_FIFTH[:40] in out.err
