@@ -375,18 +375,27 @@ def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
 
     from pressgen.translation.status import cell, status_table
 
-    rows, languages, problems = status_table(release_files(_default_paths(paths)))
+    files = release_files(_default_paths(paths))
+    rows, languages, problems = status_table(files)
+    from pressgen.translation.status import workspace_status  # issue 18: pressgen.yaml's own texts
+
+    texts = workspace_status(files) if rows else []
     if as_json:
-        click.echo(json.dumps({"languages": languages, "releases": rows}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({"languages": languages, "releases": rows, "workspace_texts": texts}, indent=2,
+                              ensure_ascii=False))
     else:
         width = max([len("release"), *(len(row["release"]) for row in rows)])
         click.echo("  ".join(["release".ljust(width), *(lang.ljust(16) for lang in languages)]).rstrip())
         for row in rows:
             cells = [cell(row, lang).ljust(16) for lang in languages]
             click.echo("  ".join([row["release"].ljust(width), *cells]).rstrip())
+        width = max(width, *(len(row["release"]) for row in texts)) if texts else width
+        for row in texts:  # the organisations' and contacts' texts, one line per workspace
+            click.echo("  ".join([row["release"].ljust(width), *(cell(row, lang).ljust(16)
+                                                                 for lang in languages)]).rstrip())
         if words:
             click.echo("\nwords to translate (new / changed / unchanged source words)")
-            for row in rows:
+            for row in [*rows, *texts]:
                 for lang, count in row["words"].items():
                     click.echo(f"{row['release'].ljust(width)}  {lang}  {count['new']} new, {count['changed']} "
                                f"changed, {count['unchanged']} unchanged")

@@ -67,3 +67,38 @@ def cell(row: dict[str, Any], lang: str) -> str:
         if status in ("stale", "machine", "draft") and segments else str(status)
     facts = row.get("parity", {}).get(lang)
     return f"{shown} !{facts}" if facts else shown
+
+
+# --- the workspace's own texts (issue 18) ------------------------------------------------------
+
+WORKSPACE_ROW = "workspace texts"
+
+
+def workspace_status(files: Sequence[Path]) -> list[dict[str, Any]]:
+    """One row per workspace of ``files``, shaped as a release's row: its organisation and contact texts
+    (pressgen.yaml) per language: state, segments, words and parity. Workspaces that do not load are left
+    out (their errors are the releases')."""
+    from pressgen.check.workspace_texts import workspace_texts
+
+    workspaces = WorkspaceCache()
+    rows: dict[Path, dict[str, Any]] = {}
+    for path in files:
+        try:
+            workspace = workspaces.for_release(path)
+        except PressgenError:
+            continue
+        if workspace.root in rows:
+            continue
+        texts = workspace_texts(workspace)
+        if texts.errors:
+            continue
+        aligned = texts.alignments
+        rows[workspace.root] = {
+            "release": WORKSPACE_ROW, "path": str(workspace.config_path), "source": texts.source,
+            "languages": {texts.source: "source", **{lang: a.summary for lang, a in aligned.items()}},
+            "segments": {lang: {"total": a.total, "attention": attention(a), **a.counts()}
+                         for lang, a in aligned.items()},
+            "words": {lang: word_counts(a) for lang, a in aligned.items()},
+            "parity": {lang: sum(p.parity for p in texts.problems.get(lang, [])) for lang in aligned},
+        }
+    return list(rows.values())
