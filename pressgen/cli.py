@@ -298,8 +298,11 @@ def _summarize(report: BuildReport) -> None:
 
 
 @cli.command()
-@click.argument("release")
+@click.argument("release", required=False)
 @click.option("--to", "targets", required=True, help="Languages to draft, e.g. fr,en.")
+@click.option("--workspace", "of_workspace", is_flag=True,
+              help="Draft the workspace's own texts (organisation and contact texts of pressgen.yaml) that are "
+                   "missing in these languages, in place of a release's.")
 @click.option("--provider", type=click.Choice(["google", "mymemory", "deepl", "libre"]),
               help="Override translation.provider of pressgen.yaml.")
 @click.option("--allow-embargoed", is_flag=True,
@@ -312,8 +315,8 @@ def _summarize(report: BuildReport) -> None:
 @click.option("--adopt", is_flag=True,
               help="Record the fact and photo texts that have no segment record yet in the language's status "
                    "(reviewed when the language is reviewed and current); without it they count as draft.")
-def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool,
-              replace_stale: bool, adopt: bool) -> None:
+def translate(release: str | None, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool,
+              replace_stale: bool, adopt: bool, of_workspace: bool) -> None:
     """Machine-draft the missing and changed segments of languages into the release file.
 
     Missing segments, and changed ones whose translation is a machine's, are
@@ -323,6 +326,9 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
     """
     from pressgen.translation.translate import human_segments, translate_release
 
+    if of_workspace or release is None:
+        _translate_workspace(release, targets, provider, of_workspace)
+        return
     path = _one_release(release)
     workspace = check_workspace(find_workspace(path))
     languages = _split(targets) or []
@@ -356,6 +362,33 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
                    f"{replaced}")
     _echo_diagnostics(report.diagnostics)
     click.echo(f"{len(report.written)} language(s) drafted, {report.requests} request(s) to the provider",
+               err=bool(report.diagnostics))
+    if report.diagnostics:
+        sys.exit(1)
+
+
+def _translate_workspace(release: str | None, targets: str, provider: str | None, of_workspace: bool) -> None:
+    """``translate --workspace``: machine drafts of the workspace's own missing texts (issue 18)."""
+    from pressgen.translation.workspace_translate import translate_workspace
+
+    context = click.get_current_context()
+    if not of_workspace:
+        raise click.UsageError("name the release to translate, or --workspace for the workspace's own texts",
+                               context)
+    if release is not None:
+        raise click.UsageError("--workspace drafts the texts of pressgen.yaml: name no release with it", context)
+    workspace = check_workspace(find_workspace(Path.cwd()))
+    report = translate_workspace(workspace, _split(targets) or [], provider)
+    for lang, reason in report.skipped.items():
+        click.echo(f"skipped  {lang}: {reason}")
+    for lang, places in report.kept.items():
+        for place in places:
+            click.echo(f"{lang} {place}: stale, human text kept; machine suggestion in the memory")
+    for lang, places in report.drafted.items():
+        click.echo(f"drafted  {lang}: {len(places)} workspace text(s) in {_display(workspace.config_path)} "
+                   f"({'; '.join(places)}); review them with 'pressgen review workspace export --lang {lang}'")
+    _echo_diagnostics(report.diagnostics)
+    click.echo(f"{len(report.drafted)} language(s) drafted, {report.requests} request(s) to the provider",
                err=bool(report.diagnostics))
     if report.diagnostics:
         sys.exit(1)
