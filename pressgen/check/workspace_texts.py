@@ -152,11 +152,16 @@ def release_problems(release: Release, workspace: Workspace, languages: Sequence
     return printed_problems(workspace, release.organization, release.contacts, languages, parity)
 
 
+def _flat(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
 def hint(problem: TextProblem, source: str) -> str:
+    """What to do about a problem: the source to compare with, the whole was/now of a stale text, the command."""
     if problem.parity:
-        return f"compare it with the {source} text: «{' '.join((problem.pair.source or '').split())}»"
+        return f"compare it with the {source} text: «{_flat(problem.pair.source)}»"
     if problem.pair.state == "stale" and problem.pair.made_from:
-        return (f"was: «{' '.join(problem.pair.made_from.split())}»\n  now: «{' '.join((problem.pair.source or '').split())}»"
+        return (f"was: «{_flat(problem.pair.made_from)}»\n  now: «{_flat(problem.pair.source)}»"
                 f"\n  review it: 'pressgen review workspace export --lang {problem.lang}'")
     if problem.pair.state == "missing":
         return (f"write it in pressgen.yaml, or draft it with 'pressgen translate --workspace --to {problem.lang}' "
