@@ -21,6 +21,7 @@ from pathlib import Path
 from pressgen.errors import Diagnostic, InputError
 from pressgen.translation.parity import differences
 from pressgen.translation.segments import Alignment, Pair, read_records, sidecar_path
+from pressgen.translation.workspace_segments import source_language, where, workspace_alignment
 from pressgen.workspace.contactinfo import region_of
 from pressgen.workspace.model import Contact, Release, Workspace
 from pressgen.workspace.yamlio import LoadedYaml, load_yaml
@@ -64,13 +65,6 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
-def where(pair: Pair) -> str:
-    """A workspace text's place in words: "organisation unric, tagline"."""
-    from pressgen.translation.workspace_review import _where
-
-    return _where(pair)
-
-
 def describe(lang: str, pair: Pair, source: str) -> str:
     """A text that is not current, in words: "the fr workspace text organisation unric, tagline is stale: …"."""
     state = _WORDS.get(pair.state, pair.state).format(source=source, lang=lang)
@@ -91,8 +85,6 @@ def workspace_texts(workspace: Workspace) -> WorkspaceTexts:
 
 
 def _work_out(workspace: Workspace) -> WorkspaceTexts:
-    from pressgen.translation.workspace_review import source_language, workspace_alignment
-
     config = workspace.config
     source = source_language(workspace)
     try:

@@ -23,13 +23,8 @@ from pressgen.translation.memory import MEMORY_FILE, REVIEWED, TranslationMemory
 from pressgen.translation.providers import SEGMENT_LIMITS, make_client
 from pressgen.translation.segments import Filled, Pair, is_human, read_records
 from pressgen.translation.translate import ParagraphFailure, SegmentTranslator, _setting_diagnostic, translate_markdown
-from pressgen.translation.workspace_review import (
-    _save,
-    _where,
-    check_workspace_language,
-    source_language,
-    workspace_alignment,
-)
+from pressgen.translation.workspace_review import _save, check_workspace_language
+from pressgen.translation.workspace_segments import _where, source_language, workspace_alignment
 from pressgen.translation.writeback import ImportReport
 from pressgen.workspace.model import Workspace
 from pressgen.workspace.yamledit import base_of
