@@ -110,3 +110,16 @@ def test_the_distribution_gate_holds_back_a_language_whose_workspace_texts_are_n
     assert verdict.held_back() == {"fr": ["the fr workspace text contacts.unric-press.role (contact unric-press, "
                                           "role) is a draft, not reviewed"]}
     assert sorted(verdict.ready(allow_draft=True)) == ["en", "fr", "nl"]
+
+
+def test_a_changed_workspace_record_is_not_hidden_by_checks_memo(workspace: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("check", RELEASE) == 0  # remembered in .pressgen/check.json
+    assert "workspace text" not in _out(capsys)
+    records = workspace / "pressgen.segments.json"  # only the records change: the tagline is no longer reviewed
+    data = json.loads(records.read_text())
+    data["languages"]["fr"] = [r for r in data["languages"]["fr"] if r["field"] != "organizations.unric.tagline"]
+    records.write_text(json.dumps(data))
+    assert run("check", RELEASE) == 0
+    assert "the fr workspace text organizations.unric.tagline (organisation unric, tagline) is a draft" \
+        in _out(capsys)
