@@ -68,3 +68,31 @@ def test_the_source_language_and_a_release_with_workspace_are_usage_errors(
     assert "skipped  fr: its workspace texts are reviewed" in _out(capsys)
     assert (workspace / "pressgen.yaml").read_bytes() == before
     assert server.requests == []
+
+
+def test_an_edit_saved_while_the_provider_answers_is_kept_and_nothing_is_written(
+        workspace: Path, server: LibreServer) -> None:
+    from pressgen.files import ChangedOnDisk
+    from pressgen.translation.providers import make_client
+    from pressgen.translation.workspace_translate import translate_workspace
+
+    use_libre(workspace, server.url)  # type: ignore[attr-defined]
+    config = workspace / "pressgen.yaml"
+    replace_once(config, "      fr: L’ONU dans votre langue\n", "")
+    records_before = (workspace / "pressgen.segments.json").read_bytes()
+
+    class EditedMeanwhile:  # the real client; someone saves pressgen.yaml while it waits for the answer
+        def __init__(self, *args: object) -> None:
+            self.client = make_client(*args)  # type: ignore[arg-type]
+
+        def translate(self, text: str) -> str:
+            replace_once(config, "fr: Presse et médias", "fr: Presse et médias (UNRIC)")
+            return str(self.client.translate(text))
+
+    with pytest.raises(ChangedOnDisk):
+        translate_workspace(load_workspace(workspace), ["fr"], client_factory=EditedMeanwhile)
+    text = config.read_text()
+    assert "fr: Presse et médias (UNRIC)" in text  # the other save is kept
+    assert fake_translation("De VN in jouw taal", "fr") not in text
+    assert (workspace / "pressgen.segments.json").read_bytes() == records_before
+    assert server.requests  # the provider was asked: the draft is in the memory for the next run
