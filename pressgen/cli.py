@@ -300,8 +300,11 @@ def _summarize(report: BuildReport) -> None:
 
 
 @cli.command()
-@click.argument("release")
+@click.argument("release", required=False)
 @click.option("--to", "targets", required=True, help="Languages to draft, e.g. fr,en.")
+@click.option("--workspace", "of_workspace", is_flag=True,
+              help="Draft the workspace's own texts (organisation and contact texts of pressgen.yaml) that are "
+                   "missing in these languages, in place of a release's.")
 @click.option("--provider", type=click.Choice(["google", "mymemory", "deepl", "libre"]),
               help="Override translation.provider of pressgen.yaml.")
 @click.option("--allow-embargoed", is_flag=True,
@@ -314,8 +317,8 @@ def _summarize(report: BuildReport) -> None:
 @click.option("--adopt", is_flag=True,
               help="Record the fact and photo texts that have no segment record yet in the language's status "
                    "(reviewed when the language is reviewed and current); without it they count as draft.")
-def translate(release: str, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool,
-              replace_stale: bool, adopt: bool) -> None:
+def translate(release: str | None, targets: str, provider: str | None, allow_embargoed: bool, retranslate: bool,
+              replace_stale: bool, adopt: bool, of_workspace: bool) -> None:
     """Machine-draft the missing and changed segments of languages into the release file.
 
     Missing segments, and changed ones whose translation is a machine's, are
@@ -325,6 +328,9 @@ def translate(release: str, targets: str, provider: str | None, allow_embargoed:
     """
     from pressgen.translation.translate import human_segments, translate_release
 
+    if of_workspace or release is None:
+        _translate_workspace(release, targets, provider, of_workspace)
+        return
     path = _one_release(release)
     workspace = check_workspace(find_workspace(path))
     languages = _split(targets) or []
@@ -380,6 +386,33 @@ def _echo_word_bands(rows: list[dict[str, Any]]) -> None:
         click.echo(line)
 
 
+def _translate_workspace(release: str | None, targets: str, provider: str | None, of_workspace: bool) -> None:
+    """``translate --workspace``: machine drafts of the workspace's own missing texts (issue 18)."""
+    from pressgen.translation.workspace_translate import translate_workspace
+
+    context = click.get_current_context()
+    if not of_workspace:
+        raise click.UsageError("name the release to translate, or --workspace for the workspace's own texts",
+                               context)
+    if release is not None:
+        raise click.UsageError("--workspace drafts the texts of pressgen.yaml: name no release with it", context)
+    workspace = check_workspace(find_workspace(Path.cwd()))
+    report = translate_workspace(workspace, _split(targets) or [], provider)
+    for lang, reason in report.skipped.items():
+        click.echo(f"skipped  {lang}: {reason}")
+    for lang, places in report.kept.items():
+        for place in places:
+            click.echo(f"{lang} {place}: stale, human text kept; machine suggestion in the memory")
+    for lang, places in report.drafted.items():
+        click.echo(f"drafted  {lang}: {len(places)} workspace text(s) in {_display(workspace.config_path)} "
+                   f"({'; '.join(places)}); review them with 'pressgen review workspace export --lang {lang}'")
+    _echo_diagnostics(report.diagnostics)
+    click.echo(f"{len(report.drafted)} language(s) drafted, {report.requests} request(s) to the provider",
+               err=bool(report.diagnostics))
+    if report.diagnostics:
+        sys.exit(1)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -395,18 +428,27 @@ def status(paths: tuple[str, ...], as_json: bool, words: bool) -> None:
 
     from pressgen.translation.status import cell, status_table
 
-    rows, languages, problems = status_table(release_files(_default_paths(paths)))
+    files = release_files(_default_paths(paths))
+    rows, languages, problems = status_table(files)
+    from pressgen.translation.status import workspace_status  # issue 18: pressgen.yaml's own texts
+
+    texts = workspace_status(files) if rows else []
     if as_json:
-        click.echo(json.dumps({"languages": languages, "releases": rows}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({"languages": languages, "releases": rows, "workspace_texts": texts}, indent=2,
+                              ensure_ascii=False))
     else:
         width = max([len("release"), *(len(row["release"]) for row in rows)])
         click.echo("  ".join(["release".ljust(width), *(lang.ljust(16) for lang in languages)]).rstrip())
         for row in rows:
             cells = [cell(row, lang).ljust(16) for lang in languages]
             click.echo("  ".join([row["release"].ljust(width), *cells]).rstrip())
+        width = max(width, *(len(row["release"]) for row in texts)) if texts else width
+        for row in texts:  # the organisations' and contacts' texts, one line per workspace
+            click.echo("  ".join([row["release"].ljust(width), *(cell(row, lang).ljust(16)
+                                                                 for lang in languages)]).rstrip())
         if words:
             click.echo("\nwords to translate (new / changed / unchanged source words)")
-            for row in rows:
+            for row in [*rows, *texts]:
                 for lang, count in row["words"].items():
                     click.echo(f"{row['release'].ljust(width)}  {lang}  {count['new']} new, {count['changed']} "
                                f"changed, {count['unchanged']} unchanged")

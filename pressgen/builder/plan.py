@@ -297,6 +297,10 @@ class Planner:
                     f"under text.{lang}"))
                 outcome.documents += [(document, "refused") for document in documents.values()]
                 continue
+            if options.final and (texts := _workspace_texts_refused(workspace, record, lang, path)):
+                outcome.diagnostics += texts  # issue 18: the organisation's and contacts' texts it prints
+                outcome.documents += [(document, "refused") for document in documents.values()]
+                continue
             keys = {fmt: document_key(state.fingerprints, record, lang, fmt) for fmt in formats}
             stale = [fmt for fmt in formats
                      if options.force or not state.cache.is_current(documents[fmt].path, keys[fmt])]
@@ -311,6 +315,25 @@ class Planner:
             planned.append(_Planned(Unit(workspace, release, lang, tuple(stale), draft=not is_current(status)),
                                     {fmt: documents[fmt] for fmt in stale}, keys, state, outcome, status))
         return outcome
+
+
+def _workspace_texts_refused(workspace: Workspace, record: dict[str, Any], lang: str, path: Path
+                             ) -> list[Diagnostic]:
+    """--final's errors for the workspace texts (pressgen.yaml) a release prints in ``lang`` that are not
+    reviewed, in check's words, at the text; empty when every one is current."""
+    import dataclasses
+
+    from pressgen.check.workspace_texts import hint, printed_problems, workspace_texts
+    from pressgen.workspace.model import Contact
+
+    texts = workspace_texts(workspace)
+    if texts.errors:
+        return [dataclasses.replace(d, severity="error") for d in texts.errors]
+    contacts: list[str | Contact] = [*record["contacts"],
+                                     *(Contact.model_validate(c) for c in record["inline_contacts"])]
+    return [Diagnostic(workspace.config_path, p.line, p.col, f"{record['id']}: {p.message}; --final refuses "
+                       f"the {lang} documents", hint(p, texts.source))
+            for p in printed_problems(workspace, record["organization"], contacts, [lang], parity=False)]
 
 
 def _sidecar_digest(path: Path) -> str | None:

@@ -72,6 +72,9 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
         from pressgen.check.translation import translation_diagnostics
 
         problems += translation_diagnostics(release, workspace, checked.loaded)
+        from pressgen.check.workspace_texts import workspace_text_diagnostics  # issue 18: pressgen.yaml's texts
+
+        problems += workspace_text_diagnostics(release, workspace, release_languages(release, workspace.config))
     return CheckedRelease(checked.path, release, problems, checked.loaded)
 
 

@@ -71,6 +71,7 @@ class CheckMemo:
     def _workspace_key(self) -> str:
         root = self.workspace.root
         return digest(code_fingerprint(), fonts_fingerprint(), _read(self.workspace.config_path) or b"",
+                       _read(sidecar_path(self.workspace.config_path)) or b"",  # the workspace texts' states
                        *(_tree(root / folder) for folder in ("locales", "templates", "assets")))
 
     def key(self, release: Path) -> str | None:

@@ -83,4 +83,10 @@ def readiness(path: Path, workspace: Workspace, checked: CheckedRelease | None =
             verdict.reasons.append(f"the {lang} {pair.field} does not say what the {release.source} one says: "
                                    f"{difference}")
         verdicts[lang] = verdict
+    from pressgen.check.workspace_texts import release_problems  # issue 18: pressgen.yaml's texts it prints
+
+    # (the release's own source language always goes out, as the fallback of every recipient: --final and
+    # check name its workspace texts)
+    for problem in release_problems(release, workspace, [lang for lang in verdicts if lang != release.source]):
+        verdicts[problem.lang].reasons.append(problem.message)
     return Readiness(path, release, verdicts, list(checked.diagnostics))

@@ -141,3 +141,38 @@ def release_matches(path: Path, lang: str, limit: int = 3, every: bool = False
                    if not (m.source == pair.source and m.target == pair.target)][:limit]
         out.append((pair.id, pair.field, pair.source, matches))
     return release.id, out
+
+
+# --- the workspace's own texts (issue 18) ------------------------------------------------------
+
+WORKSPACE_ROW = "workspace texts"
+
+
+def workspace_status(files: Sequence[Path]) -> list[dict[str, Any]]:
+    """One row per workspace of ``files``, shaped as a release's row: its organisation and contact texts
+    (pressgen.yaml) per language: state, segments, words and parity. Workspaces that do not load are left
+    out (their errors are the releases')."""
+    from pressgen.check.workspace_texts import workspace_texts
+
+    workspaces = WorkspaceCache()
+    rows: dict[Path, dict[str, Any]] = {}
+    for path in files:
+        try:
+            workspace = workspaces.for_release(path)
+        except PressgenError:
+            continue
+        if workspace.root in rows:
+            continue
+        texts = workspace_texts(workspace)
+        if texts.errors:
+            continue
+        aligned = texts.alignments
+        rows[workspace.root] = {
+            "release": WORKSPACE_ROW, "path": str(workspace.config_path), "source": texts.source,
+            "languages": {texts.source: "source", **{lang: a.summary for lang, a in aligned.items()}},
+            "segments": {lang: {"total": a.total, "attention": attention(a), **a.counts()}
+                         for lang, a in aligned.items()},
+            "words": {lang: word_counts(a) for lang, a in aligned.items()},
+            "parity": {lang: sum(p.parity for p in texts.problems.get(lang, [])) for lang in aligned},
+        }
+    return list(rows.values())

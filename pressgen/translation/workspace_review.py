@@ -26,15 +26,17 @@ from pressgen.translation.segments import (
     Alignment,
     Filled,
     Pair,
-    Record,
     _record_json,
     fields_and_records,
     is_human,
-    localized_pair,
     pair_notes,
     read_records,
     sidecar_path,
-    with_ids,
+)
+from pressgen.translation.workspace_segments import (  # which texts, and their pairs (the check layer's too)
+    _where,
+    source_language,
+    workspace_alignment,
 )
 from pressgen.translation.writeback import ImportReport, Outcome, _decide, _markdown, _notes_kept
 from pressgen.translation.xliff import (
@@ -52,26 +54,6 @@ from pressgen.workspace.safexml import capped
 
 ORIGINAL = "pressgen.yaml"  # the <file original> of a workspace XLIFF, and the review DOCX's "release" id
 TITLE_ID = "workspace"
-ORGANIZATION_TEXTS = ("name", "short_name", "about", "tagline", "address", "boilerplate")
-CONTACT_TEXTS = ("role",)
-
-
-def source_language(workspace: Workspace) -> str:
-    """The language the workspace's texts are translated from: the first of ``languages``."""
-    return workspace.config.languages[0]
-
-
-def workspace_texts(workspace: Workspace) -> list[tuple[str, tuple[str, str, str], Any]]:
-    """Return (segment name, YAML path, value) of every organisation and contact text, in file order."""
-    config = workspace.config
-    out: list[tuple[str, tuple[str, str, str], Any]] = []
-    for ident, organization in config.organizations.items():
-        out += [(f"organizations.{ident}.{part}", ("organizations", ident, part), getattr(organization, part))
-                for part in ORGANIZATION_TEXTS]
-    for ident, contact in config.contacts.items():
-        out += [(f"contacts.{ident}.{part}", ("contacts", ident, part), getattr(contact, part))
-                for part in CONTACT_TEXTS]
-    return out
 
 
 def check_workspace_language(workspace: Workspace, lang: str) -> None:
@@ -81,34 +63,6 @@ def check_workspace_language(workspace: Workspace, lang: str) -> None:
                          "'languages' in pressgen.yaml); review another one")
     if lang not in workspace.config.languages:
         raise UsageError(f"'{lang}' is not one of the workspace's languages ({', '.join(workspace.config.languages)})")
-
-
-def workspace_alignment(workspace: Workspace, lang: str, records: dict[str, list[Record]] | None = None
-                        ) -> Alignment:
-    """Pair each organisation and contact text of the source language with its ``lang`` translation.
-
-    ``records`` are those of ``pressgen.segments.json`` (read strictly when not given: a damaged file is an
-    :class:`InputError`, never read as none).
-    """
-    if records is None:
-        records = read_records(workspace.config_path, strict=True)
-    source = source_language(workspace)
-    by_field: dict[str, list[Record]] = {}
-    for record in records.get(lang, []):
-        by_field.setdefault(record.field, []).append(record)
-    pairs: list[Pair] = []
-    for name, _, value in workspace_texts(workspace):
-        if not isinstance(value, dict) or not isinstance(value.get(source), str) or not value[source].strip():
-            continue  # the same in every language (a plain string), or nothing to translate from
-        target = value.get(lang) if isinstance(value.get(lang), str) and value[lang].strip() else None
-        pairs.append(localized_pair(name, value[source], target, by_field.get(name, []), []))
-    return Alignment(lang, with_ids(pairs))
-
-
-def _where(pair: Pair) -> str:
-    kind, ident, part = pair.field.split(".", 2) if pair.field.count(".") >= 2 else ("", pair.field, "")
-    what = {"organizations": "organisation", "contacts": "contact"}.get(kind, kind)
-    return f"{what} {ident}, {part.replace('_', ' ')}"
 
 
 # --- export ------------------------------------------------------------------------------------
