@@ -222,6 +222,7 @@ class StudioApp:
         placed = place(entry.checked.diagnostics, loaded, list(entry.states))
         workspace = entry.workspace
         self.studio.viewed(entry.id, lang)
+        context.setdefault("suggestions", machine_suggestions(entry, lang))
         return self.page(
             request, "release.html", status, entry=entry, release=release, lang=lang, placed=placed,
             source=release.source if release else "", base=file_digest(entry.path),
@@ -235,8 +236,10 @@ class StudioApp:
         lang = request.path_params["lang"]
         if entry is None or lang not in entry.states:
             return PlainTextResponse("no such release or language\n", 404)
-        message = {"machine": "Machine draft written.", "imported": "Review imported."}.get(
-            request.query_params.get("done", ""))
+        done = request.query_params.get("done", "")
+        message = {"imported": "Review imported."}.get(done)
+        if done == "machine":
+            message = machine_message(request.query_params)
         return self.editor(request, entry, lang, message=message)
 
     async def save(self, request: Request) -> Response:
@@ -287,7 +290,10 @@ class StudioApp:
             error = PressgenError(f"no machine draft for '{lang}'", report.diagnostics)
             return self.editor(request, entry, lang, 422, refused=error,
                                refused_at=place(report.diagnostics, entry.checked.loaded, list(entry.states)))
-        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=machine", 303)
+        counts = {"drafted": report.drafted.get(lang, 0) + report.reused.get(lang, 0),
+                  "kept": len(report.kept.get(lang, [])), "replaced": report.replaced.get(lang, 0)}
+        query = "&".join(f"{key}={value}" for key, value in counts.items())
+        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=machine&{query}", 303)
 
     async def import_review(self, request: Request) -> Response:
         try:
@@ -394,6 +400,48 @@ class StudioApp:
                              languages=workspace.config.languages, error=str(exc), values=values)
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def machine_message(query: Any) -> str:
+    """What the machine-draft button did, in the interface's words: what was drafted, which human
+    texts were kept (their machine draft shown beside them as a suggestion)."""
+    def number(key: str) -> int:
+        value = query.get(key, "0")
+        return int(value) if value.isdigit() else 0
+
+    drafted, kept = number("drafted"), number("kept")
+    parts = []
+    if drafted:
+        parts.append(f"Machine draft written for {drafted} paragraph{'s' if drafted != 1 else ''}.")
+    if kept:
+        parts.append(f"{kept} changed paragraph{'s' if kept != 1 else ''} kept the translator's text; "
+                     "the machine draft is shown beside it as a suggestion.")
+    return " ".join(parts) or "Nothing needed a machine draft: every paragraph is translated and current."
+
+
+def machine_suggestions(entry: Entry, lang: str) -> dict[str, str]:
+    """Segment id -> the machine draft of its new source, for each stale segment whose translation is a
+    person's: ``translate`` keeps the human text and files the draft in the memory as a suggestion."""
+    from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
+    from pressgen.translation.segments import is_human
+
+    alignment = entry.alignments.get(lang)
+    release = entry.model
+    path = entry.workspace.root / MEMORY_FILE
+    stale = [p for p in alignment.pairs if p.state == "stale" and p.source and is_human(p)] if alignment else []
+    if not stale or release is None or not path.is_file():
+        return {}
+    provider = entry.workspace.config.translation.provider
+    try:
+        memory = TranslationMemory(path)
+        try:
+            found = {p.id: memory.get(provider, release.source, lang, p.source or "") for p in stale}
+        finally:
+            memory.close()
+    except PressgenError:
+        return {}
+    return {key: value for key, value in found.items() if value and value.strip() != (
+        next(p.target for p in stale if p.id == key) or "").strip()}
 
 
 def upload_name(filename: str) -> str:

@@ -86,6 +86,15 @@ if (body.dataset.page === "release") {
   showPreview();
   onChange((words) => { if (words.includes(release) || words.includes("*")) showPreview(); });
 
+  for (const button of document.querySelectorAll(".use-suggestion")) {
+    button.addEventListener("click", () => {  // a person's choice, never done for them
+      const area = document.getElementById(button.dataset.for);
+      area.value = button.dataset.text;
+      area.dispatchEvent(new Event("input", {bubbles: true}));
+      area.focus();
+    });
+  }
+
   for (const all of document.querySelectorAll(".all-reviewed")) {
     all.addEventListener("change", () => {
       for (const box of document.querySelectorAll("input.reviewed")) box.checked = all.checked;
