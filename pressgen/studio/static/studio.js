@@ -7,13 +7,27 @@ const body = document.body;
 // --- changes pushed by the server (server-sent events) -------------------------------------------
 const listeners = [];
 function onChange(listener) { listeners.push(listener); }
-if (window.EventSource) {
-  const events = new EventSource("/events");
-  events.onmessage = (event) => {
-    const words = event.data.split(" ");
-    for (const listener of listeners) listener(words);
-  };
+function deliver(data) {
+  const words = data.split(" ");
+  for (const listener of listeners) listener(words);
 }
+// One stream for all tabs: a shared worker holds it (static/events-worker.js); a browser without
+// shared workers gets a stream of its own.
+(function connect() {
+  if (window.SharedWorker) {
+    try {
+      const worker = new SharedWorker("/static/events-worker.js", {name: "pressgen-studio-events"});
+      worker.port.onmessage = (event) => deliver(event.data);
+      worker.port.start();
+      window.addEventListener("pagehide", (event) => { if (!event.persisted) worker.port.postMessage("bye"); });
+      return;
+    } catch (error) { /* fall through to a stream of this page's own */ }
+  }
+  if (window.EventSource) {
+    const events = new EventSource("/events");
+    events.onmessage = (event) => deliver(event.data);
+  }
+})();
 
 // --- the index: refresh the table in place, one request at a time ----------------------------
 if (body.dataset.page === "index") {
