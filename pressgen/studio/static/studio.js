@@ -11,9 +11,21 @@ function deliver(data) {
   const words = data.split(" ");
   for (const listener of listeners) listener(words);
 }
-// One stream for all tabs: a shared worker holds it (static/events-worker.js); a browser without
-// shared workers gets a stream of its own.
+// One stream for all tabs (a browser keeps six connections to a host: one stream per tab would stop
+// the seventh). The tab holding the "events" lock is the leader: it holds the stream and passes each
+// message to the others on a broadcast channel; when it closes, the next tab takes the lock over.
+// Where locks are not offered (a page not served from this machine), a shared worker holds the stream
+// (static/events-worker.js); a browser with neither gets a stream of its own.
 (function connect() {
+  if (navigator.locks && window.BroadcastChannel) {
+    const channel = new BroadcastChannel("pressgen-studio-events");
+    channel.onmessage = (event) => deliver(event.data);
+    navigator.locks.request("pressgen-studio-events", () => new Promise(() => {
+      const events = new EventSource("/events");
+      events.onmessage = (event) => { channel.postMessage(event.data); deliver(event.data); };
+    }));  // never released while the page is open
+    return;
+  }
   if (window.SharedWorker) {
     try {
       const worker = new SharedWorker("/static/events-worker.js", {name: "pressgen-studio-events"});
