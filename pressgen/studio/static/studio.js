@@ -112,6 +112,69 @@ if (body.dataset.page === "release") {
   showPreview();
   onChange((words) => { if (words.includes(release) || words.includes("*")) showPreview(); });
 
+  // --- drafts kept in the browser: what is typed survives a reload or a crash until it is saved ----
+  const draftKey = `pressgen-draft:${location.pathname.split("/").slice(0, 4).join("/")}`;
+  const saveForm = document.querySelector(".save-form");
+  function fieldsOf(form) {  // the fields a person types in or ticks, by name (and value, for a box)
+    return [...form.elements].filter((element) => element.name && element.type !== "hidden"
+      && element.type !== "file" && !["BUTTON", "FIELDSET"].includes(element.tagName));
+  }
+  function keyOf(element) { return element.type === "checkbox" ? `${element.name}=${element.value}` : element.name; }
+  function valuesOf(form) {
+    const values = {};
+    for (const element of fieldsOf(form)) values[keyOf(element)] = element.type === "checkbox" ? element.checked : element.value;
+    return values;
+  }
+  function putValues(form, values) {
+    for (const element of fieldsOf(form)) {
+      const value = values[keyOf(element)];
+      if (value === undefined) continue;
+      if (element.type === "checkbox") element.checked = value; else element.value = value;
+    }
+  }
+  function same(a, b) { return Object.keys({...a, ...b}).every((key) => a[key] === b[key]); }
+  let savedValues = saveForm ? valuesOf(saveForm) : {};  // what the file holds, as far as this page knows
+  function dirty() { return saveForm !== null && !same(valuesOf(saveForm), savedValues); }
+  function keepDraft() {
+    if (!saveForm) return;
+    try {
+      if (dirty()) localStorage.setItem(draftKey, JSON.stringify({
+        values: valuesOf(saveForm), from: savedValues, base: saveForm.querySelector("input[name=base]").value,
+        at: new Date().toISOString()}));
+      else localStorage.removeItem(draftKey);
+    } catch (error) { /* storage full or refused: the leave-page warning still guards the text */ }
+  }
+  function dropDraft() { try { localStorage.removeItem(draftKey); } catch (error) { /* nothing kept */ } }
+  if (saveForm) {
+    let timer = null;
+    saveForm.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(keepDraft, 300); });
+    saveForm.addEventListener("change", keepDraft);
+    window.addEventListener("pagehide", keepDraft);
+    window.addEventListener("beforeunload", (event) => {
+      if (!dirty()) return;
+      keepDraft();
+      event.preventDefault();
+      event.returnValue = "";  // the browser asks whether to leave: the changes are not saved to the file
+    });
+    let kept = null;
+    try { kept = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { kept = null; }
+    if (kept && kept.values && !same(kept.values, savedValues)) {
+      const original = savedValues;
+      putValues(saveForm, kept.values);
+      const notice = document.querySelector(".draft-restored");
+      const when = new Date(kept.at);
+      notice.querySelector(".when").textContent = isNaN(when) ? "" : ` (typed ${when.toLocaleString()})`;
+      notice.querySelector(".older").hidden = kept.base === saveForm.querySelector("input[name=base]").value;
+      notice.hidden = false;
+      notice.querySelector("button.discard").addEventListener("click", () => {
+        putValues(saveForm, original);
+        dropDraft();
+        notice.hidden = true;
+      });
+      notice.querySelector("button.keep").addEventListener("click", () => { notice.hidden = true; });
+    } else if (kept) dropDraft();
+  }
+
   for (const button of document.querySelectorAll(".use-suggestion")) {
     button.addEventListener("click", () => {  // a person's choice, never done for them
       const area = document.getElementById(button.dataset.for);
@@ -141,6 +204,8 @@ if (body.dataset.page === "release") {
       const result = await answer.json();
       if (result.ok) {
         form.querySelector("input[name=base]").value = result.base;
+        savedValues = valuesOf(form);
+        dropDraft();
         state.textContent = "Saved.";
         for (const [code, status] of Object.entries(result.states || {})) {
           const link = document.querySelector(`nav.languages a[href$="/${code}"] span`);
