@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import difflib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -44,6 +45,7 @@ from pressgen.errors import Diagnostic, PressgenError, UsageError
 from pressgen.formats import BY_NAME, media_type
 from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
 from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
+from pressgen.studio.merge import Merged, PageFields, as_form, page_fields, submitted, three_way
 from pressgen.studio.state import Entry, Studio
 from pressgen.translation.review import export_docx, export_xliff, import_docx, import_xliff
 from pressgen.translation.translate import translate_release
@@ -248,18 +250,38 @@ class StudioApp:
         lang = request.path_params["lang"]
         if entry is None or lang not in entry.states:
             return PlainTextResponse("no such release or language\n", 404)
-        values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+        items = [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
+        values = dict(items)
+        ticked = {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in ("contacts", "reviewed")}
+        merged: Merged | None = None
         try:
+            if values.get("base") != await asyncio.to_thread(file_digest, entry.path):
+                # Saved meanwhile (another tab, person or program): merge field by field with the file now.
+                fresh_entry = await asyncio.to_thread(self.studio.find, entry.id)
+                if fresh_entry is None or lang not in fresh_entry.states:
+                    return PlainTextResponse("no such release or language\n", 404)
+                theirs = page_fields(bytes(self.editor(request, fresh_entry, lang).body))
+                try:
+                    original = json.loads(values["original"]) if values.get("original") else None
+                except ValueError:
+                    original = None
+                if not isinstance(original, dict):
+                    original = None
+                keys = set(theirs.values) | set(original or {})
+                merged = three_way(original, submitted(items, keys), theirs.values)
+                if merged.conflicts:
+                    return self.field_conflicts(request, fresh_entry, lang, merged, theirs)
+                fields, boxes = as_form(merged.values)
+                values = {**fields, "base": file_digest(fresh_entry.path)}
+                ticked = {name: boxes.get(name, []) for name in ("contacts", "reviewed")}
+                entry = fresh_entry
             if entry.model is not None and lang == entry.model.source:
-                contacts = [v for v in form.getlist("contacts") if isinstance(v, str)]
-                await asyncio.to_thread(save_source, entry, values, contacts)
+                await asyncio.to_thread(save_source, entry, values, ticked["contacts"])
             else:
-                reviewed = {v for v in form.getlist("reviewed") if isinstance(v, str)}
-                await asyncio.to_thread(save_translation, entry, lang, values, reviewed)
-        except Conflict as exc:
+                await asyncio.to_thread(save_translation, entry, lang, values, set(ticked["reviewed"]))
+        except Conflict as exc:  # saved meanwhile by someone else, between the merge and the write: ask again
             if self.wants_json(request):
-                return JSONResponse({"ok": False, "conflict": {"message": str(exc), "on_disk": exc.on_disk,
-                                                                "submitted": exc.submitted}}, 409)
+                return JSONResponse({"ok": False, "message": str(exc), "retry": True, "errors": {}}, 409)
             return self.editor(request, entry, lang, 409, conflict=exc)
         except PressgenError as exc:  # Invalid, WriteBackRefused, InputError: the file is untouched
             loaded = exc.loaded if isinstance(exc, Invalid) and exc.loaded else entry.checked.loaded
@@ -271,9 +293,25 @@ class StudioApp:
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=placed)
         fresh = await asyncio.to_thread(self.studio.find, entry.id)  # the watcher tells the open pages
         if self.wants_json(request):
-            return JSONResponse({"ok": True, "base": file_digest(entry.path),
-                                 "states": fresh.states if fresh else {}})
+            return JSONResponse({"ok": True, "base": file_digest(entry.path), "states": fresh.states if fresh else {},
+                                 "merged": merged.values if merged else None,
+                                 "theirs_changed": merged.theirs_changed if merged else []})
         return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
+
+    def field_conflicts(self, request: Request, entry: Entry, lang: str, merged: Merged,
+                        theirs: PageFields) -> Response:
+        """A save whose fields changed on both sides: each such field with both texts, nothing written."""
+        fields = [{"name": key, "label": theirs.labels.get(key, key), "mine": merged.values.get(key, ""),
+                   "theirs": theirs.values.get(key, "(no longer in the file: its source paragraph changed)")}
+                  for key in merged.conflicts]
+        count = len(fields)
+        message = (f"{count} field{'s' if count != 1 else ''} changed both here and elsewhere: the release "
+                   "changed on disk since this page was opened; nothing was saved")
+        if self.wants_json(request):
+            return JSONResponse({"ok": False, "conflict": {"message": message, "fields": fields,
+                                                            "base": file_digest(entry.path),
+                                                            "merged": merged.values, "theirs": theirs.values}}, 409)
+        return self.editor(request, entry, lang, 409, field_conflict={"message": message, "fields": fields})
 
     async def machine(self, request: Request) -> Response:
         await self.form(request)
@@ -327,7 +365,8 @@ class StudioApp:
             conflicts = _named(report.conflicts, path, name)
             skipped = _named(report.skipped, path, name)
         fresh = await asyncio.to_thread(self.entry, request) or entry
-        imported = {"name": name, "report": report, "skipped": skipped}  # each unit by category, with its field
+        # each unit by category, with its field, and why
+        imported = {"name": name, "report": report, "skipped": skipped, "conflicts": conflicts}
         if conflicts:
             refused_count = f"{len(conflicts)} unit{'s' if len(conflicts) != 1 else ''} refused"
             heading = (f"Imported {report.applied} unit{'s' if report.applied != 1 else ''} of {name}; "
@@ -412,7 +451,7 @@ def machine_message(query: Any) -> str:
     drafted, kept = number("drafted"), number("kept")
     parts = []
     if drafted:
-        parts.append(f"Machine draft written for {drafted} paragraph{'s' if drafted != 1 else ''}.")
+        parts.append(f"Machine draft written. {drafted} paragraph{'s' if drafted != 1 else ''} drafted.")
     if kept:
         parts.append(f"{kept} changed paragraph{'s' if kept != 1 else ''} kept the translator's text; "
                      "the machine draft is shown beside it as a suggestion.")

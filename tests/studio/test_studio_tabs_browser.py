@@ -19,7 +19,7 @@ def test_ten_tabs_each_get_their_preview_after_a_save(browser: Any, workspace: P
     try:
         with StudioServer(workspace) as studio:
             tabs = []
-            for number in range(10):
+            for _ in range(10):
                 tab = context.new_page()
                 tab.goto(f"{studio.url}release/{RELEASE}/en", wait_until="commit", timeout=20000)
                 tab.locator(".pages img").first.wait_for(timeout=30000)  # its preview is shown

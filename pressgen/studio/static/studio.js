@@ -190,6 +190,43 @@ if (body.dataset.page === "release") {
     });
   }
 
+  function shown(value) { return value === true ? "ticked" : value === false ? "not ticked" : value; }
+  function fieldOf(form, key) {
+    return fieldsOf(form).find((element) => keyOf(element) === key);
+  }
+  function showConflicts(form, conflict) {
+    // The page now stands on the file as it is: merged fields in the form, the conflicting ones kept as typed.
+    form.querySelector("input[name=base]").value = conflict.base;
+    putValues(form, conflict.merged);
+    savedValues = conflict.theirs;
+    keepDraft();
+    const panel = document.querySelector(".conflict-js");
+    const list = panel.querySelector(".conflict-fields");
+    const template = document.getElementById("field-conflict");
+    panel.querySelector(".conflict-title").textContent = `Not saved: ${conflict.message}`;
+    list.replaceChildren();
+    for (const field of conflict.fields) {
+      const block = template.content.firstElementChild.cloneNode(true);
+      block.querySelector(".label").textContent = field.label;
+      block.querySelector(".mine").textContent = shown(field.mine);
+      block.querySelector(".theirs").textContent = shown(field.theirs);
+      const element = fieldOf(form, field.name);
+      for (const button of block.querySelectorAll("button")) button.setAttribute("aria-label",
+        `${button.textContent}: ${field.label}`);
+      const done = () => { block.remove(); if (!list.children.length) panel.hidden = true; };
+      block.querySelector(".keep-mine").addEventListener("click", done);
+      block.querySelector(".keep-theirs").addEventListener("click", () => {
+        if (element) putValues(form, {[field.name]: field.theirs});
+        keepDraft(); done();
+      });
+      block.querySelector(".edit").addEventListener("click", () => { if (element) element.focus(); done(); });
+      if (!element) block.querySelector(".keep-theirs").hidden = block.querySelector(".edit").hidden = true;
+      list.append(block);
+    }
+    panel.hidden = false;
+    panel.scrollIntoView();
+  }
+
   for (const form of document.querySelectorAll(".save-form")) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -197,13 +234,15 @@ if (body.dataset.page === "release") {
       state.textContent = "Saving…";
       for (const list of form.querySelectorAll(".field-errors")) list.replaceChildren();
       let answer;
+      const sent = new FormData(form);
+      sent.set("original", JSON.stringify(savedValues));  // what this page started from: the server merges
       try {
-        answer = await fetch(form.action, {method: "POST", body: new FormData(form),
-                                           headers: {Accept: "application/json"}});
+        answer = await fetch(form.action, {method: "POST", body: sent, headers: {Accept: "application/json"}});
       } catch (error) { state.textContent = "Not saved: the studio does not answer."; return; }
       const result = await answer.json();
       if (result.ok) {
         form.querySelector("input[name=base]").value = result.base;
+        if (result.merged) putValues(form, result.merged);  // what others saved meanwhile, now in the form
         savedValues = valuesOf(form);
         dropDraft();
         state.textContent = "Saved.";
@@ -212,14 +251,11 @@ if (body.dataset.page === "release") {
           if (link) { link.textContent = status; link.parentElement.className = `state ${status}`; }
         }
         showPreview();
+        if (result.theirs_changed && result.theirs_changed.length)
+          state.textContent = "Saved, with the changes saved meanwhile elsewhere merged in.";
       } else if (result.conflict) {
-        state.textContent = "Not saved.";
-        const panel = document.querySelector(".conflict-js");
-        panel.querySelector(".conflict-title").textContent = `Not saved: ${result.conflict.message}`;
-        panel.querySelector(".mine").textContent = result.conflict.submitted;
-        panel.querySelector(".theirs").textContent = result.conflict.on_disk;
-        panel.hidden = false;
-        panel.scrollIntoView();
+        state.textContent = "Not saved: some fields were changed elsewhere too.";
+        showConflicts(form, result.conflict);
       } else {
         state.textContent = `Not saved: ${result.message}`;
         for (const [name, lines] of Object.entries(result.errors || {})) {
