@@ -66,6 +66,7 @@ class StudioApp:
         self.templates.env.globals["states"] = STATES
         self.templates.env.filters["changes"] = word_changes
         self.templates.env.globals["brief"] = self.brief
+        self.templates.env.globals["segment_where"] = segment_where
         self.templates.env.globals["max_upload_mib"] = MAX_BODY // 2**20
         self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": []}
 
@@ -439,6 +440,13 @@ class StudioApp:
                              languages=workspace.config.languages, error=str(exc), values=values)
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def segment_where(pairs: list[Any], pair: Any) -> str:
+    """Where a segment is, in words: "headline", "body, paragraph 3"."""
+    from pressgen.translation.translate import segment_label
+
+    return segment_label(pairs, pair).replace(" ¶", ", paragraph ")
 
 
 def machine_message(query: Any) -> str:

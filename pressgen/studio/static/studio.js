@@ -175,6 +175,23 @@ if (body.dataset.page === "release") {
     } else if (kept) dropDraft();
   }
 
+  // --- the translation editor: Alt+N the next segment not reviewed, Alt+S the next stale one -------
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || !["KeyN", "KeyS"].includes(event.code)) return;
+    const rows = [...document.querySelectorAll("tr.segment")];
+    if (!rows.length) return;
+    const wanted = event.code === "KeyN"
+      ? (row) => !row.querySelector("input.reviewed").checked
+      : (row) => row.dataset.state === "stale";
+    const here = rows.findIndex((row) => row.contains(document.activeElement));
+    const order = [...rows.slice(here + 1), ...rows.slice(0, here + 1)];
+    const next = order.find(wanted);
+    if (!next) return;
+    event.preventDefault();
+    next.querySelector("textarea").focus();
+    next.scrollIntoView({block: "center"});
+  });
+
   for (const button of document.querySelectorAll(".use-suggestion")) {
     button.addEventListener("click", () => {  // a person's choice, never done for them
       const area = document.getElementById(button.dataset.for);
