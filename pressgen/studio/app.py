@@ -40,9 +40,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from pressgen.builder.executors import PoolExecutor
-from pressgen.builder.plan import BuildOptions, build
 from pressgen.errors import Diagnostic, PressgenError, UsageError
 from pressgen.formats import BY_NAME, media_type
+from pressgen.studio.campaign import archive, run_campaign
 from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
 from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
 from pressgen.studio.merge import Merged, PageFields, as_form, page_fields, submitted, three_way
@@ -68,7 +68,8 @@ class StudioApp:
         self.templates.env.globals["brief"] = self.brief
         self.templates.env.globals["segment_where"] = segment_where
         self.templates.env.globals["max_upload_mib"] = MAX_BODY // 2**20
-        self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": []}
+        self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": [],
+                                            "results": []}
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -135,7 +136,9 @@ class StudioApp:
         shown.sort(key=keys.get(order, keys["date"]), reverse=order == "date")
         workspace, _ = self.studio.workspace()
         orgs = workspace.config.organizations if workspace else {}
+        ticked = set(request.query_params.getlist("release"))
         return self.page(request, "index.html", entries=shown, total=len(entries), problems=problems, tags=tags,
+                         ticked=ticked,
                          tag=tag, state=state, sort=order, orgs=orgs, build=self.build_state,
                          languages=workspace.config.languages if workspace else [])
 
@@ -167,27 +170,26 @@ class StudioApp:
         form = await self.form(request)
         ids = [value for value in form.getlist("release") if isinstance(value, str)]
         paths = [p for p in self.studio.release_paths() if p.stem in ids]
+        back = "&".join(f"{key}={quote(str(form.get(key)))}" for key in ("tag", "state", "sort") if form.get(key))
+        ticked = "&".join(f"release={quote(p.stem)}" for p in paths)  # the ticks stay after the build
+        again = f"/?{'&'.join(part for part in (back, ticked) if part)}#build"
         if self.build_state["running"] or not paths:
-            return RedirectResponse("/", 303)
-        self.build_state.update(running=True, done=0, total=0, documents=[], errors=[])
+            return RedirectResponse(again, 303)
+        self.build_state.update(running=True, done=0, total=0, documents=[], errors=[], results=[])
 
         def run() -> None:
-            def planned(total: int) -> None:
-                self.build_state["total"] = total
-                self.studio.broker.publish(f"build 0 {total}")
+            def progressed(done: int, total: int) -> None:
+                self.build_state.update(done=done, total=total)
+                self.studio.broker.publish(f"build {done} {total}")
 
-            def progressed(document: Any, status: Any) -> None:
-                self.build_state["done"] += 1
-                self.studio.broker.publish(f"build {self.build_state['done']} {self.build_state['total']}")
-
-            # Worker processes, never this one: the previews render here, and WeasyPrint is not thread-safe.
+            # Worker processes for whole releases: the previews render here, and WeasyPrint is not thread-safe.
             pool = PoolExecutor(max(1, min(os.cpu_count() or 1, 4)))
             try:
-                report = build(paths, BuildOptions(), on_document=progressed, on_plan=planned, executor=pool)
-                self.build_state["documents"] = [
-                    (d.release_id, d.lang, d.format, str(d.path.relative_to(self.studio.root)))
-                    for outcome in report.outcomes for d, _ in outcome.documents]
-                self.build_state["errors"] = [self.relative(d) for o in report.outcomes for d in o.diagnostics]
+                entries = [e for path in paths if (e := self.studio.entry_for(path)) is not None]
+                results = run_campaign(entries, self.studio.root, pool, progressed)
+                self.build_state["results"] = results
+                self.build_state["documents"] = [(r.id, lang, fmt, path) for r in results
+                                                 for lang, fmt, path in r.built]
             except PressgenError as exc:
                 self.build_state["errors"] = [str(exc), *(self.relative(d) for d in exc.diagnostics)]
             finally:
@@ -196,7 +198,17 @@ class StudioApp:
                 self.studio.broker.publish("built")
 
         threading.Thread(target=run, name="pressgen-studio-build", daemon=True).start()
-        return RedirectResponse("/#build", 303)
+        return RedirectResponse(again, 303)
+
+    async def built_archive(self, request: Request) -> Response:
+        """Every document the last build wrote, in one zip."""
+        names = [path for *_, path in self.build_state["documents"]]
+        if not names or self.build_state["running"]:
+            return PlainTextResponse("no build to download\n", 404)
+        data = await asyncio.to_thread(archive, self.studio.root, names)
+        return Response(data, media_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="{self.studio.root.name}-documents.zip"',
+            "Cache-Control": "no-store"})
 
     async def built(self, request: Request) -> Response:
         """A document the last build wrote (only those: no other file of the workspace is served)."""
@@ -422,6 +434,7 @@ class StudioApp:
         workspace, problems = await asyncio.to_thread(self.studio.workspace)
         if workspace is None:
             return self.page(request, "index.html", 422, entries=[], total=0, problems=problems, tags=[], tag="",
+                             ticked=set(),
                              state="", sort="date", orgs={}, build=self.build_state, languages=[])
         return self.page(request, "new.html", orgs=workspace.config.organizations,
                          languages=workspace.config.languages, error=None, values={})
@@ -571,6 +584,7 @@ def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> 
         Route("/new", routes_of.new_form),
         Route("/new", refusing(routes_of.create), methods=["POST"]),
         Route("/build", refusing(routes_of.start_build), methods=["POST"]),
+        Route("/built.zip", routes_of.built_archive),
         Route("/built/{path:path}", routes_of.built),
         Route("/release/{release_id}", routes_of.release_home),
         Route("/release/{release_id}/{lang}", routes_of.release_page),

@@ -43,6 +43,10 @@ function deliver(data) {
 
 // --- the index: refresh the table in place, one request at a time ----------------------------
 if (body.dataset.page === "index") {
+  document.addEventListener("change", (event) => {
+    if (!event.target.classList.contains("select-all")) return;
+    for (const box of document.querySelectorAll("input[name=release]")) box.checked = event.target.checked;
+  });
   let pending = null, running = false, again = false;
   async function refresh() {
     if (running) { again = true; return; }
