@@ -42,6 +42,7 @@ from starlette.templating import Jinja2Templates
 from pressgen.builder.executors import PoolExecutor
 from pressgen.errors import Diagnostic, PressgenError, UsageError
 from pressgen.formats import BY_NAME, media_type
+from pressgen.studio import history
 from pressgen.studio.campaign import archive, run_campaign
 from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
 from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
@@ -238,6 +239,7 @@ class StudioApp:
         workspace = entry.workspace
         self.studio.viewed(entry.id, lang)
         context.setdefault("suggestions", machine_suggestions(entry, lang))
+        context.setdefault("versions", history.versions(self.studio.root, entry.id)[:30])
         return self.page(
             request, "release.html", status, entry=entry, release=release, lang=lang, placed=placed,
             source=release.source if release else "", base=file_digest(entry.path),
@@ -253,6 +255,8 @@ class StudioApp:
             return PlainTextResponse("no such release or language\n", 404)
         done = request.query_params.get("done", "")
         message = {"imported": "Review imported."}.get(done)
+        if done == "restored" and request.query_params.get("version", "").isdigit():
+            message = f"Version {request.query_params['version']} restored (the version before is kept too)."
         if done == "machine":
             message = machine_message(request.query_params)
         return self.editor(request, entry, lang, message=message)
@@ -288,6 +292,7 @@ class StudioApp:
                 values = {**fields, "base": file_digest(fresh_entry.path)}
                 ticked = {name: boxes.get(name, []) for name in ("contacts", "reviewed")}
                 entry = fresh_entry
+            await asyncio.to_thread(self.keep_first, entry.path)
             if entry.model is not None and lang == entry.model.source:
                 await asyncio.to_thread(save_source, entry, values, ticked["contacts"])
             else:
@@ -304,12 +309,44 @@ class StudioApp:
                     name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()}},
                     422)
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=placed)
+        await asyncio.to_thread(self.keep, entry.path, values.get("author"), f"saved the {lang} text")
         fresh = await asyncio.to_thread(self.studio.find, entry.id)  # the watcher tells the open pages
         if self.wants_json(request):
             return JSONResponse({"ok": True, "base": file_digest(entry.path), "states": fresh.states if fresh else {},
                                  "merged": merged.values if merged else None,
                                  "theirs_changed": merged.theirs_changed if merged else []})
         return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
+
+    def keep_first(self, path: Path) -> None:
+        """Before the studio first writes a release, keep it as it was (so the first save can be undone)."""
+        if not history.versions(self.studio.root, path.stem):
+            self.keep(path, "", "as it was before the studio changed it")
+
+    def keep(self, path: Path, author: str | None, what: str) -> None:
+        try:
+            history.record(self.studio.root, path, history.author_of(author), what)
+        except (OSError, PressgenError):
+            pass  # the save itself is done; a history that cannot be written does not undo it
+
+    async def restore(self, request: Request) -> Response:
+        form = await self.form(request)
+        entry = await asyncio.to_thread(self.entry, request)
+        lang = request.path_params["lang"]
+        number = str(form.get("version") or "")
+        if entry is None or lang not in entry.states or not number.isdigit():
+            return PlainTextResponse("no such release, language or version\n", 404)
+        if int(number) not in {v.number for v in history.versions(self.studio.root, entry.id)}:
+            return PlainTextResponse("no such version\n", 404)
+        try:
+            await asyncio.to_thread(self.keep_first, entry.path)
+            await asyncio.to_thread(history.restore, self.studio.root, entry.path, int(number),
+                                    str(form.get("base") or ""))
+        except PressgenError as exc:
+            return self.editor(request, entry, lang, 409, refused=exc,
+                               refused_heading="Not restored: the release changed since this page was opened; "
+                                               "reload it and choose again", refused_at=place([], None, []))
+        await asyncio.to_thread(self.keep, entry.path, str(form.get("author") or ""), f"restored version {number}")
+        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=restored&version={number}", 303)
 
     def field_conflicts(self, request: Request, entry: Entry, lang: str, merged: Merged,
                         theirs: PageFields) -> Response:
@@ -327,11 +364,12 @@ class StudioApp:
         return self.editor(request, entry, lang, 409, field_conflict={"message": message, "fields": fields})
 
     async def machine(self, request: Request) -> Response:
-        await self.form(request)
+        form = await self.form(request)
         entry = await asyncio.to_thread(self.entry, request)
         lang = request.path_params["lang"]
         if entry is None or entry.model is None or lang not in entry.alignments:
             return PlainTextResponse("no such release or translation\n", 404)
+        await asyncio.to_thread(self.keep_first, entry.path)
         try:
             report = await asyncio.to_thread(translate_release, entry.path, entry.workspace, [lang])
         except PressgenError as exc:
@@ -341,6 +379,9 @@ class StudioApp:
             error = PressgenError(f"no machine draft for '{lang}'", report.diagnostics)
             return self.editor(request, entry, lang, 422, refused=error,
                                refused_at=place(report.diagnostics, entry.checked.loaded, list(entry.states)))
+        if lang in report.written:
+            await asyncio.to_thread(self.keep, entry.path, str(form.get("author") or ""),
+                                    f"machine draft of the {lang} text")
         counts = {"drafted": report.drafted.get(lang, 0) + report.reused.get(lang, 0),
                   "kept": len(report.kept.get(lang, [])), "replaced": report.replaced.get(lang, 0)}
         query = "&".join(f"{key}={value}" for key, value in counts.items())
@@ -369,6 +410,7 @@ class StudioApp:
             path = Path(folder) / f"{entry.id}.{lang}{suffix}"
             path.write_bytes(data)
             importer = import_docx if suffix == ".docx" else import_xliff
+            await asyncio.to_thread(self.keep_first, entry.path)
             try:
                 report = await asyncio.to_thread(importer, path, entry.model, entry.workspace, lang)
             except PressgenError as exc:  # the whole file refused (not XLIFF, another release...): nothing written
@@ -377,6 +419,8 @@ class StudioApp:
                                    refused_heading=f"Nothing saved: {refused}", refused_at=nothing)
             conflicts = _named(report.conflicts, path, name)
             skipped = _named(report.skipped, path, name)
+        if report.written:
+            await asyncio.to_thread(self.keep, entry.path, str(form.get("author") or ""), f"imported {name}")
         fresh = await asyncio.to_thread(self.entry, request) or entry
         # each unit by category, with its field, and why
         imported = {"name": name, "report": report, "skipped": skipped, "conflicts": conflicts}
@@ -591,6 +635,7 @@ def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> 
         Route("/release/{release_id}/{lang}/save", refusing(routes_of.save), methods=["POST"]),
         Route("/release/{release_id}/{lang}/machine", refusing(routes_of.machine), methods=["POST"]),
         Route("/release/{release_id}/{lang}/import", refusing(routes_of.import_review), methods=["POST"]),
+        Route("/release/{release_id}/{lang}/restore", refusing(routes_of.restore), methods=["POST"]),
         Route("/release/{release_id}/{lang}/page/{number:int}.png", routes_of.page_image),
         Route("/release/{release_id}/{lang}/{what}", routes_of.document),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -41,6 +41,23 @@ function deliver(data) {
   }
 })();
 
+// --- who is working: a name kept in this browser, sent with each save for the history -------------
+const user = document.querySelector(".studio-user");
+function userName() { try { return localStorage.getItem("pressgen-user") || ""; } catch (error) { return ""; } }
+if (user) {
+  user.value = userName();
+  user.addEventListener("change", () => { try { localStorage.setItem("pressgen-user", user.value.trim()); } catch (error) { /* not kept */ } });
+}
+document.addEventListener("submit", (event) => {  // the forms posted without the script's help carry it too
+  const field = event.target.querySelector("input[name=author]");
+  if (field) field.value = userName();
+  else if (event.target.method === "post" && !event.target.classList.contains("save-form")) {
+    const added = document.createElement("input");
+    added.type = "hidden"; added.name = "author"; added.value = userName();
+    event.target.append(added);
+  }
+}, true);
+
 // --- the index: refresh the table in place, one request at a time ----------------------------
 if (body.dataset.page === "index") {
   document.addEventListener("change", (event) => {
@@ -257,6 +274,7 @@ if (body.dataset.page === "release") {
       let answer;
       const sent = new FormData(form);
       sent.set("original", JSON.stringify(savedValues));  // what this page started from: the server merges
+      sent.set("author", userName());
       try {
         answer = await fetch(form.action, {method: "POST", body: sent, headers: {Accept: "application/json"}});
       } catch (error) { state.textContent = "Not saved: the studio does not answer."; return; }
