@@ -68,6 +68,8 @@ class StudioApp:
         self.templates.env.filters["changes"] = word_changes
         self.templates.env.globals["brief"] = self.brief
         self.templates.env.globals["segment_where"] = segment_where
+        self.templates.env.globals["unfilled"] = unfilled
+        self.templates.env.globals["said"] = self.said
         self.templates.env.globals["max_upload_mib"] = MAX_BODY // 2**20
         self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": [],
                                             "results": []}
@@ -103,6 +105,19 @@ class StudioApp:
         shown = f"line {diagnostic.line}:{diagnostic.col}" if diagnostic.path == own else place
         hint = Markup('<span class="hint">%s</span>') % diagnostic.hint if diagnostic.hint else Markup("")
         return Markup('<span class="where" title="%s">%s</span> %s%s') % (place, shown, diagnostic.message, hint)
+
+    def said(self, diagnostic: Diagnostic) -> Markup:
+        """A problem in the interface's words: the message, a hint that is not a command line, and
+        where in the file, as a detail."""
+        hint = diagnostic.hint or ""
+        technical = "pressgen " in hint or "'text'" in hint
+        message = diagnostic.message
+        if "TODO" in message:  # a new release's placeholder: the form shows an empty field with a hint
+            message, hint = "not written yet", ""
+        shown = Markup('<span class="hint">%s</span>') % hint if hint and not technical else Markup("")
+        detail = self.relative(diagnostic)
+        return Markup('%s%s<details class="where"><summary>Where in the file</summary><code>%s</code></details>') % (
+            message, shown, detail)
 
     async def form(self, request: Request) -> FormData:
         """The request's form, once its session token is checked (403 otherwise)."""
@@ -240,6 +255,9 @@ class StudioApp:
         self.studio.viewed(entry.id, lang)
         context.setdefault("suggestions", machine_suggestions(entry, lang))
         context.setdefault("versions", history.versions(self.studio.root, entry.id)[:30])
+        zone = workspace.config.timezone or "UTC"
+        context.setdefault("timezone", zone)
+        context.setdefault("local_time", lambda moment: local_time(moment, zone))
         return self.page(
             request, "release.html", status, entry=entry, release=release, lang=lang, placed=placed,
             source=release.source if release else "", base=file_digest(entry.path),
@@ -293,6 +311,8 @@ class StudioApp:
                 ticked = {name: boxes.get(name, []) for name in ("contacts", "reviewed")}
                 entry = fresh_entry
             await asyncio.to_thread(self.keep_first, entry.path)
+            if values.get("embargo"):
+                values["embargo"] = zoned(values["embargo"], entry.workspace.config.timezone or "UTC")
             if entry.model is not None and lang == entry.model.source:
                 await asyncio.to_thread(save_source, entry, values, ticked["contacts"])
             else:
@@ -306,13 +326,17 @@ class StudioApp:
             placed = place(list(exc.diagnostics), loaded, list(entry.states))
             if self.wants_json(request):
                 return JSONResponse({"ok": False, "message": str(exc), "errors": {
-                    name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()}},
-                    422)
+                    name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()},
+                    "fields": {name or "form": [{"message": d.message, "html": str(self.said(d))} for d in found]
+                               for name, found in placed.by_field.items()}}, 422)
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=placed)
         await asyncio.to_thread(self.keep, entry.path, values.get("author"), f"saved the {lang} text")
         fresh = await asyncio.to_thread(self.studio.find, entry.id)  # the watcher tells the open pages
         if self.wants_json(request):
+            alignment = fresh.alignments.get(lang) if fresh else None
             return JSONResponse({"ok": True, "base": file_digest(entry.path), "states": fresh.states if fresh else {},
+                                 "headline": (fresh.headline or fresh.id) if fresh else "",
+                                 "segments": {p.id: p.state for p in alignment.pairs} if alignment else {},
                                  "merged": merged.values if merged else None,
                                  "theirs_changed": merged.theirs_changed if merged else []})
         return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
@@ -497,6 +521,52 @@ class StudioApp:
                              languages=workspace.config.languages, error=str(exc), values=values)
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def unfilled(value: str | None) -> tuple[str, str]:
+    """A field as the form shows it: (value, placeholder). The "TODO …" text a new release starts with
+    is shown as an empty field whose placeholder says what to write."""
+    from pressgen.workspace.load import PLACEHOLDER
+
+    text = value or ""
+    parts = [part.strip() for part in text.split("\n\n") if part.strip()]
+    if parts and all(part.startswith(PLACEHOLDER) for part in parts):
+        hint = "\n\n".join(part.removeprefix(PLACEHOLDER).strip() for part in parts)
+        return "", hint[:1].upper() + hint[1:]
+    return text, ""
+
+
+def local_time(moment: Any, zone: str) -> str:
+    """An embargo as a datetime-local field shows it: in the workspace's time zone, without offset."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    if not isinstance(moment, dt.datetime):
+        return ""
+    try:
+        moment = moment.astimezone(ZoneInfo(zone)) if moment.tzinfo else moment
+    except (KeyError, ValueError):
+        pass
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+
+
+def zoned(value: str, zone: str) -> str:
+    """A datetime-local value ("2027-05-26T10:00") as an ISO 8601 moment in the workspace's time zone;
+    anything else as it is (check reports what it cannot read)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    text = value.strip()
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        return text
+    try:
+        return moment.replace(tzinfo=ZoneInfo(zone)).isoformat()
+    except (KeyError, ValueError):
+        return value
 
 
 def segment_where(pairs: list[Any], pair: Any) -> str:

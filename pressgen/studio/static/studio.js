@@ -271,6 +271,9 @@ if (body.dataset.page === "release") {
       const state = form.querySelector(".save-state");
       state.textContent = "Saving…";
       for (const list of form.querySelectorAll(".field-errors")) list.replaceChildren();
+      for (const field of form.querySelectorAll("[aria-invalid]")) {
+        field.removeAttribute("aria-invalid"); field.removeAttribute("aria-describedby");
+      }
       let answer;
       const sent = new FormData(form);
       sent.set("original", JSON.stringify(savedValues));  // what this page started from: the server merges
@@ -281,6 +284,21 @@ if (body.dataset.page === "release") {
       const result = await answer.json();
       if (result.ok) {
         form.querySelector("input[name=base]").value = result.base;
+        if (result.headline) {  // the page says what the file says now: heading, tab title, download link
+          for (const span of document.querySelectorAll(".headline")) span.textContent = result.headline;
+          document.title = `${result.headline} (${lang}) · pressgen studio`;
+          const link = document.querySelector(".download-pdf");
+          if (link) link.textContent = `Download “${result.headline}” (${lang}) as PDF`;
+        }
+        for (const [id, status] of Object.entries(result.segments || {})) {
+          const row = document.getElementById(`seg-${id}`);
+          if (!row) continue;
+          row.dataset.state = status;
+          const chip = row.querySelector("th .state");
+          if (chip) { chip.textContent = status; chip.className = `state ${status}`; }
+          const box = row.querySelector("input.reviewed");
+          if (box) box.checked = status === "reviewed";
+        }
         if (result.merged) putValues(form, result.merged);  // what others saved meanwhile, now in the form
         savedValues = valuesOf(form);
         dropDraft();
@@ -297,15 +315,23 @@ if (body.dataset.page === "release") {
         showConflicts(form, result.conflict);
       } else {
         state.textContent = `Not saved: ${result.message}`;
-        for (const [name, lines] of Object.entries(result.errors || {})) {
-          const list = document.getElementById(`errors-${name === "form" ? "" : name.replaceAll(".", "-")}`)
-                       || form.querySelector(".field-errors");
-          for (const line of lines) {
+        let first = null;
+        for (const [name, problems] of Object.entries(result.fields || {})) {
+          const id = `errors-${name === "form" ? "" : name.replaceAll(".", "-")}`;
+          const list = document.getElementById(id) || form.querySelector(".field-errors");
+          for (const problem of problems) {
             const item = document.createElement("li"); item.className = "error";
-            const code = document.createElement("code"); code.textContent = line; item.append(code);
+            item.innerHTML = problem.html;  // escaped by the server: the message, a hint, where in the file
             list.append(item);
           }
+          const field = name === "form" ? null : form.querySelector(`[name="${CSS.escape(name)}"]`);
+          if (field) {
+            field.setAttribute("aria-invalid", "true");
+            field.setAttribute("aria-describedby", list.id);
+            first = first || field;
+          }
         }
+        if (first) first.focus();  // the first field to fix, not the Save button
       }
     });
   }
