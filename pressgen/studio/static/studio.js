@@ -196,6 +196,38 @@ if (body.dataset.page === "release") {
     } else if (kept) dropDraft();
   }
 
+  // --- a Markdown toolbar on the text areas: what the buttons write is what the release file takes --
+  const TOOLS = [  // each: what goes before the words, the words (or a stand-in), what goes after
+    ["Bold", (text) => ["**", text || "bold text", "**"]],
+    ["Italic", (text) => ["*", text || "italic text", "*"]],
+    ["Link", (text) => ["[", text || "link text", "](https://)"]],
+    ["List", (text) => ["", lines(text || "item", "- "), ""]],
+    ["Intertitle", (text) => ["\n\n## ", text || "Intertitle", "\n\n"]],
+    ["Quote", (text) => ["", lines(text || "quoted words", "> "), ""]],
+    ["Table", (text) => ["\n\n| ", text || "Key figure", " | Value |\n| --- | --- |\n|  |  |\n\n"]],
+  ];
+  function lines(text, prefix) { return text.split("\n").map((line) => prefix + line).join("\n"); }
+  for (const area of document.querySelectorAll("textarea[data-markdown]")) {
+    const bar = document.createElement("div");
+    bar.className = "toolbar"; bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", `Formatting of ${area.dataset.markdown}`);
+    bar.setAttribute("aria-controls", area.id);
+    for (const [name, make] of TOOLS) {
+      const button = document.createElement("button");
+      button.type = "button"; button.textContent = name; button.className = `tool tool-${name.toLowerCase()}`;
+      button.addEventListener("click", () => {
+        const start = area.selectionStart, end = area.selectionEnd;
+        const [before, words, after] = make(area.value.slice(start, end));
+        area.focus();
+        area.setRangeText(before + words + after, start, end, "end");
+        if (start === end) area.setSelectionRange(start + before.length, start + before.length + words.length);
+        area.dispatchEvent(new Event("input", {bubbles: true}));
+      });
+      bar.append(button);
+    }
+    area.before(bar);
+  }
+
   // --- the translation editor: Alt+N the next segment not reviewed, Alt+S the next stale one -------
   document.addEventListener("keydown", (event) => {
     if (!event.altKey || event.ctrlKey || event.metaKey || !["KeyN", "KeyS"].includes(event.code)) return;
