@@ -138,14 +138,14 @@ class StudioApp:
     # --- index and campaign ----------------------------------------------------------------------
 
     async def index(self, request: Request) -> Response:
-        entries, problems = await asyncio.to_thread(self.studio.entries)
+        entries, problems = await asyncio.to_thread(self.studio.index_rows)
         tag = request.query_params.get("tag", "")
         state = request.query_params.get("state", "")
         order = request.query_params.get("sort", "date")
         tags = sorted({t for e in entries if e.model for t in e.model.tags})
         shown = [e for e in entries if (not tag or (e.model and tag in e.model.tags))
                  and (not state or (state == "errors" and e.errors) or state in e.states.values())]
-        keys: dict[str, Callable[[Entry], Any]] = {
+        keys: dict[str, Callable[[Any], Any]] = {
             "date": lambda e: (e.model.date.isoformat() if e.model else "", e.id),
             "id": lambda e: e.id, "headline": lambda e: e.headline.lower(),
             "organization": lambda e: (e.model.organization if e.model else "", e.id)}
