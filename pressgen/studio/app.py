@@ -393,6 +393,10 @@ class StudioApp:
         lang = request.path_params["lang"]
         if entry is None or entry.model is None or lang not in entry.alignments:
             return PlainTextResponse("no such release or translation\n", 404)
+        down = await asyncio.to_thread(provider_down, entry.workspace.config.translation)
+        if down:  # said at once, not after the provider's timeouts and retries
+            return self.editor(request, entry, lang, 503, refused=PressgenError(down),
+                               refused_heading=f"No machine draft: {down}", refused_at=place([], None, []))
         await asyncio.to_thread(self.keep_first, entry.path)
         try:
             report = await asyncio.to_thread(translate_release, entry.path, entry.workspace, [lang])
@@ -521,6 +525,26 @@ class StudioApp:
                              languages=workspace.config.languages, error=str(exc), values=values)
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def provider_down(settings: Any, wait: float = 1.0) -> str | None:
+    """Why the translation service cannot be reached at all (its server does not accept a connection
+    within ``wait`` seconds), or None. Only for a service at a configured address (LibreTranslate)."""
+    from urllib.parse import urlsplit
+
+    url = getattr(settings, "url", None)
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return None
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=min(wait, settings.timeout)):
+            return None
+    except OSError:
+        return (f"the translation service at {parts.hostname}:{port} does not answer; nothing was drafted. "
+                "Try again later, or ask whoever runs it")
 
 
 def unfilled(value: str | None) -> tuple[str, str]:
