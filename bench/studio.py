@@ -10,9 +10,12 @@ prints, over HTTP the way the pages' script asks:
   having the new first page image (the save, the preview's version, the image):
   median and worst of ``--saves`` saves;
 - the index of a workspace of ``--releases`` releases: the first load (every
-  release checked), a reload (nothing changed), and, with ``--tabs`` open index
-  pages listening to the pushed changes, the time from a save until every tab
-  has its refreshed index.
+  release checked), the first load after a restart (the rows kept on disk,
+  .pressgen/studio-index.json), a reload (nothing changed), and, with ``--tabs``
+  (10) open index pages listening to the pushed changes, the time from a save
+  until every tab has its refreshed index;
+- ten tabs of one release open (one event stream shared in the browser: here,
+  ten listeners of one stream): the time from a save until each has its new preview.
 """
 
 from __future__ import annotations
@@ -127,10 +130,51 @@ def index_under_load(server: StudioServer, workspace: Path, tabs: int) -> tuple[
     return first, again, max(done) if len(done) == tabs else float("inf")
 
 
+def ten_tabs(server: StudioServer, tabs: int, saves: int = 3) -> list[float]:
+    """Each save: the time until every one of ``tabs`` tabs (listening to the one stream the browser
+    shares between them) has fetched its preview's version and first page image."""
+    times = []
+    with httpx.Client(base_url=server.url, timeout=120, headers={"Origin": server.origin}) as client:
+        page = client.get(f"/release/{RELEASE}/nl").text
+        for number in range(saves):
+            form = save_form(page, {"text.nl.headline": f"Tien tabbladen ({number})"})
+            heard = threading.Event()
+
+            def listen(heard: threading.Event = heard) -> None:
+                with httpx.Client(base_url=server.url, timeout=120) as stream_client, \
+                        stream_client.stream("GET", "/events") as events:
+                    for line in events.iter_lines():
+                        if line.startswith("data: ") and RELEASE in line:
+                            heard.set()
+                            return
+
+            listener = threading.Thread(target=listen, daemon=True)
+            listener.start()
+            time.sleep(0.2)
+            started = time.perf_counter()
+            answer = client.post(f"/release/{RELEASE}/nl/save", data=form, headers={"Accept": "application/json"})
+            assert answer.status_code == 200, answer.text
+            page = client.get(f"/release/{RELEASE}/nl").text
+            heard.wait(30)
+
+            def tab() -> None:
+                with httpx.Client(base_url=server.url, timeout=120) as tab_client:
+                    preview = tab_client.get(f"/release/{RELEASE}/nl/preview").json()
+                    assert tab_client.get(f"/release/{RELEASE}/nl/page/1.png?v={preview['version']}").status_code == 200
+
+            threads = [threading.Thread(target=tab) for _ in range(tabs)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            times.append(time.perf_counter() - started)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--releases", type=int, default=200)
-    parser.add_argument("--tabs", type=int, default=3)
+    parser.add_argument("--tabs", type=int, default=10)
     parser.add_argument("--saves", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -145,10 +189,22 @@ def main() -> None:
               f"another release {other:.2f} s")
     with tempfile.TemporaryDirectory() as folder:
         workspace = make_workspace(Path(folder), args.releases)
-        with StudioServer(workspace) as server:
+        with StudioServer(workspace) as server, httpx.Client(base_url=server.url, timeout=120) as client:
+            started = time.perf_counter()
+            assert client.get("/").status_code == 200
+            cold = time.perf_counter() - started
+        with StudioServer(workspace) as server:  # a restart: the index's rows are on disk
             first, again, settled = index_under_load(server, workspace, args.tabs)
-        print(f"index of {args.releases} releases: first load {first:.2f} s, reload {again:.3f} s; "
-              f"after a save, {args.tabs} open tabs refreshed within {settled:.2f} s")
+        print(f"index of {args.releases} releases: first load {cold:.2f} s (nothing kept), first load after a "
+              f"restart {first:.2f} s, reload {again:.3f} s; after a save, {args.tabs} open tabs refreshed "
+              f"within {settled:.2f} s")
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = make_workspace(Path(folder), 5)
+        with StudioServer(workspace) as server:
+            time.sleep(1.0)
+            times = ten_tabs(server, args.tabs)
+        print(f"{args.tabs} tabs of one release: save -> every tab's new preview, "
+              f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import difflib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -39,11 +40,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from pressgen.builder.executors import PoolExecutor
-from pressgen.builder.plan import BuildOptions, build
 from pressgen.errors import Diagnostic, PressgenError, UsageError
 from pressgen.formats import BY_NAME, media_type
+from pressgen.studio import history
+from pressgen.studio.campaign import archive, run_campaign
 from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
 from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
+from pressgen.studio.merge import Merged, PageFields, as_form, page_fields, submitted, three_way
 from pressgen.studio.state import Entry, Studio
 from pressgen.translation.review import export_docx, export_xliff, import_docx, import_xliff
 from pressgen.translation.translate import translate_release
@@ -64,8 +67,12 @@ class StudioApp:
         self.templates.env.globals["states"] = STATES
         self.templates.env.filters["changes"] = word_changes
         self.templates.env.globals["brief"] = self.brief
+        self.templates.env.globals["segment_where"] = segment_where
+        self.templates.env.globals["unfilled"] = unfilled
+        self.templates.env.globals["said"] = self.said
         self.templates.env.globals["max_upload_mib"] = MAX_BODY // 2**20
-        self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": []}
+        self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": [],
+                                            "results": []}
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -99,6 +106,19 @@ class StudioApp:
         hint = Markup('<span class="hint">%s</span>') % diagnostic.hint if diagnostic.hint else Markup("")
         return Markup('<span class="where" title="%s">%s</span> %s%s') % (place, shown, diagnostic.message, hint)
 
+    def said(self, diagnostic: Diagnostic) -> Markup:
+        """A problem in the interface's words: the message, a hint that is not a command line, and
+        where in the file, as a detail."""
+        hint = diagnostic.hint or ""
+        technical = "pressgen " in hint or "'text'" in hint
+        message = diagnostic.message
+        if "TODO" in message:  # a new release's placeholder: the form shows an empty field with a hint
+            message, hint = "not written yet", ""
+        shown = Markup('<span class="hint">%s</span>') % hint if hint and not technical else Markup("")
+        detail = self.relative(diagnostic)
+        return Markup('%s%s<details class="where"><summary>Where in the file</summary><code>%s</code></details>') % (
+            message, shown, detail)
+
     async def form(self, request: Request) -> FormData:
         """The request's form, once its session token is checked (403 otherwise)."""
         form = await request.form(max_files=1, max_fields=5000, max_part_size=16 * 1024 * 1024)
@@ -118,21 +138,23 @@ class StudioApp:
     # --- index and campaign ----------------------------------------------------------------------
 
     async def index(self, request: Request) -> Response:
-        entries, problems = await asyncio.to_thread(self.studio.entries)
+        entries, problems = await asyncio.to_thread(self.studio.index_rows)
         tag = request.query_params.get("tag", "")
         state = request.query_params.get("state", "")
         order = request.query_params.get("sort", "date")
         tags = sorted({t for e in entries if e.model for t in e.model.tags})
         shown = [e for e in entries if (not tag or (e.model and tag in e.model.tags))
                  and (not state or (state == "errors" and e.errors) or state in e.states.values())]
-        keys: dict[str, Callable[[Entry], Any]] = {
+        keys: dict[str, Callable[[Any], Any]] = {
             "date": lambda e: (e.model.date.isoformat() if e.model else "", e.id),
             "id": lambda e: e.id, "headline": lambda e: e.headline.lower(),
             "organization": lambda e: (e.model.organization if e.model else "", e.id)}
         shown.sort(key=keys.get(order, keys["date"]), reverse=order == "date")
         workspace, _ = self.studio.workspace()
         orgs = workspace.config.organizations if workspace else {}
+        ticked = set(request.query_params.getlist("release"))
         return self.page(request, "index.html", entries=shown, total=len(entries), problems=problems, tags=tags,
+                         ticked=ticked,
                          tag=tag, state=state, sort=order, orgs=orgs, build=self.build_state,
                          languages=workspace.config.languages if workspace else [])
 
@@ -164,27 +186,26 @@ class StudioApp:
         form = await self.form(request)
         ids = [value for value in form.getlist("release") if isinstance(value, str)]
         paths = [p for p in self.studio.release_paths() if p.stem in ids]
+        back = "&".join(f"{key}={quote(str(form.get(key)))}" for key in ("tag", "state", "sort") if form.get(key))
+        ticked = "&".join(f"release={quote(p.stem)}" for p in paths)  # the ticks stay after the build
+        again = f"/?{'&'.join(part for part in (back, ticked) if part)}#build"
         if self.build_state["running"] or not paths:
-            return RedirectResponse("/", 303)
-        self.build_state.update(running=True, done=0, total=0, documents=[], errors=[])
+            return RedirectResponse(again, 303)
+        self.build_state.update(running=True, done=0, total=0, documents=[], errors=[], results=[])
 
         def run() -> None:
-            def planned(total: int) -> None:
-                self.build_state["total"] = total
-                self.studio.broker.publish(f"build 0 {total}")
+            def progressed(done: int, total: int) -> None:
+                self.build_state.update(done=done, total=total)
+                self.studio.broker.publish(f"build {done} {total}")
 
-            def progressed(document: Any, status: Any) -> None:
-                self.build_state["done"] += 1
-                self.studio.broker.publish(f"build {self.build_state['done']} {self.build_state['total']}")
-
-            # Worker processes, never this one: the previews render here, and WeasyPrint is not thread-safe.
+            # Worker processes for whole releases: the previews render here, and WeasyPrint is not thread-safe.
             pool = PoolExecutor(max(1, min(os.cpu_count() or 1, 4)))
             try:
-                report = build(paths, BuildOptions(), on_document=progressed, on_plan=planned, executor=pool)
-                self.build_state["documents"] = [
-                    (d.release_id, d.lang, d.format, str(d.path.relative_to(self.studio.root)))
-                    for outcome in report.outcomes for d, _ in outcome.documents]
-                self.build_state["errors"] = [self.relative(d) for o in report.outcomes for d in o.diagnostics]
+                entries = [e for path in paths if (e := self.studio.entry_for(path)) is not None]
+                results = run_campaign(entries, self.studio.root, pool, progressed)
+                self.build_state["results"] = results
+                self.build_state["documents"] = [(r.id, lang, fmt, path) for r in results
+                                                 for lang, fmt, path in r.built]
             except PressgenError as exc:
                 self.build_state["errors"] = [str(exc), *(self.relative(d) for d in exc.diagnostics)]
             finally:
@@ -193,7 +214,17 @@ class StudioApp:
                 self.studio.broker.publish("built")
 
         threading.Thread(target=run, name="pressgen-studio-build", daemon=True).start()
-        return RedirectResponse("/#build", 303)
+        return RedirectResponse(again, 303)
+
+    async def built_archive(self, request: Request) -> Response:
+        """Every document the last build wrote, in one zip."""
+        names = [path for *_, path in self.build_state["documents"]]
+        if not names or self.build_state["running"]:
+            return PlainTextResponse("no build to download\n", 404)
+        data = await asyncio.to_thread(archive, self.studio.root, names)
+        return Response(data, media_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="{self.studio.root.name}-documents.zip"',
+            "Cache-Control": "no-store"})
 
     async def built(self, request: Request) -> Response:
         """A document the last build wrote (only those: no other file of the workspace is served)."""
@@ -222,6 +253,11 @@ class StudioApp:
         placed = place(entry.checked.diagnostics, loaded, list(entry.states))
         workspace = entry.workspace
         self.studio.viewed(entry.id, lang)
+        context.setdefault("suggestions", machine_suggestions(entry, lang))
+        context.setdefault("versions", history.versions(self.studio.root, entry.id)[:30])
+        zone = workspace.config.timezone or "UTC"
+        context.setdefault("timezone", zone)
+        context.setdefault("local_time", lambda moment: local_time(moment, zone))
         return self.page(
             request, "release.html", status, entry=entry, release=release, lang=lang, placed=placed,
             source=release.source if release else "", base=file_digest(entry.path),
@@ -235,8 +271,12 @@ class StudioApp:
         lang = request.path_params["lang"]
         if entry is None or lang not in entry.states:
             return PlainTextResponse("no such release or language\n", 404)
-        message = {"machine": "Machine draft written.", "imported": "Review imported."}.get(
-            request.query_params.get("done", ""))
+        done = request.query_params.get("done", "")
+        message = {"imported": "Review imported."}.get(done)
+        if done == "restored" and request.query_params.get("version", "").isdigit():
+            message = f"Version {request.query_params['version']} restored (the version before is kept too)."
+        if done == "machine":
+            message = machine_message(request.query_params)
         return self.editor(request, entry, lang, message=message)
 
     async def save(self, request: Request) -> Response:
@@ -245,39 +285,119 @@ class StudioApp:
         lang = request.path_params["lang"]
         if entry is None or lang not in entry.states:
             return PlainTextResponse("no such release or language\n", 404)
-        values = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+        items = [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
+        values = dict(items)
+        ticked = {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in ("contacts", "reviewed")}
+        merged: Merged | None = None
         try:
+            if values.get("base") != await asyncio.to_thread(file_digest, entry.path):
+                # Saved meanwhile (another tab, person or program): merge field by field with the file now.
+                fresh_entry = await asyncio.to_thread(self.studio.find, entry.id)
+                if fresh_entry is None or lang not in fresh_entry.states:
+                    return PlainTextResponse("no such release or language\n", 404)
+                theirs = page_fields(bytes(self.editor(request, fresh_entry, lang).body))
+                try:
+                    original = json.loads(values["original"]) if values.get("original") else None
+                except ValueError:
+                    original = None
+                if not isinstance(original, dict):
+                    original = None
+                keys = set(theirs.values) | set(original or {})
+                merged = three_way(original, submitted(items, keys), theirs.values)
+                if merged.conflicts:
+                    return self.field_conflicts(request, fresh_entry, lang, merged, theirs)
+                fields, boxes = as_form(merged.values)
+                values = {**fields, "base": file_digest(fresh_entry.path)}
+                ticked = {name: boxes.get(name, []) for name in ("contacts", "reviewed")}
+                entry = fresh_entry
+            await asyncio.to_thread(self.keep_first, entry.path)
+            if values.get("embargo"):
+                values["embargo"] = zoned(values["embargo"], entry.workspace.config.timezone or "UTC")
             if entry.model is not None and lang == entry.model.source:
-                contacts = [v for v in form.getlist("contacts") if isinstance(v, str)]
-                await asyncio.to_thread(save_source, entry, values, contacts)
+                await asyncio.to_thread(save_source, entry, values, ticked["contacts"])
             else:
-                reviewed = {v for v in form.getlist("reviewed") if isinstance(v, str)}
-                await asyncio.to_thread(save_translation, entry, lang, values, reviewed)
-        except Conflict as exc:
+                await asyncio.to_thread(save_translation, entry, lang, values, set(ticked["reviewed"]))
+        except Conflict as exc:  # saved meanwhile by someone else, between the merge and the write: ask again
             if self.wants_json(request):
-                return JSONResponse({"ok": False, "conflict": {"message": str(exc), "on_disk": exc.on_disk,
-                                                                "submitted": exc.submitted}}, 409)
+                return JSONResponse({"ok": False, "message": str(exc), "retry": True, "errors": {}}, 409)
             return self.editor(request, entry, lang, 409, conflict=exc)
         except PressgenError as exc:  # Invalid, WriteBackRefused, InputError: the file is untouched
             loaded = exc.loaded if isinstance(exc, Invalid) and exc.loaded else entry.checked.loaded
             placed = place(list(exc.diagnostics), loaded, list(entry.states))
             if self.wants_json(request):
                 return JSONResponse({"ok": False, "message": str(exc), "errors": {
-                    name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()}},
-                    422)
+                    name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()},
+                    "fields": {name or "form": [{"message": d.message, "html": str(self.said(d))} for d in found]
+                               for name, found in placed.by_field.items()}}, 422)
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=placed)
+        await asyncio.to_thread(self.keep, entry.path, values.get("author"), f"saved the {lang} text")
         fresh = await asyncio.to_thread(self.studio.find, entry.id)  # the watcher tells the open pages
         if self.wants_json(request):
-            return JSONResponse({"ok": True, "base": file_digest(entry.path),
-                                 "states": fresh.states if fresh else {}})
+            alignment = fresh.alignments.get(lang) if fresh else None
+            return JSONResponse({"ok": True, "base": file_digest(entry.path), "states": fresh.states if fresh else {},
+                                 "headline": (fresh.headline or fresh.id) if fresh else "",
+                                 "segments": {p.id: p.state for p in alignment.pairs} if alignment else {},
+                                 "merged": merged.values if merged else None,
+                                 "theirs_changed": merged.theirs_changed if merged else []})
         return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}", 303)
 
+    def keep_first(self, path: Path) -> None:
+        """Before the studio first writes a release, keep it as it was (so the first save can be undone)."""
+        if not history.versions(self.studio.root, path.stem):
+            self.keep(path, "", "as it was before the studio changed it")
+
+    def keep(self, path: Path, author: str | None, what: str) -> None:
+        try:
+            history.record(self.studio.root, path, history.author_of(author), what)
+        except (OSError, PressgenError):
+            pass  # the save itself is done; a history that cannot be written does not undo it
+
+    async def restore(self, request: Request) -> Response:
+        form = await self.form(request)
+        entry = await asyncio.to_thread(self.entry, request)
+        lang = request.path_params["lang"]
+        number = str(form.get("version") or "")
+        if entry is None or lang not in entry.states or not number.isdigit():
+            return PlainTextResponse("no such release, language or version\n", 404)
+        if int(number) not in {v.number for v in history.versions(self.studio.root, entry.id)}:
+            return PlainTextResponse("no such version\n", 404)
+        try:
+            await asyncio.to_thread(self.keep_first, entry.path)
+            await asyncio.to_thread(history.restore, self.studio.root, entry.path, int(number),
+                                    str(form.get("base") or ""))
+        except PressgenError as exc:
+            return self.editor(request, entry, lang, 409, refused=exc,
+                               refused_heading="Not restored: the release changed since this page was opened; "
+                                               "reload it and choose again", refused_at=place([], None, []))
+        await asyncio.to_thread(self.keep, entry.path, str(form.get("author") or ""), f"restored version {number}")
+        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=restored&version={number}", 303)
+
+    def field_conflicts(self, request: Request, entry: Entry, lang: str, merged: Merged,
+                        theirs: PageFields) -> Response:
+        """A save whose fields changed on both sides: each such field with both texts, nothing written."""
+        fields = [{"name": key, "label": theirs.labels.get(key, key), "mine": merged.values.get(key, ""),
+                   "theirs": theirs.values.get(key, "(no longer in the file: its source paragraph changed)")}
+                  for key in merged.conflicts]
+        count = len(fields)
+        message = (f"{count} field{'s' if count != 1 else ''} changed both here and elsewhere: the release "
+                   "changed on disk since this page was opened; nothing was saved")
+        if self.wants_json(request):
+            return JSONResponse({"ok": False, "conflict": {"message": message, "fields": fields,
+                                                            "base": file_digest(entry.path),
+                                                            "merged": merged.values, "theirs": theirs.values}}, 409)
+        return self.editor(request, entry, lang, 409, field_conflict={"message": message, "fields": fields})
+
     async def machine(self, request: Request) -> Response:
-        await self.form(request)
+        form = await self.form(request)
         entry = await asyncio.to_thread(self.entry, request)
         lang = request.path_params["lang"]
         if entry is None or entry.model is None or lang not in entry.alignments:
             return PlainTextResponse("no such release or translation\n", 404)
+        down = await asyncio.to_thread(provider_down, entry.workspace.config.translation)
+        if down:  # said at once, not after the provider's timeouts and retries
+            return self.editor(request, entry, lang, 503, refused=PressgenError(down),
+                               refused_heading=f"No machine draft: {down}", refused_at=place([], None, []))
+        await asyncio.to_thread(self.keep_first, entry.path)
         try:
             report = await asyncio.to_thread(translate_release, entry.path, entry.workspace, [lang])
         except PressgenError as exc:
@@ -287,7 +407,13 @@ class StudioApp:
             error = PressgenError(f"no machine draft for '{lang}'", report.diagnostics)
             return self.editor(request, entry, lang, 422, refused=error,
                                refused_at=place(report.diagnostics, entry.checked.loaded, list(entry.states)))
-        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=machine", 303)
+        if lang in report.written:
+            await asyncio.to_thread(self.keep, entry.path, str(form.get("author") or ""),
+                                    f"machine draft of the {lang} text")
+        counts = {"drafted": report.drafted.get(lang, 0) + report.reused.get(lang, 0),
+                  "kept": len(report.kept.get(lang, [])), "replaced": report.replaced.get(lang, 0)}
+        query = "&".join(f"{key}={value}" for key, value in counts.items())
+        return RedirectResponse(f"/release/{quote(entry.id)}/{quote(lang)}?done=machine&{query}", 303)
 
     async def import_review(self, request: Request) -> Response:
         try:
@@ -312,6 +438,7 @@ class StudioApp:
             path = Path(folder) / f"{entry.id}.{lang}{suffix}"
             path.write_bytes(data)
             importer = import_docx if suffix == ".docx" else import_xliff
+            await asyncio.to_thread(self.keep_first, entry.path)
             try:
                 report = await asyncio.to_thread(importer, path, entry.model, entry.workspace, lang)
             except PressgenError as exc:  # the whole file refused (not XLIFF, another release...): nothing written
@@ -320,8 +447,11 @@ class StudioApp:
                                    refused_heading=f"Nothing saved: {refused}", refused_at=nothing)
             conflicts = _named(report.conflicts, path, name)
             skipped = _named(report.skipped, path, name)
+        if report.written:
+            await asyncio.to_thread(self.keep, entry.path, str(form.get("author") or ""), f"imported {name}")
         fresh = await asyncio.to_thread(self.entry, request) or entry
-        imported = {"name": name, "report": report, "skipped": skipped}  # each unit by category, with its field
+        # each unit by category, with its field, and why
+        imported = {"name": name, "report": report, "skipped": skipped, "conflicts": conflicts}
         if conflicts:
             refused_count = f"{len(conflicts)} unit{'s' if len(conflicts) != 1 else ''} refused"
             heading = (f"Imported {report.applied} unit{'s' if report.applied != 1 else ''} of {name}; "
@@ -376,6 +506,7 @@ class StudioApp:
         workspace, problems = await asyncio.to_thread(self.studio.workspace)
         if workspace is None:
             return self.page(request, "index.html", 422, entries=[], total=0, problems=problems, tags=[], tag="",
+                             ticked=set(),
                              state="", sort="date", orgs={}, build=self.build_state, languages=[])
         return self.page(request, "new.html", orgs=workspace.config.organizations,
                          languages=workspace.config.languages, error=None, values={})
@@ -394,6 +525,121 @@ class StudioApp:
                              languages=workspace.config.languages, error=str(exc), values=values)
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def provider_down(settings: Any, wait: float = 1.0) -> str | None:
+    """Why the translation service cannot be reached at all (its server does not accept a connection
+    within ``wait`` seconds), or None. Only for a service at a configured address (LibreTranslate)."""
+    from urllib.parse import urlsplit
+
+    url = getattr(settings, "url", None)
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return None
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=min(wait, settings.timeout)):
+            return None
+    except OSError:
+        return (f"the translation service at {parts.hostname}:{port} does not answer; nothing was drafted. "
+                "Try again later, or ask whoever runs it")
+
+
+def unfilled(value: str | None) -> tuple[str, str]:
+    """A field as the form shows it: (value, placeholder). The "TODO …" text a new release starts with
+    is shown as an empty field whose placeholder says what to write."""
+    from pressgen.workspace.load import PLACEHOLDER
+
+    text = value or ""
+    parts = [part.strip() for part in text.split("\n\n") if part.strip()]
+    if parts and all(part.startswith(PLACEHOLDER) for part in parts):
+        hint = "\n\n".join(part.removeprefix(PLACEHOLDER).strip() for part in parts)
+        return "", hint[:1].upper() + hint[1:]
+    return text, ""
+
+
+def local_time(moment: Any, zone: str) -> str:
+    """An embargo as a datetime-local field shows it: in the workspace's time zone, without offset."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    if not isinstance(moment, dt.datetime):
+        return ""
+    try:
+        moment = moment.astimezone(ZoneInfo(zone)) if moment.tzinfo else moment
+    except (KeyError, ValueError):
+        pass
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+
+
+def zoned(value: str, zone: str) -> str:
+    """A datetime-local value ("2027-05-26T10:00") as an ISO 8601 moment in the workspace's time zone;
+    anything else as it is (check reports what it cannot read)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    text = value.strip()
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        return text
+    try:
+        return moment.replace(tzinfo=ZoneInfo(zone)).isoformat()
+    except (KeyError, ValueError):
+        return value
+
+
+def segment_where(pairs: list[Any], pair: Any) -> str:
+    """Where a segment is, in words: "headline", "body, paragraph 3"."""
+    from pressgen.translation.translate import segment_label
+
+    return segment_label(pairs, pair).replace(" ¶", ", paragraph ")
+
+
+def machine_message(query: Any) -> str:
+    """What the machine-draft button did, in the interface's words: what was drafted, which human
+    texts were kept (their machine draft shown beside them as a suggestion)."""
+    def number(key: str) -> int:
+        value = query.get(key, "0")
+        return int(value) if value.isdigit() else 0
+
+    drafted, kept = number("drafted"), number("kept")
+    parts = []
+    if drafted:
+        parts.append(f"Machine draft written. {drafted} paragraph{'s' if drafted != 1 else ''} drafted.")
+    if kept:
+        parts.append(f"{kept} changed paragraph{'s' if kept != 1 else ''} kept the translator's text; "
+                     "the machine draft is shown beside it as a suggestion.")
+    return " ".join(parts) or "Nothing needed a machine draft: every paragraph is translated and current."
+
+
+def machine_suggestions(entry: Entry, lang: str) -> dict[str, str]:
+    """Segment id -> the machine draft of its new source, for each stale segment whose translation is a
+    person's: ``translate`` keeps the human text and files the draft in the memory as a suggestion."""
+    from pressgen.translation.memory import MEMORY_FILE, TranslationMemory
+    from pressgen.translation.segments import is_human
+
+    alignment = entry.alignments.get(lang)
+    release = entry.model
+    path = entry.workspace.root / MEMORY_FILE
+    stale = [p for p in alignment.pairs if p.state == "stale" and p.source and is_human(p)] if alignment else []
+    if not stale or release is None or not path.is_file():
+        return {}
+    provider = entry.workspace.config.translation.provider
+    try:
+        memory = TranslationMemory(path)
+        try:
+            found = {p.id: memory.get(provider, release.source, lang, p.source or "") for p in stale}
+        finally:
+            memory.close()
+    except PressgenError:
+        return {}
+    return {key: value for key, value in found.items() if value and value.strip() != (
+        next(p.target for p in stale if p.id == key) or "").strip()}
 
 
 def upload_name(filename: str) -> str:
@@ -476,12 +722,14 @@ def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> 
         Route("/new", routes_of.new_form),
         Route("/new", refusing(routes_of.create), methods=["POST"]),
         Route("/build", refusing(routes_of.start_build), methods=["POST"]),
+        Route("/built.zip", routes_of.built_archive),
         Route("/built/{path:path}", routes_of.built),
         Route("/release/{release_id}", routes_of.release_home),
         Route("/release/{release_id}/{lang}", routes_of.release_page),
         Route("/release/{release_id}/{lang}/save", refusing(routes_of.save), methods=["POST"]),
         Route("/release/{release_id}/{lang}/machine", refusing(routes_of.machine), methods=["POST"]),
         Route("/release/{release_id}/{lang}/import", refusing(routes_of.import_review), methods=["POST"]),
+        Route("/release/{release_id}/{lang}/restore", refusing(routes_of.restore), methods=["POST"]),
         Route("/release/{release_id}/{lang}/page/{number:int}.png", routes_of.page_image),
         Route("/release/{release_id}/{lang}/{what}", routes_of.document),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pressgen.builder.executors import Unit, UnitResult, render_unit
 from pressgen.builder.plan import release_files
@@ -148,6 +149,7 @@ class Studio:
         self._watcher: threading.Thread | None = None
         self._warmer: threading.Thread | None = None
         self._viewed: dict[str, set[str]] = {}  # release id -> languages a page shows
+        self._rows: dict[Path, tuple[str, Any]] = {}  # the index's rows, by release: (version, row)
 
     # --- sources -------------------------------------------------------------------------------
 
@@ -238,6 +240,44 @@ class Studio:
                 del self._entries[gone]
         return [entry for path in paths if (entry := self.entry_for(path, current)) is not None], []
 
+    def index_rows(self) -> tuple[list[Any], list[Diagnostic]]:
+        """The index's rows: a release checked in this process gives its row; another one its row kept
+        on disk (:mod:`pressgen.studio.index_cache`) while its inputs are the same, else it is checked."""
+        from pressgen.studio.index_cache import IndexCache, Row
+
+        current = self._current()
+        workspace = current[1]
+        if workspace is None:
+            return [], current[2]
+        paths = self.release_paths()
+        cache = IndexCache(workspace)
+        rows: list[Any] = []
+        for path in paths:
+            stamps = f"{_stamp(path)}\0{_stamp(sidecar_path(path))}\0{current[0]}"
+            version = hashlib.sha256(stamps.encode()).hexdigest()[:16]
+            with self._lock:
+                cached = self._entries.get(path)
+                kept = self._rows.get(path)
+            if cached is not None and cached.version == version:
+                rows.append(Row.of(cached))
+                continue
+            if kept is not None and kept[0] == version:  # read from disk earlier, inputs unchanged since
+                rows.append(kept[1])
+                continue
+            key = cache.key(path)
+            row = cache.get(path, key)
+            if row is None:
+                entry = self.entry_for(path, current)
+                if entry is None:
+                    continue
+                row = Row.of(entry)
+                cache.put(path, key, row)
+            with self._lock:
+                self._rows[path] = (version, row)
+            rows.append(row)
+        cache.save(paths)
+        return rows, []
+
     def find(self, release_id: str) -> Entry | None:
         """The release with this id (looked up among the workspace's releases, never used as a path)."""
         path = next((p for p in self.release_paths() if p.stem == release_id), None)
@@ -282,9 +322,11 @@ class Studio:
         """Render one preview now (the first release's source language by default), so that the
         first page asked for does not pay for loading fonts and templates."""
         try:
-            if entry is None:
-                entries, _ = self.entries()
-                entry = next((e for e in entries if e.release is not None), None)
+            if entry is None:  # the first release that renders (not all of them: the index keeps its rows)
+                for path in self.release_paths():
+                    entry = self.entry_for(path)
+                    if entry is not None and entry.release is not None:
+                        break
             if entry is not None and entry.release is not None:
                 self.page_images(entry, lang or entry.release.source)
         except Exception:  # noqa: BLE001 (warming is an optimisation; the page itself reports errors)

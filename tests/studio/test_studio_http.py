@@ -107,12 +107,15 @@ def test_a_save_over_a_file_changed_on_disk_is_refused_and_shows_both_versions(
     answer = client.post(f"/release/{RELEASE}/fr/save", data={**form_of(page), segment: "Mon titre à moi"})
     assert answer.status_code == 409
     assert "changed on disk since this page was opened; nothing was saved" in answer.text
-    assert "Mon titre à moi" in answer.text  # the user's version …
-    assert "edited in a text editor meanwhile" in answer.text  # … beside the file as it is now
+    assert "Mon titre à moi" in answer.text  # the user's version of the field …
+    assert "Migrants : lever la stigmatisation" in answer.text  # … beside the field as the file has it now
+    assert "edited in a text editor meanwhile" not in answer.text  # the field, never a dump of the file
     assert path.read_bytes() == on_disk
     json_answer = client.post(f"/release/{RELEASE}/fr/save", data={**form_of(page), segment: "Mon titre à moi"},
                               headers={"Accept": "application/json"}).json()
-    assert json_answer["conflict"]["submitted"].endswith("Mon titre à moi")
+    fields = {field["name"]: field for field in json_answer["conflict"]["fields"]}  # no original values: two-way
+    assert fields[segment]["mine"] == "Mon titre à moi"
+    assert fields[segment]["theirs"] == "Migrants : lever la stigmatisation"
     assert path.read_bytes() == on_disk
 
 

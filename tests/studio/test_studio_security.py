@@ -52,6 +52,9 @@ def test_every_route_answers_with_the_framing_and_sniffing_headers(
         ("/new", "POST", "/new", {"data": {"csrf": "wrong"}}),
         ("/build", "POST", "/build", {"data": {"csrf": token}}),  # no release ticked: back to the index
         ("/built/{path:path}", "GET", "/built/dist/nothing.pdf", {}),
+        ("/built.zip", "GET", "/built.zip", {}),  # nothing built yet: 404
+        ("/release/{release_id}/{lang}/restore", "POST", f"/release/{RELEASE}/fr/restore",
+         {"data": {"csrf": "wrong"}}),
         ("/release/{release_id}", "GET", f"/release/{RELEASE}", {}),
         ("/release/{release_id}/{lang}", "GET", f"/release/{RELEASE}/fr", {}),
         ("/release/{release_id}/{lang}/save", "POST", f"/release/{RELEASE}/fr/save", {"data": {"csrf": "wrong"}}),
