@@ -1,4 +1,5 @@
-"""Fixtures of the studio's tests: a running studio, an HTTP client of it, and Debian's Chromium."""
+"""Fixtures of the studio's tests: a running studio, an HTTP client of it, and a page of Debian's Chromium (the
+browser fixture is shared, in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import CHROMIUM
 from helpers.studio_server import StudioServer
 
 
@@ -22,18 +22,6 @@ def studio(workspace: Path) -> Iterator[StudioServer]:
 def client(studio: StudioServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=studio.url, headers={"Origin": studio.origin}, timeout=60) as client:
         yield client
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
