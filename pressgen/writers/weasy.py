@@ -34,10 +34,14 @@ from weasyprint.formatting_structure import boxes
 @dataclass(frozen=True)
 class Line:
     """One laid-out line: its text as set (a word hyphenated at its end ends with the
-    hyphenate character), and the element of the paragraph (``<p>``) it belongs to, if any."""
+    hyphenate character), and the element of the paragraph (``<p>``) it belongs to, if any;
+    ``spacing`` is what justification added to each of its word gaps, and ``space`` the width
+    of a plain word gap in its font (both in CSS pixels)."""
 
     text: str
     paragraph: Any = None  # an ElementTree element of the rendered HTML
+    spacing: float = 0.0
+    space: float = 0.0
 
 
 def page_lines(document: Document) -> list[list[Line]]:
@@ -46,17 +50,65 @@ def page_lines(document: Document) -> list[list[Line]]:
     return [_lines(page._page_box, None, []) for page in document.pages]
 
 
+# A plain word gap of Liberation Sans (and Arial), in ems: the width of its U+0020.
+SPACE_EM = 0.278
+
+
 def _lines(box: boxes.Box, paragraph: Any, out: list[Line]) -> list[Line]:
     if isinstance(box, boxes.MarginBox):
         return out
     if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
         paragraph = box.element
     if isinstance(box, boxes.LineBox):
-        text = "".join(child.text for child in box.descendants() if isinstance(child, boxes.TextBox))
-        out.append(Line(text, paragraph))
+        texts = [child for child in box.descendants() if isinstance(child, boxes.TextBox)]
+        spacing = max((getattr(child, "justification_spacing", 0) or 0 for child in texts), default=0.0)
+        out.append(Line("".join(child.text for child in texts), paragraph, float(spacing),
+                        SPACE_EM * float(box.style["font_size"])))
         return out
     for child in getattr(box, "children", ()):
         _lines(child, paragraph, out)
+    return out
+
+
+@dataclass(frozen=True)
+class Block:
+    """Where one element's box lies on a page, in CSS pixels from the page's top edge: its margin
+    box (``top``, ``bottom``), and the height of the replaced content (an image) inside it, if any."""
+
+    page: int
+    top: float
+    bottom: float
+    replaced_height: float = 0.0
+
+
+def blocks_of(document: Document, tag: str, css_class: str) -> list[tuple[Any, Block]]:
+    """Return (element, where) of each box of an element ``tag`` with class ``css_class``, in page order."""
+    found: list[tuple[Any, Block]] = []
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if (isinstance(box, boxes.BlockBox) and box.element_tag == tag
+                    and css_class in (box.element.get("class") or "").split()):
+                replaced = [b.height for b in box.descendants() if isinstance(b, boxes.ReplacedBox)]
+                found.append((box.element, Block(number, box.position_y, box.position_y + box.margin_height(),
+                                                 float(sum(replaced)))))
+    return found
+
+
+def page_room(document: Document) -> list[tuple[float, float, float]]:
+    """Return, for each page, (top, bottom, used): the top and bottom of its text area and the
+    bottom of the last thing laid out on it (a line, an image, a table row), in CSS pixels."""
+    out = []
+    for page in document.pages:
+        box = page._page_box
+        top = box.content_box_y()
+        used = top
+        for child in box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for inner in child.descendants():
+                if isinstance(inner, (boxes.LineBox, boxes.ReplacedBox, boxes.TableRowBox)):
+                    used = max(used, inner.position_y + inner.margin_height())
+        out.append((top, top + box.height, used))
     return out
 
 
