@@ -27,7 +27,7 @@ from pressgen.resources import PACKAGED_TEMPLATES, find_template
 from pressgen.workspace.images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from pressgen.writers import Rendered
 from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
-from pressgen.writers.weasy import ImageCache, Line, blocks_of, page_lines, page_room, use_patterns
+from pressgen.writers.weasy import ImageCache, Line, blocks_of, page_lines, page_room, use_patterns, use_tags
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -239,6 +239,7 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     layout only then.
     """
     use_patterns(PATTERNS)  # before any layout: WeasyPrint hyphenates by the patterns hyphenation chose
+    use_tags()  # one structure element per element, running header and footer as artifacts
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),
