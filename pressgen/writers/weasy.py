@@ -242,6 +242,7 @@ class _Tree:
         self.pdf = pdf
         self.made: dict[tuple[int, str, int], Any] = {}  # (id of HTML element, tag, id of parent) -> element
         self.first_page: dict[int, int] = {}  # id of a structure element -> the page of its Pg
+        self.parents: dict[int, Any] = {}  # id of a structure element -> its parent element
         self.headers: dict[int, dict[int, list[Any]]] = {}  # table element number -> column -> header IDs
 
     def element(self, tag: str, parent: Any, page: int, html_element: Any = None) -> tuple[Any, bool]:
@@ -255,7 +256,16 @@ class _Tree:
         if html_element is not None:
             self.made[key] = element
         self.first_page[id(element)] = page
+        self.parents[id(element)] = parent
         return element, True
+
+    def link_of(self, element: Any) -> Any:
+        """The Link element ``element`` is or lies in, else ``element``: WeasyPrint gives the boxes
+        inside a link (a span) annotations of their own, which PDF/UA wants in the Link."""
+        found = element
+        while found is not None and found.get("S") != "/Link":
+            found = self.parents.get(id(found))
+        return element if found is None else found
 
     def content(self, element: Any, mcid: int, page: int) -> None:
         """Add marked content ``mcid`` of ``page`` to ``element``."""
@@ -380,8 +390,9 @@ def _box_tree(box: Any, parent: Any, tree: _Tree, page_number: int, nums: dict[i
                                       "Pg": pdf.page_references[page_number]})
         pdf.add_object(reference)
         if kind is None:
-            annotations.append((element.reference, annotation))
-            element["K"].append(reference.reference)
+            link = tree.link_of(element)
+            annotations.append((link.reference, annotation))
+            link["K"].append(reference.reference)
         else:
             form = pydyf.Dictionary({"Type": "/StructElem", "S": "/Form", "K": pydyf.Array([reference.reference]),
                                      "Pg": pdf.page_references[page_number], "P": element.reference})
