@@ -201,15 +201,17 @@ def image_cache(workspace_root: Path) -> ImageCache:
     return _image_cache(folder, tuple(files))
 
 
-# A lead photo lowered to the room left on its page is at least this high (CSS pixels: 45 mm), else
+# A lead photo lowered to the room left on its page is at least this high (CSS pixels: 60 mm), else
 # it goes after the next paragraph instead.
-SMALLEST_PHOTO = 45 / 25.4 * 96
+SMALLEST_PHOTO = 60 / 25.4 * 96
+# Room at a page's foot worth filling with the next paragraph (CSS pixels: three lines of body text).
+LINES_WORTH_FILLING = 3 * 11 * 1.45 * 96 / 72
 
 
 def _photo_fix(document: Document, view: DocumentView) -> str | DocumentView | None:
-    """What to change when the lead photo went to the next page and left the page before it more
-    than a third empty: the CSS that lowers it to the room left there, or the view with the photo
-    after the next paragraph; None when nothing is to change."""
+    """What to change when the lead photo went whole to the next page, leaving room on the page
+    before it: the CSS that lowers it to that room when it is not too little, else the view with
+    the photo after the next paragraph (which fills the room); None when nothing is to change."""
     figures = blocks_of(document, "figure", "lead")
     if not figures:
         return None
@@ -219,7 +221,7 @@ def _photo_fix(document: Document, view: DocumentView) -> str | DocumentView | N
         return None
     top, bottom, used = room[where.page - 1]
     free = bottom - used
-    if free <= (bottom - top) / 3:
+    if free < LINES_WORTH_FILLING:
         return None
     height = free - (where.bottom - where.top - where.replaced_height) - 2
     if where.replaced_height and height >= SMALLEST_PHOTO:

@@ -4,6 +4,7 @@ lead, a 40-row table after an intertitle, a quote, lists), built into a copy of 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from helpers import ROOT, SEEDS
@@ -25,11 +26,13 @@ def make_photo(path: Path, size: tuple[int, int] = (4000, 3000)) -> None:
     image.save(path, quality=80)
 
 
-def build_long_release(folder: Path) -> dict[str, Path]:
-    """Build the long release's PDFs in a copy of the seeds under ``folder``: language -> PDF."""
+def build_long_release(folder: Path, edit: Callable[[str], str] | None = None) -> dict[str, Path]:
+    """Build the long release's PDFs in a copy of the seeds under ``folder`` (its YAML text changed by
+    ``edit`` first, if given): language -> PDF."""
     workspace = folder / "ws"
     shutil.copytree(SEEDS, workspace, ignore=shutil.ignore_patterns("dist", ".pressgen"))
-    shutil.copy(FIXTURE, workspace / "releases" / "long-release.yaml")
+    text = FIXTURE.read_text(encoding="utf-8")
+    (workspace / "releases" / "long-release.yaml").write_text(edit(text) if edit else text, encoding="utf-8")
     make_photo(workspace / PHOTO)
     report = build([workspace / "releases" / "long-release.yaml"],
                    BuildOptions(out=folder / "dist", formats=("pdf",)))
