@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from helpers import ROOT, SEEDS
-
 from pressgen import BuildOptions, build
 
 FIXTURE = ROOT / "tests" / "fixtures" / "long-release.yaml"

@@ -132,24 +132,24 @@ def untagged_content(path: Path) -> list[str]:
 def texts_by_marking(path: Path) -> list[tuple[str, str]]:
     """The text of each page split by how it is marked: (artifact text, tagged text), by pypdf's
     extractor, watching the marked-content operators as it goes."""
-    reader = PdfReader(path)
-    out = []
-    for page in reader.pages:
-        stack: list[str] = []
-        parts: dict[bool, list[str]] = {True: [], False: []}
+    return [_page_texts(page) for page in PdfReader(path).pages]
 
-        def before(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
-            if operator in (b"BDC", b"BMC"):
-                stack.append(str(operands[0]))
-            elif operator == b"EMC" and stack:
-                stack.pop()
 
-        def text(value: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-            parts["/Artifact" in stack].append(value)
+def _page_texts(page: Any) -> tuple[str, str]:
+    stack: list[str] = []
+    parts: dict[bool, list[str]] = {True: [], False: []}
 
-        page.extract_text(visitor_operand_before=before, visitor_text=text)
-        out.append(("".join(parts[True]), "".join(parts[False])))
-    return out
+    def before(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        if operator in (b"BDC", b"BMC"):
+            stack.append(str(operands[0]))
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        parts["/Artifact" in stack].append(value)
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return "".join(parts[True]), "".join(parts[False])
 
 
 def failures(path: Path) -> list[str]:
