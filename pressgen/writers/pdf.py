@@ -258,9 +258,9 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
 
     A word hyphenated across two pages, a paragraph's last word hyphenated, or a third hyphenated
     line in a row, is kept whole and the document laid out again (when keeping a word whole leaves
-    the line at a page's foot loose, that line goes to the next page instead, with the word); so is a lead photo that went to the next page and left the
-    page above empty (lowered to fit, or set after the next paragraph). Rare: it costs a second
-    layout only then.
+    the line at a page's foot loose, that line goes to the next page instead, with the word); so is
+    a lead photo that went whole to the next page and left room on the page above (lowered to fit,
+    or set after the next paragraph). Rare: it costs a second layout only then.
     """
     use_patterns(PATTERNS)  # before any layout: WeasyPrint hyphenates by the patterns hyphenation chose
     use_tags()  # one structure element per element, running header and footer as artifacts
