@@ -106,8 +106,6 @@ def stylesheet(workspace_root: Path) -> CSS:
 # How many times a document is laid out again to keep words broken across pages whole.
 RELAYOUTS = 3
 
-# A justified line whose word gaps justification widened by more than this many plain gaps is loose.
-LOOSE = 1.0
 # A run of lines ending with a hyphen is at most this long (CSS's hyphenate-limit-lines, which
 # WeasyPrint does not implement).
 HYPHENATED_LINES = 2
@@ -153,38 +151,6 @@ def _by_paragraph(pages: list[list[Line]]) -> list[tuple[Any, list[Line]]]:
         if line.paragraph is not None:
             by_paragraph.setdefault(id(line.paragraph), (line.paragraph, []))[1].append(line)
     return list(by_paragraph.values())
-
-
-def loose_at_foot(pages: list[list[Line]]) -> dict[str, int]:
-    """Return the paragraphs that cross a page with a loose line at its foot: key -> how many of
-    its lines the next page holds."""
-    loose = {}
-    for this, following in itertools.pairwise(pages):
-        if (this and following and this[-1].paragraph is not None and following[0].paragraph is this[-1].paragraph
-                and this[-1].space and this[-1].spacing > LOOSE * this[-1].space):
-            loose[_key(this[-1].paragraph)] = sum(1 for line in following if line.paragraph is this[-1].paragraph)
-    return loose
-
-
-def _widows_css(root: Any, widows: dict[str, int]) -> str:
-    """CSS that gives each paragraph of ``widows`` (key -> lines) at least that many lines atop its
-    next page, by its place in the document (``root``, the parsed HTML's root element)."""
-    if not widows:
-        return ""
-    rules = []
-    parents = {child: parent for parent in root.iter() for child in parent}
-    for element in root.iter("p"):
-        lines = widows.get(_key(element))
-        if not lines:
-            continue
-        steps = []
-        node = element
-        while node in parents:
-            siblings = [child for child in parents[node] if isinstance(child.tag, str)]
-            steps.append(f"{node.tag}:nth-child({siblings.index(node) + 1})")
-            node = parents[node]
-        rules.append(f"html > {' > '.join(reversed(steps))} {{ widows: {lines}; }}")
-    return "\n".join(rules)
 
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
@@ -257,8 +223,7 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title.
 
     A word hyphenated across two pages, a paragraph's last word hyphenated, or a third hyphenated
-    line in a row, is kept whole and the document laid out again (when keeping a word whole leaves
-    the line at a page's foot loose, that line goes to the next page instead, with the word); so is
+    line in a row, is kept whole and the document laid out again; so is
     a lead photo that went whole to the next page and left room on the page above (lowered to fit,
     or set after the next paragraph). Rare: it costs a second layout only then.
     """
@@ -270,16 +235,12 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
                "cache": image_cache(view.workspace_root)}
     rules = view.hyphenation
     kept: set[tuple[str, str]] = set()
-    allowed: set[tuple[str, str]] = set()  # not kept again: keeping them stretched a line (it moved instead)
     sheets = [stylesheet(view.workspace_root)]
     photo_done = False
-    widows: dict[str, int] = {}  # paragraphs given more lines atop their next page: key -> lines
     for attempt in range(RELAYOUTS + 1):
         html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
                     url_fetcher=fetcher)
-        extra = _widows_css(html.etree_element, widows)
-        document = html.render(stylesheets=[*sheets, CSS(string=extra, font_config=_fonts())] if extra else sheets,
-                               font_config=_fonts(), **options)
+        document = html.render(stylesheets=sheets, font_config=_fonts(), **options)
         if attempt == RELAYOUTS:
             break
         changed = False
@@ -290,20 +251,11 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
             elif fix is not None:
                 view = fix
             photo_done = changed = fix is not None
-        pages = page_lines(document)
-        foot, other = _words_to_keep(pages)
-        loose = loose_at_foot(pages)
-        # A word kept whole that leaves the line before it loose at the page's foot: that line goes to
-        # the next page too, where the word may break again.
-        undone = {pair for pair in kept if pair[0] in loose and pair not in other}
-        for key, lines in loose.items():
-            if any(pair[0] == key for pair in undone):
-                widows[key] = max(widows.get(key, 0), lines + 1)
-        allowed |= undone
-        wanted = (kept - undone) | (foot - allowed) | other
-        if wanted != kept or undone:
+        foot, other = _words_to_keep(page_lines(document))
+        wanted = kept | foot | other
+        if wanted != kept:
             kept, changed = wanted, True
-            view = dataclasses.replace(view, hyphenation=rules.with_kept_in(kept) if kept else rules)
+            view = dataclasses.replace(view, hyphenation=rules.with_kept_in(kept))
         if not changed:
             break
     buffer = io.BytesIO()

@@ -45,8 +45,10 @@ def test_hyphenation_breaks_words_where_the_dictionaries_do(seed_outputs: dict[t
     dictionaries = {lang: pyphen.Pyphen(filename=f"/usr/share/hyphen/{name}", left=1, right=1)
                     for lang, name in DICTIONARIES.items()}
     english = {"Global", "Migration", "Film", "Festival", "Dialogue", "Mobility", "Support", "Project"}
+    # Names and the words of organisation names ("Migratie" is left out: outside "Internationale Organisatie
+    # voor Migratie" it is a plain word, as in "Globaal Compact voor Migratie", which may break).
     kept = {"Fedasil", "Myria", "Mechelen", "Internationale", "Organisatie", "Organisation", "Organization",
-            "International", "Migratie", "migrations"}
+            "International", "migrations"}
     seen = 0
     for release_id in SEED_IDS:
         for lang in ("nl", "fr", "en"):
