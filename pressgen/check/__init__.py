@@ -62,6 +62,7 @@ def check_release(path: Path, workspace: Workspace, pending: Collection[str] = (
         problems += content.character_checks(checked.loaded, release, workspace)
         problems += content.press_convention_checks(checked.loaded, release, workspace)
         problems += content.workspace_template_checks(release, workspace)
+        problems += content.contrast_checks(release, workspace)
     problems += content.reference_checks(workspace)
     if release is not None and not errors_only(problems):  # the segment records are part of the release
         from pressgen.check.translation import sidecar_diagnostics

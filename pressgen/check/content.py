@@ -6,13 +6,14 @@ Every function returns positioned diagnostics and never raises for bad input.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pressgen.check import glyphs
-from pressgen.document import markup
+from pressgen.document import contrast, markup
 from pressgen.document.localize import localize
 from pressgen.errors import Diagnostic, InputError, RenderError
 from pressgen.workspace.load import release_languages
@@ -183,6 +184,48 @@ def workspace_template_checks(release: Release, workspace: Workspace) -> list[Di
         except RenderError as exc:
             return exc.diagnostics
     return []
+
+
+@lru_cache(maxsize=8)
+def _contrast_problems(path: Path, mtime_ns: int, size: int) -> dict[str, list[Diagnostic]]:
+    """The contrast warning of each organisation of a pressgen.yaml whose brand colour fails WCAG AA
+    for small text on white, found once per version of the file."""
+    try:
+        loaded = load_yaml(path)
+    except InputError:
+        return {}
+    found: dict[str, list[Diagnostic]] = {}
+    entries = loaded.data.get("organizations")
+    for key, value in entries.items() if isinstance(entries, dict) else ():
+        brand = value.get("brand") if isinstance(value, dict) else None
+        color = brand.get("color") if isinstance(brand, dict) else None
+        if not isinstance(color, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
+            continue  # the model reports a colour it cannot read
+        ratio = contrast.contrast_ratio(color)
+        if ratio >= contrast.SMALL_TEXT:
+            continue
+        darker = contrast.readable(color)
+        large = ("; its headline stays in it (large text needs 3:1)" if ratio >= contrast.LARGE_TEXT else
+                 f"; so does its headline, in {contrast.readable(color, ratio=contrast.LARGE_TEXT)} (large text "
+                 "needs 3:1)")
+        found[str(key)] = [Diagnostic(
+            path, *loaded.locate(("organizations", key, "brand", "color")),
+            f"organizations.{key}.brand.color: {color} on white is {ratio:.1f}:1, under the 4.5:1 that WCAG AA "
+            f"asks of small text: the PDF prints the organisation's small text (name, labels, intertitles, "
+            f"links) in {darker}, a darker shade of it{large}",
+            f"choose a brand colour of 4.5:1 or more on white for text (such as {darker}), or keep this one "
+            "and the darker shade", severity="warning")]
+    return found
+
+
+def contrast_checks(release: Release, workspace: Workspace) -> list[Diagnostic]:
+    """A warning, at its line in pressgen.yaml, when the brand colour of the release's organisation
+    fails WCAG AA's 4.5:1 on white as text (see pressgen.document.contrast)."""
+    try:
+        stat = workspace.config_path.stat()
+    except OSError:
+        return []
+    return _contrast_problems(workspace.config_path, stat.st_mtime_ns, stat.st_size).get(release.organization, [])
 
 
 def reference_checks(workspace: Workspace) -> list[Diagnostic]:

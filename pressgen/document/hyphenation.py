@@ -127,12 +127,15 @@ def _words_kept(text: str, lang: str, capitals_only: bool = False) -> list[tuple
 
 
 def names_of(organizations: Sequence[dict[str, str] | str | None], extra: list[str]) -> tuple[str, ...]:
-    """Return the names to keep whole: every language's form of each organisation name, and ``extra``."""
+    """Return the names to keep whole: every language's form of each organisation name (with and without
+    a closing acronym in brackets), and ``extra``."""
     names: set[str] = set(extra)
     for value in organizations:
         forms = value.values() if isinstance(value, dict) else [value] if value else []
         for form in forms:
-            names.add(re.sub(r"^(?:l[’']|la |le |les |the )", "", form, flags=re.I))
+            name = re.sub(r"^(?:l[’']|la |le |les |the )", "", form, flags=re.I)
+            names.add(name)
+            names.add(re.sub(r"\s*\([^()]*\)$", "", name))  # also written without its acronym: "... (IOM)"
     return tuple(sorted(n for n in names if n))
 
 

@@ -110,6 +110,7 @@ class DocumentView:
     hyphenation: Rules  # the words the body never breaks, the phrases set in another language
     created: dt.datetime
     workspace_root: Path
+    lead_length: int = 1  # the body's blocks before the photos placed 'lead' (the PDF writer may add one)
 
     @property
     def title(self) -> str:
@@ -127,12 +128,12 @@ class DocumentView:
 
     @property
     def lead(self) -> tuple[Block, ...]:
-        """The body's first block: the photos placed 'lead' follow it."""
-        return self.body[:1]
+        """The body's first block (``lead_length`` blocks): the photos placed 'lead' follow it."""
+        return self.body[:self.lead_length]
 
     @property
     def rest(self) -> tuple[Block, ...]:
-        return self.body[1:]
+        return self.body[self.lead_length:]
 
     @property
     def footer_line(self) -> str:

@@ -82,11 +82,13 @@ def typeset(text: str, lang: str) -> str:
     return text
 
 
-_LAST_TWO_WORDS = re.compile(r"(\S+) (\S+)\s*$")
+# A word here runs to the next breakable space: "migrants »" (a no-break space before the guillemet) is one.
+_LAST_TWO_WORDS = re.compile(r"([^ \t\n]+) ([^ \t\n]+)[ \t\n]*$")
 
 
 def no_lone_last_word(text: str, longest: int = 30) -> str:
-    """Join a title's last two words with a no-break space, so that its last line never holds one word.
+    """Join a title's last two words with a no-break space, so that its last line never holds one word
+    (a closing » and the no-break space before it count with the word they follow).
 
     Not when the two words are longer together than ``longest`` characters (they would leave a
     gap of their own on the line above).

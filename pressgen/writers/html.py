@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import types
 from collections.abc import Callable
 from functools import lru_cache
@@ -15,6 +16,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from pressgen.document.contrast import SMALL_TEXT, readable
 from pressgen.document.hyphenation import Rules
 from pressgen.document.localize import DocumentView
 from pressgen.document.markup import (
@@ -132,6 +134,14 @@ def watermark_svg(text: str) -> bytes:
             f'fill="#B00020" fill-opacity="0.18">{escape(words)}</text></svg>').encode()
 
 
+def readable_color(color: str, ratio: float = SMALL_TEXT) -> Markup:
+    """The templates' ``readable`` filter: ``color`` (``#RRGGBB``), or the darker shade of it that text
+    needs on white (WCAG AA: 4.5:1 for small text, ``ratio=3`` for large): see contrast.readable."""
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
+        raise ValueError(f"not a colour: {color!r}")
+    return Markup(readable(color, ratio=float(ratio)))
+
+
 def css_string(value: str) -> Markup:
     """Return ``value`` as a quoted CSS string literal."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
@@ -213,6 +223,7 @@ def environment(workspace_root: Path | None) -> jinja2.Environment:
     env.filters["blocks"] = _blocks_filter
     env.filters["inlines"] = inlines_html
     env.filters["css_string"] = css_string
+    env.filters["readable"] = readable_color
     return env
 
 

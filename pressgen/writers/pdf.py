@@ -27,7 +27,7 @@ from pressgen.resources import PACKAGED_TEMPLATES, find_template
 from pressgen.workspace.images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from pressgen.writers import Rendered
 from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
-from pressgen.writers.weasy import ImageCache, Line, page_lines, use_patterns
+from pressgen.writers.weasy import ImageCache, Line, blocks_of, page_lines, page_room, use_patterns, use_tags
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -106,28 +106,51 @@ def stylesheet(workspace_root: Path) -> CSS:
 # How many times a document is laid out again to keep words broken across pages whole.
 RELAYOUTS = 3
 
+# A run of lines ending with a hyphen is at most this long (CSS's hyphenate-limit-lines, which
+# WeasyPrint does not implement).
+HYPHENATED_LINES = 2
+
 
 def words_to_keep(document: Document) -> set[tuple[str, str]]:
     """Return (paragraph key, word) of each word the layout broke where a typographer would not:
-    at the foot of a page (finished atop the next), or as a paragraph's last word."""
-    keep = set()
-    pages = page_lines(document)
+    at the foot of a page (finished atop the next), as a paragraph's last word, or at the end of a
+    third hyphenated line in a row."""
+    foot, other = _words_to_keep(page_lines(document))
+    return foot | other
+
+
+def _words_to_keep(pages: list[list[Line]]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The words to keep whole: those broken across two pages, and the others (see words_to_keep)."""
+    foot, other = set(), set()
     for this, following in itertools.pairwise(pages):
         if this and following and this[-1].paragraph is not None:
             word = _broken(this[-1].text, following[0].text)
             if word:
-                keep.add((_key(this[-1].paragraph), word))
+                foot.add((_key(this[-1].paragraph), word))
+    for paragraph, lines in _by_paragraph(pages):
+        if len(lines) >= 2:
+            last = lines[-1].text.strip()
+            # One word, a closing » or a full stop glued to it by a no-break space counting with it.
+            word = _broken(lines[-2].text, last) if len(re.split(r"[ \t\n]+", last)) == 1 else None
+            if word:
+                other.add((_key(paragraph), word))
+        run = 0
+        for line, following_line in itertools.pairwise(lines):
+            run = run + 1 if line.text.endswith(HYPHEN) else 0
+            if run > HYPHENATED_LINES:
+                word = _broken(line.text, following_line.text.lstrip())
+                if word:
+                    other.add((_key(paragraph), word))
+                run = 0
+    return foot, other
+
+
+def _by_paragraph(pages: list[list[Line]]) -> list[tuple[Any, list[Line]]]:
     by_paragraph: dict[int, tuple[Any, list[Line]]] = {}
     for line in itertools.chain.from_iterable(pages):
         if line.paragraph is not None:
             by_paragraph.setdefault(id(line.paragraph), (line.paragraph, []))[1].append(line)
-    for paragraph, lines in by_paragraph.values():
-        if len(lines) >= 2:
-            last = lines[-1].text.strip()
-            word = _broken(lines[-2].text, last) if len(last.split()) == 1 else None
-            if word:
-                keep.add((_key(paragraph), word))
-    return keep
+    return list(by_paragraph.values())
 
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
@@ -166,26 +189,75 @@ def image_cache(workspace_root: Path) -> ImageCache:
     return _image_cache(folder, tuple(files))
 
 
+# A lead photo lowered to the room left on its page is at least this high (CSS pixels: 60 mm), else
+# it goes after the next paragraph instead.
+SMALLEST_PHOTO = 60 / 25.4 * 96
+# Room at a page's foot worth filling with the next paragraph (CSS pixels: three lines of body text).
+LINES_WORTH_FILLING = 3 * 11 * 1.45 * 96 / 72
+
+
+def _photo_fix(document: Document, view: DocumentView) -> str | DocumentView | None:
+    """What to change when the lead photo went whole to the next page, leaving room on the page
+    before it: the CSS that lowers it to that room when it is not too little, else the view with
+    the photo after the next paragraph (which fills the room); None when nothing is to change."""
+    figures = blocks_of(document, "figure", "lead")
+    if not figures:
+        return None
+    where = figures[0][1]
+    room = page_room(document)
+    if where.page == 0 or where.top > room[where.page][0] + 1:
+        return None
+    top, bottom, used = room[where.page - 1]
+    free = bottom - used
+    if free < LINES_WORTH_FILLING:
+        return None
+    height = free - (where.bottom - where.top - where.replaced_height) - 2
+    if where.replaced_height and height >= SMALLEST_PHOTO:
+        return f"figure.lead img {{ max-height: {height:.0f}px; }}"
+    if len(view.body) > view.lead_length:
+        return dataclasses.replace(view, lead_length=view.lead_length + 1)
+    return None
+
+
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
     """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title.
 
-    A word hyphenated across two pages, or a paragraph's last word hyphenated,
-    is kept whole and the document laid out again (rare: it costs a second
-    layout only then).
+    A word hyphenated across two pages, a paragraph's last word hyphenated, or a third hyphenated
+    line in a row, is kept whole and the document laid out again; so is
+    a lead photo that went whole to the next page and left room on the page above (lowered to fit,
+    or set after the next paragraph). Rare: it costs a second layout only then.
     """
     use_patterns(PATTERNS)  # before any layout: WeasyPrint hyphenates by the patterns hyphenation chose
+    use_tags()  # one structure element per element, running header and footer as artifacts
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),
                "cache": image_cache(view.workspace_root)}
+    rules = view.hyphenation
+    kept: set[tuple[str, str]] = set()
+    sheets = [stylesheet(view.workspace_root)]
+    photo_done = False
     for attempt in range(RELAYOUTS + 1):
         html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
                     url_fetcher=fetcher)
-        document = html.render(stylesheets=[stylesheet(view.workspace_root)], font_config=_fonts(), **options)
-        broken = words_to_keep(document)
-        if not broken or attempt == RELAYOUTS:
+        document = html.render(stylesheets=sheets, font_config=_fonts(), **options)
+        if attempt == RELAYOUTS:
             break
-        view = dataclasses.replace(view, hyphenation=view.hyphenation.with_kept_in(broken))
+        changed = False
+        if not photo_done:
+            fix = _photo_fix(document, view)
+            if isinstance(fix, str):
+                sheets = [*sheets, CSS(string=fix, font_config=_fonts())]
+            elif fix is not None:
+                view = fix
+            photo_done = changed = fix is not None
+        foot, other = _words_to_keep(page_lines(document))
+        wanted = kept | foot | other
+        if wanted != kept:
+            kept, changed = wanted, True
+            view = dataclasses.replace(view, hyphenation=rules.with_kept_in(kept))
+        if not changed:
+            break
     buffer = io.BytesIO()
     document.write_pdf(buffer, **options)
     return Rendered(buffer.getvalue(), len(document.pages))

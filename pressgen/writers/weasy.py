@@ -34,10 +34,14 @@ from weasyprint.formatting_structure import boxes
 @dataclass(frozen=True)
 class Line:
     """One laid-out line: its text as set (a word hyphenated at its end ends with the
-    hyphenate character), and the element of the paragraph (``<p>``) it belongs to, if any."""
+    hyphenate character), and the element of the paragraph (``<p>``) it belongs to, if any;
+    ``spacing`` is what justification added to each of its word gaps, and ``space`` the width
+    of a plain word gap in its font (both in CSS pixels)."""
 
     text: str
     paragraph: Any = None  # an ElementTree element of the rendered HTML
+    spacing: float = 0.0
+    space: float = 0.0
 
 
 def page_lines(document: Document) -> list[list[Line]]:
@@ -46,17 +50,65 @@ def page_lines(document: Document) -> list[list[Line]]:
     return [_lines(page._page_box, None, []) for page in document.pages]
 
 
+# A plain word gap of Liberation Sans (and Arial), in ems: the width of its U+0020.
+SPACE_EM = 0.278
+
+
 def _lines(box: boxes.Box, paragraph: Any, out: list[Line]) -> list[Line]:
     if isinstance(box, boxes.MarginBox):
         return out
     if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
         paragraph = box.element
     if isinstance(box, boxes.LineBox):
-        text = "".join(child.text for child in box.descendants() if isinstance(child, boxes.TextBox))
-        out.append(Line(text, paragraph))
+        texts = [child for child in box.descendants() if isinstance(child, boxes.TextBox)]
+        spacing = max((getattr(child, "justification_spacing", 0) or 0 for child in texts), default=0.0)
+        out.append(Line("".join(child.text for child in texts), paragraph, float(spacing),
+                        SPACE_EM * float(box.style["font_size"])))
         return out
     for child in getattr(box, "children", ()):
         _lines(child, paragraph, out)
+    return out
+
+
+@dataclass(frozen=True)
+class Block:
+    """Where one element's box lies on a page, in CSS pixels from the page's top edge: its margin
+    box (``top``, ``bottom``), and the height of the replaced content (an image) inside it, if any."""
+
+    page: int
+    top: float
+    bottom: float
+    replaced_height: float = 0.0
+
+
+def blocks_of(document: Document, tag: str, css_class: str) -> list[tuple[Any, Block]]:
+    """Return (element, where) of each box of an element ``tag`` with class ``css_class``, in page order."""
+    found: list[tuple[Any, Block]] = []
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if (isinstance(box, boxes.BlockBox) and box.element_tag == tag
+                    and css_class in (box.element.get("class") or "").split()):
+                replaced = [b.height for b in box.descendants() if isinstance(b, boxes.ReplacedBox)]
+                found.append((box.element, Block(number, box.position_y, box.position_y + box.margin_height(),
+                                                 float(sum(replaced)))))
+    return found
+
+
+def page_room(document: Document) -> list[tuple[float, float, float]]:
+    """Return, for each page, (top, bottom, used): the top and bottom of its text area and the
+    bottom of the last thing laid out on it (a line, an image, a table row), in CSS pixels."""
+    out = []
+    for page in document.pages:
+        box = page._page_box
+        top = box.content_box_y()
+        used = top
+        for child in box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for inner in child.descendants():
+                if isinstance(inner, (boxes.LineBox, boxes.ReplacedBox, boxes.TableRowBox)):
+                    used = max(used, inner.position_y + inner.margin_height())
+        out.append((top, top + box.height, used))
     return out
 
 
@@ -94,3 +146,337 @@ class ImageCache(dict):  # type: ignore[type-arg]
     def __setitem__(self, key: Any, value: Any) -> None:
         if not (isinstance(key, str) and key.startswith(self.never)):
             super().__setitem__(key, value)
+
+
+# --- The tagged PDF: what WeasyPrint 70's pdf/tags.py and draw_page do, with four differences ----------
+#
+# WeasyPrint builds the structure tree page by page, from each page's boxes: an element laid out on two
+# pages becomes two structure elements (a paragraph two P, a table two Table with two headers); the
+# running header and footer are tagged content outside the tree (neither reachable nor artifacts); a
+# list item is LI > Lbl, P with no LBody. Here, installed by use_tags() over ``weasyprint.pdf.add_tags``,
+# ``weasyprint.document.draw_page`` and ``Stream.marked``:
+#
+# - the margin boxes (header, footer, page number) and a table's header row repeated on a following page
+#   are drawn as pagination artifacts (``/Artifact <</Type /Pagination ...>> BDC``), not tagged content;
+# - one element of the HTML is one structure element, whatever the pages it crosses: the pieces on later
+#   pages add their content to it (a marked-content reference names its page when it is not the
+#   element's first one), and a table's cells on later pages keep the headers of its first;
+# - a list item is LI > Lbl, LBody (its content in the LBody).
+
+import pydyf  # noqa: E402
+from weasyprint import document as _document_module  # noqa: E402
+from weasyprint import pdf as _pdf_module  # noqa: E402
+from weasyprint.layout.absolute import AbsolutePlaceholder  # noqa: E402
+from weasyprint.pdf import stream as _stream_module  # noqa: E402
+from weasyprint.pdf import tags as _tags_module  # noqa: E402
+
+_ARTIFACTS: dict[int, str] = {}  # id of a box drawn as an artifact -> its subtype (Header, Footer, or "")
+
+
+def _artifact_roots(page_box: boxes.PageBox) -> list[tuple[boxes.Box, str]]:
+    """The boxes of a page drawn as artifacts, each with its artifact subtype: the margin boxes, and the
+    header row group of a table continued from an earlier page."""
+    roots: list[tuple[boxes.Box, str]] = []
+    for child in page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            roots.append((child, "Header" if child.at_keyword.startswith("@top") else
+                          "Footer" if child.at_keyword.startswith("@bottom") else ""))
+    for box in page_box.descendants():
+        if isinstance(box, boxes.TableBox) and box.children and box.children[0].is_header:
+            body = next((group for group in box.children if not group.is_header and not group.is_footer), None)
+            if body is not None and body.children and body.element is not None:
+                first_row = next((row for row in body.element if row.tag == "tr"), None)
+                if body.children[0].element is not first_row:
+                    roots.append((box.children[0], ""))
+    return roots
+
+
+def _draw_page(page_box: boxes.PageBox, stream: Any) -> None:
+    _ARTIFACTS.clear()
+    for root, subtype in _artifact_roots(page_box):
+        _ARTIFACTS[id(root)] = subtype
+        for box in root.descendants(placeholders=True):
+            _ARTIFACTS[id(box._box if isinstance(box, AbsolutePlaceholder) else box)] = subtype
+    try:
+        _ORIGINAL_DRAW_PAGE(page_box, stream)
+    finally:
+        _ARTIFACTS.clear()
+
+
+_ORIGINAL_DRAW_PAGE = _document_module.draw_page
+_ORIGINAL_MARKED = _stream_module.Stream.marked
+
+
+def _marked(self: Any, box: Any, tag: str) -> Any:
+    if self._tags is None or id(box) not in _ARTIFACTS:
+        return _ORIGINAL_MARKED(self, box, tag)
+    subtype = _ARTIFACTS[id(box)]
+    properties = pydyf.Dictionary({"Type": "/Pagination", **({"Subtype": f"/{subtype}"} if subtype else {})})
+    return _artifact(self, properties)
+
+
+from contextlib import contextmanager  # noqa: E402
+
+
+@contextmanager
+def _artifact(stream: Any, properties: Any) -> Any:
+    pydyf.Stream.begin_marked_content(stream, "Artifact", properties)
+    try:
+        yield
+    finally:
+        pydyf.Stream.end_marked_content(stream)
+
+
+def use_tags() -> None:
+    """Make WeasyPrint tag PDFs as described above (idempotent; affects every WeasyPrint document of
+    the process that has ``pdf_tags``)."""
+    _pdf_module.add_tags = _add_tags
+    _document_module.draw_page = _draw_page
+    _stream_module.Stream.marked = _marked
+
+
+class _Tree:
+    """The structure tree of one document under construction: the elements made so far, by HTML element."""
+
+    def __init__(self, pdf: Any) -> None:
+        self.pdf = pdf
+        self.made: dict[tuple[int, str, int], Any] = {}  # (id of HTML element, tag, id of parent) -> element
+        self.first_page: dict[int, int] = {}  # id of a structure element -> the page of its Pg
+        self.parents: dict[int, Any] = {}  # id of a structure element -> its parent element
+        self.headers: dict[int, dict[int, list[Any]]] = {}  # table element number -> column -> header IDs
+
+    def element(self, tag: str, parent: Any, page: int, html_element: Any = None) -> tuple[Any, bool]:
+        """The structure element for ``html_element`` as ``tag`` under ``parent``: (element, new)."""
+        key = (id(html_element), tag, id(parent))
+        if html_element is not None and key in self.made:
+            return self.made[key], False
+        element = pydyf.Dictionary({"Type": "/StructElem", "S": f"/{tag}", "K": pydyf.Array([]),
+                                    "Pg": self.pdf.page_references[page], "P": parent.reference})
+        self.pdf.add_object(element)
+        if html_element is not None:
+            self.made[key] = element
+        self.first_page[id(element)] = page
+        self.parents[id(element)] = parent
+        return element, True
+
+    def link_of(self, element: Any) -> Any:
+        """The Link element ``element`` is or lies in, else ``element``: WeasyPrint gives the boxes
+        inside a link (a span) annotations of their own, which PDF/UA wants in the Link."""
+        found = element
+        while found is not None and found.get("S") != "/Link":
+            found = self.parents.get(id(found))
+        return element if found is None else found
+
+    def content(self, element: Any, mcid: int, page: int) -> None:
+        """Add marked content ``mcid`` of ``page`` to ``element``."""
+        if self.first_page.get(id(element), page) == page:
+            element["K"].append(mcid)
+        else:
+            element["K"].append(pydyf.Dictionary({"Type": "/MCR", "Pg": self.pdf.page_references[page],
+                                                  "MCID": mcid}))
+
+
+def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> None:
+    """WeasyPrint's ``add_tags``, one structure element per HTML element (see above)."""
+    content_mapping = pydyf.Dictionary({})
+    pdf.add_object(content_mapping)
+    structure_root = pydyf.Dictionary({"Type": "/StructTreeRoot", "ParentTree": content_mapping.reference})
+    pdf.add_object(structure_root)
+    structure_document = pydyf.Dictionary({"Type": "/StructElem", "S": "/Document", "K": pydyf.Array(),
+                                           "P": structure_root.reference})
+    pdf.add_object(structure_document)
+    structure_root["K"] = pydyf.Array([structure_document.reference])
+    pdf.catalog["StructTreeRoot"] = structure_root.reference
+    if str(pdf_version) >= "2.0":
+        namespace = pydyf.Dictionary({"Type": "/Namespace", "NS": pydyf.String("http://iso.org/pdf2/ssn")})
+        pdf.add_object(namespace)
+        structure_root["Namespaces"] = pydyf.Array([namespace.reference])
+        structure_document["NS"] = namespace.reference
+
+    tree = _Tree(pdf)
+    content_mapping["Nums"] = pydyf.Array()
+    annotations: list[Any] = []
+    for page_number, (page, stream) in enumerate(zip(document.pages, page_streams, strict=True)):
+        tags = stream._tags
+        content_mapping["Nums"].append(page_number)
+        content_mapping["Nums"].append(pydyf.Array())
+        page_nums: dict[int, Any] = {}
+        skipped = {id(root) for root, _ in _artifact_roots(page._page_box)}
+        for element in _box_tree(page._page_box, structure_document, tree, page_number, page_nums,
+                                 annotations, tags, skipped):
+            structure_document["K"].append(element.reference)
+        assert not tags, "tagged content outside the structure tree"
+        content_mapping["Nums"][-1].extend(ref for _, ref in sorted(page_nums.items()))
+
+    start = len(document.pages)
+    for i, (reference, annotation) in enumerate(annotations, start=start):
+        content_mapping["Nums"].append(i)
+        content_mapping["Nums"].append(reference)
+        annotation["StructParent"] = i
+
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+    pdf.catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
+    if "Lang" not in pdf.catalog:
+        pdf.catalog["Lang"] = pydyf.String()
+
+
+def _box_tree(box: Any, parent: Any, tree: _Tree, page_number: int, nums: dict[int, Any],
+              annotations: list[Any], tags: dict[Any, Any], skipped: set[int]) -> Any:
+    """Yield the new structure elements of ``box`` and its descendants under ``parent`` (WeasyPrint's
+    ``_build_box_tree``, with the differences described above)."""
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    if id(box) in skipped or isinstance(box, boxes.MarginBox):
+        return
+    pdf = tree.pdf
+    element_tag = None if box.element is None else box.element_tag
+    tag = _tags_module._get_pdf_tag(element_tag)
+
+    if element_tag in ("html", "body") or isinstance(box, boxes.PageBox):
+        if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
+            for child in box.children:
+                yield from _box_tree(child, parent, tree, page_number, nums, annotations, tags, skipped)
+            return
+    elif tag in ("TD", "TH"):
+        if parent["S"] in ("/TD", "/TH"):
+            tag = "NonStruct"
+    elif tag == "LI":
+        if parent["S"] in ("/LI", "/LBody"):  # an anonymous block of the item: its body's content
+            tag = "NonStruct"
+        elif box.element_tag in ("dt", "dd") or (box.element_tag == "li" and (
+                "list-item" not in box.style["display"] or box.style["list_style_type"] == "none")):
+            item, new = tree.element("LI", parent, page_number, box.element)
+            body, new_body = tree.element("LBody", item, page_number, box.element)
+            if new_body:
+                item["K"].append(body.reference)
+            for child in box.children:
+                _children_into(child, body, tree, page_number, nums, annotations, tags, skipped, parent)
+            if new:
+                yield item
+            return
+
+    element, new = tree.element(tag, parent, page_number, box.element)
+
+    if tag == "Figure" and new:
+        x1, y1 = box.content_box_x(), box.content_box_y()
+        element["A"] = pydyf.Dictionary({"O": "/Layout", "BBox": pydyf.Array((x1, y1, x1 + box.width,
+                                                                                 y1 + box.height))})
+        if box.element.tag == "{http://www.w3.org/2000/svg}svg":
+            title = box.element.find("{http://www.w3.org/2000/svg}title")
+            if title is not None and title.text:
+                element["Alt"] = pydyf.String(title.text)
+        elif alt := box.element.attrib.get("alt"):
+            element["Alt"] = pydyf.String(alt)
+    elif tag == "Table":
+        if box.is_table_wrapper:
+            wrapper, table = box, box.get_wrapped_table()
+            if table:
+                box = table.copy_with_children([])
+                for child in wrapper.children:
+                    box.children.extend(child.children if child is table else [child])
+    elif tag in ("TH", "TD"):
+        if new:
+            element["A"] = pydyf.Dictionary({"O": "/Table"})
+            if box.colspan != 1:
+                element["A"]["ColSpan"] = box.colspan
+            if box.rowspan != 1:
+                element["A"]["RowSpan"] = box.rowspan
+        box.mark = element
+
+    for annotation, kind in ((box.link_annotation, None), (box.widget_annotation, "Form")):
+        if not annotation:
+            continue
+        reference = pydyf.Dictionary({"Type": "/OBJR", "Obj": annotation.reference,
+                                      "Pg": pdf.page_references[page_number]})
+        pdf.add_object(reference)
+        if kind is None:
+            link = tree.link_of(element)
+            annotations.append((link.reference, annotation))
+            link["K"].append(reference.reference)
+        else:
+            form = pydyf.Dictionary({"Type": "/StructElem", "S": "/Form", "K": pydyf.Array([reference.reference]),
+                                     "Pg": pdf.page_references[page_number], "P": element.reference})
+            pdf.add_object(form)
+            annotations.append((form.reference, annotation))
+            element["K"].append(form.reference)
+
+    target = element
+    if tag == "LI":
+        target, new_body = tree.element("LBody", element, page_number, box.element)
+        if new_body:
+            element["K"].append(target.reference)
+    for child in box.children:
+        into = element if tag == "LI" and child.element_tag == "li::marker" else target
+        if into is element and tag == "LI":  # the label goes before the body
+            index = element["K"].index(target.reference)
+            for made in _box_tree(child, element, tree, page_number, nums, annotations, tags, skipped):
+                element["K"].insert(index, made.reference)
+                index += 1
+            continue
+        _children_into(child, into, tree, page_number, nums, annotations, tags, skipped, parent)
+
+    if isinstance(box, boxes.ReplacedBox):
+        kid = tags.pop(box)
+        tree.content(element, kid["mcid"], page_number)
+        nums[kid["mcid"]] = element.reference
+
+    if tag == "Table":
+        _link_headers(box, element, tree)
+
+    if new:
+        yield element
+
+
+def _children_into(child: Any, element: Any, tree: _Tree, page_number: int, nums: dict[int, Any],
+                   annotations: list[Any], tags: dict[Any, Any], skipped: set[int], grandparent: Any = None) -> None:
+    """Add the structure of ``child`` (a box, or a line of boxes) to ``element``."""
+    pdf = tree.pdf
+    for kid_box in child.children if isinstance(child, boxes.LineBox) else [child]:
+        if isinstance(kid_box, boxes.TextBox):
+            if id(kid_box) in skipped or kid_box not in tags:
+                continue
+            kid = tags.pop(kid_box)
+            if element["S"] == "/Link":
+                tree.content(element, kid["mcid"], page_number)
+                nums[kid["mcid"]] = element.reference
+            else:
+                span = pydyf.Dictionary({"Type": "/StructElem", "S": f"/{kid['tag']}",
+                                         "K": pydyf.Array([kid["mcid"]]),
+                                         "Pg": pdf.page_references[page_number], "P": element.reference})
+                pdf.add_object(span)
+                element["K"].append(span.reference)
+                nums[kid["mcid"]] = span.reference
+        else:
+            # Nested lists hang from the parent list in PDF, from the list item in HTML.
+            parent = grandparent if (kid_box.element_tag in ("ul", "ol") and element["S"] in ("/LI", "/LBody")
+                                     and grandparent is not None) else element
+            index = len(parent["K"])
+            made = [e.reference for e in _box_tree(kid_box, parent, tree, page_number, nums, annotations,
+                                                   tags, skipped)]
+            parent["K"][index:index] = made
+
+
+def _link_headers(box: Any, element: Any, tree: _Tree) -> None:
+    """Give each cell of the table on this page the IDs of its column headers (those of the table's
+    first page for the pages after it) and each header its ID."""
+    def rows(table_box: Any) -> Any:
+        for child in table_box.children:
+            yield from [child] if child.element_tag == "tr" else rows(child)
+
+    table_rows = tuple(rows(box))
+    known = tree.headers.setdefault(element.number, {})
+    for i, row in enumerate(table_rows):
+        j = 0
+        for cell in row.children:
+            if cell.element is not None and cell.element_tag == "th" and getattr(cell, "mark", None) is not None:
+                if "ID" not in cell.mark:
+                    cell.mark["ID"] = pydyf.String(f"{element.number}-{i}-{j}")
+                    known.setdefault(j, []).append(cell.mark["ID"])
+            j += cell.colspan
+    for row in table_rows:
+        j = 0
+        for cell in row.children:
+            if cell.element is not None and cell.element_tag == "td" and getattr(cell, "mark", None) is not None:
+                cell.mark["A"]["Headers"] = pydyf.Array(
+                    [header for span in range(cell.colspan) for header in known.get(j + span, [])])
+            j += cell.colspan

@@ -45,8 +45,10 @@ def test_hyphenation_breaks_words_where_the_dictionaries_do(seed_outputs: dict[t
     dictionaries = {lang: pyphen.Pyphen(filename=f"/usr/share/hyphen/{name}", left=1, right=1)
                     for lang, name in DICTIONARIES.items()}
     english = {"Global", "Migration", "Film", "Festival", "Dialogue", "Mobility", "Support", "Project"}
+    # Names and the words of organisation names ("Migratie" is left out: outside "Internationale Organisatie
+    # voor Migratie" it is a plain word, as in "Globaal Compact voor Migratie", which may break).
     kept = {"Fedasil", "Myria", "Mechelen", "Internationale", "Organisatie", "Organisation", "Organization",
-            "internationale", "International", "Migratie", "migrations"}
+            "International", "migrations"}
     seen = 0
     for release_id in SEED_IDS:
         for lang in ("nl", "fr", "en"):
@@ -129,7 +131,7 @@ def test_a_paragraph_s_last_word_is_never_broken(tmp_path: Path, monkeypatch: py
     words = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
              "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
     body = "\n\n".join(" ".join(f"De {words[(i * 5 + k * 3) % len(words)]} van de stad" for k in range(4 + i))
-                       + f" {words[i % 7]}." for i in range(6))
+                       + f" {words[i % 7]}." for i in range(12))
     (tmp_path / "releases").mkdir()
     (tmp_path / "pressgen.yaml").write_text("languages: [nl]\nformats: [pdf]\norganizations:\n  org:\n    name: Stad\n")
     indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
