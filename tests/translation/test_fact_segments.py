@@ -80,6 +80,7 @@ def test_a_changed_dutch_fact_makes_its_french_value_stale_and_final_refuses_it(
     assert "was: «Alle domeinen»" in output and "now: «Alle beleidsdomeinen»" in output
 
     out = workspace / "out"
+    replace_once(_path(workspace), "contacts: []", "contacts: [gdhoop]")  # --final wants a press contact
     code, output = _invoke("build", "--final", "--format", "docx", "--out", str(out), str(_path(workspace)))
     built = {p.name.split(".")[-2] for p in out.rglob("*.docx")}
     assert built == {"nl"}, output  # the French and English facts are those of the old Dutch value
@@ -174,9 +175,9 @@ def test_a_number_lost_in_a_fact_is_a_parity_warning(workspace: Path) -> None:
 
 def test_photo_alt_text_and_caption_are_segments(workspace: Path) -> None:
     shutil.copy(workspace / "assets" / "unia.png", workspace / "assets" / "photo.png")
-    replace_once(_path(workspace), "text:\n", "images:\n  - file: assets/photo.png\n"
+    replace_once(_path(workspace), "images:\n", "images:\n  - file: assets/photo.png\n"  # before the seed's photo
                  "    alt: {nl: Een loket van Unia, fr: Un guichet d’Unia}\n"
-                 "    caption: {nl: Het loket in Gent}\ntext:\n")
+                 "    caption: {nl: Het loket in Gent}\n")
     pairs = {p.field: p for p in aligned(load_release(_path(workspace)), "fr").pairs}
     assert (pairs["image-1-alt"].source, pairs["image-1-alt"].target) == ("Een loket van Unia", "Un guichet d’Unia")
     assert pairs["image-1-alt"].state == "draft"  # no record yet: a person's text, not known reviewed
