@@ -629,11 +629,12 @@ def machine_suggestions(entry: Entry, lang: str) -> dict[str, str]:
     stale = [p for p in alignment.pairs if p.state == "stale" and p.source and is_human(p)] if alignment else []
     if not stale or release is None or not path.is_file():
         return {}
-    provider = entry.workspace.config.translation.provider
+    settings = entry.workspace.config.translation
     try:
         memory = TranslationMemory(path)
-        try:
-            found = {p.id: memory.get(provider, release.source, lang, p.source or "") for p in stale}
+        try:  # keyed by provider and server, as translate stores it
+            found = {p.id: memory.get_machine(settings.provider, settings.url, release.source, lang, p.source or "")
+                     for p in stale}
         finally:
             memory.close()
     except PressgenError:

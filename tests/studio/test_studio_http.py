@@ -309,15 +309,15 @@ def test_an_unchanged_form_saves_nothing_new_and_facts_and_photos_are_edited_in_
 
     page = client.get("/release/unia-local-governments-2020/nl").text
     answer = client.post("/release/unia-local-governments-2020/nl/save", headers={"Accept": "application/json"},
-                         data=save_form(page, {"fact.0.label.nl": "Domein", "image.0.file": "assets/unia.png",
-                                                "image.0.alt.nl": "Het logo", "image.0.alt.fr": "Le logo",
-                                                "image.0.alt.en": "The logo", "image.0.placement": "end"}))
+                         data=save_form(page, {"fact.0.label.nl": "Domein", "image.1.file": "assets/unia.png",
+                                                "image.1.alt.nl": "Het logo", "image.1.alt.fr": "Le logo",
+                                                "image.1.alt.en": "The logo", "image.1.placement": "end"}))
     assert answer.status_code == 200, answer.text
     text = path.read_text(encoding="utf-8")
     assert "label: {nl: Domein, fr: Domaine d’action, en: Field of action}" in text
     assert "  - label: {nl: Discriminatiegrond, fr: Critère de discrimination, en: Ground of discrimination}" in text
-    assert "images:\n  - file: assets/unia.png\n    alt: {nl: Het logo, fr: Le logo, en: The logo}\n" \
-           "    placement: end\n" in text
+    assert "    credit: Unia\n  - file: assets/unia.png\n    alt: {nl: Het logo, fr: Le logo, en: The logo}\n" \
+           "    placement: end\n" in text  # a second photo after the seed's own
     assert text.index("images:") < text.index("text:")  # beside the other settings, not after the texts
     pdf = client.get("/release/unia-local-governments-2020/fr/pdf")
     assert "Domaine d’action" in normalize(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
