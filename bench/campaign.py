@@ -20,7 +20,8 @@ def make_campaign(target: Path, count: int) -> Path:
     translations keep a correct source_hash, so they stay reviewed.
     """
     from pressgen import load_workspace
-    from pressgen.check import check_release
+    from pressgen.check import check_release, release_languages
+    from pressgen.translation.translate import translate_release
 
     shutil.copytree(SEEDS, target, ignore=shutil.ignore_patterns("releases", "dist", ".pressgen"))
     releases = target / "releases"
@@ -38,4 +39,9 @@ def make_campaign(target: Path, count: int) -> Path:
         assert checked.release is not None, [d.format() for d in checked.diagnostics]
         fresh = checked.release.source_hash()
         path.write_text(re.sub(r'source_hash: "[0-9a-f]+"', f'source_hash: "{fresh}"', text), encoding="utf-8")
+        # The segment records, as a translator's would be: every translation reviewed against this source
+        # (facts and photo texts included); 'translate --adopt' sends nothing.
+        others = [lang for lang in release_languages(checked.release, workspace.config)
+                  if lang != checked.release.source]
+        translate_release(path, workspace, others, adopt=True)
     return target
