@@ -254,6 +254,7 @@ class StudioApp:
         workspace = entry.workspace
         self.studio.viewed(entry.id, lang)
         context.setdefault("suggestions", machine_suggestions(entry, lang))
+        context.setdefault("matches", fuzzy_matches_of(entry, lang))
         context.setdefault("versions", history.versions(self.studio.root, entry.id)[:30])
         zone = workspace.config.timezone or "UTC"
         context.setdefault("timezone", zone)
@@ -615,6 +616,23 @@ def machine_message(query: Any) -> str:
         parts.append(f"{kept} changed paragraph{'s' if kept != 1 else ''} kept the translator's text; "
                      "the machine draft is shown beside it as a suggestion.")
     return " ".join(parts) or "Nothing needed a machine draft: every paragraph is translated and current."
+
+
+def fuzzy_matches_of(entry: Entry, lang: str) -> dict[str, list[tuple[int, str, str]]]:
+    """Segment id -> the fuzzy matches (percent, where from, translation) offered beside each segment not
+    reviewed yet: the ones the XLIFF and the review DOCX offer (human translations of like sources from the
+    memory and the workspace's releases). Offered, never applied; nothing is looked up when all is reviewed."""
+    from pressgen.translation.xliff import candidates, fuzzy_matches
+
+    alignment = entry.alignments.get(lang)
+    release = entry.model
+    if alignment is None or release is None or all(p.state == "reviewed" or p.source is None
+                                                   for p in alignment.pairs):
+        return {}
+    finder = fuzzy_matches(release, entry.workspace, lang)
+    found = {pair.id: [(c.quality, c.origin, c.target) for c in candidates(pair, [finder])]
+             for pair in alignment.pairs if pair.source is not None and pair.state != "reviewed"}
+    return {key: value for key, value in found.items() if value}
 
 
 def machine_suggestions(entry: Entry, lang: str) -> dict[str, str]:
