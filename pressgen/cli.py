@@ -851,7 +851,7 @@ def _iso_time(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     try:
         when = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not an ISO time such as 2017-05-26T09:00:00+02:00",
+        raise click.BadParameter(f"'{value}' is not an ISO 8601 time, e.g. 2017-05-26T09:00:00+02:00",
                                  ctx=ctx, param=param) from None
     if when.tzinfo is None:
         raise click.BadParameter(f"'{value}' has no time zone: add one, e.g. {value}+02:00 or {value}Z",
