@@ -59,6 +59,10 @@ def label(lang: str, msgid: str, **values: object) -> str:
     return text % values if values else text
 
 
+KINDS = {"press-release": "Press release", "news": "News", "media-advisory": "Media advisory",
+         "statement": "Statement"}
+
+
 def expected(release_id: str, lang: str) -> dict[str, object]:
     release = _yaml(SEEDS / "releases" / f"{release_id}.yaml")
     org = CONFIG["organizations"][release["organization"]]
@@ -66,7 +70,7 @@ def expected(release_id: str, lang: str) -> dict[str, object]:
     date = release["date"] if isinstance(release["date"], dt.date) else dt.date.fromisoformat(release["date"])
     contacts = [CONFIG["contacts"][c] if isinstance(c, str) else c for c in release["contacts"]]
     return {
-        "kind": label(lang, "Press release"),
+        "kind": label(lang, KINDS[release.get("kind", "press-release")]),
         "date": format_date(date, "long", locale=LOCALES[lang]),
         "headline": text["headline"],
         "dateline": f"({text['dateline']}) –" if text.get("dateline") else None,
@@ -123,9 +127,9 @@ def _pdf_contact_lines(path: Path, heading: str) -> list[str]:
     start = len(lines) - 1 - lines[::-1].index(normalize(heading))
     contact_lines = []
     for line in lines[start + 1:]:
-        if line.startswith(normalize(CONFIG["organizations"]["iom-belgium"]["address"])) or \
-                line.startswith("Residence Palace"):
-            break  # the page footer
+        if any(line.startswith(normalize(address)) for org in CONFIG["organizations"].values()
+               for address in (org["address"].values() if isinstance(org["address"], dict) else [org["address"]])):
+            break  # the page footer, its address in the document's language
         contact_lines.append(line)
     return contact_lines
 
