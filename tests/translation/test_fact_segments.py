@@ -175,11 +175,12 @@ def test_a_number_lost_in_a_fact_is_a_parity_warning(workspace: Path) -> None:
 
 def test_photo_alt_text_and_caption_are_segments(workspace: Path) -> None:
     shutil.copy(workspace / "assets" / "unia.png", workspace / "assets" / "photo.png")
-    replace_once(_path(workspace), "images:\n", "images:\n  - file: assets/photo.png\n"  # before the seed's photo
-                 "    alt: {nl: Een loket van Unia, fr: Un guichet d’Unia}\n"
+    replace_once(_path(workspace), "    credit: Unia\n", "    credit: Unia\n  - file: assets/photo.png\n"
+                 "    alt: {nl: Een loket van Unia, fr: Un guichet d’Unia}\n"  # a second photo, after the seed's
                  "    caption: {nl: Het loket in Gent}\n")
     pairs = {p.field: p for p in aligned(load_release(_path(workspace)), "fr").pairs}
-    assert (pairs["image-1-alt"].source, pairs["image-1-alt"].target) == ("Een loket van Unia", "Un guichet d’Unia")
-    assert pairs["image-1-alt"].state == "draft"  # no record yet: a person's text, not known reviewed
-    assert pairs["image-1-caption"].state == "missing"
+    assert (pairs["image-2-alt"].source, pairs["image-2-alt"].target) == ("Een loket van Unia", "Un guichet d’Unia")
+    assert pairs["image-2-alt"].state == "draft"  # no record yet: a person's text, not known reviewed
+    assert pairs["image-2-caption"].state == "missing"
+    assert pairs["image-1-alt"].state == "reviewed"  # the seed's own photo
     assert _status(workspace)["languages"]["fr"] == "draft"  # type: ignore[index]
