@@ -71,8 +71,8 @@ def test_check_warns_at_the_translation_and_strict_fails(workspace: Path, monkey
 def test_the_seed_translations_carry_every_fact(workspace: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(workspace)
-    # The Unia seed, like its original, names no press contact (a warning, an error under --strict): name one.
-    unia = workspace / "releases" / "unia-local-governments-2020.yaml"
-    unia.write_text(unia.read_text(encoding="utf-8").replace("contacts: []", "contacts: [gdhoop]", 1), encoding="utf-8")
-    assert run("check", "--strict") == 0
-    assert "warning" not in capsys.readouterr().err
+    # The seeds' warnings are what their originals are: Unia names no press contact, UNRIC's blue is 3.0:1;
+    # nothing about a translation.
+    assert run("check") == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if ": warning: " in line]
+    assert warnings and all("press contact" in line or "brand.color" in line for line in warnings), warnings

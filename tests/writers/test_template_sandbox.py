@@ -19,10 +19,9 @@ from PIL import Image
 RELEASE = "unric-migrants-stigma-2014"
 SECRET = "TOP-SECRET-4711"
 PHOTO = """\
-images:
   - file: assets/photo.png
     alt: {nl: Een foto, fr: Une photo, en: A photo}
-"""
+"""  # one more photo, first in the release's list
 
 
 
@@ -32,7 +31,7 @@ def hostile(workspace: Path) -> Path:
     (workspace.parent / "secret.txt").write_text(SECRET, encoding="utf-8")
     Image.new("RGB", (80, 60), "#336699").save(workspace / "assets" / "photo.png")
     path = workspace / "releases" / f"{RELEASE}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("text:\n", PHOTO + "text:\n", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("images:\n", "images:\n" + PHOTO, 1), encoding="utf-8")
     (workspace / "templates").mkdir(exist_ok=True)
     return workspace
 
