@@ -366,11 +366,7 @@ def translate(release: str | None, targets: str, provider: str | None, allow_emb
                     if report.replaced.get(lang) else "")
         click.echo(f"drafted  {lang}: {report.drafted.get(lang, 0)} segment(s){reused} in {_display(path)}"
                    f"{replaced}")
-    _echo_diagnostics(report.diagnostics)
-    click.echo(f"{len(report.written)} language(s) drafted, {report.requests} request(s) to the provider",
-               err=bool(report.diagnostics))
-    if report.diagnostics:
-        sys.exit(1)
+    _end_translate(report, len(report.written))
 
 
 def _echo_word_bands(rows: list[dict[str, Any]]) -> None:
@@ -384,6 +380,15 @@ def _echo_word_bands(rows: list[dict[str, Any]]) -> None:
     click.echo("\nwords by match (a CAT analysis: repetitions within a release; machine output is no match)")
     for line in band_table(table):
         click.echo(line)
+
+
+def _end_translate(report: Any, drafted: int) -> None:
+    """The end of a translate run: its problems, the summary line, exit 1 when a problem was found."""
+    _echo_diagnostics(report.diagnostics)
+    click.echo(f"{drafted} language(s) drafted, {report.requests} request(s) to the provider",
+               err=bool(report.diagnostics))
+    if report.diagnostics:
+        sys.exit(1)
 
 
 def _translate_workspace(release: str | None, targets: str, provider: str | None, of_workspace: bool) -> None:
@@ -406,11 +411,7 @@ def _translate_workspace(release: str | None, targets: str, provider: str | None
     for lang, places in report.drafted.items():
         click.echo(f"drafted  {lang}: {len(places)} workspace text(s) in {_display(workspace.config_path)} "
                    f"({'; '.join(places)}); review them with 'pressgen review workspace export --lang {lang}'")
-    _echo_diagnostics(report.diagnostics)
-    click.echo(f"{len(report.drafted)} language(s) drafted, {report.requests} request(s) to the provider",
-               err=bool(report.diagnostics))
-    if report.diagnostics:
-        sys.exit(1)
+    _end_translate(report, len(report.drafted))
 
 
 @cli.command()
