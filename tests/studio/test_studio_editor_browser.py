@@ -16,7 +16,7 @@ from helpers.studio_server import StudioServer
 
 from pressgen import load_release, load_workspace
 
-pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is needed"), needs_editor]
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is needed")
 RELEASE = "unric-migrants-stigma-2014"
 VIOLATIONS = """window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));"""
@@ -27,6 +27,7 @@ def _body(workspace: Path, lang: str = "en") -> str:
     return release.text[lang].body
 
 
+@needs_editor
 def test_the_editor_mounts_on_each_markdown_field_under_the_policy(page: Any, workspace: Path) -> None:
     page.add_init_script(VIOLATIONS)
     with StudioServer(workspace) as studio:
@@ -46,6 +47,7 @@ def test_the_editor_mounts_on_each_markdown_field_under_the_policy(page: Any, wo
         assert page.evaluate("window.__violations") == []
 
 
+@needs_editor
 def test_typed_in_the_editor_is_saved_to_the_file(page: Any, workspace: Path) -> None:
     text = "Migrants are welcome here.\n\n## What changes\n\n- one\n- two"
     with StudioServer(workspace) as studio:
@@ -63,6 +65,7 @@ def test_typed_in_the_editor_is_saved_to_the_file(page: Any, workspace: Path) ->
     assert _body(workspace).strip() == text
 
 
+@needs_editor
 def test_the_toolbar_acts_on_the_editor_s_selection(page: Any, workspace: Path) -> None:
     with StudioServer(workspace) as studio:
         page.goto(f"{studio.url}release/{RELEASE}/en")
@@ -84,6 +87,7 @@ def test_the_toolbar_acts_on_the_editor_s_selection(page: Any, workspace: Path) 
     assert _body(workspace).strip() == "Migrants are **welcome**! here."
 
 
+@needs_editor
 def test_a_draft_typed_in_the_editor_is_restored_after_a_reload(page: Any, workspace: Path) -> None:
     path = workspace / "releases" / f"{RELEASE}.yaml"
     on_disk = path.read_bytes()
@@ -104,6 +108,7 @@ def test_a_draft_typed_in_the_editor_is_restored_after_a_reload(page: Any, works
     assert path.read_bytes() == on_disk
 
 
+@needs_editor
 def test_a_markup_problem_is_marked_on_the_offending_words(page: Any, workspace: Path) -> None:
     with StudioServer(workspace) as studio:
         page.goto(f"{studio.url}release/{RELEASE}/en")
@@ -132,6 +137,7 @@ def test_a_markup_problem_is_marked_on_the_offending_words(page: Any, workspace:
     assert "### A small title" not in _body(workspace)
 
 
+@needs_editor
 def test_a_problem_in_the_file_is_marked_when_the_page_opens(page: Any, workspace: Path) -> None:
     path = workspace / "releases" / f"{RELEASE}.yaml"
     text = path.read_text(encoding="utf-8")
@@ -144,6 +150,7 @@ def test_a_problem_in_the_file_is_marked_when_the_page_opens(page: Any, workspac
         assert page.get_by_role("textbox", name="Body").get_attribute("aria-invalid") == "true"
 
 
+@needs_editor
 def test_a_long_line_in_the_editor_wraps_on_a_phone(browser: Any, workspace: Path) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
@@ -157,3 +164,17 @@ def test_a_long_line_in_the_editor_wraps_on_a_phone(browser: Any, workspace: Pat
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     finally:
         context.close()
+
+
+def test_without_the_editor_the_text_areas_stay_and_the_message_names_the_line(page: Any, workspace: Path) -> None:
+    page.route("**/static/vendor/editor.js*", lambda route: route.abort())  # as where it is not built
+    with StudioServer(workspace) as studio:
+        page.goto(f"{studio.url}release/{RELEASE}/en")
+        assert page.locator(".cm-editor").count() == 0
+        body = page.get_by_label("Body")
+        body.fill("First paragraph.\n\n### A small title")
+        page.get_by_role("button", name="Save").click()
+        page.locator(".save-state", has_text="Not saved").wait_for()
+        assert body.get_attribute("aria-invalid") == "true"
+        assert page.evaluate("document.activeElement.name") == "text.en.body"
+        assert "(line 3 of this field: “### A small title”)" in page.locator("#errors-text-en-body").inner_text()
