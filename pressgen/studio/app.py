@@ -121,8 +121,8 @@ class StudioApp:
         if at is not None:
             words = at.text.strip()
             words = words if len(words) <= 60 else words[:59] + "…"
-            message = Markup('%s<span class="at" data-line="%d" data-col="%d" data-length="%d"> (line %d of this '
-                             'field: “%s”)</span>') % (message, at.line, at.col, at.length, at.line, words)
+            message = Markup('%s<span class="at" data-line="%d" data-col="%d" data-length="%d"> (line %d of the '
+                             '%s: “%s”)</span>') % (message, at.line, at.col, at.length, at.line, at.field, words)
         return Markup('%s%s<details class="where"><summary>Where in the file</summary><code>%s</code></details>') % (
             message, shown, detail)
 

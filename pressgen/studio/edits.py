@@ -58,9 +58,10 @@ def file_digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class At:
-    """Where in a text field a diagnostic points: the field's own line (1-based), the stretch of it
-    to mark (offset and length in UTF-16 code units, as a browser counts), and that line's text."""
+    """Where in a text field a diagnostic points: the field ("body"), its own line (1-based), the stretch
+    of it to mark (offset and length in UTF-16 code units, as a browser counts), and that line's text."""
 
+    field: str
     line: int
     col: int
     length: int
@@ -137,7 +138,7 @@ def within(loaded: LoadedYaml, loc: tuple[str, ...], diagnostic: Diagnostic) -> 
     col = max(0, min(col, len(text)))
     lead = len(text) - len(text.lstrip())
     start, end = (lead, len(text.rstrip())) if col <= lead else (col, col + 1)
-    return At(number, _utf16(text[:start]), _utf16(text[start:end]), text)
+    return At(loc[-1], number, _utf16(text[:start]), _utf16(text[start:end]), text)
 
 
 def _validator(path: Path, workspace: Workspace, known: set[str]) -> Callable[[Path], None]:

@@ -124,7 +124,7 @@ def test_a_markup_problem_is_marked_on_the_offending_words(page: Any, workspace:
         assert page.evaluate("document.activeElement.classList.contains('cm-content')")
         assert body.get_attribute("aria-invalid") == "true"
         described = page.locator(f"#{body.get_attribute('aria-describedby')}")
-        assert "headings are not used" in described.inner_text() and "line 3 of this field" in described.inner_text()
+        assert "headings are not used" in described.inner_text() and "line 3 of the body" in described.inner_text()
         described.get_by_role("button", name="Show in the text").first.click()
         assert page.evaluate("getSelection().toString()") == "### A small title"
         page.keyboard.type("## A small title")  # fixed where it is marked
@@ -177,4 +177,4 @@ def test_without_the_editor_the_text_areas_stay_and_the_message_names_the_line(p
         page.locator(".save-state", has_text="Not saved").wait_for()
         assert body.get_attribute("aria-invalid") == "true"
         assert page.evaluate("document.activeElement.name") == "text.en.body"
-        assert "(line 3 of this field: “### A small title”)" in page.locator("#errors-text-en-body").inner_text()
+        assert "(line 3 of the body: “### A small title”)" in page.locator("#errors-text-en-body").inner_text()

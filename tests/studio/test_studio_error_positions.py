@@ -24,7 +24,7 @@ def test_a_refused_save_says_where_in_the_field_the_problem_is(client: httpx.Cli
     problems = answer.json()["fields"]["text.en.body"]
     assert [p["message"] for p in problems] == ["'###' headings are not used in releases",
                                                 "link target 'javascript:alert(1)' is not allowed"]
-    assert ('<span class="at" data-line="3" data-col="0" data-length="17"> (line 3 of this field: '
+    assert ('<span class="at" data-line="3" data-col="0" data-length="17"> (line 3 of the body: '
             '“### A small title”)</span>') in problems[0]["html"]
     assert 'data-line="5" data-col="0" data-length="35"' in problems[1]["html"]
 
@@ -35,7 +35,7 @@ def test_a_problem_in_the_file_is_placed_in_its_field_when_the_page_opens(
     path.write_text(path.read_text(encoding="utf-8").replace("      ## IOM provides", "      #### IOM provides"),
                     encoding="utf-8")
     page = client.get(f"/release/{RELEASE}/en").text
-    assert ('data-line="5" data-col="0" data-length="55"> (line 5 of this field: “#### IOM provides information '
+    assert ('data-line="5" data-col="0" data-length="55"> (line 5 of the body: “#### IOM provides information '
             'and institutional support”)') in page
 
 
@@ -49,11 +49,11 @@ def test_positions_in_a_literal_block_and_in_a_quoted_line(tmp_path: Path) -> No
         return within(loaded, loc, Diagnostic(path, line, col, "m"))
 
     body = ("text", "en", "body")
-    assert at(body, 5, 7) == At(1, 0, 6, "First.")  # a whole line: its words
-    assert at(body, 7, 7) == At(3, 2, 17, "  indented ### line")  # after its own indentation
-    assert at(body, 8, 17) == At(4, 11, 1, "Ünïcode 😀 x")  # one character, counted as a browser counts (UTF-16)
-    assert at(body, 8, 15) == At(4, 8, 2, "Ünïcode 😀 x")  # the emoji is two UTF-16 code units
+    assert at(body, 5, 7) == At("body", 1, 0, 6, "First.")  # a whole line: its words
+    assert at(body, 7, 7) == At("body", 3, 2, 17, "  indented ### line")  # after its own indentation
+    assert at(body, 8, 17) == At("body", 4, 11, 1, "Ünïcode 😀 x")  # one character, counted as a browser does
+    assert at(body, 8, 15) == At("body", 4, 8, 2, "Ünïcode 😀 x")  # the emoji is two UTF-16 code units
     headline = ("text", "en", "headline")
-    assert at(headline, 3, 21) == At(1, 5, 1, "Côte d’Ivoire")  # after the opening quote
-    assert at(headline, 3, 15) == At(1, 0, 13, "Côte d’Ivoire")  # the field's own position: all of it
+    assert at(headline, 3, 21) == At("headline", 1, 5, 1, "Côte d’Ivoire")  # after the opening quote
+    assert at(headline, 3, 15) == At("headline", 1, 0, 13, "Côte d’Ivoire")  # the field's own position: all of it
     assert at(body, 2, 1) is None  # outside the field

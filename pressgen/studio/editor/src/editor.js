@@ -110,7 +110,8 @@ function labelIds(area) {
 }
 
 function attributesOf(area) {  // the text area's name, language, spelling and state, on the editor's text
-  const attributes = {spellcheck: area.spellcheck ? "true" : "false", "aria-multiline": "true"};
+  const attributes = {id: `${area.id}.editor`, spellcheck: area.spellcheck ? "true" : "false",
+                      "aria-multiline": "true"};
   const labelledby = area.getAttribute("aria-labelledby") || labelIds(area);
   if (labelledby) attributes["aria-labelledby"] = labelledby;
   else if (area.getAttribute("aria-label")) attributes["aria-label"] = area.getAttribute("aria-label");
@@ -162,6 +163,9 @@ function mount(area) {
   view.dom.style.setProperty("--rows", `${Math.max(area.rows || 2, 2) * 1.4}em`);
   area.after(view.dom);
   area.hidden = true;
+  for (const bar of document.querySelectorAll(".toolbar[aria-controls]")) {  // the toolbar formats the editor
+    if (bar.getAttribute("aria-controls") === area.id) bar.setAttribute("aria-controls", view.contentDOM.id);
+  }
   for (const label of area.labels || []) label.addEventListener("click", () => view.focus());
   area.classList.add("enhanced");
 
