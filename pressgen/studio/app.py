@@ -115,7 +115,7 @@ class StudioApp:
         technical = "pressgen " in hint or "'text'" in hint
         message = diagnostic.message
         if "TODO" in message:  # a new release's placeholder: the form shows an empty field with a hint
-            message, hint = "not written yet", ""
+            message, hint, at = "not written yet", "", None
         shown = Markup('<span class="hint">%s</span>') % hint if hint and not technical else Markup("")
         detail = self.relative(diagnostic)
         if at is not None:

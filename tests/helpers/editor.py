@@ -33,3 +33,8 @@ def editor_of(page: Any, name: str) -> Any:
     """The editor mounted over the text area ``name`` (asserting that the bundle is built)."""
     assert BUNDLE.exists(), f"{BUNDLE} is missing: run scripts/setup-system.sh (npm ci and esbuild)"
     return page.locator(f"textarea[name='{name}'] + .cm-editor")
+
+
+# The name of the form field that has the keyboard focus: the text area itself, or the one under the editor.
+FOCUSED_FIELD = """(() => { const editor = document.activeElement.closest('.cm-editor');
+    return (editor ? editor.previousElementSibling : document.activeElement).name; })()"""
