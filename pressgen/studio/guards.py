@@ -47,8 +47,9 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """ASGI middleware: the policy and the headers of ``SECURITY_HEADERS`` on every HTTP response, the
-    guards' refusals and errors included. A page on another port (another origin) cannot frame the studio, so it cannot
+    """ASGI middleware: the policy (with a nonce of its own per response, ``request.state.style_nonce``
+    for the page) and the headers of ``SECURITY_HEADERS`` on every HTTP response, the guards' refusals
+    and errors included. A page on another port (another origin) cannot frame the studio, so it cannot
     make a user click its buttons unawares."""
 
     def __init__(self, app: ASGIApp) -> None:
