@@ -121,8 +121,9 @@ class StudioApp:
         if at is not None:
             words = at.text.strip()
             words = words if len(words) <= 60 else words[:59] + "…"
-            message = Markup('%s<span class="at" data-line="%d" data-col="%d" data-length="%d"> (line %d of the '
-                             '%s: “%s”)</span>') % (message, at.line, at.col, at.length, at.line, at.field, words)
+            message = Markup('%s<span class="at" data-line="%d" data-col="%d" data-length="%d" data-text="%s"> '
+                             '(line %d of the %s: “%s”)</span>') % (
+                message, at.line, at.col, at.length, at.text, at.line, at.field, words)
         return Markup('%s%s<details class="where"><summary>Where in the file</summary><code>%s</code></details>') % (
             message, shown, detail)
 

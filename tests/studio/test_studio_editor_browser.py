@@ -178,3 +178,21 @@ def test_without_the_editor_the_text_areas_stay_and_the_message_names_the_line(p
         assert body.get_attribute("aria-invalid") == "true"
         assert page.evaluate("document.activeElement.name") == "text.en.body"
         assert "(line 3 of the body: “### A small title”)" in page.locator("#errors-text-en-body").inner_text()
+
+
+@needs_editor
+def test_a_markup_problem_in_a_translation_is_marked_in_its_segment(page: Any, workspace: Path) -> None:
+    with StudioServer(workspace) as studio:
+        page.goto(f"{studio.url}release/{RELEASE}/fr")
+        names = page.locator("textarea[name^='segment.body-']").evaluate_all("areas => areas.map(a => a.name)")
+        typed_field(page, names[1]).fill("Un paragraphe.\n### Un titre de trop")
+        page.get_by_role("button", name="Save").click()
+        page.locator(".save-state", has_text="Not saved").wait_for()
+        mark = page.locator(".cm-error-mark")
+        mark.first.wait_for()
+        assert mark.all_inner_texts() == ["### Un titre de trop"]
+        assert page.locator(f"textarea[name='{names[1]}'] + .cm-editor .cm-error-mark").count() == 1
+        segment = typed_field(page, names[1])
+        assert segment.get_attribute("aria-invalid") == "true"
+        assert "headings are not used" in page.locator(f"#{segment.get_attribute('aria-describedby')}").inner_text()
+        assert typed_field(page, names[0]).get_attribute("aria-invalid") is None

@@ -24,8 +24,8 @@ def test_a_refused_save_says_where_in_the_field_the_problem_is(client: httpx.Cli
     problems = answer.json()["fields"]["text.en.body"]
     assert [p["message"] for p in problems] == ["'###' headings are not used in releases",
                                                 "link target 'javascript:alert(1)' is not allowed"]
-    assert ('<span class="at" data-line="3" data-col="0" data-length="17"> (line 3 of the body: '
-            '“### A small title”)</span>') in problems[0]["html"]
+    assert ('<span class="at" data-line="3" data-col="0" data-length="17" data-text="### A small title"> (line 3 '
+            'of the body: “### A small title”)</span>') in problems[0]["html"]
     assert 'data-line="5" data-col="0" data-length="35"' in problems[1]["html"]
 
 
@@ -35,8 +35,9 @@ def test_a_problem_in_the_file_is_placed_in_its_field_when_the_page_opens(
     path.write_text(path.read_text(encoding="utf-8").replace("      ## IOM provides", "      #### IOM provides"),
                     encoding="utf-8")
     page = client.get(f"/release/{RELEASE}/en").text
-    assert ('data-line="5" data-col="0" data-length="55"> (line 5 of the body: “#### IOM provides information '
-            'and institutional support”)') in page
+    assert ('data-line="5" data-col="0" data-length="55" data-text="#### IOM provides information and '
+            'institutional support"> (line 5 of the body: “#### IOM provides information and institutional '
+            'support”)') in page
 
 
 def test_positions_in_a_literal_block_and_in_a_quoted_line(tmp_path: Path) -> None:

@@ -58,11 +58,17 @@ const marks = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-function rangesOf(doc, list) {  // the problems of the list, as ranges of the editor's text
+// A problem points at a line of the field (data-line); a segment of a translation, which holds a part of
+// the field, finds the line by its words (data-text).
+function rangesOf(doc, list, segment) {  // the problems of the list, as ranges of the editor's text
   const found = [];
   for (const at of list ? list.querySelectorAll(".at[data-line]") : []) {
-    const number = Math.min(Math.max(+at.dataset.line, 1), doc.lines);
-    const line = doc.line(number);
+    let line = null;
+    if (!segment) line = doc.line(Math.min(Math.max(+at.dataset.line, 1), doc.lines));
+    else for (let number = 1; number <= doc.lines && !line; number++) {
+      if (doc.line(number).text === at.dataset.text) line = doc.line(number);
+    }
+    if (!line) continue;
     const from = line.from + Math.min(+at.dataset.col || 0, line.length);
     let to = Math.min(from + (+at.dataset.length || 0), line.to);
     if (to === from) to = Math.min(from + 1, line.to);  // an empty stretch: the character there
@@ -73,8 +79,8 @@ function rangesOf(doc, list) {  // the problems of the list, as ranges of the ed
   return found;
 }
 
-function showMarks(view, list) {
-  const ranges = rangesOf(view.state.doc, list).sort((one, other) => one.from - other.from);
+function showMarks(view, list, segment) {
+  const ranges = rangesOf(view.state.doc, list, segment).sort((one, other) => one.from - other.from);
   const marked = ranges.filter((range) => range.to > range.from);  // an empty line has nothing to mark
   view.dispatch({effects: setMarks.of(RangeSet.of(marked.map((range) => Decoration.mark({
     class: "cm-error-mark", attributes: {title: range.message},
@@ -127,6 +133,8 @@ function errorList(area) {
     const list = document.getElementById(id);
     if (list && list.classList.contains("field-errors")) return list;
   }
+  const segment = /^segment\.([a-z]+)-/.exec(area.name);  // a translation's segment: its field's problems
+  if (segment) return document.getElementById(`errors-text-${area.lang}-${segment[1]}`);
   return document.getElementById(`errors-${area.name.replaceAll(".", "-")}`);
 }
 
@@ -207,13 +215,24 @@ function mount(area) {
     watch(errorList(area));
   }).observe(area, {attributes: true, attributeFilter: ["aria-invalid", "aria-describedby", "lang"]});
   let watched = null;
-  const lists = new MutationObserver(() => showMarks(view, watched));
+  const segment = area.name.startsWith("segment.");
+  function show() {
+    showMarks(view, watched, segment);
+    if (!segment || !watched) return;
+    // A segment holding a marked problem is the field to fix: invalid, described by its field's problems.
+    if (view.state.field(marks).size) {
+      area.setAttribute("aria-invalid", "true"); area.setAttribute("aria-describedby", watched.id);
+    } else if (area.getAttribute("aria-describedby") === watched.id) {
+      area.removeAttribute("aria-invalid"); area.removeAttribute("aria-describedby");
+    }
+  }
+  const lists = new MutationObserver(show);
   function watch(list) {
     if (list === watched) return;
     lists.disconnect();
     watched = list;
     if (list) lists.observe(list, {childList: true, subtree: true});
-    showMarks(view, list);
+    show();
   }
   watch(errorList(area));
   return view;
