@@ -13,11 +13,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --editable '.[test,lint]'
 	touch $@
 
+# The studio's editor bundle, rebuilt by the setup when its lock file or source changes.
+$(VENV)/.editor: pressgen/studio/editor/package-lock.json $(wildcard pressgen/studio/editor/src/*.js)
+	scripts/setup-system.sh
+	@mkdir -p $(VENV) && touch $@
+
 $(VENV)/.system-test: scripts/setup-system.sh tests/js/package-lock.json
 	scripts/setup-system.sh test
 	@mkdir -p $(VENV) && touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(VENV)/.editor
 
 setup-test: setup $(VENV)/.system-test
 

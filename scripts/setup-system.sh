@@ -40,6 +40,34 @@ install_test_js() {
   fi
 }
 
+# The studio's Markdown editor (CodeMirror 6, pinned by pressgen/studio/editor/package-lock.json), from the
+# npm registry, bundled by esbuild into pressgen/studio/static/vendor/editor.js (not in git). Without it the
+# studio keeps its plain text areas. Rebuilt when the lock file or the editor's source is newer.
+build_editor() {
+  local here editor bundle
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  editor="$here/pressgen/studio/editor"
+  bundle="$here/pressgen/studio/static/vendor/editor.js"
+  [ -f "$editor/package-lock.json" ] || return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm is missing, so the studio's text areas stay plain (no Markdown editor): install Node.js" \
+         "and npm, then run scripts/setup-system.sh again" >&2
+    return 0
+  fi
+  if [ ! -f "$editor/node_modules/.package-lock.json" ] || [ "$editor/package-lock.json" -nt "$editor/node_modules/.package-lock.json" ]; then
+    if ! (cd "$editor" && npm ci --no-audit --no-fund --silent); then
+      echo "setup: 'npm ci' in pressgen/studio/editor failed (is the npm registry reachable?): the studio's" \
+           "text areas stay plain until scripts/setup-system.sh is run again" >&2
+      return 0
+    fi
+  fi
+  if [ ! -f "$bundle" ] || [ -n "$(find "$editor/src" "$editor/package.json" "$editor/package-lock.json" -newer "$bundle" | head -n 1)" ]; then
+    (cd "$editor" && npm run --silent build >/dev/null) || echo "setup: the studio's editor did not build" >&2
+  fi
+  return 0
+}
+build_editor
+
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup: not a Debian-like system; install the equivalents of: ${wanted[*]}" >&2
   exit 0

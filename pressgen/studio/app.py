@@ -44,7 +44,7 @@ from pressgen.errors import Diagnostic, PressgenError, UsageError
 from pressgen.formats import BY_NAME, media_type
 from pressgen.studio import history
 from pressgen.studio.campaign import archive, run_campaign
-from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
+from pressgen.studio.edits import At, Conflict, Invalid, file_digest, place, save_source, save_translation
 from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
 from pressgen.studio.merge import Merged, PageFields, as_form, page_fields, submitted, three_way
 from pressgen.studio.state import Entry, Studio
@@ -70,6 +70,7 @@ class StudioApp:
         self.templates.env.globals["segment_where"] = segment_where
         self.templates.env.globals["unfilled"] = unfilled
         self.templates.env.globals["said"] = self.said
+        self.templates.env.globals["editor_script"] = editor_script
         self.templates.env.globals["max_upload_mib"] = MAX_BODY // 2**20
         self.build_state: dict[str, Any] = {"running": False, "done": 0, "total": 0, "documents": [], "errors": [],
                                             "results": []}
@@ -106,16 +107,23 @@ class StudioApp:
         hint = Markup('<span class="hint">%s</span>') % diagnostic.hint if diagnostic.hint else Markup("")
         return Markup('<span class="where" title="%s">%s</span> %s%s') % (place, shown, diagnostic.message, hint)
 
-    def said(self, diagnostic: Diagnostic) -> Markup:
-        """A problem in the interface's words: the message, a hint that is not a command line, and
-        where in the file, as a detail."""
+    def said(self, diagnostic: Diagnostic, at: At | None = None) -> Markup:
+        """A problem in the interface's words: the message, where in the field (``at``: its line and
+        words, which the editor marks), a hint that is not a command line, and where in the file, as a
+        detail."""
         hint = diagnostic.hint or ""
         technical = "pressgen " in hint or "'text'" in hint
         message = diagnostic.message
         if "TODO" in message:  # a new release's placeholder: the form shows an empty field with a hint
-            message, hint = "not written yet", ""
+            message, hint, at = "not written yet", "", None
         shown = Markup('<span class="hint">%s</span>') % hint if hint and not technical else Markup("")
         detail = self.relative(diagnostic)
+        if at is not None:
+            words = at.text.strip()
+            words = words if len(words) <= 60 else words[:59] + "…"
+            message = Markup('%s<span class="at" data-line="%d" data-col="%d" data-length="%d" data-text="%s"> '
+                             '(line %d of the %s: “%s”)</span>') % (
+                message, at.line, at.col, at.length, at.text, at.line, at.field, words)
         return Markup('%s%s<details class="where"><summary>Where in the file</summary><code>%s</code></details>') % (
             message, shown, detail)
 
@@ -328,7 +336,8 @@ class StudioApp:
             if self.wants_json(request):
                 return JSONResponse({"ok": False, "message": str(exc), "errors": {
                     name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()},
-                    "fields": {name or "form": [{"message": d.message, "html": str(self.said(d))} for d in found]
+                    "fields": {name or "form": [{"message": d.message, "html": str(self.said(d, placed.where(d)))}
+                                                for d in found]
                                for name, found in placed.by_field.items()}}, 422)
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=placed)
         await asyncio.to_thread(self.keep, entry.path, values.get("author"), f"saved the {lang} text")
@@ -546,6 +555,16 @@ def provider_down(settings: Any, wait: float = 1.0) -> str | None:
     except OSError:
         return (f"the translation service at {parts.hostname}:{port} does not answer; nothing was drafted. "
                 "Try again later, or ask whoever runs it")
+
+
+def editor_script() -> str:
+    """The address of the Markdown editor's bundle (built by scripts/setup-system.sh from studio/editor/),
+    versioned by its time, or "" when it is not built: the pages then keep their plain text areas."""
+    bundle = HERE / "static" / "vendor" / "editor.js"
+    try:
+        return f"/static/vendor/editor.js?v={bundle.stat().st_mtime_ns}"
+    except OSError:
+        return ""
 
 
 def unfilled(value: str | None) -> tuple[str, str]:

@@ -16,7 +16,7 @@ import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pressgen.check import check_release
@@ -57,13 +57,30 @@ def file_digest(path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class At:
+    """Where in a text field a diagnostic points: the field ("body"), its own line (1-based), the stretch
+    of it to mark (offset and length in UTF-16 code units, as a browser counts), and that line's text."""
+
+    field: str
+    line: int
+    col: int
+    length: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Placed:
-    """Diagnostics by form field ("text.nl.body", "date", a segment id …); "" holds the rest."""
+    """Diagnostics by form field ("text.nl.body", "date", a segment id …); "" holds the rest. ``within``:
+    for a diagnostic inside a text field, where in the field's value it points."""
 
     by_field: dict[str, list[Diagnostic]]
+    within: dict[Diagnostic, At] = field(default_factory=dict)
 
     def at(self, name: str) -> list[Diagnostic]:
         return self.by_field.get(name, [])
+
+    def where(self, diagnostic: Diagnostic) -> At | None:
+        return self.within.get(diagnostic)
 
     @property
     def unplaced(self) -> list[Diagnostic]:
@@ -71,8 +88,10 @@ class Placed:
 
 
 def place(diagnostics: list[Diagnostic], loaded: LoadedYaml | None, languages: list[str]) -> Placed:
-    """Put each diagnostic at the form field whose YAML starts last at or before its line."""
+    """Put each diagnostic at the form field whose YAML starts last at or before its line (and, inside
+    a text field, at its place in the field's value: :func:`within`)."""
     starts: list[tuple[int, str]] = []
+    locs: dict[str, tuple[str, str, str]] = {}
     if loaded is not None:
         for name in TOP_FIELDS:
             if isinstance(loaded.data, Mapping) and name in loaded.data:
@@ -85,8 +104,10 @@ def place(diagnostics: list[Diagnostic], loaded: LoadedYaml | None, languages: l
                     if name in block:
                         line = loaded.locate(("text", lang, name))[0]
                         starts.append((line, f"text.{lang}.{name}"))
+                        locs[f"text.{lang}.{name}"] = ("text", lang, name)
     starts.sort()
     by_field: dict[str, list[Diagnostic]] = {}
+    inside: dict[Diagnostic, At] = {}
     for diagnostic in diagnostics:
         name = ""
         for line, candidate in starts:
@@ -95,7 +116,29 @@ def place(diagnostics: list[Diagnostic], loaded: LoadedYaml | None, languages: l
         if name and diagnostic.line == 1 and starts and starts[0][0] > 1:
             name = ""
         by_field.setdefault(name, []).append(diagnostic)
-    return Placed(by_field)
+        at = within(loaded, locs[name], diagnostic) if loaded is not None and name in locs else None
+        if at is not None:
+            inside[diagnostic] = at
+    return Placed(by_field, inside)
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def within(loaded: LoadedYaml, loc: tuple[str, ...], diagnostic: Diagnostic) -> At | None:
+    """Where a diagnostic's ``line:col`` in the YAML file falls in the value of the text field at ``loc``
+    (see :meth:`LoadedYaml.position_in_text`). A position at the start of a line (a markup problem knows
+    its line only) marks the line's words; one further in marks the character there."""
+    found = loaded.position_in_text(loc, diagnostic.line, diagnostic.col)
+    if found is None:
+        return None
+    number, col, lines = found[0] + 1, found[1], found[2]
+    text = lines[number - 1]
+    col = max(0, min(col, len(text)))
+    lead = len(text) - len(text.lstrip())
+    start, end = (lead, len(text.rstrip())) if col <= lead else (col, col + 1)
+    return At(loc[-1], number, _utf16(text[:start]), _utf16(text[start:end]), text)
 
 
 def _validator(path: Path, workspace: Workspace, known: set[str]) -> Callable[[Path], None]:

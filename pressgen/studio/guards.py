@@ -15,6 +15,7 @@ Every response carries headers that keep other pages from framing or reading the
 
 from __future__ import annotations
 
+import secrets
 import sys
 from typing import Any
 
@@ -28,13 +29,15 @@ MAX_BODY = 8 * 2**20  # bytes of a request: a release's form, or a review file (
 MAX_DRAIN = 64 * 2**20  # of a larger body, read this much (dropped) so the browser gets the answer, no more
 
 
-# The studio's pages load only their own script, stylesheet and images (no inline script or style,
-# no data: or blob: URL), post only to themselves, and no other page may frame them.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                           "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
-                           "object-src 'none'")
+# The studio's pages load only their own script, stylesheet and images (no inline script, no data: or
+# blob: URL), post only to themselves, and no other page may frame them. Styles: the studio's own
+# stylesheet, and the <style> elements the page's editor (CodeMirror, static/vendor/editor.js) writes for
+# its themes, which carry this response's nonce: a random value per response, never 'unsafe-inline', so a
+# style element written into a page by anyone else still does not apply. Scripts take no nonce.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; "
+                           "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                           "base-uri 'none'; object-src 'none'")
 SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -44,7 +47,8 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """ASGI middleware: the headers of ``SECURITY_HEADERS`` on every HTTP response, the guards' refusals
+    """ASGI middleware: the policy (with a nonce of its own per response, ``request.state.style_nonce``
+    for the page) and the headers of ``SECURITY_HEADERS`` on every HTTP response, the guards' refusals
     and errors included. A page on another port (another origin) cannot frame the studio, so it cannot
     make a user click its buttons unawares."""
 
@@ -56,11 +60,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        nonce = secrets.token_urlsafe(18)
+        scope.setdefault("state", {})["style_nonce"] = nonce
+        headers = [(b"content-security-policy", CONTENT_SECURITY_POLICY.format(nonce=nonce).encode()),
+                   *SECURITY_HEADERS]
+        names = {name for name, _ in headers}
+
         async def sending(message: Any) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
                 message = {**message, "headers": [
-                    *(h for h in message.get("headers", []) if h[0].lower() not in names), *SECURITY_HEADERS]}
+                    *(h for h in message.get("headers", []) if h[0].lower() not in names), *headers]}
             await send(message)
 
         await self.app(scope, receive, sending)

@@ -102,6 +102,34 @@ class LoadedYaml:
                 return target, len(source_line) - len(source_line.lstrip(" ")) + 1
         return line, col
 
+    def position_in_text(self, loc: Loc, line: int, col: int) -> tuple[int, int, list[str]] | None:
+        """Where the file's 1-based ``line:col`` falls in the string at ``loc``: its 0-based line and column
+        there, with the string's lines. A literal block (``|``) maps line for line, a one-line scalar column
+        for column (quoted: after its quote). None when the file's lines do not show the value as it is
+        (a folded ``>`` block, a string over several lines) or the position is outside it."""
+        node: Any = self.data
+        for part in loc:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not isinstance(node, str) or isinstance(node, FoldedScalarString):
+            return None
+        value_line, value_col = self.locate(loc)
+        file_lines = self.text.split("\n")
+        if not 0 < line <= len(file_lines):
+            return None
+        file_line, lines = file_lines[line - 1], node.split("\n")
+        if isinstance(node, LiteralScalarString):
+            number = line - value_line  # the block starts on the line after its '|'
+            if not 0 < number <= len(lines) or not file_line.endswith(lines[number - 1]):
+                return None
+            return number - 1, max(0, col - 1 - (len(file_line) - len(lines[number - 1]))), lines
+        if len(lines) == 1 and line == value_line:
+            quoted = file_line[value_col - 1:value_col] in ("'", '"')
+            return 0, max(0, col - value_col - (1 if quoted else 0)), lines
+        return None
+
     def diagnostic(self, loc: Loc, message: str, hint: str | None = None) -> Diagnostic:
         """Return an error diagnostic positioned at ``loc``."""
         line, col = self.locate(loc)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from helpers import CHROMIUM, normalize, use_libre
+from helpers.editor import typed_field
 from helpers.studio_server import StudioServer
 from pypdf import PdfReader
 
@@ -45,8 +46,8 @@ def test_write_draft_review_save_preview_and_download(page: Any, workspace: Path
         page.get_by_label("Headline", exact=True).fill("Mechelen viert de stad van morgen")
         page.get_by_label("Subheadline").fill("")
         page.get_by_label("Dateline").fill("Mechelen")
-        page.get_by_label("Body").fill("De stad opent haar festival.\n\nIedereen is welkom op het plein.\n")
-        page.get_by_label("Notes to the editor").fill("")
+        typed_field(page, "text.nl.body").fill("De stad opent haar festival.\n\nIedereen is welkom op het plein.\n")
+        typed_field(page, "text.nl.notes").fill("")
         page.get_by_role("button", name="Save").click()
         page.locator(".save-state", has_text="aved").wait_for()
         assert page.locator(".save-state").inner_text() == "Saved.", page.locator(".editor").inner_text()[:3000]
@@ -65,7 +66,7 @@ def test_write_draft_review_save_preview_and_download(page: Any, workspace: Path
         # Edit one paragraph, tick it reviewed, save; the preview shows the new text without a reload.
         page.locator(".pages img").first.wait_for()
         shown = page.locator(".pages").get_attribute("data-version")
-        areas.nth(3).fill("Tout le monde est le bienvenu sur la place.")
+        typed_field(page, areas.nth(3).get_attribute("name")).fill("Tout le monde est le bienvenu sur la place.")
         page.locator("tr.segment").nth(3).get_by_label("reviewed").check()
         page.set_viewport_size({"width": 1400, "height": 600})  # the page image is taller than the preview
         page.locator(".preview").evaluate("preview => preview.scrollTop = 150")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from helpers import CHROMIUM
+from helpers.editor import typed_field
 from helpers.studio_server import StudioServer
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is needed")
@@ -26,7 +27,7 @@ def test_typed_text_is_restored_after_a_reload_and_can_be_discarded(page: Any, w
         headline.click()
         page.keyboard.press("End")
         page.keyboard.type(" — typed, not saved")
-        page.locator("textarea[name='segment.body-1'], textarea[name='text.en.notes']").first.fill("A note typed.")
+        typed_field(page, "text.en.notes").fill("A note typed.")
         page.reload()
         assert "beforeunload" in dialogs  # the browser asked before leaving unsaved work
         notice = page.locator(".draft-restored")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from helpers import CHROMIUM
+from helpers.editor import typed_field
 from helpers.studio_server import StudioServer
 
 from pressgen import load_release, load_workspace
@@ -43,12 +44,12 @@ def test_two_tabs_editing_different_fields_both_save(browser: Any, workspace: Pa
             # A translator's French save after a change of the English (the source) elsewhere.
             french = context.new_page()
             french.goto(f"{studio.url}release/{RELEASE}/fr")
-            first.get_by_label("Notes to the editor").fill("A note added in English meanwhile.")
+            typed_field(first, "text.en.notes").fill("A note added in English meanwhile.")
             first.get_by_role("button", name="Save").click()
             first.locator(".save-state", has_text="merged").wait_for()  # the second tab's dateline came in
             assert first.get_by_label("Dateline").input_value() == "Antwerp"
             area = french.locator("textarea[name^='segment.body']").first
-            area.fill("Un paragraphe relu par la traductrice.")
+            typed_field(french, area.get_attribute("name")).fill("Un paragraphe relu par la traductrice.")
             french.get_by_role("button", name="Save").click()
             french.locator(".save-state", has_text="Saved").wait_for()
             release = _release(workspace)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helpers import CHROMIUM
+from helpers.editor import FOCUSED_FIELD, typed_field
 from helpers.studio_server import StudioServer
 
 from pressgen import load_release, load_workspace
@@ -20,12 +21,12 @@ RELEASE = "unric-migrants-stigma-2014"
 def test_an_error_is_shown_at_its_field_and_focused(page: Any, workspace: Path) -> None:
     with StudioServer(workspace) as studio:
         page.goto(f"{studio.url}release/{RELEASE}/en")
-        page.get_by_label("Body").fill("### A heading three levels deep\n\nA paragraph.\n")
+        typed_field(page, "text.en.body").fill("### A heading three levels deep\n\nA paragraph.\n")
         page.get_by_role("button", name="Save").click()
         page.locator(".save-state", has_text="Not saved").wait_for()
-        field = page.locator("[aria-invalid=true]").first
+        field = page.locator("[aria-invalid=true][name]").first
         name = field.get_attribute("name")
-        assert page.evaluate("document.activeElement.name") == name  # focus on the field to fix
+        assert page.evaluate(FOCUSED_FIELD) == name  # focus on the field to fix (in its editor, where mounted)
         described = field.get_attribute("aria-describedby")
         errors = page.locator(f"#{described}")
         assert errors.locator("li").count() >= 1
@@ -62,8 +63,8 @@ def test_a_new_release_starts_empty_with_placeholders(page: Any, workspace: Path
         page.get_by_label("Written in").select_option("nl")
         page.get_by_role("button", name="Create the release").click()
         page.wait_for_url("**/release/empty-start-2027/nl")
-        for label in ("Headline", "Dateline", "Body"):
-            field = page.get_by_label(label, exact=label == "Headline")
-            assert field.input_value() == "", label
+        for name in ("headline", "dateline", "body"):
+            field = page.locator(f"[name='text.nl.{name}']")
+            assert field.input_value() == "", name
             assert field.get_attribute("placeholder") and "TODO" not in field.get_attribute("placeholder")
         assert "TODO" not in page.locator("form.save-form").inner_text()

@@ -194,3 +194,21 @@ def test_a_huge_declared_body_is_refused_before_a_byte_is_read(workspace: Path) 
     start = next(m for m in sent if m["type"] == "http.response.start")
     assert start["status"] == 413
     assert sum(read) == 0 < MAX_DRAIN
+
+
+def test_style_elements_need_the_response_s_own_nonce(client: httpx.Client) -> None:
+    """The editor's style elements are allowed by a nonce that is new in every response (never
+    'unsafe-inline'); the page hands it to the editor's script, and scripts take no nonce."""
+    nonces = []
+    for _ in range(2):
+        answer = client.get(f"/release/{RELEASE}/en")
+        policy = answer.headers["content-security-policy"]
+        directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+        assert directives["script-src"] == ["'self'"], policy
+        assert directives["style-src"][0] == "'self'" and len(directives["style-src"]) == 2, policy
+        nonce = directives["style-src"][1].removeprefix("'nonce-").removesuffix("'")
+        assert len(nonce) >= 22, policy
+        if "/static/vendor/editor.js" in answer.text:
+            assert f'nonce="{nonce}"' in answer.text
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from helpers import CHROMIUM
+from helpers.editor import typed_field
 from helpers.studio_server import StudioServer
 
 from pressgen import load_release, load_workspace
@@ -18,8 +19,8 @@ RELEASE = "unric-migrants-stigma-2014"
 def test_toolbar_buttons_write_markdown_that_is_saved(page: Any, workspace: Path) -> None:
     with StudioServer(workspace) as studio:
         page.goto(f"{studio.url}release/{RELEASE}/en")
-        body = page.get_by_label("Body")
-        body.fill("Migrants are welcome here.")
+        body = page.locator("textarea[name='text.en.body']")  # the form's field (the editor answers for it)
+        typed_field(page, "text.en.body").fill("Migrants are welcome here.")
         body.evaluate("area => area.setSelectionRange(13, 20)")  # "welcome"
         bar = page.get_by_role("toolbar", name="Formatting of the main text")
         bar.get_by_role("button", name="Bold").click()

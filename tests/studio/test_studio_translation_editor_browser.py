@@ -25,7 +25,7 @@ def test_translation_editor_layout_names_and_keys(page: Any, workspace: Path) ->
         assert rows.count() >= 10
         for index in range(rows.count()):
             row = rows.nth(index)
-            area = row.locator("textarea").bounding_box()
+            area = row.locator("td.target textarea:visible, td.target .cm-editor").first.bounding_box()
             source = row.locator("td.source .text").bounding_box()
             assert area["width"] >= source["width"] - 0.5, (index, area, source)  # at least as wide
             assert area["width"] >= 280  # 35 characters a line or more
@@ -34,7 +34,7 @@ def test_translation_editor_layout_names_and_keys(page: Any, workspace: Path) ->
             .map(element => element.labels[0].innerText.replace(/\\s+/g, ' ').trim())""")
         assert len(names) == len(set(names)), names
         assert page.get_by_label("Segment 3 reviewed", exact=True).count() == 1
-        assert page.get_by_label("Segment 4, body, paragraph 1, in fr", exact=True).count() == 1
+        assert page.get_by_role("textbox", name="Segment 4, body, paragraph 1, in fr", exact=True).count() == 1
         # The keys are documented in the page, and work.
         assert "Alt+N" in page.locator(".keys").inner_text().replace(" ", "")
         page.get_by_label("Segment 1, headline, in fr").focus()
