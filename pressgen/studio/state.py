@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import hashlib
 import io
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -152,6 +153,7 @@ class Studio:
         self._warmer: threading.Thread | None = None
         self._viewed: dict[str, set[str]] = {}  # release id -> languages a page shows
         self._rows: dict[Path, tuple[str, Any]] = {}  # the index's rows, by release: (version, row)
+        self._listed: tuple[tuple[Any, ...], list[Path]] | None = None  # (the folders' times, release files)
         self._filler: threading.Thread | None = None  # checks the releases a first index lists as pending
         self._filling: dict[Path, None] = {}  # those it has still to check, in the index's order
 
@@ -168,10 +170,20 @@ class Studio:
                         yield path
 
     def release_paths(self) -> list[Path]:
+        """The workspace's release files, listed again only when a folder of them changed (a file added,
+        removed or renamed changes its folder's time): the watcher asks several times a second."""
+        folder = self.root / "releases" if (self.root / "releases").is_dir() else self.root
+        stamp = tuple((base, _stamp(Path(base))) for base, _, _ in os.walk(folder))
+        with self._lock:
+            if self._listed is not None and self._listed[0] == stamp:
+                return list(self._listed[1])
         try:
-            return [p for p in release_files([self.root]) if is_source_name(p.name)]
+            paths = [p for p in release_files([self.root]) if is_source_name(p.name)]
         except PressgenError:
             return []
+        with self._lock:
+            self._listed = (stamp, paths)
+        return list(paths)
 
     def workspace_version(self) -> str:
         hasher = hashlib.sha256()
@@ -341,7 +353,7 @@ class Studio:
         """Check these releases in a background thread (one at a time; one such thread at once)."""
         with self._lock:
             if self._filler is not None and self._filler.is_alive():
-                self._filling.update(paths)
+                self._filling.update(dict.fromkeys(paths))
                 return
             self._filling = dict.fromkeys(paths)
             self._filler = threading.Thread(target=self._check_pending, name="pressgen-studio-index", daemon=True)
@@ -355,6 +367,7 @@ class Studio:
             return
         cache = IndexCache(current[1])
         done = 0
+        self._stop.wait(0.3)  # the page that listed them is sent first
         while not self._stop.is_set():
             with self._lock:
                 if not self._filling:

@@ -1,14 +1,16 @@
-"""The index's rows are kept on disk: after a restart, an unchanged release is not checked again,
-and a changed one is."""
+"""The index's rows are kept on disk, in the check layer's memo: after a restart, or after 'pressgen check',
+an unchanged release is not checked again, and a changed one is."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from helpers.studio_server import StudioServer
+from markupsafe import escape
 
 import pressgen.studio.state as state
 
@@ -17,7 +19,8 @@ def test_the_first_index_after_a_restart_checks_only_what_changed(workspace: Pat
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     with StudioServer(workspace) as studio, httpx.Client(base_url=studio.url) as client:
         before = client.get("/").text
-    assert (workspace / ".pressgen" / "studio-index.json").is_file()
+    assert (workspace / ".pressgen" / "check.json").is_file()  # one memo of every check of a release
+    assert not (workspace / ".pressgen" / "studio-index.json").exists()
     path = workspace / "releases" / "unric-migrants-stigma-2014.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Removing the Stigma", "Stigma Removed"),
                     encoding="utf-8")
@@ -38,3 +41,41 @@ def test_the_first_index_after_a_restart_checks_only_what_changed(workspace: Pat
     for release in (workspace / "releases").glob("*.yaml"):
         assert f'id="row-{release.stem}"' in after
     assert after.count('class="state ') == before.count('class="state ')
+
+
+def test_the_first_index_after_pressgen_check_checks_nothing_again(workspace: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressgen.builder.plan import release_files
+    from pressgen.check import check_files
+
+    said = {path.stem: diagnostics for path, diagnostics in check_files(release_files([workspace]))}
+    checked: list[str] = []
+    real = state.check_release
+
+    def counting(release: Path, *args: Any, **kwargs: Any) -> Any:
+        checked.append(release.stem)
+        return real(release, *args, **kwargs)
+
+    monkeypatch.setattr(state, "check_release", counting)
+    monkeypatch.setattr(state, "CHECKED_AT_ONCE", 0)  # a release to check would be listed as pending
+    with StudioServer(workspace) as studio, httpx.Client(base_url=studio.url, timeout=60) as client:
+        page = client.get("/").text
+    assert set(checked) <= {"iom-20km-brussels-2017"}  # the one the studio checks to warm its renderer
+    assert 'data-pending="' not in page
+    for release, diagnostics in said.items():
+        assert f'id="row-{release}"' in page
+        for diagnostic in diagnostics:  # check's own words, in the row
+            assert str(escape(diagnostic.message)) in page, diagnostic.message
+
+
+def test_the_index_counts_a_stale_translation_in_words(client: httpx.Client, workspace: Path) -> None:
+    path = workspace / "releases" / "iom-20km-brussels-2017.yaml"
+    text = path.read_text(encoding="utf-8")
+    body = re.search(r"(?ms)^    body: \|\n(.*?)^    notes:", text)
+    assert body is not None
+    path.write_text(text.replace(body.group(1), "      Een nieuwe eerste alinea.\n\n      Een tweede.\n", 1),
+                    encoding="utf-8")
+    row = re.search(r'(?s)<tr id="row-iom-20km-brussels-2017">.*?</tr>', client.get("/").text)
+    assert row is not None
+    assert "fr text is stale: not reviewed (2 of 6 segments changed in the source; 7 translated segments " \
+           "whose source was deleted)" in row.group(0)
