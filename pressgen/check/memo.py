@@ -111,13 +111,18 @@ class CheckMemo:
         self.entries: dict[str, dict[str, Any]] = {}
         self.changed = False
         self._orphans: dict[Path, list[str]] = {}
+        self._touched: set[str] = set()  # the entries this memo changed or dropped (what a save writes)
+        self.entries = self._load()
+
+    def _load(self) -> dict[str, dict[str, Any]]:
         try:
             if self.path.stat().st_size <= MAX_MEMO_BYTES:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 if data.get("format") == MEMO_FORMAT and isinstance(data.get("releases"), dict):
-                    self.entries = data["releases"]
+                    return dict(data["releases"])
         except (OSError, ValueError, RecursionError, AttributeError):
             pass  # none yet, or not one we can read: every release is checked again
+        return {}
 
     @cached_property
     def _workspace_key(self) -> str:
@@ -181,6 +186,7 @@ class CheckMemo:
         if not isinstance(entry, dict) or entry.get("key") != key:
             entry = self.entries[str(release)] = {"key": key}
         entry[name] = value
+        self._touched.add(str(release))
         self.changed = True
 
     def forget_others(self, releases: list[Path]) -> None:
@@ -188,14 +194,24 @@ class CheckMemo:
         listed = {str(p) for p in releases}
         for name in [name for name in self.entries if name not in listed]:
             del self.entries[name]
+            self._touched.add(name)
             self.changed = True
 
     def save(self) -> None:
         """Write the memo when it changed; a memo that cannot be written is simply not kept."""
         if not self.changed:
             return
+        # What another run wrote meanwhile (the studio's background check, a 'pressgen check') stays: only
+        # this memo's own entries are written over the file's.
+        entries = self._load()
+        for name in self._touched:
+            if name in self.entries:
+                entries[name] = self.entries[name]
+            else:
+                entries.pop(name, None)
         try:
-            write_atomic(self.path, json.dumps({"format": MEMO_FORMAT, "releases": self.entries},
+            write_atomic(self.path, json.dumps({"format": MEMO_FORMAT, "releases": entries},
                                                ensure_ascii=False).encode())
         except OSError:
-            pass
+            return
+        self.entries, self._touched, self.changed = entries, set(), False
