@@ -7,7 +7,7 @@ workspace's settings, catalogs, templates, assets and fonts, the release file an
 
 - a release the studio checked keeps its problems in the memo's entry, as the studio sees them (a
   language not written yet is a state there, not an error);
-- a release ``pressgen check`` (or ``build``) checked gives its summary and check's own diagnostics,
+- a release ``pressgen check`` checked gives its summary and check's own diagnostics,
   which are the studio's too when every language of it has a text (only a missing language is seen
   differently). Any other release is checked again.
 """
