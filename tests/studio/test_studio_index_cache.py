@@ -79,3 +79,29 @@ def test_the_index_counts_a_stale_translation_in_words(client: httpx.Client, wor
     assert row is not None
     assert "fr text is stale: not reviewed (2 of 6 segments changed in the source; 7 translated segments " \
            "whose source was deleted)" in row.group(0)
+
+
+def test_the_rows_from_pressgen_check_are_the_rows_the_studio_makes(workspace: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the index shows of a release after 'pressgen check' is what it shows when it checks the release
+    itself (a stale translation and a release without a press contact among them)."""
+    from pressgen.builder.plan import release_files
+    from pressgen.check import check_files
+
+    path = workspace / "releases" / "iom-20km-brussels-2017.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("De Verenigde Naties nemen", "De VN nemen", 1),
+                    encoding="utf-8")
+    list(check_files(release_files([workspace])))
+    checked: list[Path] = []
+    real = state.check_release
+    monkeypatch.setattr(state, "check_release", lambda path, *a, **k: checked.append(path) or real(path, *a, **k))
+    from_check, _, _ = state.Studio(workspace).index_rows()
+    assert checked == []  # every row from check's memo
+    (workspace / ".pressgen" / "check.json").unlink()
+    own, _, _ = state.Studio(workspace).index_rows()
+
+    def shown(rows: list[Any]) -> list[Any]:
+        return [(r.id, r.headline, r.states, r.model, [d.format() for d in r.problems]) for r in rows]
+
+    assert shown(from_check) == shown(own)
+    assert any(r.states.get("fr") == "stale" for r in own) and any(r.problems for r in own)
