@@ -9,11 +9,14 @@ prints, over HTTP the way the pages' script asks:
 - save -> preview: from sending the save of a two-page release's headline to
   having the new first page image (the save, the preview's version, the image):
   median and worst of ``--saves`` saves;
-- the index of a workspace of ``--releases`` releases: the first load (every
-  release checked), the first load after a restart (the rows kept on disk,
-  .pressgen/studio-index.json), a reload (nothing changed), and, with ``--tabs``
-  (10) open index pages listening to the pushed changes, the time from a save
-  until every tab has its refreshed index;
+- the index of a workspace of ``--releases`` releases: the first-ever load (no
+  .pressgen/: the page lists every release at once, and the time until the
+  page's script has every row filled in, as it asks /rows), the first load
+  after ``pressgen check`` (its memo, .pressgen/check.json, gives the rows), the
+  first load after a restart (the rows the studio kept in that memo), a warm
+  load (nothing changed), and, with ``--tabs`` (10) open index pages listening
+  to the pushed changes, the time from a save until every tab has its
+  refreshed index;
 - ten tabs of one release open (one event stream shared in the browser: here,
   ten listeners of one stream): the time from a save until each has its new preview.
 """
@@ -21,9 +24,11 @@ prints, over HTTP the way the pages' script asks:
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -90,9 +95,38 @@ def make_workspace(folder: Path, releases: int) -> Path:
         target = workspace / "releases" / f"{seed.stem}-{number:03d}.yaml"
         shutil.copyfile(seed, target)
         sidecar = seed.with_name(seed.stem + ".segments.json")
-        if sidecar.exists():
-            shutil.copyfile(sidecar, target.with_name(target.stem + ".segments.json"))
+        if sidecar.exists():  # the copy's own records (records naming another release are an error of check)
+            records = json.loads(sidecar.read_text(encoding="utf-8"))
+            records["release"] = target.stem
+            target.with_name(target.stem + ".segments.json").write_text(
+                json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return workspace
+
+
+def whole_index(server: StudioServer) -> float:
+    """Seconds to load the index with every row in it (none left to fill in)."""
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        started = time.perf_counter()
+        page = client.get("/")
+        took = time.perf_counter() - started
+    assert page.status_code == 200 and 'data-pending="' not in page.text, "rows left to fill in"
+    return took
+
+
+def first_ever(server: StudioServer) -> tuple[float, float]:
+    """The first index of a workspace nothing was checked in: seconds until the page lists every release,
+    and until every row is filled in, asking /rows as the page's script does."""
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        started = time.perf_counter()
+        page = client.get("/")
+        listed = time.perf_counter() - started
+        assert page.status_code == 200
+        ids = set(re.findall(r'data-pending="([^"]+)"', page.text))
+        while ids:
+            answer = client.get("/rows", params=[("id", i) for i in sorted(ids)[:100]]).json()
+            ids -= set(answer["rows"])
+        filled = time.perf_counter() - started
+    return listed, filled
 
 
 def index_under_load(server: StudioServer, workspace: Path, tabs: int) -> tuple[float, float, float]:
@@ -176,7 +210,17 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=200)
     parser.add_argument("--tabs", type=int, default=10)
     parser.add_argument("--saves", type=int, default=10)
+    parser.add_argument("--only", choices=("preview", "index", "tabs"), help="measure only this part")
     args = parser.parse_args()
+    if args.only in (None, "preview"):
+        preview(args)
+    if args.only in (None, "index"):
+        index(args)
+    if args.only in (None, "tabs"):
+        tabs(args)
+
+
+def preview(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         workspace = make_workspace(Path(folder), 5)
         with StudioServer(workspace) as server:
@@ -187,17 +231,32 @@ def main() -> None:
         warmed, other = first_preview(workspace)
         print(f"first preview after start (asked 1 s after start): the warmed release {warmed:.2f} s, "
               f"another release {other:.2f} s")
+
+
+def index(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         workspace = make_workspace(Path(folder), args.releases)
-        with StudioServer(workspace) as server, httpx.Client(base_url=server.url, timeout=120) as client:
-            started = time.perf_counter()
-            assert client.get("/").status_code == 200
-            cold = time.perf_counter() - started
-        with StudioServer(workspace) as server:  # a restart: the index's rows are on disk
+        with StudioServer(workspace) as server:
+            listed, filled = first_ever(server)
+        print(f"index of {args.releases} releases, first-ever load (no .pressgen/): the page with every release "
+              f"listed {listed:.2f} s, every row checked and filled in {filled:.2f} s")
+        with StudioServer(workspace) as server:  # a restart: the rows the studio kept in the memo
             first, again, settled = index_under_load(server, workspace, args.tabs)
-        print(f"index of {args.releases} releases: first load {cold:.2f} s (nothing kept), first load after a "
-              f"restart {first:.2f} s, reload {again:.3f} s; after a save, {args.tabs} open tabs refreshed "
-              f"within {settled:.2f} s")
+        print(f"index of {args.releases} releases: first load after a restart {first:.2f} s, warm load "
+              f"{again:.3f} s; after a save, {args.tabs} open tabs refreshed within {settled:.2f} s")
+        shutil.rmtree(workspace / ".pressgen")
+        started = time.perf_counter()
+        check = subprocess.run([sys.executable, "-c", "from pressgen.cli import main; main()", "check",
+                                str(workspace)], capture_output=True, text=True, check=False)
+        checked = time.perf_counter() - started
+        assert check.returncode in (0, 1), check.stderr
+        with StudioServer(workspace) as server:  # after 'pressgen check': its memo gives the rows
+            after_check = whole_index(server)
+        print(f"index of {args.releases} releases, first load after 'pressgen check' ({checked:.1f} s): "
+              f"{after_check:.2f} s")
+
+
+def tabs(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         workspace = make_workspace(Path(folder), 5)
         with StudioServer(workspace) as server:

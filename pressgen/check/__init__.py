@@ -116,7 +116,7 @@ def check_files(files: Sequence[Path], strict: bool = False, remember: bool = Tr
     in its workspace's ``.pressgen/check.json`` and reused while nothing the check
     read has changed (:mod:`pressgen.check.memo`).
     """
-    from pressgen.check.memo import CheckMemo
+    from pressgen.check.memo import CheckMemo, summary_of
 
     workspaces = WorkspaceCache()
     duplicates = duplicate_ids(files)
@@ -132,9 +132,10 @@ def check_files(files: Sequence[Path], strict: bool = False, remember: bool = Tr
             key = memo.key(path) if memo else None
             diagnostics = memo.get(path, key) if memo and key else None
             if diagnostics is None:
-                diagnostics = check_release(path, workspace, translation=True).diagnostics
-                if memo and key:
-                    memo.put(path, key, diagnostics)
+                checked = check_release(path, workspace, translation=True)
+                diagnostics = checked.diagnostics
+                if memo and key:  # with what an index lists of it (the studio's, after a check: see memo)
+                    memo.put(path, key, diagnostics, summary_of(checked.release, workspace))
             if path in duplicates:
                 diagnostics = [duplicates[path], *diagnostics]
             if strict:

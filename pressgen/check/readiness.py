@@ -14,7 +14,7 @@ import dataclasses
 from pathlib import Path
 
 from pressgen.check import check_release
-from pressgen.check.translation import alignments, attention, parity_problems
+from pressgen.check.translation import alignments, attention_said, parity_problems
 from pressgen.errors import Diagnostic, errors_only
 from pressgen.translation.state import is_current
 from pressgen.workspace.load import CheckedRelease, release_languages
@@ -77,8 +77,8 @@ def readiness(path: Path, workspace: Workspace, checked: CheckedRelease | None =
         if state == "missing":
             verdict.reasons.append(f"the {lang} text is not written")
         elif not is_current(state):
-            verdict.reasons.append(f"the {lang} text is {state}: {attention(alignment)} of {alignment.total} "
-                                   f"segment(s) not reviewed against the {release.source} text")
+            verdict.reasons.append(f"the {lang} text is {state}: "
+                                   + attention_said(alignment, f"not reviewed against the {release.source} text"))
         for pair, difference in parity_problems(alignment, release, workspace.config):
             verdict.reasons.append(f"the {lang} {pair.field} does not say what the {release.source} one says: "
                                    f"{difference}")

@@ -42,10 +42,30 @@ def alignments(release: Release, languages: Sequence[str]) -> dict[str, Alignmen
 
 
 def attention(alignment: Alignment) -> int:
-    """How many segments its summary is about: changed ones for stale, machine ones for machine, …"""
+    """How many of its :attr:`Alignment.total` source segments its summary is about: changed or not yet
+    translated ones for stale, machine ones for machine, … (never more than the total: a translated
+    segment whose source was deleted, an orphan, has no source segment; :func:`orphans` counts those)."""
     counts = alignment.counts()
-    return {"stale": counts["stale"] + counts["orphan"] + counts["missing"], "machine": counts["machine"],
+    return {"stale": counts["stale"] + counts["missing"], "machine": counts["machine"],
             "draft": counts["draft"] + counts["missing"]}.get(alignment.summary, 0)
+
+
+def orphans(alignment: Alignment) -> int:
+    """How many translated segments have no source segment any more (their source was deleted)."""
+    return alignment.counts()["orphan"]
+
+
+def segments(count: int) -> str:
+    """ "1 segment", "5 segments"."""
+    return f"{count} segment" if count == 1 else f"{count} segments"
+
+
+def attention_said(alignment: Alignment, what: str) -> str:
+    """ "4 of 5 segments changed in the source; 4 translated segments whose source was deleted"."""
+    said = f"{attention(alignment)} of {segments(alignment.total)} {what}"
+    if gone := orphans(alignment):
+        said += f"; {segments(gone).replace('segment', 'translated segment')} whose source was deleted"
+    return said
 
 
 def stale_diagnostics(alignment: Alignment, release: Release, loaded: LoadedYaml, limit: int = 5) -> list[Diagnostic]:
@@ -122,12 +142,12 @@ def translation_diagnostics(release: Release, workspace: Workspace, loaded: Load
         line, col = loaded.locate(("text", lang))
         if status == "stale":
             out.append(Diagnostic(loaded.path, line, col, f"{lang} text is stale: not reviewed "
-                                  f"({attention(alignment)} of {alignment.total} segment(s) changed in the source)",
+                                  f"({attention_said(alignment, 'changed in the source')})",
                                   f"run 'pressgen translate {release.id} --to {lang}' to draft only those, "
                                   "or review them", severity="warning"))
             out += stale_diagnostics(alignment, release, loaded)
         else:
-            what = f"{attention(alignment)} of {alignment.total} segment(s) {status}" \
+            what = attention_said(alignment, status) \
                 if status != "missing" else "no text"
             out.append(Diagnostic(loaded.path, line, col, f"{lang} text is {status}: not reviewed ({what})",
                                   f"review it against the {release.source} text", severity="warning"))

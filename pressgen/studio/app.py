@@ -146,13 +146,12 @@ class StudioApp:
     # --- index and campaign ----------------------------------------------------------------------
 
     async def index(self, request: Request) -> Response:
-        entries, problems = await asyncio.to_thread(self.studio.index_rows)
+        entries, pending, problems = await asyncio.to_thread(self.studio.index_rows)
         tag = request.query_params.get("tag", "")
         state = request.query_params.get("state", "")
         order = request.query_params.get("sort", "date")
         tags = sorted({t for e in entries if e.model for t in e.model.tags})
-        shown = [e for e in entries if (not tag or (e.model and tag in e.model.tags))
-                 and (not state or (state == "errors" and e.errors) or state in e.states.values())]
+        shown = [e for e in entries if shown_by(e, tag, state)]
         keys: dict[str, Callable[[Any], Any]] = {
             "date": lambda e: (e.model.date.isoformat() if e.model else "", e.id),
             "id": lambda e: e.id, "headline": lambda e: e.headline.lower(),
@@ -161,10 +160,32 @@ class StudioApp:
         workspace, _ = self.studio.workspace()
         orgs = workspace.config.organizations if workspace else {}
         ticked = set(request.query_params.getlist("release"))
-        return self.page(request, "index.html", entries=shown, total=len(entries), problems=problems, tags=tags,
-                         ticked=ticked,
+        return self.page(request, "index.html", entries=shown, pending=pending, total=len(entries) + len(pending),
+                         problems=problems, tags=tags, ticked=ticked,
                          tag=tag, state=state, sort=order, orgs=orgs, build=self.build_state,
                          languages=workspace.config.languages if workspace else [])
+
+    async def index_rows(self, request: Request) -> Response:
+        """The rows of releases an index page listed as being checked, as each is checked: {"rows": {id:
+        its row's HTML, or "" when the page's filter leaves it out}, "pending": how many are still to check}.
+        Waits up to two seconds for at least one of them."""
+        ids = request.query_params.getlist("id")[:500]
+        tag = request.query_params.get("tag", "")
+        state = request.query_params.get("state", "")
+        ticked = set(request.query_params.getlist("release"))
+        found: dict[str, Any] = {}
+        for _ in range(20):
+            found = await asyncio.to_thread(self.studio.rows_of, ids)
+            if found or not ids:
+                break
+            await asyncio.sleep(0.1)
+        workspace, _ = self.studio.workspace()
+        orgs = workspace.config.organizations if workspace else {}
+        macros = self.templates.env.get_template("_index_row.html").module
+        rows = {release_id: str(macros.row(e, ticked, orgs)) if shown_by(e, tag, state) else ""  # type: ignore[attr-defined]
+                for release_id, e in found.items()}
+        return JSONResponse({"rows": rows, "pending": self.studio.pending_count()},
+                            headers={"Cache-Control": "no-store"})
 
     async def events(self, request: Request) -> Response:
         queue = self.studio.broker.subscribe()
@@ -515,7 +536,8 @@ class StudioApp:
     async def new_form(self, request: Request) -> Response:
         workspace, problems = await asyncio.to_thread(self.studio.workspace)
         if workspace is None:
-            return self.page(request, "index.html", 422, entries=[], total=0, problems=problems, tags=[], tag="",
+            return self.page(request, "index.html", 422, entries=[], pending=[], total=0, problems=problems, tags=[],
+                             tag="",
                              ticked=set(),
                              state="", sort="date", orgs={}, build=self.build_state, languages=[])
         return self.page(request, "new.html", orgs=workspace.config.organizations,
@@ -535,6 +557,12 @@ class StudioApp:
                              languages=workspace.config.languages, error=str(exc), values=values)
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def shown_by(row: Any, tag: str, state: str) -> bool:
+    """Whether the index's filter (a tag, a state or "errors"; "" for any) shows this row."""
+    return (not tag or bool(row.model and tag in row.model.tags)) and (
+        not state or (state == "errors" and bool(row.errors)) or state in row.states.values())
 
 
 def provider_down(settings: Any, wait: float = 1.0) -> str | None:
@@ -757,6 +785,7 @@ def create_app(root: Path, listening: str = "127.0.0.1", watch: bool = True) -> 
     routes = [
         Route("/", routes_of.index),
         Route("/events", routes_of.events),
+        Route("/rows", routes_of.index_rows),
         Route("/new", routes_of.new_form),
         Route("/new", refusing(routes_of.create), methods=["POST"]),
         Route("/build", refusing(routes_of.start_build), methods=["POST"]),

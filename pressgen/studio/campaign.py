@@ -31,6 +31,7 @@ class ReleaseResult:
 
     id: str
     headline: str
+    lang: str = ""  # the language the headline is written in ("" when it is the file name)
     built: list[tuple[str, str, str]] = field(default_factory=list)  # (language, format, path in the workspace)
     not_built: dict[str, str] = field(default_factory=dict)  # language -> why, in the interface's words
     errors: list[str] = field(default_factory=list)
@@ -43,7 +44,9 @@ def plain(message: str) -> str:
 
 def run_campaign(entries: list[Entry], root: Path, executor: object,
                  progressed: Callable[[int, int], None]) -> list[ReleaseResult]:
-    results = {entry.id: ReleaseResult(entry.id, entry.headline or entry.id) for entry in entries}
+    results = {entry.id: ReleaseResult(entry.id, entry.headline or entry.id,
+                                       entry.model.source if entry.model and entry.headline else "")
+               for entry in entries}
     whole = [e for e in entries if e.checked.release is not None and "missing" not in e.states.values()]
     partial = [e for e in entries if e not in whole]
     for entry in partial:

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import hashlib
 import io
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from pressgen.builder.executors import Unit, UnitResult, render_unit
 from pressgen.builder.plan import release_files
 from pressgen.check import check_release, check_workspace
 from pressgen.check.translation import alignments, parity_problems, translation_diagnostics
+from pressgen.check.workspace_texts import workspace_text_diagnostics
 from pressgen.errors import Diagnostic, PressgenError, errors_only
 from pressgen.translation.segments import Alignment, sidecar_path
 from pressgen.translation.state import is_current, language_states
@@ -35,6 +37,7 @@ from pressgen.workspace.load import CONFIG_NAME, EVERY_LANGUAGE, CheckedRelease,
 from pressgen.workspace.model import Release, Workspace
 
 WATCH_INTERVAL = 0.2  # seconds between two looks at the sources (a save shows at once: its page asks)
+CHECKED_AT_ONCE = 20  # an index with more releases to check lists them at once and fills them in
 RENDERED_KEPT = 48  # documents kept in memory, newest first
 # One document at a time in the whole process: WeasyPrint and PDFium are not thread-safe, and a
 # process may run more than one studio (tests do).
@@ -150,6 +153,9 @@ class Studio:
         self._warmer: threading.Thread | None = None
         self._viewed: dict[str, set[str]] = {}  # release id -> languages a page shows
         self._rows: dict[Path, tuple[str, Any]] = {}  # the index's rows, by release: (version, row)
+        self._listed: tuple[tuple[Any, ...], list[Path]] | None = None  # (the folders' times, release files)
+        self._filler: threading.Thread | None = None  # checks the releases a first index lists as pending
+        self._filling: dict[Path, None] = {}  # those it has still to check, in the index's order
 
     # --- sources -------------------------------------------------------------------------------
 
@@ -164,10 +170,20 @@ class Studio:
                         yield path
 
     def release_paths(self) -> list[Path]:
+        """The workspace's release files, listed again only when a folder of them changed (a file added,
+        removed or renamed changes its folder's time): the watcher asks several times a second."""
+        folder = self.root / "releases" if (self.root / "releases").is_dir() else self.root
+        stamp = tuple((base, _stamp(Path(base))) for base, _, _ in os.walk(folder))
+        with self._lock:
+            if self._listed is not None and self._listed[0] == stamp:
+                return list(self._listed[1])
         try:
-            return [p for p in release_files([self.root]) if is_source_name(p.name)]
+            paths = [p for p in release_files([self.root]) if is_source_name(p.name)]
         except PressgenError:
             return []
+        with self._lock:
+            self._listed = (stamp, paths)
+        return list(paths)
 
     def workspace_version(self) -> str:
         hasher = hashlib.sha256()
@@ -224,6 +240,8 @@ class Studio:
                 entry.parity[lang] = warnings
             if checked.loaded is not None:
                 entry.translation = translation_diagnostics(release, workspace, checked.loaded, entry.alignments)
+            if checked.release is not None:  # what check says of pressgen.yaml's texts this release prints
+                entry.translation += workspace_text_diagnostics(checked.release, workspace, languages)
         else:
             entry.states = {lang: "" for lang in workspace.config.languages}
         with self._lock:
@@ -240,43 +258,131 @@ class Studio:
                 del self._entries[gone]
         return [entry for path in paths if (entry := self.entry_for(path, current)) is not None], []
 
-    def index_rows(self) -> tuple[list[Any], list[Diagnostic]]:
-        """The index's rows: a release checked in this process gives its row; another one its row kept
-        on disk (:mod:`pressgen.studio.index_cache`) while its inputs are the same, else it is checked."""
-        from pressgen.studio.index_cache import IndexCache, Row
+    def index_rows(self) -> tuple[list[Any], list[Path], list[Diagnostic]]:
+        """The index's rows, the releases still being checked, and the errors of pressgen.yaml.
+
+        A release checked in this process gives its row; another one its row kept on disk
+        (:mod:`pressgen.studio.index_cache`: the check layer's memo) while its inputs are the same. The
+        others are checked now when they are few (:data:`CHECKED_AT_ONCE`); when there are more (a first
+        index of a large workspace) they are listed as pending and checked in the background, so the
+        page is there at once and fills in (:meth:`rows_of`).
+        """
+        from pressgen.studio.index_cache import IndexCache
 
         current = self._current()
         workspace = current[1]
         if workspace is None:
-            return [], current[2]
+            return [], [], current[2]
         paths = self.release_paths()
         cache = IndexCache(workspace)
         rows: list[Any] = []
+        unknown: list[tuple[Path, str | None]] = []
         for path in paths:
-            stamps = f"{_stamp(path)}\0{_stamp(sidecar_path(path))}\0{current[0]}"
-            version = hashlib.sha256(stamps.encode()).hexdigest()[:16]
-            with self._lock:
-                cached = self._entries.get(path)
-                kept = self._rows.get(path)
-            if cached is not None and cached.version == version:
-                rows.append(Row.of(cached))
-                continue
-            if kept is not None and kept[0] == version:  # read from disk earlier, inputs unchanged since
-                rows.append(kept[1])
-                continue
-            key = cache.key(path)
-            row = cache.get(path, key)
+            row = self._known_row(path, current[0])
             if row is None:
-                entry = self.entry_for(path, current)
-                if entry is None:
+                key = cache.key(path)
+                row = cache.get(path, key)
+                if row is None:
+                    unknown.append((path, key))
                     continue
-                row = Row.of(entry)
-                cache.put(path, key, row)
-            with self._lock:
-                self._rows[path] = (version, row)
+                self._keep_row(path, current[0], row)
             rows.append(row)
+        if len(unknown) <= CHECKED_AT_ONCE:
+            for path, key in unknown:
+                if (row := self._check_row(path, current, cache, key)) is not None:
+                    rows.append(row)
+            unknown = []
+        else:
+            self._fill([path for path, _ in unknown])
         cache.save(paths)
-        return rows, []
+        order = {path: number for number, path in enumerate(paths)}
+        rows.sort(key=lambda row: order.get(row.path, 0))
+        return rows, [path for path, _ in unknown], []
+
+    def rows_of(self, ids: list[str]) -> dict[str, Any]:
+        """The rows among these release ids that are known now (checked since the page listed them)."""
+        current = self._current()
+        wanted = set(ids)
+        out = {}
+        for path in self.release_paths():
+            if path.stem in wanted and (row := self._known_row(path, current[0])) is not None:
+                out[path.stem] = row
+        return out
+
+    def pending_count(self) -> int:
+        """How many releases a first index listed are still to be checked."""
+        with self._lock:
+            busy = self._filler is not None and self._filler.is_alive()
+            return len(self._filling) + (1 if busy else 0)
+
+    def _version(self, path: Path, workspace_version: str) -> str:
+        stamps = f"{_stamp(path)}\0{_stamp(sidecar_path(path))}\0{workspace_version}"
+        return hashlib.sha256(stamps.encode()).hexdigest()[:16]
+
+    def _known_row(self, path: Path, workspace_version: str) -> Any:
+        """The row of a release checked in this process, or read from disk, while its inputs are the same."""
+        from pressgen.studio.index_cache import Row
+
+        version = self._version(path, workspace_version)
+        with self._lock:
+            cached = self._entries.get(path)
+            kept = self._rows.get(path)
+        if cached is not None and cached.version == version:
+            return Row.of(cached)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        return None
+
+    def _keep_row(self, path: Path, workspace_version: str, row: Any) -> None:
+        with self._lock:
+            self._rows[path] = (self._version(path, workspace_version), row)
+
+    def _check_row(self, path: Path, current: tuple[str, Workspace | None, list[Diagnostic]], cache: Any,
+                   key: str | None) -> Any:
+        from pressgen.studio.index_cache import Row
+
+        entry = self.entry_for(path, current)
+        if entry is None:
+            return None
+        row = Row.of(entry)
+        cache.put(path, key, row)
+        self._keep_row(path, current[0], row)
+        return row
+
+    def _fill(self, paths: list[Path]) -> None:
+        """Check these releases in a background thread (one at a time; one such thread at once)."""
+        with self._lock:
+            if self._filler is not None and self._filler.is_alive():
+                self._filling.update(dict.fromkeys(paths))
+                return
+            self._filling = dict.fromkeys(paths)
+            self._filler = threading.Thread(target=self._check_pending, name="pressgen-studio-index", daemon=True)
+            self._filler.start()
+
+    def _check_pending(self) -> None:
+        from pressgen.studio.index_cache import IndexCache
+
+        current = self._current()
+        if current[1] is None:
+            return
+        cache = IndexCache(current[1])
+        done = 0
+        self._stop.wait(0.3)  # the page that listed them is sent first
+        while not self._stop.is_set():
+            with self._lock:
+                if not self._filling:
+                    break
+                path = next(iter(self._filling))
+                del self._filling[path]
+            try:
+                if self._known_row(path, current[0]) is None:
+                    self._check_row(path, current, cache, cache.key(path))
+            except Exception:  # noqa: BLE001 (a file vanishing meanwhile: the next index lists what is there)
+                continue
+            done += 1
+            if done % 50 == 0:
+                cache.memo.save()
+        cache.memo.save()
 
     def find(self, release_id: str) -> Entry | None:
         """The release with this id (looked up among the workspace's releases, never used as a path)."""
@@ -372,7 +478,7 @@ class Studio:
     def stop_watching(self) -> None:
         """Stop watching, and wait for a render in progress (nothing renders after the studio stops)."""
         self._stop.set()
-        for thread in (self._watcher, self._warmer):
+        for thread in (self._watcher, self._warmer, self._filler):
             if thread is not None:
                 thread.join(timeout=30)
 

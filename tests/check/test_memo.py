@@ -74,3 +74,21 @@ def test_a_damaged_memo_is_checked_again_not_crashed_on(workspace: Path, monkeyp
     (workspace / ".pressgen" / "check.json").write_text("[" * 100_000, encoding="utf-8")
     checked, said = _run(workspace, monkeypatch)
     assert checked == 5 and set(said) == {p.stem for p in (workspace / "releases").glob("*.yaml")}
+
+
+def test_two_memos_saved_one_after_the_other_keep_both_results(workspace: Path) -> None:
+    """The studio's background check and a page's index (or a 'pressgen check') each write their own entries."""
+    from pressgen import load_workspace
+    from pressgen.check.memo import CheckMemo
+    from pressgen.errors import Diagnostic
+
+    loaded = load_workspace(workspace)
+    first, second = CheckMemo(loaded), CheckMemo(loaded)
+    one, other = workspace / "releases" / "a.yaml", workspace / "releases" / "b.yaml"
+    first.put(one, "k1", [Diagnostic(one, 1, 1, "said of a", severity="warning")])
+    second.put(other, "k2", [])
+    first.save()
+    second.save()
+    again = CheckMemo(loaded)
+    assert [d.message for d in again.get(one, "k1") or []] == ["said of a"]
+    assert again.get(other, "k2") == []

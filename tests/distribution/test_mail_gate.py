@@ -56,7 +56,7 @@ def test_a_stale_french_text_is_not_sent_french_journalists_get_the_source(
     finally:
         server.stop()
     err = capsys.readouterr().err
-    assert "fr: left out: the fr text is stale: 1 of 13 segment(s) not reviewed against the nl text; " \
+    assert "fr: left out: the fr text is stale: 1 of 13 segments not reviewed against the nl text; " \
            "2 recipient(s) get the nl text instead" in err
     received = server.by_recipient()
     assert len(server.envelopes) == 6

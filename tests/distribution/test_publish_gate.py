@@ -40,7 +40,7 @@ def test_a_stale_french_segment_keeps_french_out_and_the_command_says_why(
     site = tmp_path / "site"
     assert run("publish", str(newsroom), "--out", str(site), "--now", NOW, "--no-downloads") == 0
     out = capsys.readouterr().out
-    assert f"{RELEASE}: fr left out: the fr text is stale: 1 of 13 segment(s) not reviewed against the nl text" \
+    assert f"{RELEASE}: fr left out: the fr text is stale: 1 of 13 segments not reviewed against the nl text" \
         in out, out
     assert (site / "nl" / f"{RELEASE}.html").is_file() and (site / "en" / f"{RELEASE}.html").is_file()
     assert not (site / "fr" / f"{RELEASE}.html").exists() and not (site / "fr" / f"{RELEASE}.json").exists()

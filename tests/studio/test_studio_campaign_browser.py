@@ -43,6 +43,9 @@ def test_a_campaign_build_builds_the_source_of_an_untranslated_release_and_names
         assert "built: nl" in result.inner_text()
         assert "fr not built: not translated yet" in result.inner_text()
         assert "en not built: not translated yet" in result.inner_text()
+        # The Dutch headline of a result is marked Dutch in the English interface.
+        assert result.locator("strong").get_attribute("lang") == "nl"
+        assert page.locator(".result[data-release=unric-migrants-stigma-2014] strong").get_attribute("lang") == "en"
         # The ticks and the sort order are kept after the build.
         assert page.locator("input[name=release]:checked").count() == 6
         assert page.locator("select[name=sort]").input_value() == "id"

@@ -53,6 +53,7 @@ def test_every_route_answers_with_the_framing_and_sniffing_headers(
         ("/build", "POST", "/build", {"data": {"csrf": token}}),  # no release ticked: back to the index
         ("/built/{path:path}", "GET", "/built/dist/nothing.pdf", {}),
         ("/built.zip", "GET", "/built.zip", {}),  # nothing built yet: 404
+        ("/rows", "GET", "/rows?id=nothing", {}),  # the rows a first index fills in
         ("/release/{release_id}/{lang}/restore", "POST", f"/release/{RELEASE}/fr/restore",
          {"data": {"csrf": "wrong"}}),
         ("/release/{release_id}", "GET", f"/release/{RELEASE}", {}),
