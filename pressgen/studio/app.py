@@ -44,7 +44,16 @@ from pressgen.errors import Diagnostic, PressgenError, UsageError
 from pressgen.formats import BY_NAME, media_type
 from pressgen.studio import history
 from pressgen.studio.campaign import archive, run_campaign
-from pressgen.studio.edits import Conflict, Invalid, file_digest, place, save_source, save_translation
+from pressgen.studio.edits import (
+    Conflict,
+    Invalid,
+    at_segments,
+    file_digest,
+    place,
+    save_source,
+    save_translation,
+    segment_where,
+)
 from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
 from pressgen.studio.merge import Merged, PageFields, as_form, page_fields, submitted, three_way
 from pressgen.studio.state import Entry, Studio
@@ -324,7 +333,8 @@ class StudioApp:
             return self.editor(request, entry, lang, 409, conflict=exc)
         except PressgenError as exc:  # Invalid, WriteBackRefused, InputError: the file is untouched
             loaded = exc.loaded if isinstance(exc, Invalid) and exc.loaded else entry.checked.loaded
-            placed = place(list(exc.diagnostics), loaded, list(entry.states))
+            placed = exc.placed if isinstance(exc, Invalid) and exc.placed else at_segments(place(
+                list(exc.diagnostics), loaded, list(entry.states)), entry, lang, values)
             if self.wants_json(request):
                 return JSONResponse({"ok": False, "message": str(exc), "errors": {
                     name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()},
@@ -592,13 +602,6 @@ def zoned(value: str, zone: str) -> str:
         return moment.replace(tzinfo=ZoneInfo(zone)).isoformat()
     except (KeyError, ValueError):
         return value
-
-
-def segment_where(pairs: list[Any], pair: Any) -> str:
-    """Where a segment is, in words: "headline", "body, paragraph 3"."""
-    from pressgen.translation.translate import segment_label
-
-    return segment_label(pairs, pair).replace(" ¶", ", paragraph ")
 
 
 def machine_message(query: Any) -> str:
