@@ -57,6 +57,7 @@ from pressgen.studio.edits import (
 from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
 from pressgen.studio.merge import Merged, PageFields, as_form, page_fields, submitted, three_way
 from pressgen.studio.state import Entry, Studio
+from pressgen.translation.providers import unreachable
 from pressgen.translation.review import export_docx, export_xliff, import_docx, import_xliff
 from pressgen.translation.translate import translate_release
 from pressgen.workspace.images import IMAGE_TYPES
@@ -404,7 +405,7 @@ class StudioApp:
         lang = request.path_params["lang"]
         if entry is None or entry.model is None or lang not in entry.alignments:
             return PlainTextResponse("no such release or translation\n", 404)
-        down = await asyncio.to_thread(provider_down, entry.workspace.config.translation)
+        down = await asyncio.to_thread(unreachable, entry.workspace.config.translation)
         if down:  # said at once, not after the provider's timeouts and retries
             return self.editor(request, entry, lang, 503, refused=PressgenError(down),
                                refused_heading=f"No machine draft: {down}", refused_at=place([], None, []))
@@ -536,26 +537,6 @@ class StudioApp:
                              languages=workspace.config.languages, error=str(exc), values=values)
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
-
-
-def provider_down(settings: Any, wait: float = 1.0) -> str | None:
-    """Why the translation service cannot be reached at all (its server does not accept a connection
-    within ``wait`` seconds), or None. Only for a service at a configured address (LibreTranslate)."""
-    from urllib.parse import urlsplit
-
-    url = getattr(settings, "url", None)
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if not parts.hostname:
-        return None
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname, port), timeout=min(wait, settings.timeout)):
-            return None
-    except OSError:
-        return (f"the translation service at {parts.hostname}:{port} does not answer; nothing was drafted. "
-                "Try again later, or ask whoever runs it")
 
 
 def unfilled(value: str | None) -> tuple[str, str]:

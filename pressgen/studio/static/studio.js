@@ -265,6 +265,21 @@ if (body.dataset.page === "release") {
     next.scrollIntoView({block: "center"});
   });
 
+  // The machine draft is a page of its own (the form works without the script); while the service is
+  // asked, the page says so instead of standing still, and a second click does not ask again.
+  for (const form of document.querySelectorAll("form.machine")) {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.busy) { event.preventDefault(); return; }
+      form.dataset.busy = "yes";
+      form.querySelector(".machine-state").textContent = "Asking the translation service for a draft…";
+    });
+    window.addEventListener("pageshow", (event) => {  // back to this page from the browser's cache
+      if (!event.persisted) return;
+      delete form.dataset.busy;
+      form.querySelector(".machine-state").textContent = "";
+    });
+  }
+
   for (const button of document.querySelectorAll(".use-suggestion")) {
     button.addEventListener("click", () => {  // a person's choice, never done for them
       const area = document.getElementById(button.dataset.for);
