@@ -36,6 +36,7 @@ from pressgen.translation.state import is_current
 from pressgen.workspace import outputs
 from pressgen.workspace.load import (
     CONFIG_NAME,
+    EVERY_LANGUAGE,
     duplicate_ids,
     find_workspace,
     outside_workspace,
@@ -104,6 +105,9 @@ class BuildOptions:
     jobs: int = 1
     executor: str = "local"
     scheduler: str | None = None
+    # A language a release is not translated into yet leaves out its documents (with a warning) instead of
+    # refusing the release: the studio's campaign builds build every language that can be built.
+    pending: bool = False
 
 
 # --- finding releases ------------------------------------------------------------------------
@@ -253,9 +257,11 @@ class Planner:
         sidecar_sha = _sidecar_digest(path)
         record = state.cache.releases.get(str(path))
         release = None
+        pending = EVERY_LANGUAGE if options.pending else ()
         if record is None or record.get("sha256") != file_sha or record.get("config") != state.config_sha \
-                or record.get("sidecar") != sidecar_sha:  # the segment records decide the translation states
-            checked = check_release(path, workspace)
+                or record.get("sidecar") != sidecar_sha \
+                or record.get("pending", False) != options.pending:  # checked as this build checks
+            checked = check_release(path, workspace, pending)
             if checked.release is None:
                 state.cache.releases.pop(str(path), None)
                 return Outcome(path, path.stem, diagnostics=errors_only(checked.diagnostics))
@@ -263,6 +269,8 @@ class Planner:
             record = release_record(release, file_sha, release_languages(release, workspace.config))
             record["config"] = state.config_sha
             record["sidecar"] = sidecar_sha
+            if options.pending:
+                record["pending"] = True
             state.cache.releases[str(path)] = record
         if options.tags and not set(options.tags) & set(record["tags"]):
             return None
@@ -308,7 +316,7 @@ class Planner:
             if not stale:
                 continue
             if release is None:  # unchanged file, but some output is missing or edited
-                checked = check_release(path, workspace)
+                checked = check_release(path, workspace, pending)
                 if checked.release is None:
                     return Outcome(path, path.stem, diagnostics=errors_only(checked.diagnostics))
                 release = checked.release

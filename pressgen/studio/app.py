@@ -44,10 +44,21 @@ from pressgen.errors import Diagnostic, PressgenError, UsageError
 from pressgen.formats import BY_NAME, media_type
 from pressgen.studio import history
 from pressgen.studio.campaign import archive, run_campaign
-from pressgen.studio.edits import At, Conflict, Invalid, file_digest, place, save_source, save_translation
+from pressgen.studio.edits import (
+    At,
+    Conflict,
+    Invalid,
+    at_segments,
+    file_digest,
+    place,
+    save_source,
+    save_translation,
+    segment_where,
+)
 from pressgen.studio.guards import MAX_BODY, BodyTooLarge, Guard, SecurityHeaders
 from pressgen.studio.merge import Merged, PageFields, as_form, page_fields, submitted, three_way
 from pressgen.studio.state import Entry, Studio
+from pressgen.translation.providers import unreachable
 from pressgen.translation.review import export_docx, export_xliff, import_docx, import_xliff
 from pressgen.translation.translate import translate_release
 from pressgen.workspace.images import IMAGE_TYPES
@@ -353,7 +364,8 @@ class StudioApp:
             return self.editor(request, entry, lang, 409, conflict=exc)
         except PressgenError as exc:  # Invalid, WriteBackRefused, InputError: the file is untouched
             loaded = exc.loaded if isinstance(exc, Invalid) and exc.loaded else entry.checked.loaded
-            placed = place(list(exc.diagnostics), loaded, list(entry.states))
+            placed = exc.placed if isinstance(exc, Invalid) and exc.placed else at_segments(place(
+                list(exc.diagnostics), loaded, list(entry.states)), entry, lang, values)
             if self.wants_json(request):
                 return JSONResponse({"ok": False, "message": str(exc), "errors": {
                     name or "form": [self.relative(d) for d in found] for name, found in placed.by_field.items()},
@@ -424,7 +436,7 @@ class StudioApp:
         lang = request.path_params["lang"]
         if entry is None or entry.model is None or lang not in entry.alignments:
             return PlainTextResponse("no such release or translation\n", 404)
-        down = await asyncio.to_thread(provider_down, entry.workspace.config.translation)
+        down = await asyncio.to_thread(unreachable, entry.workspace.config.translation)
         if down:  # said at once, not after the provider's timeouts and retries
             return self.editor(request, entry, lang, 503, refused=PressgenError(down),
                                refused_heading=f"No machine draft: {down}", refused_at=place([], None, []))
@@ -565,26 +577,6 @@ def shown_by(row: Any, tag: str, state: str) -> bool:
         not state or (state == "errors" and bool(row.errors)) or state in row.states.values())
 
 
-def provider_down(settings: Any, wait: float = 1.0) -> str | None:
-    """Why the translation service cannot be reached at all (its server does not accept a connection
-    within ``wait`` seconds), or None. Only for a service at a configured address (LibreTranslate)."""
-    from urllib.parse import urlsplit
-
-    url = getattr(settings, "url", None)
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if not parts.hostname:
-        return None
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname, port), timeout=min(wait, settings.timeout)):
-            return None
-    except OSError:
-        return (f"the translation service at {parts.hostname}:{port} does not answer; nothing was drafted. "
-                "Try again later, or ask whoever runs it")
-
-
 def editor_script() -> str:
     """The address of the Markdown editor's bundle (built by scripts/setup-system.sh from studio/editor/),
     versioned by its time, or "" when it is not built: the pages then keep their plain text areas."""
@@ -639,13 +631,6 @@ def zoned(value: str, zone: str) -> str:
         return moment.replace(tzinfo=ZoneInfo(zone)).isoformat()
     except (KeyError, ValueError):
         return value
-
-
-def segment_where(pairs: list[Any], pair: Any) -> str:
-    """Where a segment is, in words: "headline", "body, paragraph 3"."""
-    from pressgen.translation.translate import segment_label
-
-    return segment_label(pairs, pair).replace(" ¶", ", paragraph ")
 
 
 def machine_message(query: Any) -> str:

@@ -13,6 +13,7 @@ Both go through :func:`pressgen.translation.segments.save`, the write-back the c
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -23,7 +24,8 @@ from pressgen.check import check_release
 from pressgen.errors import Diagnostic, PressgenError, errors_only
 from pressgen.files import ChangedOnDisk
 from pressgen.studio.state import Entry
-from pressgen.translation.segments import Filled, fields_and_records, save
+from pressgen.translation.segments import Filled, Pair, fields_and_records, save
+from pressgen.translation.translate import segment_label
 from pressgen.workspace.load import EVERY_LANGUAGE
 from pressgen.workspace.model import TEXT_FIELDS, Release, Workspace
 from pressgen.workspace.yamledit import base_of, plain
@@ -42,10 +44,12 @@ class Conflict(PressgenError):
 
 
 class Invalid(PressgenError):
-    """The edited release would not pass ``check``; nothing was written. ``loaded``: the edited file
-    as parsed, whose positions the diagnostics give."""
+    """The edited release would not pass ``check``, or the form asks what the file cannot say; nothing
+    was written. ``loaded``: the edited file as parsed, whose positions the diagnostics give; ``placed``:
+    the diagnostics already at their form fields (a segment), when they are not found by position."""
 
     loaded: LoadedYaml | None = None
+    placed: Placed | None = None
 
 
 def digest(data: bytes) -> str:
@@ -139,6 +143,57 @@ def within(loaded: LoadedYaml, loc: tuple[str, ...], diagnostic: Diagnostic) -> 
     lead = len(text) - len(text.lstrip())
     start, end = (lead, len(text.rstrip())) if col <= lead else (col, col + 1)
     return At(loc[-1], number, _utf16(text[:start]), _utf16(text[start:end]), text)
+
+
+def at_segments(placed: Placed, entry: Entry, lang: str, form: Mapping[str, str]) -> Placed:
+    """On a translation page, the findings placed at a text field (``text.fr.body``) moved to the
+    segment they are about: of that field's segments edited in this save (a save is refused only for
+    errors it brings), the one whose text holds what the message quotes, else the first edited."""
+    alignment = entry.alignments.get(lang)
+    if alignment is None or (entry.model is not None and lang == entry.model.source):
+        return placed
+    prefix = f"text.{lang}."
+    by_field: dict[str, list[Diagnostic]] = {}
+    for name, found in placed.by_field.items():
+        for diagnostic in found:
+            key = name
+            if name.startswith(prefix):
+                pairs = [p for p in alignment.pairs if p.source is not None and p.field == name[len(prefix):]]
+                texts = {p.id: form.get(f"segment.{p.id}", "") for p in pairs}
+                edited = [p for p in pairs if texts[p.id].strip() != (p.target or "").strip()] or pairs
+                quoted = [q for q in re.findall(r"'([^']+)'", diagnostic.message) if len(q) > 1]
+                chosen = next((p for p in edited if any(q in texts[p.id] for q in quoted)),
+                              edited[0] if edited else None)
+                if chosen is not None:
+                    key = f"segment.{chosen.id}"
+            by_field.setdefault(key, []).append(diagnostic)
+    return Placed(by_field)
+
+
+def segment_where(pairs: list[Pair], pair: Pair) -> str:
+    """Where a segment is, in words: "headline", "body, paragraph 3"."""
+    return segment_label(pairs, pair).replace(" ¶", ", paragraph ")
+
+
+def _emptied(entry: Entry, lang: str, emptied: list[tuple[int, Pair]]) -> Invalid:
+    """The refusal of a save that empties translated segments, each at its segment's field: a segment
+    is translated or not, and emptying it in the form would leave the file's text to come back."""
+    loaded = entry.checked.loaded
+    found: dict[str, list[Diagnostic]] = {}
+    pairs = entry.alignments[lang].pairs
+    names = []
+    for number, pair in emptied:
+        line = loaded.locate(("text", lang, pair.field))[0] if loaded is not None else 1
+        name = f"segment {number} ({segment_where(pairs, pair)})"
+        names.append(name)
+        found[f"segment.{pair.id}"] = [Diagnostic(
+            entry.path, line, 1, f"{name[:1].upper()}{name[1:]} is empty: a translated segment cannot be emptied",
+            "write its translation (the file still holds the one it had); "
+            "to drop the paragraph, remove it from the source text")]
+    invalid = Invalid(f"{', '.join(names)} emptied: a translated segment cannot be emptied, only rewritten",
+                      [d for ds in found.values() for d in ds])
+    invalid.placed = Placed(found)
+    return invalid
 
 
 def _validator(path: Path, workspace: Workspace, known: set[str]) -> Callable[[Path], None]:
@@ -291,16 +346,21 @@ def save_translation(entry: Entry, lang: str, form: Mapping[str, str], reviewed:
         raise Invalid("the release file cannot be read; fix it in a text editor first", entry.errors)
     alignment = entry.alignments[lang]
     filled: dict[str, Filled] = {}
+    emptied: list[tuple[int, Pair]] = []
     everything = form.get("all_reviewed") == "on"
+    number = 0
     for pair in alignment.pairs:
         if pair.source is None:
             continue
+        number += 1  # as the page numbers its segments
         text = form.get(f"segment.{pair.id}")
         if text is None:
             continue
         text = text.replace("\r\n", "\n").strip("\n") if pair.field not in ("body", "notes") else text.replace(
             "\r\n", "\n").strip("\n")
         if not text.strip():
+            if pair.target is not None and pair.target.strip():
+                emptied.append((number, pair))
             continue
         ticked = everything or pair.id in reviewed
         if ticked:
@@ -310,6 +370,8 @@ def save_translation(entry: Entry, lang: str, form: Mapping[str, str], reviewed:
         else:
             state = "draft"
         filled[pair.id] = Filled(pair, text, state)
+    if emptied:
+        raise _emptied(entry, lang, emptied)
     block = release.text.get(lang)
     fields, records, summary, complete = fields_and_records(alignment.pairs, filled, block)
     if not fields:

@@ -36,6 +36,8 @@ def page_fields(html: str | bytes) -> PageFields:
     labels = {label.get("for"): " ".join(label.text_content().split()) for label in document.iter("label")
               if label.get("for")}
     for element in forms[0].inputs:
+        if any(a.tag == "template" for a in element.iterancestors()):
+            continue  # a row's template (the script adds a row from it), not a field of the page
         name = element.get("name")
         kind = (element.get("type") or "").lower()
         if not name or name in SKIPPED or kind in ("hidden", "file", "submit", "button"):
@@ -98,8 +100,11 @@ def three_way(original: Mapping[str, Value] | None, mine: Mapping[str, Value], t
             if t is not None:
                 merged[key] = t
             continue
-        if t is None:  # the field is gone from the file now (a paragraph of the source changed)
-            if o is not None and not _same(m, o):
+        if t is None:
+            if o is None:  # a row this page added (a second fact, a photo): neither side had it
+                if not _same(m, ""):
+                    merged[key] = m
+            elif not _same(m, o):  # the field is gone from the file now (a paragraph of the source changed)
                 conflicts.append(key)
             continue
         if _same(m, t):

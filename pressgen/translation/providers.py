@@ -145,6 +145,28 @@ def request_timeout(seconds: float) -> Iterator[None]:
         _TIMEOUT.reset(token)
 
 
+def unreachable(settings: TranslationSettings, wait: float = 2.0) -> str | None:
+    """Why the translation service at a configured address (LibreTranslate) cannot be used at all, or
+    None: it does not accept a connection, or accepts one and sends no HTTP answer within ``wait``
+    seconds (a hung server, a proxy holding the line). Any HTTP answer, even an error, counts as up:
+    the drafting itself says what is wrong then. Asked before drafting, so that a service that is down
+    is said at once rather than after each segment's timeouts and retries."""
+    from urllib.parse import urljoin, urlsplit
+
+    url = settings.url if settings.provider == "libre" else None
+    parts = urlsplit(url or "")
+    if not url or not parts.hostname:
+        return None
+    where = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    try:
+        requests.get(urljoin(url if url.endswith("/") else url + "/", "languages"),
+                     timeout=min(wait, settings.timeout), allow_redirects=False).close()
+    except requests.exceptions.RequestException:
+        return (f"the translation service at {where} does not answer; nothing was drafted. "
+                "Try again later, or ask whoever runs it")
+    return None
+
+
 def http_status(exc: Exception) -> int | None:
     """Return the HTTP status behind deep-translator's ServerException.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from pressgen.errors import Diagnostic, InputError, PressgenError, UsageError, e
 from pressgen.translation.analysis import Leverage, analyse, count_words, human_current, own_history
 from pressgen.translation.memory import MEMORY_FILE, FuzzyMatch, MemoryUnusable, TranslationMemory
 from pressgen.translation.segments import Alignment
-from pressgen.workspace.load import read_release
+from pressgen.workspace.load import CONFIG_NAME, read_release
 from pressgen.workspace.model import Release, Workspace
 
 
@@ -102,6 +103,48 @@ def workspace_leverage(workspace: Workspace) -> tuple[Leverage, list[Diagnostic]
         memory.close()
         leverage.memory = None  # a pair not read above (none should be) goes without the memory
     return leverage, problems
+
+
+# The leverage of a workspace, kept while none of the files it is made from changed: a long-lived
+# process (the studio, offering fuzzy matches on each view of a language not reviewed) does not read
+# every release of the workspace again for each page.
+_KEPT: dict[Path, tuple[tuple[object, ...], tuple[Leverage, list[Diagnostic]]]] = {}
+_KEPT_LOCK = threading.Lock()
+KEPT_WORKSPACES = 4
+
+
+def _made_from(workspace: Workspace) -> tuple[object, ...]:
+    """What a workspace's leverage is made from, as the file system says it now: the languages, and the
+    inode, size and change time of its configuration, its memory (and the memory's journal) and each release."""
+    marks: list[object] = [tuple(workspace.config.languages)]
+    memory = workspace.root / MEMORY_FILE
+    for path in (workspace.root / CONFIG_NAME, memory, memory.with_name(memory.name + "-wal"),
+                 *release_files([workspace.root])):
+        try:
+            found = path.stat()
+        except OSError:
+            marks.append((str(path), None))
+            continue
+        marks.append((str(path), found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+    return tuple(marks)
+
+
+def kept_workspace_leverage(workspace: Workspace) -> tuple[Leverage, list[Diagnostic]]:
+    """:func:`workspace_leverage`, made again only when one of the files it is made from changed."""
+    key = workspace.root.resolve()
+    marks = _made_from(workspace)
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+    if kept is not None and kept[0] == marks:
+        return kept[1]
+    made = workspace_leverage(workspace)
+    if _made_from(workspace) == marks:  # nothing changed while it was made
+        with _KEPT_LOCK:
+            _KEPT.pop(key, None)
+            _KEPT[key] = (marks, made)
+            while len(_KEPT) > KEPT_WORKSPACES:  # the oldest made goes first
+                del _KEPT[next(iter(_KEPT))]
+    return made
 
 
 def cell(row: dict[str, Any], lang: str) -> str:

@@ -383,9 +383,9 @@ def fuzzy_matches(release: Release, workspace: Workspace, lang: str) -> Finder:
     """The fuzzy matches of the units still to translate or review (not reviewed): human translations of
     like sources from the memory and every release of the workspace (:mod:`pressgen.translation.analysis`),
     never the unit's own text."""
-    from pressgen.translation.status import workspace_leverage
+    from pressgen.translation.status import kept_workspace_leverage
 
-    leverage, _ = workspace_leverage(workspace)
+    leverage, _ = kept_workspace_leverage(workspace)  # made once while the workspace's files stay as they are
 
     def find(pair: Pair) -> Iterator[Candidate]:
         if pair.source is None or pair.state == "reviewed":

@@ -50,6 +50,8 @@ def save_form(page: str, changes: dict[str, Any] | None = None) -> dict[str, Any
 
     form = next(f for f in lxml.html.fromstring(page).forms if f.action.endswith("/save"))
     values: dict[str, Any] = {name: [] for name in REPEATED}
+    for template in list(form.iter("template")):  # a row's template is not part of the form a browser sends
+        template.drop_tree()
     for name, value in form.form_values():
         if name in REPEATED:
             values[name].append(value)

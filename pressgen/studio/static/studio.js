@@ -153,7 +153,26 @@ if (body.dataset.page === "release") {
       if (element.type === "checkbox") element.checked = value; else element.value = value;
     }
   }
-  function same(a, b) { return Object.keys({...a, ...b}).every((key) => a[key] === b[key]); }
+  function blank(value) { return value === undefined || value === false ? "" : value; }  // a row added empty is no change
+  function same(a, b) { return Object.keys({...a, ...b}).every((key) => blank(a[key]) === blank(b[key])); }
+  // Facts and photos: one empty row after the last, as the server renders them; once it is filled in,
+  // the next comes from the row's template (numbered on), so a second fact needs no reload.
+  function growRows() {
+    let grown = false;
+    for (const template of document.querySelectorAll("template.row-template")) {
+      const rows = template.parentElement.querySelectorAll(`:scope > .${template.dataset.row}`);
+      const last = rows[rows.length - 1];
+      if (!last || ![...last.querySelectorAll(template.dataset.filled)].some((field) => field.value.trim())) continue;
+      last.insertAdjacentHTML("afterend", template.innerHTML.replaceAll("__INDEX__", `${rows.length}`)
+        .replaceAll("__NUMBER__", `${rows.length + 1}`));
+      grown = true;
+    }
+    return grown;
+  }
+  function putAll(form, values) {  // values for rows the page does not have yet get their rows first
+    putValues(form, values);
+    for (let round = 0; round < 100 && growRows(); round++) putValues(form, values);
+  }
   let savedValues = saveForm ? valuesOf(saveForm) : {};  // what the file holds, as far as this page knows
   function dirty() { return saveForm !== null && !same(valuesOf(saveForm), savedValues); }
   function keepDraft() {
@@ -168,8 +187,8 @@ if (body.dataset.page === "release") {
   function dropDraft() { try { localStorage.removeItem(draftKey); } catch (error) { /* nothing kept */ } }
   if (saveForm) {
     let timer = null;
-    saveForm.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(keepDraft, 300); });
-    saveForm.addEventListener("change", keepDraft);
+    saveForm.addEventListener("input", () => { growRows(); clearTimeout(timer); timer = setTimeout(keepDraft, 300); });
+    saveForm.addEventListener("change", () => { growRows(); keepDraft(); });
     window.addEventListener("pagehide", keepDraft);
     window.addEventListener("beforeunload", (event) => {
       if (!dirty()) return;
@@ -181,7 +200,7 @@ if (body.dataset.page === "release") {
     try { kept = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { kept = null; }
     if (kept && kept.values && !same(kept.values, savedValues)) {
       const original = savedValues;
-      putValues(saveForm, kept.values);
+      putAll(saveForm, kept.values);
       const notice = document.querySelector(".draft-restored");
       const when = new Date(kept.at);
       notice.querySelector(".when").textContent = isNaN(when) ? "" : ` (typed ${when.toLocaleString()})`;
@@ -215,6 +234,7 @@ if (body.dataset.page === "release") {
     for (const [name, make] of TOOLS) {
       const button = document.createElement("button");
       button.type = "button"; button.textContent = name; button.className = `tool tool-${name.toLowerCase()}`;
+      button.setAttribute("aria-label", `${name}, ${area.dataset.markdown}`);  // a name of its own on a page of many
       button.addEventListener("click", () => {
         const start = area.selectionStart, end = area.selectionEnd;
         const [before, words, after] = make(area.value.slice(start, end));
@@ -245,6 +265,21 @@ if (body.dataset.page === "release") {
     next.scrollIntoView({block: "center"});
   });
 
+  // The machine draft is a page of its own (the form works without the script); while the service is
+  // asked, the page says so instead of standing still, and a second click does not ask again.
+  for (const form of document.querySelectorAll("form.machine")) {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.busy) { event.preventDefault(); return; }
+      form.dataset.busy = "yes";
+      form.querySelector(".machine-state").textContent = "Asking the translation service for a draft…";
+    });
+    window.addEventListener("pageshow", (event) => {  // back to this page from the browser's cache
+      if (!event.persisted) return;
+      delete form.dataset.busy;
+      form.querySelector(".machine-state").textContent = "";
+    });
+  }
+
   for (const button of document.querySelectorAll(".use-suggestion")) {
     button.addEventListener("click", () => {  // a person's choice, never done for them
       const area = document.getElementById(button.dataset.for);
@@ -267,7 +302,7 @@ if (body.dataset.page === "release") {
   function showConflicts(form, conflict) {
     // The page now stands on the file as it is: merged fields in the form, the conflicting ones kept as typed.
     form.querySelector("input[name=base]").value = conflict.base;
-    putValues(form, conflict.merged);
+    putAll(form, conflict.merged);
     savedValues = conflict.theirs;
     keepDraft();
     const panel = document.querySelector(".conflict-js");
@@ -331,7 +366,8 @@ if (body.dataset.page === "release") {
           const box = row.querySelector("input.reviewed");
           if (box) box.checked = status === "reviewed";
         }
-        if (result.merged) putValues(form, result.merged);  // what others saved meanwhile, now in the form
+        if (result.merged) putAll(form, result.merged);
+        growRows();  // what others saved meanwhile, now in the form
         savedValues = valuesOf(form);
         dropDraft();
         state.textContent = "Saved.";
@@ -347,7 +383,6 @@ if (body.dataset.page === "release") {
         showConflicts(form, result.conflict);
       } else {
         state.textContent = `Not saved: ${result.message}`;
-        let first = null;
         for (const [name, problems] of Object.entries(result.fields || {})) {
           const id = `errors-${name === "form" ? "" : name.replaceAll(".", "-")}`;
           const list = document.getElementById(id) || form.querySelector(".field-errors");
@@ -360,10 +395,10 @@ if (body.dataset.page === "release") {
           if (field) {
             field.setAttribute("aria-invalid", "true");
             field.setAttribute("aria-describedby", list.id);
-            first = first || field;
           }
         }
-        if (first) first.focus();  // the first field to fix, not the Save button
+        const first = form.querySelector("[aria-invalid=true]");  // the first field to fix on the page
+        if (first) first.focus();  // not the Save button
       }
     });
   }
