@@ -8,6 +8,7 @@ public API cannot say is asked of oxml.py. Every word comes from the view.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,7 +37,7 @@ from pressgen.document.markup import (
 )
 from pressgen.workspace.images import prepared
 from pressgen.writers.docx import oxml
-from pressgen.writers.docx.styles import brand
+from pressgen.writers.docx.styles import STYLES, brand
 
 
 class DocumentBuilder:
@@ -123,6 +124,7 @@ class DocumentBuilder:
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.aligns))
         table.autofit = False  # fixed layout: a long word or URL wraps in its cell, never widens the table
         _table_rules(table)
+        oxml.set_table_cell_margins(table, left=CELL_PADDING_EMU // 2, right=CELL_PADDING_EMU // 2)
         section = self.doc.sections[0]
         text_width = int(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
         widths = column_widths(block, text_width)
@@ -140,19 +142,23 @@ class DocumentBuilder:
                 paragraph.paragraph_format.keep_with_next = number < KEPT_ROWS or number == last - 1
                 self.inlines(paragraph, content, bold=number == 0)
         oxml.repeat_header_row(table.rows[0])
-        self.paragraph("table")  # Word needs a paragraph between a table and what follows
+        self.paragraph("after-table")  # Word needs a paragraph between a table and what follows
 
     def list(self, block: ListBlock, role: str) -> None:
+        kind = "number" if block.ordered else "bullet"
+        style = f"small-{kind}" if role == "small" else kind  # the boilerplate's and notes' lists: small text
         for number, item in enumerate(block.items, start=block.start):
             marker = f"{number}.\t" if block.ordered else "•\t"
             for index, inner in enumerate(item):
                 if not isinstance(inner, Paragraph):
                     self.blocks((inner,), role)
                     continue
-                paragraph = self.paragraph("number" if block.ordered else "bullet")
-                paragraph.paragraph_format.left_indent = Mm(6)
-                paragraph.paragraph_format.first_line_indent = Mm(-6 if index == 0 else 0)
-                paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(6))
+                paragraph = self.paragraph(style)
+                # As the PDF's list: the text 7.8 mm in (5 mm of padding, 2.8 mm of the item's), the
+                # marker about 4 mm before it.
+                paragraph.paragraph_format.left_indent = LIST_INDENT
+                paragraph.paragraph_format.first_line_indent = -MARKER_ROOM if index == 0 else Length(0)
+                paragraph.paragraph_format.tab_stops.add_tab_stop(LIST_INDENT)
                 if index == 0:
                     paragraph.add_run(marker)
                 self.inlines(paragraph, inner.children)
@@ -163,12 +169,17 @@ class DocumentBuilder:
         header.is_linked_to_previous = False
         for paragraph in header.paragraphs:
             oxml.remove_paragraph(paragraph)
-        # The reference document sets page size and margins, so none of them is None.
-        width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
+        # The reference document sets page size and margins, so none of them is None. The header spans
+        # the page footer's width: the text column and the footer style's negative indents either side.
+        left, right = self.footer_outdents()
+        width = Length(section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
+                       + left + right)
         # As the PDF: logo and words side by side, centred on each other, a rule in the brand colour below;
         # without a logo the words start at the margin (no empty cell).
         table = header.add_table(rows=1, cols=2 if view.org.logo else 1, width=width)
         _header_rule(table, view.org.color)
+        if left:
+            oxml.set_table_indent(table, -left)
         cells = table.rows[0].cells
         text_cell = cells[-1]
         for cell in cells:
@@ -193,6 +204,12 @@ class DocumentBuilder:
         if view.draft:
             self.paragraph("draft", view.labels.draft, container=text_cell)
             _watermark(header, view.labels.draft)
+
+    def footer_outdents(self) -> tuple[int, int]:
+        """How far the page footer stands out of the text column, left and right (EMU): its style's
+        negative indents (templates/reference.docx's text column is narrower than its footer)."""
+        fmt = self.doc.styles[STYLES["footer"]].paragraph_format
+        return (max(0, -int(fmt.left_indent or 0)), max(0, -int(fmt.right_indent or 0)))
 
     def footer(self, view: DocumentView) -> None:
         paragraph = self.doc.sections[0].footer.paragraphs[0]
@@ -266,9 +283,35 @@ def _header_rule(table: Any, color: str) -> None:
     oxml.set_table_borders(table, {"bottom": 12}, color.lstrip("#"), space=4)
 
 
+LIST_INDENT = Mm(7.8)
+MARKER_ROOM = Mm(4.8)
 KEPT_ROWS = 3  # the header row is kept with this many rows after it
-CHAR_EMU = int(Mm(1.75))  # the mean advance of a 9.5 pt Liberation Sans character, digits included
+CHAR_EMU = int(Mm(1.9))  # without the font's metrics: the mean advance of a 9.5 pt Liberation Sans character
 CELL_PADDING_EMU = int(Mm(6))  # 3 mm either side, as the PDF's cells
+CELL_SLACK_EMU = int(Mm(0.5))  # Word and LibreOffice round widths to twentieths of a point
+# The font of the Table Text style (templates/reference.docx), regular and bold, as fontconfig names its
+# files; Pillow finds them in the system's font folders.
+TABLE_FONT_FILES = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
+TABLE_FONT_PT = 9.5
+
+
+@lru_cache(maxsize=1)
+def _table_fonts() -> tuple[Any, ...] | None:
+    """The table's fonts at 100 times their size, or None where they are not installed."""
+    from PIL import ImageFont
+
+    try:
+        return tuple(ImageFont.truetype(name, round(TABLE_FONT_PT * 100)) for name in TABLE_FONT_FILES)
+    except OSError:
+        return None
+
+
+def _text_width(text: str, bold: bool) -> int:
+    """The width of a line of table text (EMU), as the font sets it."""
+    fonts = _table_fonts()
+    if fonts is None:
+        return len(text) * CHAR_EMU
+    return int(fonts[bold].getlength(text) / 100 * 12700)  # points to EMU
 
 
 def column_widths(block: Table, text_width: int) -> list[int]:
@@ -277,8 +320,9 @@ def column_widths(block: Table, text_width: int) -> list[int]:
     from pressgen.document.markup import plain_text
 
     rows = (block.header, *block.rows)
-    needs = [max((len(plain_text(row[index])) if index < len(row) else 0 for row in rows), default=0)
-             * CHAR_EMU + CELL_PADDING_EMU for index in range(len(block.aligns))]
+    needs = [max((_text_width(plain_text(row[index]), row is block.header) if index < len(row) else 0
+                  for row in rows), default=0) + CELL_PADDING_EMU + CELL_SLACK_EMU
+             for index in range(len(block.aligns))]
     total = sum(needs)
     if total <= text_width:
         return needs

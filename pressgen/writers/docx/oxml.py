@@ -38,7 +38,7 @@ __all__ = [
     "append_field", "append_watermark", "drop_relationship", "hyperlink", "parse_part", "part_element", "qn",
     "remove_paragraph", "repeat_header_row", "save_docx", "set_app_properties", "set_language",
     "set_paragraph_style", "set_part_xml", "set_picture_description", "set_run_language", "set_run_style",
-    "set_table_borders",
+    "set_table_borders", "set_table_cell_margins", "set_table_indent",
 ]
 
 # Zip entries get this fixed time so that the same input gives the same bytes.
@@ -113,7 +113,42 @@ def set_table_borders(table: Table, edges: dict[str, int], color: str, space: in
             if value is not None:
                 element.set(qn(name), str(value))
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    _set_table_property(table, borders)
+
+
+def set_table_indent(table: Table, emu: int) -> None:
+    """Indent a table from the text column's edge by ``emu`` (negative: into the page margin)."""
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(round(emu / 635)))  # twentieths of a point
+    indent.set(qn("w:type"), "dxa")
+    _set_table_property(table, indent)
+
+
+def set_table_cell_margins(table: Table, left: int, right: int) -> None:
+    """The room between each cell's edges and its text, left and right (EMU)."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge, emu in (("w:left", left), ("w:right", right)):
+        element = OxmlElement(edge)
+        element.set(qn("w:w"), str(round(emu / 635)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    _set_table_property(table, margins)
+
+
+# The children of w:tblPr in schema order (ECMA-376 CT_TblPr).
+TABLE_PROPERTIES = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def _set_table_property(table: Table, element: Any) -> None:
+    """Put ``element`` in a table's w:tblPr in its schema place, in place of one of its kind."""
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(element.tag):
+        tbl_pr.remove(old)
+    tag = element.tag
+    successors = TABLE_PROPERTIES[[qn(name) for name in TABLE_PROPERTIES].index(tag) + 1:]
+    tbl_pr.insert_element_before(element, *successors)
 
 
 def repeat_header_row(row: _Row) -> None:
