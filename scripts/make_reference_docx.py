@@ -263,7 +263,8 @@ def build() -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(42), Mm(24)
     section.left_margin = section.right_margin = Mm(PAGE_MARGIN_MM + COLUMN_INDENT_MM)
-    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    # The header's rule 6 mm above the text, as the PDF's (a 16 mm logo and 3 mm under it).
+    section.header_distance, section.footer_distance = Mm(17), Mm(10)
     # The footer (and the header, which the writer indents as this style) spans the page's full
     # 170 mm: out of the text column into the margins on either side.
     page_footer = doc.styles["Page Footer"].paragraph_format

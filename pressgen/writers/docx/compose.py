@@ -8,7 +8,6 @@ public API cannot say is asked of oxml.py. Every word comes from the view.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,6 +36,7 @@ from pressgen.document.markup import (
 )
 from pressgen.workspace.images import prepared
 from pressgen.writers.docx import oxml
+from pressgen.writers.docx.fit import MAX_PHOTO_HEIGHT, photo_size, place_lead_photo, text_width
 from pressgen.writers.docx.styles import STYLES, brand
 
 
@@ -99,20 +99,18 @@ class DocumentBuilder:
             elif isinstance(block, Table):
                 self.table(block)
 
-    def figures(self, images: Iterable[ImageView]) -> None:
-        """Each photo inline in a paragraph of its own, with its alternative text, then its caption and credit."""
+    def figures(self, images: Iterable[ImageView], max_height: int = MAX_PHOTO_HEIGHT) -> None:
+        """Each photo inline in a paragraph of its own, with its alternative text, then its caption and
+        credit; at most the text width, and ``max_height`` high."""
         section = self.doc.sections[0]
-        text_width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
+        column = int(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
         for image in images:
             paragraph = self.paragraph("figure")
             paragraph.paragraph_format.keep_with_next = bool(image.caption or image.credit)
-            # At most the text width, and never more than 150 dpi would make it.
-            width = min(text_width, Length(int(image.width_px / 150 * 914400)))
-            height = Length(int(width * image.height_px / image.width_px))
-            if height > Mm(110):
-                width, height = Length(int(width * Mm(110) / height)), Mm(110)
+            width, height = photo_size(image, column, max_height)
             picture = paragraph.add_run().add_picture(io.BytesIO(prepared(image.path).data), width=width, height=height)
             oxml.set_picture_description(picture, image.alt)
+            oxml.set_picture_flush(picture)
             if image.caption or image.credit:
                 caption = self.paragraph("caption", image.caption or "")
                 if image.credit:
@@ -157,7 +155,7 @@ class DocumentBuilder:
                 # As the PDF's list: the text 7.8 mm in (5 mm of padding, 2.8 mm of the item's), the
                 # marker about 4 mm before it.
                 paragraph.paragraph_format.left_indent = LIST_INDENT
-                paragraph.paragraph_format.first_line_indent = -MARKER_ROOM if index == 0 else Length(0)
+                paragraph.paragraph_format.first_line_indent = Length(-MARKER_ROOM if index == 0 else 0)
                 paragraph.paragraph_format.tab_stops.add_tab_stop(LIST_INDENT)
                 if index == 0:
                     paragraph.add_run(marker)
@@ -187,13 +185,14 @@ class DocumentBuilder:
         if view.org.logo:
             logo_cell = cells[0]
             # LibreOffice reads the grid, Word the cells: set both.
-            text_width = Length(width - Mm(22))
-            table.columns[0].width, table.columns[1].width = Mm(22), text_width
-            logo_cell.width, text_cell.width = Mm(22), text_width
+            words_width = Length(width - Mm(22))
+            table.columns[0].width, table.columns[1].width = Mm(22), words_width
+            logo_cell.width, text_cell.width = Mm(22), words_width
             run = logo_cell.paragraphs[0].add_run()
             picture = run.add_picture(io.BytesIO(prepared(view.org.logo).data), height=Mm(16))  # as the PDF draws it
             # Alternative text for screen readers, as the PDF's <img alt>.
             oxml.set_picture_description(picture, view.org.name)
+            oxml.set_picture_flush(picture)
         else:
             table.columns[0].width = text_cell.width = width
         first = text_cell.paragraphs[0]
@@ -222,6 +221,9 @@ class DocumentBuilder:
             paragraph.add_run(view.labels.page_after)
 
     def body(self, view: DocumentView) -> None:
+        # As the PDF: a lead photo that would leave the front page empty above it is lowered, or follows
+        # the next paragraph.
+        view, lead_height = place_lead_photo(self.doc, view)
         self.paragraph("kind", view.labels.kind)
         self.paragraph("date", view.date)
         if view.embargo:
@@ -238,7 +240,7 @@ class DocumentBuilder:
         if view.subheadline:
             self.paragraph("subheadline", view.subheadline)
         self.blocks(view.lead, "body")
-        self.figures(view.images_at("lead"))
+        self.figures(view.images_at("lead"), lead_height)
         self.blocks(view.rest, "body")
         self.figures(view.images_at("end"))
         last = self.doc.paragraphs[-1] if self.doc.paragraphs else None
@@ -280,7 +282,7 @@ def _watermark(header: Any, text: str) -> None:
 
 def _header_rule(table: Any, color: str) -> None:
     """The 1.5 pt rule in the brand colour under the page header, as the PDF draws it."""
-    oxml.set_table_borders(table, {"bottom": 12}, color.lstrip("#"), space=4)
+    oxml.set_table_borders(table, {"bottom": 12}, color.lstrip("#"), space=8)  # 8 pt: the PDF's 3 mm padding
 
 
 LIST_INDENT = Mm(7.8)
@@ -289,29 +291,13 @@ KEPT_ROWS = 3  # the header row is kept with this many rows after it
 CHAR_EMU = int(Mm(1.9))  # without the font's metrics: the mean advance of a 9.5 pt Liberation Sans character
 CELL_PADDING_EMU = int(Mm(6))  # 3 mm either side, as the PDF's cells
 CELL_SLACK_EMU = int(Mm(0.5))  # Word and LibreOffice round widths to twentieths of a point
-# The font of the Table Text style (templates/reference.docx), regular and bold, as fontconfig names its
-# files; Pillow finds them in the system's font folders.
-TABLE_FONT_FILES = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
-TABLE_FONT_PT = 9.5
-
-
-@lru_cache(maxsize=1)
-def _table_fonts() -> tuple[Any, ...] | None:
-    """The table's fonts at 100 times their size, or None where they are not installed."""
-    from PIL import ImageFont
-
-    try:
-        return tuple(ImageFont.truetype(name, round(TABLE_FONT_PT * 100)) for name in TABLE_FONT_FILES)
-    except OSError:
-        return None
+TABLE_FONT_PT = 9.5  # the Table Text style's size (templates/reference.docx)
 
 
 def _text_width(text: str, bold: bool) -> int:
     """The width of a line of table text (EMU), as the font sets it."""
-    fonts = _table_fonts()
-    if fonts is None:
-        return len(text) * CHAR_EMU
-    return int(fonts[bold].getlength(text) / 100 * 12700)  # points to EMU
+    width = text_width(text, TABLE_FONT_PT, bold)
+    return len(text) * CHAR_EMU if width is None else width
 
 
 def column_widths(block: Table, text_width: int) -> list[int]:

@@ -37,8 +37,8 @@ from lxml import etree
 __all__ = [
     "append_field", "append_watermark", "drop_relationship", "hyperlink", "parse_part", "part_element", "qn",
     "remove_paragraph", "repeat_header_row", "save_docx", "set_app_properties", "set_language",
-    "set_paragraph_style", "set_part_xml", "set_picture_description", "set_run_language", "set_run_style",
-    "set_table_borders", "set_table_cell_margins", "set_table_indent",
+    "set_paragraph_style", "set_part_xml", "set_picture_description", "set_picture_flush", "set_run_language",
+    "set_run_style", "set_table_borders", "set_table_cell_margins", "set_table_indent",
 ]
 
 # Zip entries get this fixed time so that the same input gives the same bytes.
@@ -101,6 +101,14 @@ def append_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
 def set_picture_description(picture: InlineShape, text: str) -> None:
     """Give an inline picture its alternative text, for screen readers (as the PDF's <img alt>)."""
     picture._inline.docPr.set("descr", text)
+
+
+def set_picture_flush(picture: InlineShape) -> None:
+    """No room between an inline picture and the text around it. Word's default for a picture without
+    it is none; LibreOffice's is Word's default for floating pictures (1/8 inch left and right), which
+    set a photo 3.2 mm inside the column."""
+    for side in ("distT", "distB", "distL", "distR"):
+        picture._inline.set(side, "0")
 
 
 def set_table_borders(table: Table, edges: dict[str, int], color: str, space: int | None = None) -> None:
