@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import soffice
+from helpers import normalize, pdf_text, soffice
 from helpers.long_release import build_long_release_documents
 from pypdf import PdfReader
 
@@ -18,6 +18,18 @@ pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOf
 
 def _pages(path: Path) -> int:
     return len(PdfReader(str(path)).pages)
+
+
+def _page_of(path: Path, words: str) -> int | None:
+    """The page (from 1) whose text holds ``words``."""
+    for page in range(1, _pages(path) + 1):
+        if words in normalize(pdf_text(path, page, page)):
+            return page
+    return None
+
+
+# The long release's photo caption: on the front page of both, the photo lowered to the room left there.
+CAPTION = {"en": "Volunteers at the finish line", "fr": "Des bénévoles à l’arrivée"}
 
 
 def test_the_docx_has_as_many_pages_as_the_pdf(seed_outputs: dict[tuple[str, str, str], Path],
@@ -34,3 +46,6 @@ def test_the_docx_has_as_many_pages_as_the_pdf(seed_outputs: dict[tuple[str, str
     assert result.returncode == 0, result.stderr
     counts = {key: (_pages(pdf), _pages(out / f"{docx.stem}.pdf")) for key, (docx, pdf) in sorted(documents.items())}
     assert {key: pages for key, pages in counts.items() if pages[0] != pages[1]} == {}, counts
+    for lang, words in CAPTION.items():
+        docx, pdf = documents[("long-release", lang)]
+        assert _page_of(pdf, words) == _page_of(out / f"{docx.stem}.pdf", words) == 1, lang

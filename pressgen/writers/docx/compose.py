@@ -223,7 +223,7 @@ class DocumentBuilder:
     def body(self, view: DocumentView) -> None:
         # As the PDF: a lead photo that would leave the front page empty above it is lowered, or follows
         # the next paragraph.
-        view, lead_height = place_lead_photo(self.doc, view)
+        view, lead_height = place_lead_photo(self.doc, self.ids, view)
         self.paragraph("kind", view.labels.kind)
         self.paragraph("date", view.date)
         if view.embargo:

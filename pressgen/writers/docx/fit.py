@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
+import subprocess
 from functools import lru_cache
 from typing import Any
 
@@ -21,11 +23,11 @@ from docx.shared import Emu, Length, Mm, Pt
 
 from pressgen.document.localize import DocumentView, ImageView
 from pressgen.document.markup import Paragraph, plain_text
-from pressgen.writers.docx.styles import OPTIONAL_STYLES, STYLES
+from pressgen.writers.docx import oxml
 
-# The reference document's font (templates/reference.docx), regular and bold, as fontconfig names its
-# files; Pillow finds them in the system's font folders.
-FONT_FILES = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
+# The reference document's font (templates/reference.docx), regular and bold, as fontconfig finds it
+# (the file the PDF is set in; Pillow's own search walks every font folder, seconds).
+FONT_PATTERNS = ("Liberation Sans:style=Regular", "Liberation Sans:style=Bold")
 FONT_UNITS = 1000  # the size the fonts are loaded at: widths in thousandths of an em
 NATURAL_LINE = 1.15  # Liberation Sans's own line height, in ems (ascent, descent and gap)
 SMALLEST_PHOTO = Mm(60)  # as pressgen.writers.pdf: a lead photo lowered less high goes after the next paragraph
@@ -35,13 +37,27 @@ MAX_PHOTO_HEIGHT = Mm(110)  # as release.css's figure img
 PHOTO_DPI = 150  # a photo is never set larger than this many pixels an inch make it
 
 
+def _font_file(pattern: str) -> str | None:
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        found = subprocess.run([fc_match, "--format=%{file}", pattern], capture_output=True, text=True,
+                               timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found or None
+
+
 @lru_cache(maxsize=1)
 def _fonts() -> tuple[Any, ...] | None:
-    """The regular and bold font at FONT_UNITS, or None where they are not installed."""
+    """The regular and bold font at FONT_UNITS, or None where fontconfig or the fonts are missing."""
     from PIL import ImageFont
 
+    files = [_font_file(pattern) for pattern in FONT_PATTERNS]
     try:
-        return tuple(ImageFont.truetype(name, FONT_UNITS) for name in FONT_FILES)
+        return tuple(ImageFont.truetype(file, FONT_UNITS) for file in files if file is not None) \
+            if all(files) else None
     except OSError:
         return None
 
@@ -72,14 +88,18 @@ def _inherited(style: Any, get: Any) -> Any:
     return None
 
 
-def _style(doc: DocxDocument, role: str) -> _Style:
-    """The measures of the style of ``role`` (see styles.py), its base styles' where it has none."""
-    if role in STYLES:
-        name = STYLES[role]
-    else:
-        name, fallback = OPTIONAL_STYLES[role]
-        name = name if name in doc.styles else fallback
-    style = doc.styles[name]
+FRONT_PAGE_ROLES = ("kind", "date", "embargo", "fact", "headline", "subheadline", "body", "figure", "caption")
+
+
+def _styles(doc: DocxDocument, style_ids: dict[str, str]) -> dict[str, _Style] | None:
+    """The measures of the styles of the roles on the front page (``style_ids``: see styles.style_ids),
+    each taken from its base styles where it has none."""
+    styles = [oxml.style_by_id(doc, style_ids[role]) for role in FRONT_PAGE_ROLES]
+    return None if None in styles else {role: _style(style) for role, style in zip(FRONT_PAGE_ROLES, styles,
+                                                                                   strict=True)}
+
+
+def _style(style: Any) -> _Style:
     size = (_inherited(style, lambda s: s.font.size) or Pt(10)).pt
     bold = bool(_inherited(style, lambda s: s.font.bold))
     before = int(_inherited(style, lambda s: s.paragraph_format.space_before) or 0)
@@ -111,8 +131,7 @@ def _lines(text: str, style: _Style, width: int) -> int | None:
     return lines
 
 
-def _height(doc: DocxDocument, role: str, text: str, width: int) -> int | None:
-    style = _style(doc, role)
+def _height(style: _Style, text: str, width: int) -> int | None:
     lines = _lines(text, style, width)
     return None if lines is None else style.before + lines * style.line + style.after
 
@@ -127,7 +146,8 @@ def photo_size(image: ImageView, width: int, max_height: int = MAX_PHOTO_HEIGHT)
     return Emu(wide), Emu(high)
 
 
-def place_lead_photo(doc: DocxDocument, view: DocumentView) -> tuple[DocumentView, int]:
+def place_lead_photo(doc: DocxDocument, style_ids: dict[str, str],
+                     view: DocumentView) -> tuple[DocumentView, int]:
     """The view to write (the photo after the next paragraph, or not) and the lead photos' highest
     height (EMU), as the PDF writer would place them on the front page of ``doc``'s section."""
     images = view.images_at("lead")
@@ -141,19 +161,22 @@ def place_lead_photo(doc: DocxDocument, view: DocumentView) -> tuple[DocumentVie
     texts += [("fact", f"{label} {value}") for label, value in view.facts]
     texts += [("headline", view.headline)] + ([("subheadline", view.subheadline)] if view.subheadline else [])
     texts += [("body", plain_text(block.children)) for block in view.lead if isinstance(block, Paragraph)]
-    heights = [_height(doc, role, text, width) for role, text in texts]
-    figure = _style(doc, "figure")
+    styles = _styles(doc, style_ids)
+    if styles is None:
+        return view, MAX_PHOTO_HEIGHT
+    heights = [_height(styles[role], text, width) for role, text in texts]
+    figure = styles["figure"]
     image = images[0]
     caption = " ".join(part for part in (image.caption, image.credit) if part)
-    caption_height = _height(doc, "caption", caption, width) if caption else 0
+    caption_height = _height(styles["caption"], caption, width) if caption else 0
     if any(height is None for height in heights) or caption_height is None:
         return view, MAX_PHOTO_HEIGHT  # no fonts to measure with: as before
-    fact = _style(doc, "fact")
+    fact = styles["fact"]
     used = sum(h for h in heights if h is not None) - max(0, len(view.facts) - 1) * fact.before  # contextual
     free = page - used - SAFETY
     _, natural = photo_size(image, width)
     room = free - figure.before - figure.after - caption_height
-    if free < 0 or natural <= room or free < LINES_WORTH_FILLING * _style(doc, "body").line:
+    if free < 0 or natural <= room or free < LINES_WORTH_FILLING * styles["body"].line:
         return view, MAX_PHOTO_HEIGHT  # it fits; or the text before it fills the page, and it goes on the next
     if room >= SMALLEST_PHOTO:
         return view, room

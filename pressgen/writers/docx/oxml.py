@@ -1,7 +1,7 @@
 """Raw OOXML and python-docx's private API: the one module of pressgen that uses either.
 
-python-docx's public API has no call for some of what a release needs: a paragraph
-or run style set by id (its public setter resolves names, scanning every style, and
+python-docx's public API has no call for some of what a release needs: a style found
+by id, a paragraph or run style set by id (its public setter resolves names, scanning every style, and
 drops the default style), a hyperlink, a picture's alternative text, table borders,
 a header row repeated on each page, fields, Word's VML watermark, replacing a part's
 bytes, forgetting a relationship, and a package written with fixed zip times. Each
@@ -38,7 +38,7 @@ __all__ = [
     "append_field", "append_watermark", "drop_relationship", "hyperlink", "parse_part", "part_element", "qn",
     "remove_paragraph", "repeat_header_row", "save_docx", "set_app_properties", "set_language",
     "set_paragraph_style", "set_part_xml", "set_picture_description", "set_picture_flush", "set_run_language",
-    "set_run_style", "set_table_borders", "set_table_cell_margins", "set_table_indent",
+    "set_run_style", "set_table_borders", "set_table_cell_margins", "set_table_indent", "style_by_id",
 ]
 
 # Zip entries get this fixed time so that the same input gives the same bytes.
@@ -50,6 +50,14 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
     """Give ``paragraph`` the paragraph style ``style_id`` (an id, not a name: no lookup)."""
     paragraph._p.style = style_id
+
+
+def style_by_id(doc: DocxDocument, style_id: str) -> Any:
+    """The style whose id is ``style_id`` (python-docx's public lookup is by name, reading every style)."""
+    from docx.styles.style import StyleFactory
+
+    element = doc.styles.element.get_by_id(style_id)
+    return None if element is None else StyleFactory(element)
 
 
 def set_run_style(run: Run, style_id: str) -> None:
