@@ -44,10 +44,8 @@ RED = RGBColor(0xB0, 0x00, 0x20)
 # The PDF's measure and type (templates/release.css), so that both have the same pages: an A4 page with
 # 20 mm margins whose running text stands in a 130 mm column 40 mm from either edge (main's 20 mm margins),
 # the page header and footer across the full 170 mm (the Page Footer style's negative indents, which the
-# writer gives the header too). Word adds one paragraph's space after to the next one's space before
-# where CSS collapses two margins into the larger, so the spaces before below are what CSS's larger
-# margin leaves over the space after of what usually precedes (a body paragraph's 3 mm, the small
-# text's 2 mm).
+# writer gives the header too). The spaces are the CSS margins: between two paragraphs LibreOffice, as
+# CSS, leaves the larger of the one's space after and the other's space before.
 PAGE_MARGIN_MM = 20
 COLUMN_INDENT_MM = 20  # the text column's indent from the page margins on either side
 
@@ -67,8 +65,8 @@ PARAGRAPH_STYLES = {
     "Body Quote": ("Body Text", 11, False, True, None, 0, 3, None),
     "Body Bullet": ("Body Text", 11, False, False, None, 0, 1.5, None),
     "Body Number": ("Body Text", 11, False, False, None, 0, 1.5, None),
-    "End Mark": ("Normal", 11, False, False, None, 3, 3, WD_ALIGN_PARAGRAPH.CENTER),
-    "Section Heading": ("Heading 2", 11, True, False, BRAND, 3, 2, None),
+    "End Mark": ("Normal", 11, False, False, None, 6, 6, WD_ALIGN_PARAGRAPH.CENTER),
+    "Section Heading": ("Heading 2", 11, True, False, BRAND, 5, 2, None),
     "Small Text": ("Normal", 9.5, False, False, None, 0, 2, None),
     "Small Bullet": ("Small Text", 9.5, False, False, None, 0, 2, None),
     "Small Number": ("Small Text", 9.5, False, False, None, 0, 2, None),
@@ -76,11 +74,11 @@ PARAGRAPH_STYLES = {
     "Contact Detail": ("Normal", 9.5, False, False, None, 0, 0, None),
     "Page Footer": ("Normal", 8, False, False, FOOTER_GREY, 0, 0, None),
     # Based on Heading 2, so it carries its outline level: Word's navigation pane lists intertitles.
-    "Intertitle": ("Heading 2", 12, True, False, BRAND, 2, 2, None),
+    "Intertitle": ("Heading 2", 12, True, False, BRAND, 5, 2, None),
     "Quote Attribution": ("Body Quote", 9.5, False, False, GREY, 0, 3, WD_ALIGN_PARAGRAPH.LEFT),
     "Table Text": ("Normal", 9.5, False, False, None, 1, 1, None),  # the cells' 1 mm padding
-    "After Table": ("Normal", 1, False, False, None, 0, 0, None),  # the table's 4 mm margin below
-    "Figure": ("Normal", 11, False, False, None, 0, 1.5, None),
+    "After Table": ("Normal", 1, False, False, None, 0, 4, None),  # the table's 4 mm margin below
+    "Figure": ("Normal", 11, False, False, None, 2, 1.5, None),
     "Image Caption": ("Normal", 8.5, False, False, GREY, 0, 4, None),
     "Fact": ("Normal", 9, False, False, DARK_GREY, 2, 0, None),  # 2 mm above the first (contextual spacing)
 }
@@ -99,7 +97,7 @@ CONTEXTUAL_SPACING = {"Fact"}
 # and which lets a picture's line grow to its height.
 LINE_HEIGHT = {"Headline": 1.2, "Page Footer": 1.3}
 DEFAULT_LINE_HEIGHT = 1.45
-EXACT_LINE_MM = {"After Table": 4}  # a line of exactly this height
+EXACT_LINE_MM = {"After Table": 0.35}  # a line of exactly this height (1 pt: the spacer is only its space)
 
 
 def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]

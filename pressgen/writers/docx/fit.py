@@ -131,11 +131,6 @@ def _lines(text: str, style: _Style, width: int) -> int | None:
     return lines
 
 
-def _height(style: _Style, text: str, width: int) -> int | None:
-    lines = _lines(text, style, width)
-    return None if lines is None else style.before + lines * style.line + style.after
-
-
 def photo_size(image: ImageView, width: int, max_height: int = MAX_PHOTO_HEIGHT) -> tuple[Length, Length]:
     """A photo's width and height in a column ``width`` wide (EMU): the column's width at most, and never
     larger than PHOTO_DPI makes it, nor higher than ``max_height``."""
@@ -164,18 +159,25 @@ def place_lead_photo(doc: DocxDocument, style_ids: dict[str, str],
     styles = _styles(doc, style_ids)
     if styles is None:
         return view, MAX_PHOTO_HEIGHT
-    heights = [_height(styles[role], text, width) for role, text in texts]
-    figure = styles["figure"]
     image = images[0]
     caption = " ".join(part for part in (image.caption, image.credit) if part)
-    caption_height = _height(styles["caption"], caption, width) if caption else 0
-    if any(height is None for height in heights) or caption_height is None:
-        return view, MAX_PHOTO_HEIGHT  # no fonts to measure with: as before
-    fact = styles["fact"]
-    used = sum(h for h in heights if h is not None) - max(0, len(view.facts) - 1) * fact.before  # contextual
-    free = page - used - SAFETY
+    used, after, last = 0, 0, ""
+    for role, text in texts:
+        style = styles[role]
+        lines = _lines(text, style, width)
+        if lines is None:
+            return view, MAX_PHOTO_HEIGHT  # no fonts to measure with: as before
+        # Between two paragraphs the larger of the one's space after and the other's space before;
+        # none between two facts (contextual spacing).
+        used += (0 if role == last == "fact" else max(after, style.before)) + lines * style.line
+        after, last = style.after, role
+    figure, caption_style = styles["figure"], styles["caption"]
+    caption_lines = _lines(caption, caption_style, width) if caption else 0
+    caption_height = max(figure.after, caption_style.before) + (caption_lines or 0) * caption_style.line \
+        + caption_style.after if caption else figure.after
+    free = page - used - max(after, figure.before) - SAFETY  # the room for the figure
     _, natural = photo_size(image, width)
-    room = free - figure.before - figure.after - caption_height
+    room = free - caption_height
     if free < 0 or natural <= room or free < LINES_WORTH_FILLING * styles["body"].line:
         return view, MAX_PHOTO_HEIGHT  # it fits; or the text before it fills the page, and it goes on the next
     if room >= SMALLEST_PHOTO:
