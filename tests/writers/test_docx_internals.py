@@ -150,6 +150,7 @@ def test_oxml_writes_what_the_writer_asks_and_python_docx_reads_it_back() -> Non
     oxml.set_table_cell_margins(table, left=int(Mm(3)), right=int(Mm(3)))
     oxml.set_table_indent(table, -int(Mm(20)))
     oxml.repeat_header_row(table.rows[0])
+    oxml.set_cell_borders(table.rows[0].cells[0], {"bottom": 8}, "0055AA")
     found = oxml.style_by_id(doc, ids["Body Text"])
     assert found is not None and found.name == "Body Text", _upgrade("CT_Styles.get_by_id or StyleFactory changed")
     assert oxml.style_by_id(doc, "NoSuchStyle") is None
@@ -180,6 +181,8 @@ def test_oxml_writes_what_the_writer_asks_and_python_docx_reads_it_back() -> Non
     assert tbl_pr.find("w:tblInd", NS).get(f"{{{NS['w']}}}w") == "-1134"  # 20 mm in twentieths of a point
     assert [tbl_pr.find(f"w:tblCellMar/w:{edge}", NS).get(f"{{{NS['w']}}}w") for edge in ("left", "right")] == \
         ["170", "170"]
+    cell_bottom = body.find(".//w:tbl/w:tr/w:tc/w:tcPr/w:tcBorders/w:bottom", NS)
+    assert (cell_bottom.get(f"{{{NS['w']}}}sz"), cell_bottom.get(f"{{{NS['w']}}}color")) == ("8", "0055AA")
     bottom = body.find(".//w:tbl/w:tblPr/w:tblBorders/w:bottom", NS)
     assert {key.split("}")[1]: value for key, value in bottom.attrib.items()} == \
         {"val": "single", "sz": "12", "space": "4", "color": "0055AA"}

@@ -43,10 +43,12 @@ from pressgen.writers.docx.styles import STYLES, brand
 class DocumentBuilder:
     """Appends the parts of a release to a python-docx document, styled by role."""
 
-    def __init__(self, doc: DocxDocument, style_ids: dict[str, str], rules: Rules | None = None) -> None:
+    def __init__(self, doc: DocxDocument, style_ids: dict[str, str], rules: Rules | None = None,
+                 color: str = "#999999") -> None:
         self.doc = doc
         self.ids = style_ids
         self.rules = rules  # foreign phrases get their language (see pressgen.document.hyphenation)
+        self.color = color  # the organisation's colour (#RRGGBB): the rule under a table's header
 
     def paragraph(self, role: str, text: str | None = None, container: Any = None) -> DocxParagraph:
         """Append a paragraph with the style of ``role`` to the body, or to a cell or header."""
@@ -123,6 +125,9 @@ class DocumentBuilder:
         table.autofit = False  # fixed layout: a long word or URL wraps in its cell, never widens the table
         _table_rules(table)
         oxml.set_table_cell_margins(table, left=CELL_PADDING_EMU // 2, right=CELL_PADDING_EMU // 2)
+        # Its rules start at the column's edge, as the PDF's: Word (in the reference document's Word 2010
+        # mode) and LibreOffice measure a table's indent to its first cell's text.
+        oxml.set_table_indent(table, CELL_PADDING_EMU // 2)
         section = self.doc.sections[0]
         text_width = int(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
         widths = column_widths(block, text_width)
@@ -140,6 +145,8 @@ class DocumentBuilder:
                 paragraph.paragraph_format.keep_with_next = number < KEPT_ROWS or number == last - 1
                 self.inlines(paragraph, content, bold=number == 0)
         oxml.repeat_header_row(table.rows[0])
+        for cell in table.rows[0].cells:  # as the PDF's th: a 1 pt rule in the brand colour under the header
+            oxml.set_cell_borders(cell, {"bottom": 8}, self.color.lstrip("#"))
         self.paragraph("after-table")  # Word needs a paragraph between a table and what follows
 
     def list(self, block: ListBlock, role: str) -> None:
@@ -341,7 +348,7 @@ def compose(doc: DocxDocument, style_ids: dict[str, str], view: DocumentView) ->
     oxml.set_language(doc, view.language_tag)
     _properties(doc, view)
     oxml.set_app_properties(doc, view.author)
-    builder = DocumentBuilder(doc, style_ids, view.hyphenation)
+    builder = DocumentBuilder(doc, style_ids, view.hyphenation, view.org.color)
     builder.header(view)
     builder.footer(view)
     builder.body(view)

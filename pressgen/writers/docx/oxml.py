@@ -29,14 +29,14 @@ from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shape import InlineShape
-from docx.table import Table, _Row
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
 __all__ = [
     "append_field", "append_watermark", "drop_relationship", "hyperlink", "parse_part", "part_element", "qn",
-    "remove_paragraph", "repeat_header_row", "save_docx", "set_app_properties", "set_language",
+    "remove_paragraph", "repeat_header_row", "save_docx", "set_app_properties", "set_cell_borders", "set_language",
     "set_paragraph_style", "set_part_xml", "set_picture_description", "set_picture_flush", "set_run_language",
     "set_run_style", "set_table_borders", "set_table_cell_margins", "set_table_indent", "style_by_id",
 ]
@@ -130,6 +130,26 @@ def set_table_borders(table: Table, edges: dict[str, int], color: str, space: in
                 element.set(qn(name), str(value))
         borders.append(element)
     _set_table_property(table, borders)
+
+
+# The children of w:tcPr in schema order (ECMA-376 CT_TcPr).
+CELL_PROPERTIES = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+                   "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def set_cell_borders(cell: _Cell, edges: dict[str, int], color: str) -> None:
+    """Single-line borders on the given edges of one table cell (``edge: size`` in eighths of a point;
+    ``color`` as RRGGBB), over the table's own there."""
+    borders = OxmlElement("w:tcBorders")
+    for edge, size in edges.items():
+        element = OxmlElement(f"w:{edge}")
+        for name, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "0"), ("w:color", color)):
+            element.set(qn(name), value)
+        borders.append(element)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for old in tc_pr.findall(qn("w:tcBorders")):
+        tc_pr.remove(old)
+    tc_pr.insert_element_before(borders, *CELL_PROPERTIES[CELL_PROPERTIES.index("w:tcBorders") + 1:])
 
 
 def set_table_indent(table: Table, emu: int) -> None:
