@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -35,38 +35,52 @@ FONT_TABLE = {
     COMPLEX_FONT: ("Arial", None, "B2", "swiss"),  # B2: Arabic
 }
 BRAND = RGBColor(0x00, 0x33, 0xA0)
-GREY = RGBColor(0x55, 0x55, 0x55)
+TEXT = RGBColor(0x1A, 0x1A, 0x1A)  # release.css's colours: running text, and its greys
+DARK_GREY = RGBColor(0x33, 0x33, 0x33)
+GREY = RGBColor(0x44, 0x44, 0x44)
+FOOTER_GREY = RGBColor(0x55, 0x55, 0x55)
 RED = RGBColor(0xB0, 0x00, 0x20)
 
-# name: (base, size pt, bold, italic, colour, space before pt, space after pt, alignment)
+# The PDF's measure and type (templates/release.css), so that both have the same pages: an A4 page with
+# 20 mm margins whose running text stands in a 130 mm column 40 mm from either edge (main's 20 mm margins),
+# the page header and footer across the full 170 mm (the Page Footer style's negative indents, which the
+# writer gives the header too). The spaces are the CSS margins: between two paragraphs LibreOffice, as
+# CSS, leaves the larger of the one's space after and the other's space before.
+PAGE_MARGIN_MM = 20
+COLUMN_INDENT_MM = 20  # the text column's indent from the page margins on either side
+
+# name: (base, size pt, bold, italic, colour, space before mm, space after mm, alignment)
 PARAGRAPH_STYLES = {
     "Org Name": ("Normal", 11, True, False, BRAND, 0, 0, None),
     "Tagline": ("Normal", 9, False, False, GREY, 0, 0, None),
     "Draft Mark": ("Normal", 9, True, False, RED, 0, 0, None),
-    "Kind Label": ("Normal", 10.5, True, False, BRAND, 0, 0, None),
-    "Release Date": ("Normal", 10.5, False, False, GREY, 0, 0, None),
-    "Embargo": ("Normal", 10.5, True, False, RED, 0, 0, None),
+    "Kind Label": ("Normal", 11, True, False, BRAND, 0, 0, None),
+    "Release Date": ("Normal", 11, False, False, GREY, 0, 0, None),
+    "Embargo": ("Normal", 11, True, False, RED, 0, 0, None),
     # Based on Heading 1 and 2, as the PDF's h1 and h2: Word's navigation pane and screen readers list
     # the headline and the sections ("About …", "Notes to editors", "Press contact") as headings.
-    "Headline": ("Heading 1", 18, True, False, BRAND, 12, 6, None),
-    "Subheadline": ("Normal", 12, False, True, None, 0, 12, None),
-    "Body Text": ("Normal", 10.5, False, False, None, 0, 6, WD_ALIGN_PARAGRAPH.JUSTIFY),
-    "Body Quote": ("Body Text", 10.5, False, True, None, 0, 6, None),
-    "Body Bullet": ("Body Text", 10.5, False, False, None, 0, 3, None),
-    "Body Number": ("Body Text", 10.5, False, False, None, 0, 3, None),
-    "End Mark": ("Normal", 10.5, False, False, None, 12, 12, WD_ALIGN_PARAGRAPH.CENTER),
-    "Section Heading": ("Heading 2", 11, True, False, BRAND, 12, 4, None),
-    "Small Text": ("Normal", 9.5, False, False, None, 0, 4, None),
-    "Contact Name": ("Normal", 9.5, True, False, None, 6, 0, None),
+    "Headline": ("Heading 1", 18, True, False, BRAND, 6, 3, None),  # 6 mm: the date block's margin
+    "Subheadline": ("Normal", 12, False, True, DARK_GREY, 0, 6, None),
+    "Body Text": ("Normal", 11, False, False, None, 0, 3, WD_ALIGN_PARAGRAPH.JUSTIFY),
+    "Body Quote": ("Body Text", 11, False, True, None, 0, 3, None),
+    "Body Bullet": ("Body Text", 11, False, False, None, 0, 1.5, None),
+    "Body Number": ("Body Text", 11, False, False, None, 0, 1.5, None),
+    "End Mark": ("Normal", 11, False, False, None, 6, 6, WD_ALIGN_PARAGRAPH.CENTER),
+    "Section Heading": ("Heading 2", 11, True, False, BRAND, 5, 2, None),
+    "Small Text": ("Normal", 9.5, False, False, None, 0, 2, None),
+    "Small Bullet": ("Small Text", 9.5, False, False, None, 0, 2, None),
+    "Small Number": ("Small Text", 9.5, False, False, None, 0, 2, None),
+    "Contact Name": ("Normal", 9.5, True, False, None, 3, 0, None),
     "Contact Detail": ("Normal", 9.5, False, False, None, 0, 0, None),
-    "Page Footer": ("Normal", 8, False, False, GREY, 0, 0, None),
+    "Page Footer": ("Normal", 8, False, False, FOOTER_GREY, 0, 0, None),
     # Based on Heading 2, so it carries its outline level: Word's navigation pane lists intertitles.
-    "Intertitle": ("Heading 2", 12, True, False, BRAND, 9, 3, None),
-    "Quote Attribution": ("Body Quote", 9.5, False, False, GREY, 0, 6, None),
-    "Table Text": ("Normal", 9.5, False, False, None, 1, 1, None),
-    "Figure": ("Normal", 10.5, False, False, None, 6, 3, None),
-    "Image Caption": ("Normal", 8.5, False, False, GREY, 0, 9, None),
-    "Fact": ("Normal", 9, False, False, None, 0, 0, None),
+    "Intertitle": ("Heading 2", 12, True, False, BRAND, 5, 2, None),
+    "Quote Attribution": ("Body Quote", 9.5, False, False, GREY, 0, 3, WD_ALIGN_PARAGRAPH.LEFT),
+    "Table Text": ("Normal", 9.5, False, False, None, 1, 1, None),  # the cells' 1 mm padding
+    "After Table": ("Normal", 1, False, False, None, 0, 4, None),  # the table's 4 mm margin below
+    "Figure": ("Normal", 11, False, False, None, 2, 1.5, None),
+    "Image Caption": ("Normal", 8.5, False, False, GREY, 0, 4, None),
+    "Fact": ("Normal", 9, False, False, DARK_GREY, 2, 0, None),  # 2 mm above the first (contextual spacing)
 }
 
 ALL_CAPS = {"Kind Label", "Draft Mark"}
@@ -75,9 +89,15 @@ KEEP_WITH_NEXT = {"Kind Label", "Release Date", "Embargo", "Headline", "Subheadl
                   "Contact Name", "Intertitle", "Fact", "Body Quote"}  # a quote stays with its attribution
 # Indented as the PDF's block quote (8 mm), the attribution with it.
 LEFT_INDENT_MM = {"Body Quote": 8, "Quote Attribution": 8}
-# The PDF's line height (10.5pt/1.45) for running text; headings keep their own (1.2).
-LINE_SPACING = {"Normal": 1.45, "Headline": 1.2, "Subheadline": 1.2, "Intertitle": 1.2, "Section Heading": 1.2,
-                "Org Name": 1.3, "Tagline": 1.3, "Page Footer": 1.3}
+# No space between two paragraphs of the style (the facts' lines share one margin above them).
+CONTEXTUAL_SPACING = {"Fact"}
+# The PDF's line heights, as multiples of the font size: 1.45 for all text (release.css's html), 1.2 for
+# the headline, 1.3 for the footer. Set as Word's "at least" this many points, which is what CSS's
+# line-height is (Word's "multiple" multiplies the font's own line height, 1.15 em for Liberation Sans),
+# and which lets a picture's line grow to its height.
+LINE_HEIGHT = {"Headline": 1.2, "Page Footer": 1.3}
+DEFAULT_LINE_HEIGHT = 1.45
+EXACT_LINE_MM = {"After Table": 0.35}  # a line of exactly this height (1 pt: the spacer is only its space)
 
 
 def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
@@ -92,7 +112,7 @@ def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
     if color is not None:
         font.color.rgb = color
     fmt = style.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    fmt.space_before, fmt.space_after = Mm(before), Mm(after)
     if align is not None:
         fmt.alignment = align
     if name in ALL_CAPS:
@@ -108,11 +128,33 @@ def _paragraph_style(doc, name, spec):  # type: ignore[no-untyped-def]
     fmt.keep_with_next = name in KEEP_WITH_NEXT  # explicit: a style based on one that keeps does not
     if name in LEFT_INDENT_MM:
         fmt.left_indent = Mm(LEFT_INDENT_MM[name])
-    if name in LINE_SPACING:
-        fmt.line_spacing = LINE_SPACING[name]
+    if name in EXACT_LINE_MM:
+        fmt.line_spacing, fmt.line_spacing_rule = Mm(EXACT_LINE_MM[name]), WD_LINE_SPACING.EXACTLY
+    else:
+        _line_height(style, size)
+    if name in CONTEXTUAL_SPACING:
+        _contextual_spacing(style)
     return style
 
 
+def _line_height(style, size: float) -> None:  # type: ignore[no-untyped-def]
+    """The PDF's line height for a style of ``size`` points, as Word's "at least"."""
+    fmt = style.paragraph_format
+    fmt.line_spacing = Pt(round(size * LINE_HEIGHT.get(style.name, DEFAULT_LINE_HEIGHT), 2))
+    fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+
+
+def _contextual_spacing(style) -> None:  # type: ignore[no-untyped-def]
+    """Set w:contextualSpacing on a paragraph style (in its schema place: after w:ind)."""
+    from docx.oxml import OxmlElement
+
+    p_pr = style.element.get_or_add_pPr()
+    p_pr.insert_element_before(OxmlElement("w:contextualSpacing"), *SUCCESSORS_OF_CONTEXTUAL_SPACING)
+
+
+SUCCESSORS_OF_CONTEXTUAL_SPACING = (
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 # What follows w:suppressAutoHyphens in a w:pPr (ECMA-376 CT_PPrBase order).
 SUCCESSORS_OF_SUPPRESS_AUTO_HYPHENS = (
     "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
@@ -202,12 +244,12 @@ def _declare_fonts(doc) -> None:  # type: ignore[no-untyped-def]
 def build() -> None:
     doc = Document()
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(10.5)
+    normal.font.name, normal.font.size, normal.font.color.rgb = FONT, Pt(11), TEXT
     _script_fonts(normal.element.get_or_add_rPr())
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _script_fonts(defaults)  # what every style without fonts of its own (tables, footnotes) inherits
     normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = LINE_SPACING["Normal"]
+    _line_height(normal, 11)
     for name, spec in PARAGRAPH_STYLES.items():
         _paragraph_style(doc, name, spec)
     link = doc.styles.add_style("Link", WD_STYLE_TYPE.CHARACTER)
@@ -218,11 +260,19 @@ def build() -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(42), Mm(24)
-    section.left_margin = section.right_margin = Mm(20)
-    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    section.left_margin = section.right_margin = Mm(PAGE_MARGIN_MM + COLUMN_INDENT_MM)
+    # The header's rule 6 mm above the text, as the PDF's (a 16 mm logo and 3 mm under it).
+    section.header_distance, section.footer_distance = Mm(17), Mm(10)
+    # The footer (and the header, which the writer indents as this style) spans the page's full
+    # 170 mm: out of the text column into the margins on either side.
+    page_footer = doc.styles["Page Footer"].paragraph_format
+    page_footer.left_indent = page_footer.right_indent = Mm(-COLUMN_INDENT_MM)
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Page Footer"]
-    footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    # Tab stops count from the text column's edge, not from the indent: the page number ends at the
+    # footer's right edge.
+    footer.paragraph_format.tab_stops.add_tab_stop(Mm(210 - 2 * PAGE_MARGIN_MM - COLUMN_INDENT_MM),
+                                                   WD_TAB_ALIGNMENT.RIGHT)
     # The body holds no content: the writer appends everything.
     body = doc.element.body
     for paragraph in list(body.iterchildren()):

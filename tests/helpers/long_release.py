@@ -28,12 +28,19 @@ def make_photo(path: Path, size: tuple[int, int] = (4000, 3000)) -> None:
 def build_long_release(folder: Path, edit: Callable[[str], str] | None = None) -> dict[str, Path]:
     """Build the long release's PDFs in a copy of the seeds under ``folder`` (its YAML text changed by
     ``edit`` first, if given): language -> PDF."""
+    return {lang: path for (lang, _), path in build_long_release_documents(folder, ("pdf",), edit).items()}
+
+
+def build_long_release_documents(folder: Path, formats: tuple[str, ...] = ("pdf", "docx"),
+                                 edit: Callable[[str], str] | None = None) -> dict[tuple[str, str], Path]:
+    """Build the long release in ``formats`` in a copy of the seeds under ``folder`` (its YAML text
+    changed by ``edit`` first, if given): (language, format) -> file."""
     workspace = folder / "ws"
     shutil.copytree(SEEDS, workspace, ignore=shutil.ignore_patterns("dist", ".pressgen"))
     text = FIXTURE.read_text(encoding="utf-8")
     (workspace / "releases" / "long-release.yaml").write_text(edit(text) if edit else text, encoding="utf-8")
     make_photo(workspace / PHOTO)
-    report = build([workspace / "releases" / "long-release.yaml"],
-                   BuildOptions(out=folder / "dist", formats=("pdf",)))
+    report = build([workspace / "releases" / "long-release.yaml"], BuildOptions(out=folder / "dist", formats=formats))
     assert report.ok, [d.format() for o in report.outcomes for d in o.diagnostics]
-    return {d.lang: d.path for outcome in report.outcomes for d, status in outcome.documents if status == "built"}
+    return {(d.lang, d.format): d.path for outcome in report.outcomes for d, status in outcome.documents
+            if status == "built"}

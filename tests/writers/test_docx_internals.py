@@ -143,9 +143,17 @@ def test_oxml_writes_what_the_writer_asks_and_python_docx_reads_it_back() -> Non
     oxml.append_field(kept, "PAGE", "1")
     picture = doc.add_paragraph().add_run().add_picture(io.BytesIO(_png()), width=Mm(10))
     oxml.set_picture_description(picture, "a red square")
+    oxml.set_picture_flush(picture)
     table = doc.add_table(rows=2, cols=1)
+    table.autofit = False  # a w:tblLayout, which the borders, indent and margins go around in schema order
     oxml.set_table_borders(table, {"bottom": 12}, "0055AA", space=4)
+    oxml.set_table_cell_margins(table, left=int(Mm(3)), right=int(Mm(3)))
+    oxml.set_table_indent(table, -int(Mm(20)))
     oxml.repeat_header_row(table.rows[0])
+    oxml.set_cell_borders(table.rows[0].cells[0], {"bottom": 8}, "0055AA")
+    found = oxml.style_by_id(doc, ids["Body Text"])
+    assert found is not None and found.name == "Body Text", _upgrade("CT_Styles.get_by_id or StyleFactory changed")
+    assert oxml.style_by_id(doc, "NoSuchStyle") is None
     header = doc.sections[0].header
     oxml.append_watermark(header, 'DRAFT "1"', "Normal", 120.4, 15)
     oxml.set_language(doc, "nl-BE")
@@ -164,6 +172,17 @@ def test_oxml_writes_what_the_writer_asks_and_python_docx_reads_it_back() -> Non
     field = paragraph.find("w:fldSimple", NS)
     assert field.get(f"{{{NS['w']}}}instr") == "PAGE" and "".join(field.itertext()) == "1"
     assert [e.get("descr") for e in body.iterfind(".//wp:docPr", NS)] == ["a red square"]
+    inline = body.find(".//wp:inline", NS)
+    assert [inline.get(side) for side in ("distT", "distB", "distL", "distR")] == ["0"] * 4
+    tbl_pr = body.find(".//w:tbl/w:tblPr", NS)
+    order = [child.tag.split("}")[1] for child in tbl_pr]
+    assert [tag for tag in order if tag in ("tblInd", "tblBorders", "tblLayout", "tblCellMar", "tblLook")] == \
+        ["tblInd", "tblBorders", "tblLayout", "tblCellMar", "tblLook"], order  # CT_TblPr's order
+    assert tbl_pr.find("w:tblInd", NS).get(f"{{{NS['w']}}}w") == "-1134"  # 20 mm in twentieths of a point
+    assert [tbl_pr.find(f"w:tblCellMar/w:{edge}", NS).get(f"{{{NS['w']}}}w") for edge in ("left", "right")] == \
+        ["170", "170"]
+    cell_bottom = body.find(".//w:tbl/w:tr/w:tc/w:tcPr/w:tcBorders/w:bottom", NS)
+    assert (cell_bottom.get(f"{{{NS['w']}}}sz"), cell_bottom.get(f"{{{NS['w']}}}color")) == ("8", "0055AA")
     bottom = body.find(".//w:tbl/w:tblPr/w:tblBorders/w:bottom", NS)
     assert {key.split("}")[1]: value for key, value in bottom.attrib.items()} == \
         {"val": "single", "sz": "12", "space": "4", "color": "0055AA"}

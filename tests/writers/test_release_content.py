@@ -188,7 +188,7 @@ def test_two_photos_with_captions_and_credits_in_both_formats(
     captions = [p.text for p in doc.paragraphs if p.style.name == "Image Caption"]
     assert len(captions) == 2 and normalize(captions[0]).endswith(CREDIT[lang])
     [big] = [shape for shape in doc.inline_shapes if shape._inline.docPr.get("descr") == alt]
-    assert big.width <= 170 * 36000  # no wider than the text
+    assert big.width <= 130 * 36000  # no wider than the text column
 
 
 def _figure_alts(node: Any, out: list[str]) -> list[str]:

@@ -36,16 +36,19 @@ from pressgen.document.markup import (
 )
 from pressgen.workspace.images import prepared
 from pressgen.writers.docx import oxml
-from pressgen.writers.docx.styles import brand
+from pressgen.writers.docx.fit import MAX_PHOTO_HEIGHT, photo_size, place_lead_photo, text_width
+from pressgen.writers.docx.styles import STYLES, brand
 
 
 class DocumentBuilder:
     """Appends the parts of a release to a python-docx document, styled by role."""
 
-    def __init__(self, doc: DocxDocument, style_ids: dict[str, str], rules: Rules | None = None) -> None:
+    def __init__(self, doc: DocxDocument, style_ids: dict[str, str], rules: Rules | None = None,
+                 color: str = "#999999") -> None:
         self.doc = doc
         self.ids = style_ids
         self.rules = rules  # foreign phrases get their language (see pressgen.document.hyphenation)
+        self.color = color  # the organisation's colour (#RRGGBB): the rule under a table's header
 
     def paragraph(self, role: str, text: str | None = None, container: Any = None) -> DocxParagraph:
         """Append a paragraph with the style of ``role`` to the body, or to a cell or header."""
@@ -98,20 +101,18 @@ class DocumentBuilder:
             elif isinstance(block, Table):
                 self.table(block)
 
-    def figures(self, images: Iterable[ImageView]) -> None:
-        """Each photo inline in a paragraph of its own, with its alternative text, then its caption and credit."""
+    def figures(self, images: Iterable[ImageView], max_height: int = MAX_PHOTO_HEIGHT) -> None:
+        """Each photo inline in a paragraph of its own, with its alternative text, then its caption and
+        credit; at most the text width, and ``max_height`` high."""
         section = self.doc.sections[0]
-        text_width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
+        column = int(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
         for image in images:
             paragraph = self.paragraph("figure")
             paragraph.paragraph_format.keep_with_next = bool(image.caption or image.credit)
-            # At most the text width, and never more than 150 dpi would make it.
-            width = min(text_width, Length(int(image.width_px / 150 * 914400)))
-            height = Length(int(width * image.height_px / image.width_px))
-            if height > Mm(110):
-                width, height = Length(int(width * Mm(110) / height)), Mm(110)
+            width, height = photo_size(image, column, max_height)
             picture = paragraph.add_run().add_picture(io.BytesIO(prepared(image.path).data), width=width, height=height)
             oxml.set_picture_description(picture, image.alt)
+            oxml.set_picture_flush(picture)
             if image.caption or image.credit:
                 caption = self.paragraph("caption", image.caption or "")
                 if image.credit:
@@ -123,6 +124,10 @@ class DocumentBuilder:
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.aligns))
         table.autofit = False  # fixed layout: a long word or URL wraps in its cell, never widens the table
         _table_rules(table)
+        oxml.set_table_cell_margins(table, left=CELL_PADDING_EMU // 2, right=CELL_PADDING_EMU // 2)
+        # Its rules start at the column's edge, as the PDF's: Word (in the reference document's Word 2010
+        # mode) and LibreOffice measure a table's indent to its first cell's text.
+        oxml.set_table_indent(table, CELL_PADDING_EMU // 2)
         section = self.doc.sections[0]
         text_width = int(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
         widths = column_widths(block, text_width)
@@ -140,19 +145,25 @@ class DocumentBuilder:
                 paragraph.paragraph_format.keep_with_next = number < KEPT_ROWS or number == last - 1
                 self.inlines(paragraph, content, bold=number == 0)
         oxml.repeat_header_row(table.rows[0])
-        self.paragraph("table")  # Word needs a paragraph between a table and what follows
+        for cell in table.rows[0].cells:  # as the PDF's th: a 1 pt rule in the brand colour under the header
+            oxml.set_cell_borders(cell, {"bottom": 8}, self.color.lstrip("#"))
+        self.paragraph("after-table")  # Word needs a paragraph between a table and what follows
 
     def list(self, block: ListBlock, role: str) -> None:
+        kind = "number" if block.ordered else "bullet"
+        style = f"small-{kind}" if role == "small" else kind  # the boilerplate's and notes' lists: small text
         for number, item in enumerate(block.items, start=block.start):
             marker = f"{number}.\t" if block.ordered else "•\t"
             for index, inner in enumerate(item):
                 if not isinstance(inner, Paragraph):
                     self.blocks((inner,), role)
                     continue
-                paragraph = self.paragraph("number" if block.ordered else "bullet")
-                paragraph.paragraph_format.left_indent = Mm(6)
-                paragraph.paragraph_format.first_line_indent = Mm(-6 if index == 0 else 0)
-                paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(6))
+                paragraph = self.paragraph(style)
+                # As the PDF's list: the text 7.8 mm in (5 mm of padding, 2.8 mm of the item's), the
+                # marker about 4 mm before it.
+                paragraph.paragraph_format.left_indent = LIST_INDENT
+                paragraph.paragraph_format.first_line_indent = Length(-MARKER_ROOM if index == 0 else 0)
+                paragraph.paragraph_format.tab_stops.add_tab_stop(LIST_INDENT)
                 if index == 0:
                     paragraph.add_run(marker)
                 self.inlines(paragraph, inner.children)
@@ -163,12 +174,17 @@ class DocumentBuilder:
         header.is_linked_to_previous = False
         for paragraph in header.paragraphs:
             oxml.remove_paragraph(paragraph)
-        # The reference document sets page size and margins, so none of them is None.
-        width = Length(section.page_width - section.left_margin - section.right_margin)  # type: ignore[operator]
+        # The reference document sets page size and margins, so none of them is None. The header spans
+        # the page footer's width: the text column and the footer style's negative indents either side.
+        left, right = self.footer_outdents()
+        width = Length(section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
+                       + left + right)
         # As the PDF: logo and words side by side, centred on each other, a rule in the brand colour below;
         # without a logo the words start at the margin (no empty cell).
         table = header.add_table(rows=1, cols=2 if view.org.logo else 1, width=width)
         _header_rule(table, view.org.color)
+        if left:
+            oxml.set_table_indent(table, -left)
         cells = table.rows[0].cells
         text_cell = cells[-1]
         for cell in cells:
@@ -176,13 +192,14 @@ class DocumentBuilder:
         if view.org.logo:
             logo_cell = cells[0]
             # LibreOffice reads the grid, Word the cells: set both.
-            text_width = Length(width - Mm(22))
-            table.columns[0].width, table.columns[1].width = Mm(22), text_width
-            logo_cell.width, text_cell.width = Mm(22), text_width
+            words_width = Length(width - Mm(22))
+            table.columns[0].width, table.columns[1].width = Mm(22), words_width
+            logo_cell.width, text_cell.width = Mm(22), words_width
             run = logo_cell.paragraphs[0].add_run()
             picture = run.add_picture(io.BytesIO(prepared(view.org.logo).data), height=Mm(16))  # as the PDF draws it
             # Alternative text for screen readers, as the PDF's <img alt>.
             oxml.set_picture_description(picture, view.org.name)
+            oxml.set_picture_flush(picture)
         else:
             table.columns[0].width = text_cell.width = width
         first = text_cell.paragraphs[0]
@@ -193,6 +210,12 @@ class DocumentBuilder:
         if view.draft:
             self.paragraph("draft", view.labels.draft, container=text_cell)
             _watermark(header, view.labels.draft)
+
+    def footer_outdents(self) -> tuple[int, int]:
+        """How far the page footer stands out of the text column, left and right (EMU): its style's
+        negative indents (templates/reference.docx's text column is narrower than its footer)."""
+        fmt = self.doc.styles[STYLES["footer"]].paragraph_format
+        return (max(0, -int(fmt.left_indent or 0)), max(0, -int(fmt.right_indent or 0)))
 
     def footer(self, view: DocumentView) -> None:
         paragraph = self.doc.sections[0].footer.paragraphs[0]
@@ -205,6 +228,9 @@ class DocumentBuilder:
             paragraph.add_run(view.labels.page_after)
 
     def body(self, view: DocumentView) -> None:
+        # As the PDF: a lead photo that would leave the front page empty above it is lowered, or follows
+        # the next paragraph.
+        view, lead_height = place_lead_photo(self.doc, self.ids, view)
         self.paragraph("kind", view.labels.kind)
         self.paragraph("date", view.date)
         if view.embargo:
@@ -221,7 +247,7 @@ class DocumentBuilder:
         if view.subheadline:
             self.paragraph("subheadline", view.subheadline)
         self.blocks(view.lead, "body")
-        self.figures(view.images_at("lead"))
+        self.figures(view.images_at("lead"), lead_height)
         self.blocks(view.rest, "body")
         self.figures(view.images_at("end"))
         last = self.doc.paragraphs[-1] if self.doc.paragraphs else None
@@ -263,12 +289,22 @@ def _watermark(header: Any, text: str) -> None:
 
 def _header_rule(table: Any, color: str) -> None:
     """The 1.5 pt rule in the brand colour under the page header, as the PDF draws it."""
-    oxml.set_table_borders(table, {"bottom": 12}, color.lstrip("#"), space=4)
+    oxml.set_table_borders(table, {"bottom": 12}, color.lstrip("#"), space=8)  # 8 pt: the PDF's 3 mm padding
 
 
+LIST_INDENT = Mm(7.8)
+MARKER_ROOM = Mm(4.8)
 KEPT_ROWS = 3  # the header row is kept with this many rows after it
-CHAR_EMU = int(Mm(1.75))  # the mean advance of a 9.5 pt Liberation Sans character, digits included
+CHAR_EMU = int(Mm(1.9))  # without the font's metrics: the mean advance of a 9.5 pt Liberation Sans character
 CELL_PADDING_EMU = int(Mm(6))  # 3 mm either side, as the PDF's cells
+CELL_SLACK_EMU = int(Mm(0.5))  # Word and LibreOffice round widths to twentieths of a point
+TABLE_FONT_PT = 9.5  # the Table Text style's size (templates/reference.docx)
+
+
+def _text_width(text: str, bold: bool) -> int:
+    """The width of a line of table text (EMU), as the font sets it."""
+    width = text_width(text, TABLE_FONT_PT, bold)
+    return len(text) * CHAR_EMU if width is None else width
 
 
 def column_widths(block: Table, text_width: int) -> list[int]:
@@ -277,8 +313,9 @@ def column_widths(block: Table, text_width: int) -> list[int]:
     from pressgen.document.markup import plain_text
 
     rows = (block.header, *block.rows)
-    needs = [max((len(plain_text(row[index])) if index < len(row) else 0 for row in rows), default=0)
-             * CHAR_EMU + CELL_PADDING_EMU for index in range(len(block.aligns))]
+    needs = [max((_text_width(plain_text(row[index]), row is block.header) if index < len(row) else 0
+                  for row in rows), default=0) + CELL_PADDING_EMU + CELL_SLACK_EMU
+             for index in range(len(block.aligns))]
     total = sum(needs)
     if total <= text_width:
         return needs
@@ -311,7 +348,7 @@ def compose(doc: DocxDocument, style_ids: dict[str, str], view: DocumentView) ->
     oxml.set_language(doc, view.language_tag)
     _properties(doc, view)
     oxml.set_app_properties(doc, view.author)
-    builder = DocumentBuilder(doc, style_ids, view.hyphenation)
+    builder = DocumentBuilder(doc, style_ids, view.hyphenation, view.org.color)
     builder.header(view)
     builder.footer(view)
     builder.body(view)

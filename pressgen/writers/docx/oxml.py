@@ -1,7 +1,7 @@
 """Raw OOXML and python-docx's private API: the one module of pressgen that uses either.
 
-python-docx's public API has no call for some of what a release needs: a paragraph
-or run style set by id (its public setter resolves names, scanning every style, and
+python-docx's public API has no call for some of what a release needs: a style found
+by id, a paragraph or run style set by id (its public setter resolves names, scanning every style, and
 drops the default style), a hyperlink, a picture's alternative text, table borders,
 a header row repeated on each page, fields, Word's VML watermark, replacing a part's
 bytes, forgetting a relationship, and a package written with fixed zip times. Each
@@ -29,16 +29,16 @@ from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shape import InlineShape
-from docx.table import Table, _Row
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
 __all__ = [
     "append_field", "append_watermark", "drop_relationship", "hyperlink", "parse_part", "part_element", "qn",
-    "remove_paragraph", "repeat_header_row", "save_docx", "set_app_properties", "set_language",
-    "set_paragraph_style", "set_part_xml", "set_picture_description", "set_run_language", "set_run_style",
-    "set_table_borders",
+    "remove_paragraph", "repeat_header_row", "save_docx", "set_app_properties", "set_cell_borders", "set_language",
+    "set_paragraph_style", "set_part_xml", "set_picture_description", "set_picture_flush", "set_run_language",
+    "set_run_style", "set_table_borders", "set_table_cell_margins", "set_table_indent", "style_by_id",
 ]
 
 # Zip entries get this fixed time so that the same input gives the same bytes.
@@ -50,6 +50,14 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
     """Give ``paragraph`` the paragraph style ``style_id`` (an id, not a name: no lookup)."""
     paragraph._p.style = style_id
+
+
+def style_by_id(doc: DocxDocument, style_id: str) -> Any:
+    """The style whose id is ``style_id`` (python-docx's public lookup is by name, reading every style)."""
+    from docx.styles.style import StyleFactory
+
+    element = doc.styles.element.get_by_id(style_id)
+    return None if element is None else StyleFactory(element)
 
 
 def set_run_style(run: Run, style_id: str) -> None:
@@ -103,6 +111,14 @@ def set_picture_description(picture: InlineShape, text: str) -> None:
     picture._inline.docPr.set("descr", text)
 
 
+def set_picture_flush(picture: InlineShape) -> None:
+    """No room between an inline picture and the text around it. Word's default for a picture without
+    it is none; LibreOffice's is Word's default for floating pictures (1/8 inch left and right), which
+    set a photo 3.2 mm inside the column."""
+    for side in ("distT", "distB", "distL", "distR"):
+        picture._inline.set(side, "0")
+
+
 def set_table_borders(table: Table, edges: dict[str, int], color: str, space: int | None = None) -> None:
     """Single-line borders on the given edges of a table (``edge: size`` in eighths of a point;
     ``color`` as RRGGBB; ``space`` in points between border and text)."""
@@ -113,7 +129,62 @@ def set_table_borders(table: Table, edges: dict[str, int], color: str, space: in
             if value is not None:
                 element.set(qn(name), str(value))
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    _set_table_property(table, borders)
+
+
+# The children of w:tcPr in schema order (ECMA-376 CT_TcPr).
+CELL_PROPERTIES = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+                   "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def set_cell_borders(cell: _Cell, edges: dict[str, int], color: str) -> None:
+    """Single-line borders on the given edges of one table cell (``edge: size`` in eighths of a point;
+    ``color`` as RRGGBB), over the table's own there."""
+    borders = OxmlElement("w:tcBorders")
+    for edge, size in edges.items():
+        element = OxmlElement(f"w:{edge}")
+        for name, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "0"), ("w:color", color)):
+            element.set(qn(name), value)
+        borders.append(element)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for old in tc_pr.findall(qn("w:tcBorders")):
+        tc_pr.remove(old)
+    tc_pr.insert_element_before(borders, *CELL_PROPERTIES[CELL_PROPERTIES.index("w:tcBorders") + 1:])
+
+
+def set_table_indent(table: Table, emu: int) -> None:
+    """Indent a table from the text column's edge by ``emu`` (negative: into the page margin)."""
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(round(emu / 635)))  # twentieths of a point
+    indent.set(qn("w:type"), "dxa")
+    _set_table_property(table, indent)
+
+
+def set_table_cell_margins(table: Table, left: int, right: int) -> None:
+    """The room between each cell's edges and its text, left and right (EMU)."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge, emu in (("w:left", left), ("w:right", right)):
+        element = OxmlElement(edge)
+        element.set(qn("w:w"), str(round(emu / 635)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    _set_table_property(table, margins)
+
+
+# The children of w:tblPr in schema order (ECMA-376 CT_TblPr).
+TABLE_PROPERTIES = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def _set_table_property(table: Table, element: Any) -> None:
+    """Put ``element`` in a table's w:tblPr in its schema place, in place of one of its kind."""
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(element.tag):
+        tbl_pr.remove(old)
+    tag = element.tag
+    successors = TABLE_PROPERTIES[[qn(name) for name in TABLE_PROPERTIES].index(tag) + 1:]
+    tbl_pr.insert_element_before(element, *successors)
 
 
 def repeat_header_row(row: _Row) -> None:

@@ -39,6 +39,9 @@ OPTIONAL_STYLES = {
     "intertitle": ("Intertitle", "Heading 2"),  # Heading 2's outline level: Word's navigation pane lists it
     "attribution": ("Quote Attribution", "Body Quote"),
     "table": ("Table Text", "Small Text"),
+    "after-table": ("After Table", "Table Text"),  # the table's margin below: a paragraph Word needs anyway
+    "small-bullet": ("Small Bullet", "Body Bullet"),  # lists in the boilerplate and the notes
+    "small-number": ("Small Number", "Body Number"),
     "figure": ("Figure", "Body Text"),
     "caption": ("Image Caption", "Small Text"),
     "fact": ("Fact", "Release Date"),
