@@ -8,9 +8,11 @@ would sign off, decided here once for every writer:
 - words in capitals (acronyms: IOM, UNRIC) are never broken;
 - organisation names and the workspace's ``hyphenation: names:`` (brands,
   programmes) are never broken;
-- a paragraph's last word is never broken, nor a word across two pages (the PDF
-  writer finds such breaks after laying the document out, and lays it out again
-  with the word kept whole in that paragraph, see
+- a paragraph's last word is never broken (``Rules.pieces(text, last=True)``, before
+  any layout: InDesign's default);
+- nor a word across two pages, nor the word ending a third hyphenated line in a row
+  (the PDF writer finds such breaks after laying the document out, and lays it out
+  again with the word kept whole in that paragraph, see
   :func:`pressgen.writers.pdf.write_pdf`);
 - a phrase listed under ``hyphenation: foreign:`` (an English title inside a
   French text) breaks by its own language's patterns.
@@ -84,9 +86,11 @@ class Rules:
                 out.append((piece, tag))
         return out
 
-    def pieces(self, text: str) -> list[tuple[str, str | None]]:
+    def pieces(self, text: str, last: bool = False) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, how): how is None (may break), "keep", or a language code.
 
+        ``last``: ``text`` ends a paragraph, so its last word is kept whole (InDesign's default: a
+        paragraph never ends on the tail of a word), decided here before any layout.
         A kept piece is one word that could break (no space or hyphen in it): WeasyPrint lays out
         a span with break opportunities inside it badly at a line end, and each span costs time.
         """
@@ -100,7 +104,7 @@ class Rules:
             else:
                 out.extend(_words_kept(match.group(), self.lang))
             position = match.end()
-        out.extend(_words_kept(text[position:], self.lang, capitals_only=True))
+        out.extend(_words_kept(text[position:], self.lang, capitals_only=True, keep_last=last))
         merged: list[tuple[str, str | None]] = []
         for piece, how in out:
             if merged and how is None and merged[-1][1] is None:
@@ -118,12 +122,16 @@ def paragraph_key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _words_kept(text: str, lang: str, capitals_only: bool = False) -> list[tuple[str, str | None]]:
+def _words_kept(text: str, lang: str, capitals_only: bool = False,
+                keep_last: bool = False) -> list[tuple[str, str | None]]:
     """``text`` with each word that the patterns would break marked "keep" (only words in capitals
-    with ``capitals_only``): a span costs layout time, so a word that cannot break gets none."""
-    return [(piece, "keep" if _WORD.fullmatch(piece) and (piece.isupper() or not capitals_only)
+    with ``capitals_only``, and the last word with ``keep_last``): a span costs layout time, so a
+    word that cannot break gets none."""
+    pieces = [piece for piece in re.split(r"(\w+)", text) if piece]
+    final = max((i for i, piece in enumerate(pieces) if _WORD.fullmatch(piece)), default=-1) if keep_last else -1
+    return [(piece, "keep" if _WORD.fullmatch(piece) and (piece.isupper() or not capitals_only or i == final)
              and breaks(piece, lang) else None)
-            for piece in re.split(r"(\w+)", text) if piece]
+            for i, piece in enumerate(pieces)]
 
 
 def names_of(organizations: Sequence[dict[str, str] | str | None], extra: list[str]) -> tuple[str, ...]:

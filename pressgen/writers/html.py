@@ -42,12 +42,13 @@ from pressgen.workspace.labels import translations
 TEMPLATE = "release.html"
 
 
-def _text_html(text: str, rules: Rules | None) -> Markup:
-    """A text run, its kept words and foreign phrases as spans (see pressgen.document.hyphenation)."""
+def _text_html(text: str, rules: Rules | None, last: bool = False) -> Markup:
+    """A text run, its kept words and foreign phrases as spans (see pressgen.document.hyphenation);
+    ``last``: the run ends its paragraph."""
     if rules is None:
         return escape(text)
     out = []
-    for piece, how in rules.pieces(text):
+    for piece, how in rules.pieces(text, last=last):
         if how is None:
             out.append(escape(piece))
         elif how == "keep":
@@ -57,22 +58,26 @@ def _text_html(text: str, rules: Rules | None) -> Markup:
     return Markup("").join(out)
 
 
-def inlines_html(items: tuple[Inline, ...], rules: Rules | None = None) -> Markup:
-    """Return inline nodes as escaped HTML, hyphenated by ``rules`` when given."""
+def inlines_html(items: tuple[Inline, ...], rules: Rules | None = None, last: bool = False) -> Markup:
+    """Return inline nodes as escaped HTML, hyphenated by ``rules`` when given; ``last``: they end a
+    paragraph, whose last word the rules keep whole."""
     out = []
-    for item in items:
+    final = max((i for i, item in enumerate(items) if re.search(r"\w", plain_text((item,)))),
+                default=-1) if last and rules is not None else -1
+    for i, item in enumerate(items):
+        end = i == final
         if isinstance(item, Text):
-            out.append(_text_html(item.text, rules))
+            out.append(_text_html(item.text, rules, end))
         elif isinstance(item, Break):
             out.append(Markup("<br>"))
         elif isinstance(item, Strong):
-            out.append(Markup("<strong>%s</strong>") % inlines_html(item.children, rules))
+            out.append(Markup("<strong>%s</strong>") % inlines_html(item.children, rules, end))
         elif isinstance(item, Emph):
-            out.append(Markup("<em>%s</em>") % inlines_html(item.children, rules))
+            out.append(Markup("<em>%s</em>") % inlines_html(item.children, rules, end))
         elif isinstance(item, Sup):
-            out.append(Markup("<sup>%s</sup>") % inlines_html(item.children, rules))
+            out.append(Markup("<sup>%s</sup>") % inlines_html(item.children, rules, end))
         elif isinstance(item, Link):
-            out.append(Markup('<a href="%s">%s</a>') % (item.href, inlines_html(item.children, rules)))
+            out.append(Markup('<a href="%s">%s</a>') % (item.href, inlines_html(item.children, rules, end)))
     return Markup("").join(out)
 
 
@@ -82,11 +87,11 @@ def blocks_html(blocks: tuple[Block, ...], rules: Rules | None = None) -> Markup
     for block in blocks:
         if isinstance(block, Paragraph):
             own = rules.for_paragraph(plain_text(block.children)) if rules and rules.keep_in else rules
-            out.append(Markup("<p>%s</p>") % inlines_html(block.children, own))
+            out.append(Markup("<p>%s</p>") % inlines_html(block.children, own, last=True))
         elif isinstance(block, Heading):
             out.append(Markup('<h2 class="intertitle">%s</h2>') % inlines_html(block.children, rules))
         elif isinstance(block, Quote):
-            attribution = Markup('<p class="attribution">— %s</p>') % inlines_html(block.attribution, rules) \
+            attribution = Markup('<p class="attribution">— %s</p>') % inlines_html(block.attribution, rules, last=True) \
                 if block.attribution else Markup("")
             out.append(Markup("<blockquote>%s%s</blockquote>") % (blocks_html(block.children, rules), attribution))
         elif isinstance(block, Table):

@@ -27,7 +27,16 @@ from pressgen.resources import PACKAGED_TEMPLATES, find_template
 from pressgen.workspace.images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from pressgen.writers import Rendered
 from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
-from pressgen.writers.weasy import ImageCache, Line, blocks_of, page_lines, page_room, use_patterns, use_tags
+from pressgen.writers.weasy import (
+    ImageCache,
+    Line,
+    blocks_of,
+    page_lines,
+    page_room,
+    use_hanging_spaces,
+    use_patterns,
+    use_tags,
+)
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -222,13 +231,15 @@ def _photo_fix(document: Document, view: DocumentView) -> str | DocumentView | N
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
     """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title.
 
-    A word hyphenated across two pages, a paragraph's last word hyphenated, or a third hyphenated
-    line in a row, is kept whole and the document laid out again; so is
-    a lead photo that went whole to the next page and left room on the page above (lowered to fit,
-    or set after the next paragraph). Rare: it costs a second layout only then.
+    A paragraph's last word is kept whole before the first layout (the hyphenation rules). A word
+    hyphenated across two pages or at the end of a third hyphenated line in a row (or a last word
+    the rules could not see, inside a foreign phrase) is kept whole and the document laid out
+    again; so is a lead photo that went whole to the next page and left room on the page above
+    (lowered to fit, or set after the next paragraph). Rare: it costs a second layout only then.
     """
     use_patterns(PATTERNS)  # before any layout: WeasyPrint hyphenates by the patterns hyphenation chose
     use_tags()  # one structure element per element, running header and footer as artifacts
+    use_hanging_spaces()  # a line is not broken early because of the space before a span
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),

@@ -112,6 +112,43 @@ def page_room(document: Document) -> list[tuple[float, float, float]]:
     return out
 
 
+# --- A text's trailing space hangs (WeasyPrint 70's split_first_line counts it) ---------------------------
+#
+# A text followed by an inline element on the same line (a kept word's span, a link, bold) ends with the
+# space before that element. WeasyPrint measures the text with that space, and when the text alone fits
+# but the space does not (a few pixels over), it takes the text as too long for any break and breaks after
+# its first word (or hyphenates it): "Cette" alone on a line, the rest of the paragraph below it. CSS
+# Text 3 (4.1.3) has a collapsible space at a line end hang: the text fits. Installed by
+# use_hanging_spaces() over the name ``weasyprint.layout.inline.split_first_line``.
+
+from weasyprint.layout import inline as _inline_module  # noqa: E402
+from weasyprint.text import line_break as _line_break_module  # noqa: E402
+
+_ORIGINAL_SPLIT_FIRST_LINE = _line_break_module.split_first_line
+
+
+def _split_first_line(text: str, style: Any, context: Any, max_width: Any, justification_spacing: float,
+                      is_line_start: bool = True, minimum: bool = False) -> Any:
+    result = _ORIGINAL_SPLIT_FIRST_LINE(text, style, context, max_width, justification_spacing,
+                                        is_line_start, minimum)
+    if (result[2] is not None and max_width is not None and text.endswith(" ")
+            and style["white_space"] in ("normal", "nowrap", "pre-line") and "\n" not in text):
+        layout = _line_break_module.create_layout(text.rstrip(" "), style, context, max_width,
+                                                  justification_spacing)
+        first_line, resume = layout.get_first_line()
+        fits = resume is None and _line_break_module.line_size(first_line, style)[0] <= max_width
+        layout.deactivate()
+        if fits:  # the text fits, its trailing space hangs: no break in it
+            return _ORIGINAL_SPLIT_FIRST_LINE(text, style, context, None, justification_spacing,
+                                              is_line_start, minimum)
+    return result
+
+
+def use_hanging_spaces() -> None:
+    """Make WeasyPrint let a text's trailing space hang past the line's end, as CSS says (idempotent)."""
+    _inline_module.split_first_line = _split_first_line
+
+
 _ORIGINAL_LANGUAGES: dict[str, Any] = {}  # Pyphen's table as Pyphen made it, before any use_patterns
 
 
