@@ -185,7 +185,7 @@ class ImageCache(dict):  # type: ignore[type-arg]
             super().__setitem__(key, value)
 
 
-# --- The tagged PDF: what WeasyPrint 70's pdf/tags.py and draw_page do, with four differences ----------
+# --- The tagged PDF: what WeasyPrint 70's pdf/tags.py and draw_page do, with five differences ----------
 #
 # WeasyPrint builds the structure tree page by page, from each page's boxes: an element laid out on two
 # pages becomes two structure elements (a paragraph two P, a table two Table with two headers); the
@@ -198,7 +198,8 @@ class ImageCache(dict):  # type: ignore[type-arg]
 # - one element of the HTML is one structure element, whatever the pages it crosses: the pieces on later
 #   pages add their content to it (a marked-content reference names its page when it is not the
 #   element's first one), and a table's cells on later pages keep the headers of its first;
-# - a list item is LI > Lbl, LBody (its content in the LBody).
+# - a list item is LI > Lbl, LBody (its content in the LBody);
+# - text in another language than the document's (``<span lang="en-GB">``) has it as its element's /Lang.
 
 import pydyf  # noqa: E402
 from weasyprint import document as _document_module  # noqa: E402
@@ -275,8 +276,9 @@ def use_tags() -> None:
 class _Tree:
     """The structure tree of one document under construction: the elements made so far, by HTML element."""
 
-    def __init__(self, pdf: Any) -> None:
+    def __init__(self, pdf: Any, lang: str | None = None) -> None:
         self.pdf = pdf
+        self.lang = (lang or "").lower()  # the document's language (the catalog's /Lang)
         self.made: dict[tuple[int, str, int], Any] = {}  # (id of HTML element, tag, id of parent) -> element
         self.first_page: dict[int, int] = {}  # id of a structure element -> the page of its Pg
         self.parents: dict[int, Any] = {}  # id of a structure element -> its parent element
@@ -295,6 +297,14 @@ class _Tree:
         self.first_page[id(element)] = page
         self.parents[id(element)] = parent
         return element, True
+
+    def foreign(self, lang: str | None, element: Any) -> Any:
+        """The /Lang for content in ``lang`` inside ``element``: None when it is the document's language
+        or ``element`` already says it."""
+        if not lang or lang.lower() == self.lang:
+            return None
+        own = element.get("Lang")
+        return None if own is not None and own.string.lower() == lang.lower() else pydyf.String(lang)
 
     def link_of(self, element: Any) -> Any:
         """The Link element ``element`` is or lies in, else ``element``: WeasyPrint gives the boxes
@@ -330,7 +340,7 @@ def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> N
         structure_root["Namespaces"] = pydyf.Array([namespace.reference])
         structure_document["NS"] = namespace.reference
 
-    tree = _Tree(pdf)
+    tree = _Tree(pdf, document.metadata.lang)
     content_mapping["Nums"] = pydyf.Array()
     annotations: list[Any] = []
     for page_number, (page, stream) in enumerate(zip(document.pages, page_streams, strict=True)):
@@ -393,6 +403,8 @@ def _box_tree(box: Any, parent: Any, tree: _Tree, page_number: int, nums: dict[i
             return
 
     element, new = tree.element(tag, parent, page_number, box.element)
+    if new and box.element is not None and (lang := tree.foreign(box.element.get("lang"), parent)) is not None:
+        element["Lang"] = lang  # an element in another language: <span lang="en-GB">, PDF/UA 7.2
 
     if tag == "Figure" and new:
         x1, y1 = box.content_box_x(), box.content_box_y()
@@ -473,13 +485,19 @@ def _children_into(child: Any, element: Any, tree: _Tree, page_number: int, nums
             if id(kid_box) in skipped or kid_box not in tags:
                 continue
             kid = tags.pop(kid_box)
+            lang = kid_box.style["lang"]
+            foreign = tree.foreign(lang, element)
             if element["S"] == "/Link":
                 tree.content(element, kid["mcid"], page_number)
                 nums[kid["mcid"]] = element.reference
+                if foreign is not None and "Lang" not in element:
+                    element["Lang"] = foreign
             else:
                 span = pydyf.Dictionary({"Type": "/StructElem", "S": f"/{kid['tag']}",
                                          "K": pydyf.Array([kid["mcid"]]),
                                          "Pg": pdf.page_references[page_number], "P": element.reference})
+                if foreign is not None:  # text in another language than its element's
+                    span["Lang"] = foreign
                 pdf.add_object(span)
                 element["K"].append(span.reference)
                 nums[kid["mcid"]] = span.reference
