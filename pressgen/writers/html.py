@@ -91,8 +91,8 @@ def blocks_html(blocks: tuple[Block, ...], rules: Rules | None = None) -> Markup
         elif isinstance(block, Heading):
             out.append(Markup('<h2 class="intertitle">%s</h2>') % inlines_html(block.children, rules))
         elif isinstance(block, Quote):
-            attribution = Markup('<p class="attribution">— %s</p>') % inlines_html(block.attribution, rules, last=True) \
-                if block.attribution else Markup("")
+            attribution = (Markup('<p class="attribution">— %s</p>') % inlines_html(block.attribution, rules, last=True)
+                           if block.attribution else Markup(""))
             out.append(Markup("<blockquote>%s%s</blockquote>") % (blocks_html(block.children, rules), attribution))
         elif isinstance(block, Table):
             out.append(_table_html(block))

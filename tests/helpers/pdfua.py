@@ -156,22 +156,28 @@ def marked_texts(path: Path) -> dict[tuple[int, int], str]:
     """The text of each marked-content sequence with an MCID: (page from 0, MCID) -> its text."""
     out: dict[tuple[int, int], str] = {}
     for number, page in enumerate(PdfReader(path).pages):
-        stack: list[int | None] = []
+        out.update(_page_marked_texts(page, number))
+    return out
 
-        def before(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
-            if operator in (b"BDC", b"BMC"):
-                properties = operands[1] if operator == b"BDC" and len(operands) > 1 else {}
-                mcid = properties.get("/MCID") if isinstance(properties, dict) else None
-                stack.append(None if mcid is None else int(mcid))
-            elif operator == b"EMC" and stack:
-                stack.pop()
 
-        def text(value: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-            mcids = [mcid for mcid in stack if mcid is not None]
-            if mcids:
-                out[(number, mcids[-1])] = out.get((number, mcids[-1]), "") + value
+def _page_marked_texts(page: Any, number: int) -> dict[tuple[int, int], str]:
+    out: dict[tuple[int, int], str] = {}
+    stack: list[int | None] = []
 
-        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    def before(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        if operator in (b"BDC", b"BMC"):
+            properties = operands[1] if operator == b"BDC" and len(operands) > 1 else {}
+            mcid = properties.get("/MCID") if isinstance(properties, dict) else None
+            stack.append(None if mcid is None else int(mcid))
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        mcids = [mcid for mcid in stack if mcid is not None]
+        if mcids:
+            out[(number, mcids[-1])] = out.get((number, mcids[-1]), "") + value
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
     return out
 
 
