@@ -8,8 +8,8 @@ would sign off, decided here once for every writer:
 - words in capitals (acronyms: IOM, UNRIC) are never broken;
 - organisation names and the workspace's ``hyphenation: names:`` (brands,
   programmes) are never broken;
-- a paragraph's last word is never broken (``Rules.pieces(text, last=True)``, before
-  any layout: InDesign's default);
+- a paragraph's last word is never broken (``Rules.for_paragraph``, before any
+  layout: InDesign's default);
 - nor a word across two pages, nor the word ending a third hyphenated line in a row
   (the PDF writer finds such breaks after laying the document out, and lays it out
   again with the word kept whole in that paragraph, see
@@ -25,6 +25,7 @@ Word decides the rest per paragraph, so the other rules are the PDF's alone.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,8 +53,10 @@ class Rules:
 
     keep: tuple[str, ...] = ()  # names and words never broken
     foreign: tuple[tuple[str, str], ...] = ()  # (phrase, its language tag: "en-GB")
-    keep_in: tuple[tuple[str, str], ...] = ()  # (paragraph key, word): kept in that paragraph only
+    # (paragraph key, word, n): the n-th occurrence (from 0) of the word in that paragraph is kept whole
+    keep_in: tuple[tuple[str, str, int], ...] = ()
     lang: str = "en"  # the document's language, whose patterns tell which words could break
+    at: tuple[int, ...] = ()  # in one paragraph's rules: where its kept words start in its plain text
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -64,15 +67,24 @@ class Rules:
             parts.append(f"(?P<name>(?<!\\w)(?:{'|'.join(re.escape(n) for n in names)})(?!\\w))")
         object.__setattr__(self, "_pattern", re.compile("|".join(parts)) if parts else None)
 
-    def with_kept_in(self, pairs: set[tuple[str, str]]) -> Rules:
-        """Return these rules with each (paragraph key, word) of ``pairs`` kept whole in that paragraph."""
-        return Rules(self.keep, self.foreign, tuple(sorted({*self.keep_in, *pairs})), self.lang)
+    def with_kept_in(self, kept: set[tuple[str, str, int]]) -> Rules:
+        """Return these rules with each (paragraph key, word, n) of ``kept`` kept whole in that paragraph."""
+        return dataclasses.replace(self, keep_in=tuple(sorted({*self.keep_in, *kept})), at=())
 
     def for_paragraph(self, text: str) -> Rules:
-        """Return the rules of the paragraph whose plain text is ``text``."""
-        key = paragraph_key(text)
-        words = {word for paragraph, word in self.keep_in if paragraph == key}
-        return Rules(tuple(sorted({*self.keep, *words})), self.foreign, lang=self.lang) if words else self
+        """Return the rules of the paragraph whose plain text is ``text``: its last word kept whole, and
+        the occurrences of words that ``keep_in`` names for it."""
+        words = list(_WORD.finditer(text))
+        at = {words[-1].start()} if words else set()
+        if self.keep_in:
+            key = paragraph_key(text)
+            wanted = {(word, n) for paragraph, word, n in self.keep_in if paragraph == key}
+            seen: dict[str, int] = {}
+            for match in words if wanted else ():
+                n = seen[match.group()] = seen.get(match.group(), -1) + 1
+                if (match.group(), n) in wanted:
+                    at.add(match.start())
+        return dataclasses.replace(self, at=tuple(sorted(at)))
 
     def languages(self, text: str) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, language tag of a foreign phrase or None): what a DOCX marks
@@ -86,25 +98,27 @@ class Rules:
                 out.append((piece, tag))
         return out
 
-    def pieces(self, text: str, last: bool = False) -> list[tuple[str, str | None]]:
+    def pieces(self, text: str, start: int = 0) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, how): how is None (may break), "keep", or a language code.
 
-        ``last``: ``text`` ends a paragraph, so its last word is kept whole (InDesign's default: a
-        paragraph never ends on the tail of a word), decided here before any layout.
+        ``start``: where ``text`` starts in its paragraph's plain text (a paragraph's rules keep the
+        words that start at their ``at``: its last word, decided here before any layout as InDesign
+        does, and the words the PDF writer found broken across pages).
         A kept piece is one word that could break (no space or hyphen in it): WeasyPrint lays out
         a span with break opportunities inside it badly at a line end, and each span costs time.
         """
         languages = {phrase: lang for phrase, lang in self.foreign}
+        at = {offset - start for offset in self.at if start <= offset < start + len(text)}
         out: list[tuple[str, str | None]] = []
         position = 0
         for match in self._pattern.finditer(text) if self._pattern else ():
-            out.extend(_words_kept(text[position:match.start()], self.lang, capitals_only=True))
+            out.extend(_words_kept(text[position:match.start()], self.lang, True, {o - position for o in at}))
             if match.lastgroup == "foreign":
                 out.append((match.group(), languages[match.group()]))
             else:
                 out.extend(_words_kept(match.group(), self.lang))
             position = match.end()
-        out.extend(_words_kept(text[position:], self.lang, capitals_only=True, keep_last=last))
+        out.extend(_words_kept(text[position:], self.lang, True, {o - position for o in at}))
         merged: list[tuple[str, str | None]] = []
         for piece, how in out:
             if merged and how is None and merged[-1][1] is None:
@@ -123,15 +137,19 @@ def paragraph_key(text: str) -> str:
 
 
 def _words_kept(text: str, lang: str, capitals_only: bool = False,
-                keep_last: bool = False) -> list[tuple[str, str | None]]:
+                at: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, str | None]]:
     """``text`` with each word that the patterns would break marked "keep" (only words in capitals
-    with ``capitals_only``, and the last word with ``keep_last``): a span costs layout time, so a
-    word that cannot break gets none."""
-    pieces = [piece for piece in re.split(r"(\w+)", text) if piece]
-    final = max((i for i, piece in enumerate(pieces) if _WORD.fullmatch(piece)), default=-1) if keep_last else -1
-    return [(piece, "keep" if _WORD.fullmatch(piece) and (piece.isupper() or not capitals_only or i == final)
-             and breaks(piece, lang) else None)
-            for i, piece in enumerate(pieces)]
+    with ``capitals_only``, and those starting at an offset of ``at``): a span costs layout time, so
+    a word that cannot break gets none."""
+    out: list[tuple[str, str | None]] = []
+    offset = 0
+    for piece in re.split(r"(\w+)", text):
+        if piece:
+            kept = (_WORD.fullmatch(piece) and (piece.isupper() or not capitals_only or offset in at)
+                    and breaks(piece, lang))
+            out.append((piece, "keep" if kept else None))
+            offset += len(piece)
+    return out
 
 
 def names_of(organizations: Sequence[dict[str, str] | str | None], extra: list[str]) -> tuple[str, ...]:

@@ -70,6 +70,20 @@ def _lines(box: boxes.Box, paragraph: Any, out: list[Line]) -> list[Line]:
     return out
 
 
+def selector_of(document: Document, element: Any) -> str:
+    """A CSS selector that matches ``element`` (an element of the laid-out HTML) and no other: its path
+    from the root by element type, "html > body > main > div:nth-of-type(2) > p:nth-of-type(7)"."""
+    root = next(box.element for box in document.pages[0]._page_box.children if box.element_tag == "html")
+    parents = {child: parent for parent in root.iter() for child in parent}
+    steps = []
+    while element in parents:
+        parent = parents[element]
+        same = [child for child in parent if child.tag == element.tag]
+        steps.append(f"{element.tag}:nth-of-type({same.index(element) + 1})")
+        element = parent
+    return " > ".join([element.tag, *reversed(steps)])
+
+
 @dataclass(frozen=True)
 class Block:
     """Where one element's box lies on a page, in CSS pixels from the page's top edge: its margin
