@@ -15,7 +15,13 @@ would sign off, decided here once for every writer:
   again with the word kept whole in that paragraph, see
   :func:`pressgen.writers.pdf.write_pdf`);
 - a phrase listed under ``hyphenation: foreign:`` (an English title inside a
-  French text) breaks by its own language's patterns.
+  French text) breaks by its own language's patterns;
+- a word of the packaged list (``PREFERRED_BREAKS``: Dutch compounds, which the
+  patterns break at poor places, "terugge-stuurd") or of the workspace's
+  ``hyphenation: breaks:`` breaks only where its listed form has a hyphen
+  ("terug-gestuurd"): :func:`break_table`, the rules' ``breaks``. The PDF writer
+  gives WeasyPrint these breaks (:func:`pressgen.writers.weasy.use_breaks`); the
+  DOCX has them as soft hyphens in the word (:meth:`Rules.languages`).
 
 The PDF writer marks kept words and foreign phrases as spans. The DOCX marks
 foreign phrases with ``w:lang`` (Word hyphenates and spell-checks them in their
@@ -26,8 +32,9 @@ Word decides the rest per paragraph, so the other rules are the PDF's alone.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -38,6 +45,36 @@ MIN_WORD, MIN_LEFT, MIN_RIGHT = 6, 3, 3
 # Pyphen's bare "en" patterns break "Loc-al" and its "en_GB" ones "fest-ival"; the US patterns (the
 # ones LibreOffice ships) break English correctly in either spelling, so "en" of any region uses them.
 PATTERNS = {"en": "en_US"}
+
+# Compounds the patterns break at a poor place (between syllables of one part, "partnerschapsin-strument"),
+# with the places a typographer breaks them: between the parts, and inside a long part where the patterns
+# would. A workspace adds its own under ``hyphenation: breaks:`` (they win over these).
+PREFERRED_BREAKS: dict[str, tuple[str, ...]] = {
+    "nl": (
+        "terug-gestuurd", "terug-gekeerd", "terug-keer", "terug-keer-programma", "terug-keer-programma's",
+        "partner-schaps-instrument", "samen-werkings-verband", "samen-werkings-verbanden",
+        "ontwikkelings-samen-werking", "gemeente-raads-verkiezingen", "arbeids-markt-beleid",
+        "integratie-beleid", "vluchtelingen-organisatie", "vluchtelingen-organisaties", "opvang-centrum",
+        "opvang-centra", "asiel-zoekers", "asiel-zoeker", "mensen-handel", "mensen-handelaars",
+        "overheids-instellingen", "beleids-makers", "ervarings-deskundigen", "jongeren-organisaties",
+        "gelijke-kansen-beleid", "verantwoordelijk-heid", "informatie-sessies", "informatie-campagne",
+        "bewustmakings-campagne", "migratie-beleid", "terugkeer-beleid", "studie-bezoek",
+    ),
+}
+
+
+def break_table(lang: str, listed: dict[str, list[str]] | None = None) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Return (word in lower case, the offsets where it may break) of each word of ``PREFERRED_BREAKS`` and
+    ``listed`` (the workspace's ``hyphenation: breaks:``) for language ``lang``, the workspace's winning."""
+    base = lang.replace("_", "-").split("-")[0].lower()
+    table: dict[str, tuple[int, ...]] = {}
+    for forms in (PREFERRED_BREAKS.get(base, ()), *(words for code, words in (listed or {}).items()
+                                                  if code.split("-")[0].lower() == base)):
+        for form in forms:
+            parts = form.split("-")
+            offsets = tuple(itertools.accumulate(len(part) for part in parts[:-1]))
+            table["".join(parts).lower()] = offsets
+    return tuple(sorted(table.items()))
 
 
 
@@ -57,7 +94,9 @@ class Rules:
     keep_in: tuple[tuple[str, str, int], ...] = ()
     lang: str = "en"  # the document's language, whose patterns tell which words could break
     at: tuple[int, ...] = ()  # in one paragraph's rules: where its kept words start in its plain text
+    breaks: tuple[tuple[str, tuple[int, ...]], ...] = ()  # words of the language that break only there
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _breaks: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = sorted({n for n in self.keep if n.strip()}, key=len, reverse=True)
@@ -66,6 +105,14 @@ class Rules:
         if names:
             parts.append(f"(?P<name>(?<!\\w)(?:{'|'.join(re.escape(n) for n in names)})(?!\\w))")
         object.__setattr__(self, "_pattern", re.compile("|".join(parts)) if parts else None)
+        object.__setattr__(self, "_breaks", dict(self.breaks))
+
+    def positions(self, word: str) -> list[int]:
+        """Where ``word`` (of the document's language) may break: its listed breaks, else its patterns'."""
+        listed = self._breaks.get(word.lower())
+        if listed is None:
+            return breaks(word, self.lang)
+        return [i for i in listed if MIN_LEFT <= i <= len(word) - MIN_RIGHT] if len(word) >= MIN_WORD else []
 
     def with_kept_in(self, kept: set[tuple[str, str, int]]) -> Rules:
         """Return these rules with each (paragraph key, word, n) of ``kept`` kept whole in that paragraph."""
@@ -92,11 +139,25 @@ class Rules:
         out: list[tuple[str, str | None]] = []
         for piece, how in self.pieces(text):
             tag = how if how not in (None, "keep") else None
+            if how is None and self._breaks:
+                piece = self._soft_hyphens(piece)
             if out and tag is None and out[-1][1] is None:
                 out[-1] = (out[-1][0] + piece, None)
             else:
                 out.append((piece, tag))
         return out
+
+    def _soft_hyphens(self, text: str) -> str:
+        """``text`` with a soft hyphen at each listed break of its listed words: Word then breaks them
+        there (a word with soft hyphens breaks only at them)."""
+        def marked(match: re.Match[str]) -> str:
+            word = match.group()
+            listed = self._breaks.get(word.lower())
+            if listed is None:
+                return word
+            cuts = [0, *self.positions(word), len(word)]
+            return SOFT_HYPHEN.join(word[a:b] for a, b in itertools.pairwise(cuts))
+        return _WORD.sub(marked, text)
 
     def pieces(self, text: str, start: int = 0) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, how): how is None (may break), "keep", or a language code.
@@ -112,13 +173,13 @@ class Rules:
         out: list[tuple[str, str | None]] = []
         position = 0
         for match in self._pattern.finditer(text) if self._pattern else ():
-            out.extend(_words_kept(text[position:match.start()], self.lang, True, {o - position for o in at}))
+            out.extend(_words_kept(text[position:match.start()], self.positions, True, {o - position for o in at}))
             if match.lastgroup == "foreign":
                 out.append((match.group(), languages[match.group()]))
             else:
-                out.extend(_words_kept(match.group(), self.lang))
+                out.extend(_words_kept(match.group(), self.positions))
             position = match.end()
-        out.extend(_words_kept(text[position:], self.lang, True, {o - position for o in at}))
+        out.extend(_words_kept(text[position:], self.positions, True, {o - position for o in at}))
         merged: list[tuple[str, str | None]] = []
         for piece, how in out:
             if merged and how is None and merged[-1][1] is None:
@@ -129,6 +190,7 @@ class Rules:
 
 
 _WORD = re.compile(r"\w+")
+SOFT_HYPHEN = "\u00ad"
 
 
 def paragraph_key(text: str) -> str:
@@ -136,7 +198,7 @@ def paragraph_key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _words_kept(text: str, lang: str, capitals_only: bool = False,
+def _words_kept(text: str, positions: Callable[[str], list[int]], capitals_only: bool = False,
                 at: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, str | None]]:
     """``text`` with each word that the patterns would break marked "keep" (only words in capitals
     with ``capitals_only``, and those starting at an offset of ``at``): a span costs layout time, so
@@ -146,7 +208,7 @@ def _words_kept(text: str, lang: str, capitals_only: bool = False,
     for piece in re.split(r"(\w+)", text):
         if piece:
             kept = (_WORD.fullmatch(piece) and (piece.isupper() or not capitals_only or offset in at)
-                    and breaks(piece, lang))
+                    and positions(piece))
             out.append((piece, "keep" if kept else None))
             offset += len(piece)
     return out

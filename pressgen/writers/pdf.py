@@ -35,6 +35,7 @@ from pressgen.writers.weasy import (
     page_lines,
     page_room,
     selector_of,
+    use_breaks,
     use_hanging_spaces,
     use_patterns,
     use_tags,
@@ -312,6 +313,7 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     use_patterns(PATTERNS)  # before any layout: WeasyPrint hyphenates by the patterns hyphenation chose
     use_tags()  # one structure element per element, running header and footer as artifacts
     use_hanging_spaces()  # a line is not broken early because of the space before a span
+    use_breaks(view.lang, view.hyphenation.breaks)  # compounds break where the rules prefer
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),

@@ -10,6 +10,8 @@ The PDF writer needs three things neither library offers publicly:
   asks Pyphen for the dictionary of ``pyphen.language_fallback(lang)``, which
   Pyphen reads from its ``LANGUAGES`` table when the dictionary is made, so the
   table's entries are pointed at the chosen patterns' files;
+- WeasyPrint breaking the words of pressgen's list of preferred breaks only
+  there (:func:`use_breaks`): Pyphen's per-word cache ``HyphDict.cache``;
 - an image cache shared by documents that never keeps what pressgen generated for
   one document (:class:`ImageCache`): WeasyPrint keys its ``cache`` option's
   entries by the image's URL, which it does not document.
@@ -183,6 +185,27 @@ def use_patterns(patterns: Mapping[str, str]) -> None:
     for code, path in _ORIGINAL_LANGUAGES.items():
         chosen = patterns.get(code.split("_")[0])
         pyphen.LANGUAGES[code] = _ORIGINAL_LANGUAGES[chosen] if chosen else path
+
+
+_INSTALLED_BREAKS: dict[Any, set[str]] = {}  # HyphDict -> the words use_breaks put in its cache
+
+
+def use_breaks(lang: str, table: tuple[tuple[str, tuple[int, ...]], ...]) -> None:
+    """Make WeasyPrint (and anything else that asks Pyphen) break each word of ``table`` (lower case, with
+    its offsets: pressgen.document.hyphenation.break_table) only there, in language ``lang``: the
+    offsets are put in the per-word cache of the Pyphen patterns that hyphenate ``lang``
+    (``HyphDict.cache``, read before the patterns). Words another call put there are taken out first."""
+    path = pyphen.LANGUAGES.get(pyphen.language_fallback(lang.replace("-", "_")) or "")
+    if path is None:
+        return
+    if path not in pyphen.hdcache:
+        pyphen.hdcache[path] = pyphen.HyphDict(path)
+    patterns = pyphen.hdcache[path]
+    for word in _INSTALLED_BREAKS.pop(patterns, set()):
+        patterns.cache.pop(word, None)
+    for word, offsets in table:
+        patterns.cache[word] = [pyphen.DataInt(offset) for offset in offsets]
+    _INSTALLED_BREAKS[patterns] = {word for word, _ in table}
 
 
 class ImageCache(dict):  # type: ignore[type-arg]

@@ -191,3 +191,41 @@ def test_the_rules_mark_only_words_that_could_break() -> None:
     assert ("Global Migration Film Festival", "en") in pieces
     assert "".join(piece for piece, _ in pieces).endswith("αβγδεζηθ blijft gewoon.")  # lower-case Greek: no span
     assert "OIM" in rules.keep and "l’OIM" not in rules.keep  # the article is not part of the name
+
+
+def test_dutch_compounds_break_between_their_parts_in_the_pdf_and_the_docx(tmp_path: Path) -> None:
+    # Pyphen's nl patterns break "terugge-stuurd" and "partnerschapsin-strument" (laid out by WeasyPrint
+    # alone); the packaged list and the workspace's hyphenation: breaks: allow only the breaks between
+    # parts, in the PDF (WeasyPrint asks Pyphen) and in the DOCX (soft hyphens, which Word follows).
+    from docx import Document
+
+    from pressgen.document.hyphenation import SOFT_HYPHEN, Rules, break_table
+
+    table = break_table("nl-BE", {"nl": ["stads-vernieuwings-project"]})
+    rules = Rules(lang="nl", breaks=table)
+    assert rules.positions("Teruggestuurd") == [5] and rules.positions("partnerschapsinstrument") == [7, 13]
+    assert rules.positions("stadsvernieuwingsproject") == [5, 17]  # the workspace's own word
+    fillers = ["De", "De stad", "De kleine stad", "Ook de grote stad", "Het land", "Het kleine land", "Zij"]
+    body = "\n\n".join(" ".join(f"{fillers[(i + k) % 7]} heeft het {word} teruggestuurd."
+                                for k in range(6))
+                       for i, word in enumerate(["partnerschapsinstrument", "stadsvernieuwingsproject"] * 6))
+    (tmp_path / "releases").mkdir()
+    (tmp_path / "pressgen.yaml").write_text(
+        "languages: [nl]\nformats: [pdf, docx]\norganizations:\n  org:\n    name: Stad\n"
+        "hyphenation:\n  breaks:\n    nl: [stads-vernieuwings-project]\n")
+    indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
+    (tmp_path / "releases" / "parts.yaml").write_text(
+        "organization: org\ndate: 2024-01-01\nsource: nl\ntext:\n  nl:\n    headline: Een tekst\n"
+        f"    body: |\n{indented}\n")
+    report = build([tmp_path / "releases" / "parts.yaml"], BuildOptions(out=tmp_path / "dist"))
+    assert report.ok, [d.format() for o in report.outcomes for d in o.diagnostics]
+    breaks = {(head, tail) for _, head, tail, _ in _breaks_in(tmp_path / "dist" / "parts" / "parts.nl.pdf")}
+    compounds = {(head, tail) for head, tail in breaks
+                 if (head + tail).lower() in {"teruggestuurd", "partnerschapsinstrument", "stadsvernieuwingsproject"}}
+    assert compounds, breaks  # the compounds do fall at line ends
+    assert compounds <= {("terug", "gestuurd"), ("partner", "schapsinstrument"), ("partnerschaps", "instrument"),
+                         ("stads", "vernieuwingsproject"), ("stadsvernieuwings", "project")}, compounds
+    document = Document(str(tmp_path / "dist" / "parts" / "parts.nl.docx"))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert f"terug{SOFT_HYPHEN}gestuurd" in text and f"stads{SOFT_HYPHEN}vernieuwings{SOFT_HYPHEN}project" in text
+    assert f"partner{SOFT_HYPHEN}schaps{SOFT_HYPHEN}instrument" in text
