@@ -12,7 +12,8 @@ would sign off, decided here once for every writer:
   layout: InDesign's default);
 - nor a word across two pages, nor the word ending a third hyphenated line in a row
   (the PDF writer finds such breaks after laying the document out, and lays it out
-  again with the word kept whole in that paragraph, see
+  again with that occurrence of the word kept whole in its paragraph, or, when that
+  would stretch a page's last line, with the page ending a line earlier, see
   :func:`pressgen.writers.pdf.write_pdf`);
 - a phrase listed under ``hyphenation: foreign:`` (an English title inside a
   French text) breaks by its own language's patterns;

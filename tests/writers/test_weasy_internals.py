@@ -130,6 +130,19 @@ def test_a_text_s_trailing_space_hangs_so_a_span_after_it_does_not_break_the_lin
     assert _lines_of(spanned) == _lines_of(plain) == [plain.removesuffix(" représentés."), "représentés."]
 
 
+def test_pyphen_reads_a_word_s_breaks_from_its_cache_so_use_breaks_decides_them(pyphen_table: None) -> None:
+    from pressgen.document.hyphenation import break_table
+
+    weasy.use_patterns(PATTERNS)
+    assert pyphen.Pyphen(lang="nl_BE", left=3, right=3).inserted("teruggestuurd") == "terug-ge-stuurd"
+    weasy.use_breaks("nl-BE", break_table("nl"))
+    assert isinstance(pyphen.hdcache[pyphen.LANGUAGES["nl"]].cache, dict), _upgrade("pyphen", "HyphDict.cache")
+    assert pyphen.Pyphen(lang="nl", left=3, right=3).inserted("Teruggestuurd") == "Terug-gestuurd", \
+        _upgrade("pyphen", "HyphDict.positions no longer reads its per-word cache first")
+    weasy.use_breaks("nl-BE", ())  # taken out again: the patterns decide
+    assert pyphen.Pyphen(lang="nl", left=3, right=3).inserted("teruggestuurd") == "terug-ge-stuurd"
+
+
 def test_pyphen_languages_is_a_table_of_dictionary_files_read_when_a_dictionary_is_made(
         pyphen_table: None) -> None:
     table = pyphen.LANGUAGES
