@@ -21,8 +21,9 @@ would sign off, decided here once for every writer:
   patterns break at poor places, "terugge-stuurd") or of the workspace's
   ``hyphenation: breaks:`` breaks only where its listed form has a hyphen
   ("terug-gestuurd"): :func:`break_table`, the rules' ``breaks``. The PDF writer
-  gives WeasyPrint these breaks (:func:`pressgen.writers.weasy.use_breaks`); the
-  DOCX has them as soft hyphens in the word (:meth:`Rules.languages`).
+  gives WeasyPrint these breaks (:func:`pressgen.writers.weasy.use_breaks`); for the
+  DOCX, :meth:`Rules.soft_hyphens` marks them in body text (not yet called by the
+  DOCX writer).
 
 The PDF writer marks kept words and foreign phrases as spans. The DOCX marks
 foreign phrases with ``w:lang`` (Word hyphenates and spell-checks them in their
@@ -140,17 +141,16 @@ class Rules:
         out: list[tuple[str, str | None]] = []
         for piece, how in self.pieces(text):
             tag = how if how not in (None, "keep") else None
-            if how is None and self._breaks:
-                piece = self._soft_hyphens(piece)
             if out and tag is None and out[-1][1] is None:
                 out[-1] = (out[-1][0] + piece, None)
             else:
                 out.append((piece, tag))
         return out
 
-    def _soft_hyphens(self, text: str) -> str:
+    def soft_hyphens(self, text: str) -> str:
         """``text`` with a soft hyphen at each listed break of its listed words: Word then breaks them
-        there (a word with soft hyphens breaks only at them)."""
+        there (a word with soft hyphens breaks only at them). For body text only: Word breaks at a soft
+        hyphen in a heading too, which is never hyphenated."""
         def marked(match: re.Match[str]) -> str:
             word = match.group()
             listed = self._breaks.get(word.lower())
