@@ -8,12 +8,22 @@ would sign off, decided here once for every writer:
 - words in capitals (acronyms: IOM, UNRIC) are never broken;
 - organisation names and the workspace's ``hyphenation: names:`` (brands,
   programmes) are never broken;
-- a paragraph's last word is never broken, nor a word across two pages (the PDF
-  writer finds such breaks after laying the document out, and lays it out again
-  with the word kept whole in that paragraph, see
+- a paragraph's last word is never broken (``Rules.for_paragraph``, before any
+  layout: InDesign's default);
+- nor a word across two pages, nor the word ending a third hyphenated line in a row
+  (the PDF writer finds such breaks after laying the document out, and lays it out
+  again with that occurrence of the word kept whole in its paragraph, or, when that
+  would stretch a page's last line, with the page ending a line earlier, see
   :func:`pressgen.writers.pdf.write_pdf`);
 - a phrase listed under ``hyphenation: foreign:`` (an English title inside a
-  French text) breaks by its own language's patterns.
+  French text) breaks by its own language's patterns;
+- a word of the packaged list (``PREFERRED_BREAKS``: Dutch compounds, which the
+  patterns break at poor places, "terugge-stuurd") or of the workspace's
+  ``hyphenation: breaks:`` breaks only where its listed form has a hyphen
+  ("terug-gestuurd"): :func:`break_table`, the rules' ``breaks``. The PDF writer
+  gives WeasyPrint these breaks (:func:`pressgen.writers.weasy.use_breaks`); for the
+  DOCX, :meth:`Rules.soft_hyphens` marks them in body text (not yet called by the
+  DOCX writer).
 
 The PDF writer marks kept words and foreign phrases as spans. The DOCX marks
 foreign phrases with ``w:lang`` (Word hyphenates and spell-checks them in their
@@ -23,8 +33,10 @@ Word decides the rest per paragraph, so the other rules are the PDF's alone.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,6 +47,36 @@ MIN_WORD, MIN_LEFT, MIN_RIGHT = 6, 3, 3
 # Pyphen's bare "en" patterns break "Loc-al" and its "en_GB" ones "fest-ival"; the US patterns (the
 # ones LibreOffice ships) break English correctly in either spelling, so "en" of any region uses them.
 PATTERNS = {"en": "en_US"}
+
+# Compounds the patterns break at a poor place (between syllables of one part, "partnerschapsin-strument"),
+# with the places a typographer breaks them: between the parts, and inside a long part where the patterns
+# would. A workspace adds its own under ``hyphenation: breaks:`` (they win over these).
+PREFERRED_BREAKS: dict[str, tuple[str, ...]] = {
+    "nl": (
+        "terug-gestuurd", "terug-gekeerd", "terug-keer", "terug-keer-programma", "terug-keer-programma's",
+        "partner-schaps-instrument", "samen-werkings-verband", "samen-werkings-verbanden",
+        "ontwikkelings-samen-werking", "gemeente-raads-verkiezingen", "arbeids-markt-beleid",
+        "integratie-beleid", "vluchtelingen-organisatie", "vluchtelingen-organisaties", "opvang-centrum",
+        "opvang-centra", "asiel-zoekers", "asiel-zoeker", "mensen-handel", "mensen-handelaars",
+        "overheids-instellingen", "beleids-makers", "ervarings-deskundigen", "jongeren-organisaties",
+        "gelijke-kansen-beleid", "verantwoordelijk-heid", "informatie-sessies", "informatie-campagne",
+        "bewustmakings-campagne", "migratie-beleid", "terugkeer-beleid", "studie-bezoek",
+    ),
+}
+
+
+def break_table(lang: str, listed: dict[str, list[str]] | None = None) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Return (word in lower case, the offsets where it may break) of each word of ``PREFERRED_BREAKS`` and
+    ``listed`` (the workspace's ``hyphenation: breaks:``) for language ``lang``, the workspace's winning."""
+    base = lang.replace("_", "-").split("-")[0].lower()
+    table: dict[str, tuple[int, ...]] = {}
+    for forms in (PREFERRED_BREAKS.get(base, ()), *(words for code, words in (listed or {}).items()
+                                                  if code.split("-")[0].lower() == base)):
+        for form in forms:
+            parts = form.split("-")
+            offsets = tuple(itertools.accumulate(len(part) for part in parts[:-1]))
+            table["".join(parts).lower()] = offsets
+    return tuple(sorted(table.items()))
 
 
 
@@ -50,9 +92,13 @@ class Rules:
 
     keep: tuple[str, ...] = ()  # names and words never broken
     foreign: tuple[tuple[str, str], ...] = ()  # (phrase, its language tag: "en-GB")
-    keep_in: tuple[tuple[str, str], ...] = ()  # (paragraph key, word): kept in that paragraph only
+    # (paragraph key, word, n): the n-th occurrence (from 0) of the word in that paragraph is kept whole
+    keep_in: tuple[tuple[str, str, int], ...] = ()
     lang: str = "en"  # the document's language, whose patterns tell which words could break
+    at: tuple[int, ...] = ()  # in one paragraph's rules: where its kept words start in its plain text
+    breaks: tuple[tuple[str, tuple[int, ...]], ...] = ()  # words of the language that break only there
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _breaks: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = sorted({n for n in self.keep if n.strip()}, key=len, reverse=True)
@@ -61,16 +107,33 @@ class Rules:
         if names:
             parts.append(f"(?P<name>(?<!\\w)(?:{'|'.join(re.escape(n) for n in names)})(?!\\w))")
         object.__setattr__(self, "_pattern", re.compile("|".join(parts)) if parts else None)
+        object.__setattr__(self, "_breaks", dict(self.breaks))
 
-    def with_kept_in(self, pairs: set[tuple[str, str]]) -> Rules:
-        """Return these rules with each (paragraph key, word) of ``pairs`` kept whole in that paragraph."""
-        return Rules(self.keep, self.foreign, tuple(sorted({*self.keep_in, *pairs})), self.lang)
+    def positions(self, word: str) -> list[int]:
+        """Where ``word`` (of the document's language) may break: its listed breaks, else its patterns'."""
+        listed = self._breaks.get(word.lower())
+        if listed is None:
+            return breaks(word, self.lang)
+        return [i for i in listed if MIN_LEFT <= i <= len(word) - MIN_RIGHT] if len(word) >= MIN_WORD else []
+
+    def with_kept_in(self, kept: set[tuple[str, str, int]]) -> Rules:
+        """Return these rules with each (paragraph key, word, n) of ``kept`` kept whole in that paragraph."""
+        return dataclasses.replace(self, keep_in=tuple(sorted({*self.keep_in, *kept})), at=())
 
     def for_paragraph(self, text: str) -> Rules:
-        """Return the rules of the paragraph whose plain text is ``text``."""
-        key = paragraph_key(text)
-        words = {word for paragraph, word in self.keep_in if paragraph == key}
-        return Rules(tuple(sorted({*self.keep, *words})), self.foreign, lang=self.lang) if words else self
+        """Return the rules of the paragraph whose plain text is ``text``: its last word kept whole, and
+        the occurrences of words that ``keep_in`` names for it."""
+        words = list(_WORD.finditer(text))
+        at = {words[-1].start()} if words else set()
+        if self.keep_in:
+            key = paragraph_key(text)
+            wanted = {(word, n) for paragraph, word, n in self.keep_in if paragraph == key}
+            seen: dict[str, int] = {}
+            for match in words if wanted else ():
+                n = seen[match.group()] = seen.get(match.group(), -1) + 1
+                if (match.group(), n) in wanted:
+                    at.add(match.start())
+        return dataclasses.replace(self, at=tuple(sorted(at)))
 
     def languages(self, text: str) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, language tag of a foreign phrase or None): what a DOCX marks
@@ -84,23 +147,40 @@ class Rules:
                 out.append((piece, tag))
         return out
 
-    def pieces(self, text: str) -> list[tuple[str, str | None]]:
+    def soft_hyphens(self, text: str) -> str:
+        """``text`` with a soft hyphen at each listed break of its listed words: Word then breaks them
+        there (a word with soft hyphens breaks only at them). For body text only: Word breaks at a soft
+        hyphen in a heading too, which is never hyphenated."""
+        def marked(match: re.Match[str]) -> str:
+            word = match.group()
+            listed = self._breaks.get(word.lower())
+            if listed is None:
+                return word
+            cuts = [0, *self.positions(word), len(word)]
+            return SOFT_HYPHEN.join(word[a:b] for a, b in itertools.pairwise(cuts))
+        return _WORD.sub(marked, text)
+
+    def pieces(self, text: str, start: int = 0) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, how): how is None (may break), "keep", or a language code.
 
+        ``start``: where ``text`` starts in its paragraph's plain text (a paragraph's rules keep the
+        words that start at their ``at``: its last word, decided here before any layout as InDesign
+        does, and the words the PDF writer found broken across pages).
         A kept piece is one word that could break (no space or hyphen in it): WeasyPrint lays out
         a span with break opportunities inside it badly at a line end, and each span costs time.
         """
         languages = {phrase: lang for phrase, lang in self.foreign}
+        at = {offset - start for offset in self.at if start <= offset < start + len(text)}
         out: list[tuple[str, str | None]] = []
         position = 0
         for match in self._pattern.finditer(text) if self._pattern else ():
-            out.extend(_words_kept(text[position:match.start()], self.lang, capitals_only=True))
+            out.extend(_words_kept(text[position:match.start()], self.positions, True, {o - position for o in at}))
             if match.lastgroup == "foreign":
                 out.append((match.group(), languages[match.group()]))
             else:
-                out.extend(_words_kept(match.group(), self.lang))
+                out.extend(_words_kept(match.group(), self.positions))
             position = match.end()
-        out.extend(_words_kept(text[position:], self.lang, capitals_only=True))
+        out.extend(_words_kept(text[position:], self.positions, True, {o - position for o in at}))
         merged: list[tuple[str, str | None]] = []
         for piece, how in out:
             if merged and how is None and merged[-1][1] is None:
@@ -111,6 +191,7 @@ class Rules:
 
 
 _WORD = re.compile(r"\w+")
+SOFT_HYPHEN = "\u00ad"
 
 
 def paragraph_key(text: str) -> str:
@@ -118,12 +199,20 @@ def paragraph_key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _words_kept(text: str, lang: str, capitals_only: bool = False) -> list[tuple[str, str | None]]:
+def _words_kept(text: str, positions: Callable[[str], list[int]], capitals_only: bool = False,
+                at: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, str | None]]:
     """``text`` with each word that the patterns would break marked "keep" (only words in capitals
-    with ``capitals_only``): a span costs layout time, so a word that cannot break gets none."""
-    return [(piece, "keep" if _WORD.fullmatch(piece) and (piece.isupper() or not capitals_only)
-             and breaks(piece, lang) else None)
-            for piece in re.split(r"(\w+)", text) if piece]
+    with ``capitals_only``, and those starting at an offset of ``at``): a span costs layout time, so
+    a word that cannot break gets none."""
+    out: list[tuple[str, str | None]] = []
+    offset = 0
+    for piece in re.split(r"(\w+)", text):
+        if piece:
+            kept = (_WORD.fullmatch(piece) and (piece.isupper() or not capitals_only or offset in at)
+                    and positions(piece))
+            out.append((piece, "keep" if kept else None))
+            offset += len(piece)
+    return out
 
 
 def names_of(organizations: Sequence[dict[str, str] | str | None], extra: list[str]) -> tuple[str, ...]:

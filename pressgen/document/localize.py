@@ -16,7 +16,7 @@ from babel.dates import format_date, format_time, get_timezone
 from babel.support import Translations
 
 from pressgen.document import markup
-from pressgen.document.hyphenation import Rules, names_of
+from pressgen.document.hyphenation import Rules, break_table, names_of
 from pressgen.document.markup import Block, Paragraph, Strong, Text
 from pressgen.document.typography import NBSP, french_contractions, no_lone_last_word, typeset
 from pressgen.errors import Diagnostic, RenderError
@@ -362,7 +362,7 @@ def _hyphenation(config: Config, lang: str) -> Rules:
     names = names_of([o.name for o in orgs] + [o.short_name for o in orgs], config.hyphenation.names)
     foreign = tuple((phrase, language_tag(config.locale_for(other)))
                     for other, phrases in config.hyphenation.foreign.items() if other != lang for phrase in phrases)
-    return Rules(names, foreign, lang=lang)
+    return Rules(names, foreign, lang=lang, breaks=break_table(lang, config.hyphenation.breaks))
 
 
 def localize(release: Release, workspace: Workspace, lang: str, *, draft: bool) -> DocumentView:

@@ -116,6 +116,8 @@ class HyphenationSettings(Strict):
 
     names: list[str] = []  # brands, programmes, product names (organisation names are kept anyway)
     foreign: dict[LanguageCode, list[str]] = {}  # language -> phrases in it ("Global Migration Film Festival")
+    # language -> words with the only places they may break ("terug-gestuurd"), over the packaged list
+    breaks: dict[LanguageCode, list[Annotated[str, Field(pattern=r"^\w+(?:-\w+)*$")]]] = {}
 
 
 # --- mail: how ``pressgen mail`` reaches the office's SMTP server (pressgen.yaml ``mail:``) ---------------

@@ -42,12 +42,13 @@ from pressgen.workspace.labels import translations
 TEMPLATE = "release.html"
 
 
-def _text_html(text: str, rules: Rules | None) -> Markup:
-    """A text run, its kept words and foreign phrases as spans (see pressgen.document.hyphenation)."""
+def _text_html(text: str, rules: Rules | None, start: int = 0) -> Markup:
+    """A text run, its kept words and foreign phrases as spans (see pressgen.document.hyphenation);
+    ``start``: where the run starts in its paragraph's plain text."""
     if rules is None:
         return escape(text)
     out = []
-    for piece, how in rules.pieces(text):
+    for piece, how in rules.pieces(text, start):
         if how is None:
             out.append(escape(piece))
         elif how == "keep":
@@ -59,21 +60,32 @@ def _text_html(text: str, rules: Rules | None) -> Markup:
 
 def inlines_html(items: tuple[Inline, ...], rules: Rules | None = None) -> Markup:
     """Return inline nodes as escaped HTML, hyphenated by ``rules`` when given."""
+    return _inlines(items, rules, 0)[0]
+
+
+def _inlines(items: tuple[Inline, ...], rules: Rules | None, start: int) -> tuple[Markup, int]:
+    """Inline nodes as HTML, and where they end in their paragraph's plain text (see plain_text)."""
     out = []
     for item in items:
         if isinstance(item, Text):
-            out.append(_text_html(item.text, rules))
+            out.append(_text_html(item.text, rules, start))
+            start += len(item.text)
         elif isinstance(item, Break):
             out.append(Markup("<br>"))
-        elif isinstance(item, Strong):
-            out.append(Markup("<strong>%s</strong>") % inlines_html(item.children, rules))
-        elif isinstance(item, Emph):
-            out.append(Markup("<em>%s</em>") % inlines_html(item.children, rules))
-        elif isinstance(item, Sup):
-            out.append(Markup("<sup>%s</sup>") % inlines_html(item.children, rules))
-        elif isinstance(item, Link):
-            out.append(Markup('<a href="%s">%s</a>') % (item.href, inlines_html(item.children, rules)))
-    return Markup("").join(out)
+            start += 1
+        elif isinstance(item, Strong | Emph | Sup | Link):
+            inner, start = _inlines(item.children, rules, start)
+            if isinstance(item, Link):
+                out.append(Markup('<a href="%s">%s</a>') % (item.href, inner))
+            else:
+                tag = Markup("strong" if isinstance(item, Strong) else "em" if isinstance(item, Emph) else "sup")
+                out.append(Markup("<%s>%s</%s>") % (tag, inner, tag))
+    return Markup("").join(out), start
+
+
+def _paragraph_html(items: tuple[Inline, ...], rules: Rules | None) -> Markup:
+    """A paragraph's inline nodes as HTML, by its own rules (its last word, its words kept after layout)."""
+    return _inlines(items, rules.for_paragraph(plain_text(items)) if rules else None, 0)[0]
 
 
 def blocks_html(blocks: tuple[Block, ...], rules: Rules | None = None) -> Markup:
@@ -81,13 +93,12 @@ def blocks_html(blocks: tuple[Block, ...], rules: Rules | None = None) -> Markup
     out = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            own = rules.for_paragraph(plain_text(block.children)) if rules and rules.keep_in else rules
-            out.append(Markup("<p>%s</p>") % inlines_html(block.children, own))
+            out.append(Markup("<p>%s</p>") % _paragraph_html(block.children, rules))
         elif isinstance(block, Heading):
             out.append(Markup('<h2 class="intertitle">%s</h2>') % inlines_html(block.children, rules))
         elif isinstance(block, Quote):
-            attribution = Markup('<p class="attribution">— %s</p>') % inlines_html(block.attribution, rules) \
-                if block.attribution else Markup("")
+            attribution = (Markup('<p class="attribution">— %s</p>') % _paragraph_html(block.attribution, rules)
+                           if block.attribution else Markup(""))
             out.append(Markup("<blockquote>%s%s</blockquote>") % (blocks_html(block.children, rules), attribution))
         elif isinstance(block, Table):
             out.append(_table_html(block))

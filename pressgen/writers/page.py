@@ -97,7 +97,7 @@ class WebRules(Rules):
     """The body's rules on a web page: only the phrases in another language are marked (``lang``, which
     screen readers follow); words kept whole are a matter of the printed page's line breaks."""
 
-    def pieces(self, text: str) -> list[tuple[str, str | None]]:
+    def pieces(self, text: str, start: int = 0) -> list[tuple[str, str | None]]:
         languages = dict(self.foreign)
         out: list[tuple[str, str | None]] = []
         position = 0

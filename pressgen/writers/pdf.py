@@ -27,7 +27,19 @@ from pressgen.resources import PACKAGED_TEMPLATES, find_template
 from pressgen.workspace.images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from pressgen.writers import Rendered
 from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
-from pressgen.writers.weasy import ImageCache, Line, blocks_of, page_lines, page_room, use_patterns, use_tags
+from pressgen.writers.weasy import (
+    SPACE_EM,
+    ImageCache,
+    Line,
+    blocks_of,
+    page_lines,
+    page_room,
+    selector_of,
+    use_breaks,
+    use_hanging_spaces,
+    use_patterns,
+    use_tags,
+)
 
 # WeasyPrint logs each refused resource; our fetcher records them instead.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -111,41 +123,111 @@ RELAYOUTS = 3
 HYPHENATED_LINES = 2
 
 
-def words_to_keep(document: Document) -> set[tuple[str, str]]:
-    """Return (paragraph key, word) of each word the layout broke where a typographer would not:
+# A foot line whose last word is kept whole (moved to the next page) is stretched: when its word gaps would
+# pass this many plain spaces, the paragraph gives the next page one more line instead (its ``widows``),
+# so that the word breaks inside a page: the page ends a line short (two, when the paragraph had only its
+# two first lines on it and moves whole), as a typographer would rather than set a line that loose.
+MAX_GAP = 2.5
+AVERAGE_LETTER = 0.5  # the width of a lower-case letter of Liberation Sans, in ems (estimates a word's width)
+
+
+@dataclasses.dataclass
+class Remedies:
+    """What the next layout changes to keep words whole: the occurrences of words kept whole, as
+    (paragraph key, word, n), and the paragraphs that give the next page more lines (CSS selector ->
+    its widows)."""
+
+    kept: set[tuple[str, str, int]] = dataclasses.field(default_factory=set)
+    widows: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def css(self) -> str:
+        return "\n".join(f"{selector} {{ widows: {n}; }}" for selector, n in sorted(self.widows.items()))
+
+
+def words_to_keep(document: Document) -> set[tuple[str, str, int]]:
+    """Return (paragraph key, word, n) of each word the layout broke where a typographer would not:
     at the foot of a page (finished atop the next), as a paragraph's last word, or at the end of a
     third hyphenated line in a row."""
-    foot, other = _words_to_keep(page_lines(document))
-    return foot | other
+    return _remedies(document, page_lines(document)).kept
 
 
-def _words_to_keep(pages: list[list[Line]]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """The words to keep whole: those broken across two pages, and the others (see words_to_keep)."""
-    foot, other = set(), set()
+def _remedies(document: Document, pages: list[list[Line]], runs: bool = True) -> Remedies:
+    """What to change for each word broken where a typographer would not (see words_to_keep): keep it
+    whole, or, for a word across two pages whose line would be stretched past MAX_GAP without it, give
+    the next page one more line of the paragraph. ``runs``: also the third hyphenated lines in a row."""
+    found = Remedies()
+    paragraphs = {id(paragraph): lines for paragraph, lines in paragraphs_of(pages)}
     for this, following in itertools.pairwise(pages):
         if this and following and this[-1].paragraph is not None:
-            word = _broken(this[-1].text, following[0].text)
-            if word:
-                foot.add((_key(this[-1].paragraph), word))
-    for paragraph, lines in _by_paragraph(pages):
+            line, paragraph = this[-1], this[-1].paragraph
+            word = _broken(line.text, following[0].text)
+            if word and _gap_if_kept(line) <= MAX_GAP:
+                lines = paragraphs[id(paragraph)]
+                found.kept.add((_key(paragraph), word, _occurrence(lines, _index(lines, line), word)))
+            elif word or (following[0].paragraph is paragraph and _gap(line) > MAX_GAP):
+                # The word whole would stretch the line, or the line is stretched already (the next page's
+                # first word is kept whole): the page ends at the paragraph's last line above that a foot
+                # may end with (whole words, gaps within MAX_GAP), its lines below go to the next page as
+                # they are (a line is set the same on either page), or the paragraph goes whole.
+                here = [other for other in this if other.paragraph is paragraph]
+                on_next = sum(1 for other in following if other.paragraph is paragraph)
+                moved = next((m for m in range(1, len(here) - 1) if _good_foot(here[-1 - m])), len(here) - 1)
+                selector = selector_of(document, paragraph)
+                found.widows[selector] = max(found.widows.get(selector, 2), on_next + moved)
+    for paragraph, lines in paragraphs_of(pages):
         if len(lines) >= 2:
             last = lines[-1].text.strip()
             # One word, a closing » or a full stop glued to it by a no-break space counting with it.
             word = _broken(lines[-2].text, last) if len(re.split(r"[ \t\n]+", last)) == 1 else None
             if word:
-                other.add((_key(paragraph), word))
+                found.kept.add((_key(paragraph), word, _occurrence(lines, len(lines) - 2, word)))
         run = 0
-        for line, following_line in itertools.pairwise(lines):
+        for index, (line, following_line) in enumerate(itertools.pairwise(lines) if runs else ()):
             run = run + 1 if line.text.endswith(HYPHEN) else 0
             if run > HYPHENATED_LINES:
                 word = _broken(line.text, following_line.text.lstrip())
                 if word:
-                    other.add((_key(paragraph), word))
+                    found.kept.add((_key(paragraph), word, _occurrence(lines, index, word)))
                 run = 0
-    return foot, other
+    return found
 
 
-def _by_paragraph(pages: list[list[Line]]) -> list[tuple[Any, list[Line]]]:
+def _gap(line: Line) -> float:
+    """The word gaps of a justified line, in plain spaces."""
+    return 1 + line.spacing / line.space if line.space else 1.0
+
+
+def _good_foot(line: Line) -> bool:
+    """Whether a page may end with ``line``: no word broken at its end, its gaps within MAX_GAP."""
+    return not line.text.endswith(HYPHEN) and _gap(line) <= MAX_GAP
+
+
+def _gap_if_kept(line: Line) -> float:
+    """The word gaps of ``line``, which ends by hyphenating a word, in plain spaces, if the word went
+    whole to the next line: the head and its hyphen leave, the line's other gaps share their width."""
+    gaps = line.text.strip().count(" ")
+    head = re.search(r"\w+$", line.text[:-len(HYPHEN)])
+    if gaps < 2 or not head or not line.space:
+        return float("inf")
+    font_size = line.space / SPACE_EM
+    freed = line.space + line.spacing + (len(head.group()) + 1) * AVERAGE_LETTER * font_size
+    return 1 + (gaps * line.spacing + freed) / (gaps - 1) / line.space
+
+
+def _index(lines: list[Line], line: Line) -> int:
+    return next(i for i, other in enumerate(lines) if other is line)
+
+
+def _occurrence(lines: list[Line], index: int, word: str) -> int:
+    """Which occurrence of ``word`` in its paragraph (from 0) is the one ``lines[index]`` breaks at its end."""
+    text = ""
+    for line in lines[:index + 1]:
+        text = text[:-len(HYPHEN)] + line.text.lstrip() if text.endswith(HYPHEN) else f"{text} {line.text}"
+    return re.findall(r"\w+", text[:-len(HYPHEN)])[:-1].count(word)
+
+
+def paragraphs_of(pages: list[list[Line]]) -> list[tuple[Any, list[Line]]]:
+    """Each paragraph of the laid-out pages with its lines, in order."""
     by_paragraph: dict[int, tuple[Any, list[Line]]] = {}
     for line in itertools.chain.from_iterable(pages):
         if line.paragraph is not None:
@@ -222,25 +304,29 @@ def _photo_fix(document: Document, view: DocumentView) -> str | DocumentView | N
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
     """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title.
 
-    A word hyphenated across two pages, a paragraph's last word hyphenated, or a third hyphenated
-    line in a row, is kept whole and the document laid out again; so is
-    a lead photo that went whole to the next page and left room on the page above (lowered to fit,
-    or set after the next paragraph). Rare: it costs a second layout only then.
+    A paragraph's last word is kept whole before the first layout (the hyphenation rules). A word
+    hyphenated across two pages or at the end of a third hyphenated line in a row (or a last word
+    the rules could not see, inside a foreign phrase) is kept whole and the document laid out
+    again; so is a lead photo that went whole to the next page and left room on the page above
+    (lowered to fit, or set after the next paragraph). Rare: it costs a second layout only then.
     """
     use_patterns(PATTERNS)  # before any layout: WeasyPrint hyphenates by the patterns hyphenation chose
     use_tags()  # one structure element per element, running header and footer as artifacts
+    use_hanging_spaces()  # a line is not broken early because of the space before a span
+    use_breaks(view.lang, view.hyphenation.breaks)  # compounds break where the rules prefer
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),
                "cache": image_cache(view.workspace_root)}
     rules = view.hyphenation
-    kept: set[tuple[str, str]] = set()
+    done = Remedies()
     sheets = [stylesheet(view.workspace_root)]
     photo_done = False
     for attempt in range(RELAYOUTS + 1):
         html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
                     url_fetcher=fetcher)
-        document = html.render(stylesheets=sheets, font_config=_fonts(), **options)
+        widows = [CSS(string=done.css(), font_config=_fonts())] if done.widows else []
+        document = html.render(stylesheets=[*sheets, *widows], font_config=_fonts(), **options)
         if attempt == RELAYOUTS:
             break
         changed = False
@@ -251,11 +337,16 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
             elif fix is not None:
                 view = fix
             photo_done = changed = fix is not None
-        foot, other = _words_to_keep(page_lines(document))
-        wanted = kept | foot | other
-        if wanted != kept:
-            kept, changed = wanted, True
-            view = dataclasses.replace(view, hyphenation=rules.with_kept_in(kept))
+        # Runs of hyphenated lines are mended once, on the first layout: each word kept whole moves the
+        # rest of its paragraph, which makes new runs in dense text, and new breaks across pages.
+        found = _remedies(document, page_lines(document), runs=attempt == 0)
+        if not found.kept <= done.kept:
+            done.kept |= found.kept
+            changed = True
+            view = dataclasses.replace(view, hyphenation=rules.with_kept_in(done.kept))
+        for selector, n in found.widows.items():
+            if done.widows.get(selector, 0) < n:
+                done.widows[selector], changed = n, True
         if not changed:
             break
     buffer = io.BytesIO()

@@ -10,6 +10,8 @@ The PDF writer needs three things neither library offers publicly:
   asks Pyphen for the dictionary of ``pyphen.language_fallback(lang)``, which
   Pyphen reads from its ``LANGUAGES`` table when the dictionary is made, so the
   table's entries are pointed at the chosen patterns' files;
+- WeasyPrint breaking the words of pressgen's list of preferred breaks only
+  there (:func:`use_breaks`): Pyphen's per-word cache ``HyphDict.cache``;
 - an image cache shared by documents that never keeps what pressgen generated for
   one document (:class:`ImageCache`): WeasyPrint keys its ``cache`` option's
   entries by the image's URL, which it does not document.
@@ -70,6 +72,20 @@ def _lines(box: boxes.Box, paragraph: Any, out: list[Line]) -> list[Line]:
     return out
 
 
+def selector_of(document: Document, element: Any) -> str:
+    """A CSS selector that matches ``element`` (an element of the laid-out HTML) and no other: its path
+    from the root by element type, "html > body > main > div:nth-of-type(2) > p:nth-of-type(7)"."""
+    root = next(box.element for box in document.pages[0]._page_box.children if box.element_tag == "html")
+    parents = {child: parent for parent in root.iter() for child in parent}
+    steps = []
+    while element in parents:
+        parent = parents[element]
+        same = [child for child in parent if child.tag == element.tag]
+        steps.append(f"{element.tag}:nth-of-type({same.index(element) + 1})")
+        element = parent
+    return " > ".join([element.tag, *reversed(steps)])
+
+
 @dataclass(frozen=True)
 class Block:
     """Where one element's box lies on a page, in CSS pixels from the page's top edge: its margin
@@ -112,6 +128,43 @@ def page_room(document: Document) -> list[tuple[float, float, float]]:
     return out
 
 
+# --- A text's trailing space hangs (WeasyPrint 70's split_first_line counts it) ---------------------------
+#
+# A text followed by an inline element on the same line (a kept word's span, a link, bold) ends with the
+# space before that element. WeasyPrint measures the text with that space, and when the text alone fits
+# but the space does not (a few pixels over), it takes the text as too long for any break and breaks after
+# its first word (or hyphenates it): "Cette" alone on a line, the rest of the paragraph below it. CSS
+# Text 3 (4.1.3) has a collapsible space at a line end hang: the text fits. Installed by
+# use_hanging_spaces() over the name ``weasyprint.layout.inline.split_first_line``.
+
+from weasyprint.layout import inline as _inline_module  # noqa: E402
+from weasyprint.text import line_break as _line_break_module  # noqa: E402
+
+_ORIGINAL_SPLIT_FIRST_LINE = _line_break_module.split_first_line
+
+
+def _split_first_line(text: str, style: Any, context: Any, max_width: Any, justification_spacing: float,
+                      is_line_start: bool = True, minimum: bool = False) -> Any:
+    result = _ORIGINAL_SPLIT_FIRST_LINE(text, style, context, max_width, justification_spacing,
+                                        is_line_start, minimum)
+    if (result[2] is not None and max_width is not None and text.endswith(" ")
+            and style["white_space"] in ("normal", "nowrap", "pre-line") and "\n" not in text):
+        layout = _line_break_module.create_layout(text.rstrip(" "), style, context, max_width,
+                                                  justification_spacing)
+        first_line, resume = layout.get_first_line()
+        fits = resume is None and _line_break_module.line_size(first_line, style)[0] <= max_width
+        layout.deactivate()
+        if fits:  # the text fits, its trailing space hangs: no break in it
+            return _ORIGINAL_SPLIT_FIRST_LINE(text, style, context, None, justification_spacing,
+                                              is_line_start, minimum)
+    return result
+
+
+def use_hanging_spaces() -> None:
+    """Make WeasyPrint let a text's trailing space hang past the line's end, as CSS says (idempotent)."""
+    _inline_module.split_first_line = _split_first_line
+
+
 _ORIGINAL_LANGUAGES: dict[str, Any] = {}  # Pyphen's table as Pyphen made it, before any use_patterns
 
 
@@ -134,6 +187,27 @@ def use_patterns(patterns: Mapping[str, str]) -> None:
         pyphen.LANGUAGES[code] = _ORIGINAL_LANGUAGES[chosen] if chosen else path
 
 
+_INSTALLED_BREAKS: dict[Any, set[str]] = {}  # HyphDict -> the words use_breaks put in its cache
+
+
+def use_breaks(lang: str, table: tuple[tuple[str, tuple[int, ...]], ...]) -> None:
+    """Make WeasyPrint (and anything else that asks Pyphen) break each word of ``table`` (lower case, with
+    its offsets: pressgen.document.hyphenation.break_table) only there, in language ``lang``: the
+    offsets are put in the per-word cache of the Pyphen patterns that hyphenate ``lang``
+    (``HyphDict.cache``, read before the patterns). Words another call put there are taken out first."""
+    path = pyphen.LANGUAGES.get(pyphen.language_fallback(lang.replace("-", "_")) or "")
+    if path is None:
+        return
+    if path not in pyphen.hdcache:
+        pyphen.hdcache[path] = pyphen.HyphDict(path)
+    patterns = pyphen.hdcache[path]
+    for word in _INSTALLED_BREAKS.pop(patterns, set()):
+        patterns.cache.pop(word, None)
+    for word, offsets in table:
+        patterns.cache[word] = [pyphen.DataInt(offset) for offset in offsets]
+    _INSTALLED_BREAKS[patterns] = {word for word, _ in table}
+
+
 class ImageCache(dict):  # type: ignore[type-arg]
     """A ``cache`` for WeasyPrint's render options that keeps images (decoded once, their PDF
     streams encoded once) across documents, except those whose URL starts with ``never``:
@@ -148,7 +222,7 @@ class ImageCache(dict):  # type: ignore[type-arg]
             super().__setitem__(key, value)
 
 
-# --- The tagged PDF: what WeasyPrint 70's pdf/tags.py and draw_page do, with four differences ----------
+# --- The tagged PDF: what WeasyPrint 70's pdf/tags.py and draw_page do, with five differences ----------
 #
 # WeasyPrint builds the structure tree page by page, from each page's boxes: an element laid out on two
 # pages becomes two structure elements (a paragraph two P, a table two Table with two headers); the
@@ -161,7 +235,8 @@ class ImageCache(dict):  # type: ignore[type-arg]
 # - one element of the HTML is one structure element, whatever the pages it crosses: the pieces on later
 #   pages add their content to it (a marked-content reference names its page when it is not the
 #   element's first one), and a table's cells on later pages keep the headers of its first;
-# - a list item is LI > Lbl, LBody (its content in the LBody).
+# - a list item is LI > Lbl, LBody (its content in the LBody);
+# - text in another language than the document's (``<span lang="en-GB">``) has it as its element's /Lang.
 
 import pydyf  # noqa: E402
 from weasyprint import document as _document_module  # noqa: E402
@@ -238,8 +313,9 @@ def use_tags() -> None:
 class _Tree:
     """The structure tree of one document under construction: the elements made so far, by HTML element."""
 
-    def __init__(self, pdf: Any) -> None:
+    def __init__(self, pdf: Any, lang: str | None = None) -> None:
         self.pdf = pdf
+        self.lang = (lang or "").lower()  # the document's language (the catalog's /Lang)
         self.made: dict[tuple[int, str, int], Any] = {}  # (id of HTML element, tag, id of parent) -> element
         self.first_page: dict[int, int] = {}  # id of a structure element -> the page of its Pg
         self.parents: dict[int, Any] = {}  # id of a structure element -> its parent element
@@ -258,6 +334,14 @@ class _Tree:
         self.first_page[id(element)] = page
         self.parents[id(element)] = parent
         return element, True
+
+    def foreign(self, lang: str | None, element: Any) -> Any:
+        """The /Lang for content in ``lang`` inside ``element``: None when it is the document's language
+        or ``element`` already says it."""
+        if not lang or lang.lower() == self.lang:
+            return None
+        own = element.get("Lang")
+        return None if own is not None and own.string.lower() == lang.lower() else pydyf.String(lang)
 
     def link_of(self, element: Any) -> Any:
         """The Link element ``element`` is or lies in, else ``element``: WeasyPrint gives the boxes
@@ -293,7 +377,7 @@ def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> N
         structure_root["Namespaces"] = pydyf.Array([namespace.reference])
         structure_document["NS"] = namespace.reference
 
-    tree = _Tree(pdf)
+    tree = _Tree(pdf, document.metadata.lang)
     content_mapping["Nums"] = pydyf.Array()
     annotations: list[Any] = []
     for page_number, (page, stream) in enumerate(zip(document.pages, page_streams, strict=True)):
@@ -356,6 +440,8 @@ def _box_tree(box: Any, parent: Any, tree: _Tree, page_number: int, nums: dict[i
             return
 
     element, new = tree.element(tag, parent, page_number, box.element)
+    if new and box.element is not None and (lang := tree.foreign(box.element.get("lang"), parent)) is not None:
+        element["Lang"] = lang  # an element in another language: <span lang="en-GB">, PDF/UA 7.2
 
     if tag == "Figure" and new:
         x1, y1 = box.content_box_x(), box.content_box_y()
@@ -436,13 +522,19 @@ def _children_into(child: Any, element: Any, tree: _Tree, page_number: int, nums
             if id(kid_box) in skipped or kid_box not in tags:
                 continue
             kid = tags.pop(kid_box)
+            lang = kid_box.style["lang"]
+            foreign = tree.foreign(lang, element)
             if element["S"] == "/Link":
                 tree.content(element, kid["mcid"], page_number)
                 nums[kid["mcid"]] = element.reference
+                if foreign is not None and "Lang" not in element:
+                    element["Lang"] = foreign
             else:
                 span = pydyf.Dictionary({"Type": "/StructElem", "S": f"/{kid['tag']}",
                                          "K": pydyf.Array([kid["mcid"]]),
                                          "Pg": pdf.page_references[page_number], "P": element.reference})
+                if foreign is not None:  # text in another language than its element's
+                    span["Lang"] = foreign
                 pdf.add_object(span)
                 element["K"].append(span.reference)
                 nums[kid["mcid"]] = span.reference

@@ -152,6 +152,40 @@ def _page_texts(page: Any) -> tuple[str, str]:
     return "".join(parts[True]), "".join(parts[False])
 
 
+def marked_texts(path: Path) -> dict[tuple[int, int], str]:
+    """The text of each marked-content sequence with an MCID: (page from 0, MCID) -> its text."""
+    out: dict[tuple[int, int], str] = {}
+    for number, page in enumerate(PdfReader(path).pages):
+        out.update(_page_marked_texts(page, number))
+    return out
+
+
+def _page_marked_texts(page: Any, number: int) -> dict[tuple[int, int], str]:
+    out: dict[tuple[int, int], str] = {}
+    stack: list[int | None] = []
+
+    def before(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        if operator in (b"BDC", b"BMC"):
+            properties = operands[1] if operator == b"BDC" and len(operands) > 1 else {}
+            mcid = properties.get("/MCID") if isinstance(properties, dict) else None
+            stack.append(None if mcid is None else int(mcid))
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        mcids = [mcid for mcid in stack if mcid is not None]
+        if mcids:
+            out[(number, mcids[-1])] = out.get((number, mcids[-1]), "") + value
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return out
+
+
+def element_text(node: Node, texts: dict[tuple[int, int], str]) -> str:
+    """The text of a structure element and its descendants (``texts``: :func:`marked_texts`)."""
+    return "".join(texts.get(mcid, "") for item in node.walk() for mcid in item.mcids)
+
+
 def failures(path: Path) -> list[str]:
     """Return the Matterhorn failure conditions the PDF at ``path`` meets, one line each ("09-004: ...")."""
     reader = PdfReader(path)

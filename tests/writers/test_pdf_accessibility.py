@@ -83,3 +83,20 @@ def test_a_paragraph_across_two_pages_is_one_paragraph(seed_outputs: dict[tuple[
         assert len(nodes) == paragraphs, (path.name, len(nodes), paragraphs)
         crossing += sum(len(node.text_pages()) > 1 for node in nodes)
     assert crossing >= 3  # the seeds have paragraphs that cross a page: each is one P
+
+
+def test_a_phrase_in_another_language_carries_its_language_in_the_structure_tree(
+        seed_outputs: dict[tuple[str, str, str], Path]) -> None:
+    # The English title inside the French and Dutch digests (hyphenation: foreign: in pressgen.yaml): its
+    # HTML span has lang="en-GB", the DOCX run w:lang, and the PDF's element /Lang, so a screen reader
+    # reads it in English (PDF/UA-1 7.2) inside a document whose /Lang is fr-BE or nl-BE.
+    for lang, phrase in (("fr", "Global Migration Film Festival"),
+                         ("nl", "EU-China Dialogue on Migration and Mobility Support Project")):
+        path = seed_outputs[("iom-news-digest-2016", lang, "pdf")]
+        texts = pdfua.marked_texts(path)
+        nodes = [node for node in pdfua.structure(path).walk() if node.obj is not None and "/Lang" in node.obj]
+        foreign = {(re.sub(r"[\s\u2010]+", " ", pdfua.element_text(node, texts)).strip(), str(node.obj["/Lang"]))
+                   for node in nodes}
+        assert (phrase, "en-GB") in foreign, foreign
+        assert all(tag == "en-GB" for _, tag in foreign), foreign  # nothing else is marked as foreign
+        assert all(node.tag == "Span" for node in nodes), [node.tag for node in nodes]
