@@ -167,7 +167,7 @@ def at_segments(placed: Placed, entry: Entry, lang: str, form: Mapping[str, str]
                 if chosen is not None:
                     key = f"segment.{chosen.id}"
             by_field.setdefault(key, []).append(diagnostic)
-    return Placed(by_field)
+    return Placed(by_field, placed.within)
 
 
 def segment_where(pairs: list[Pair], pair: Pair) -> str:
