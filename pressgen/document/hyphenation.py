@@ -22,8 +22,8 @@ would sign off, decided here once for every writer:
   ``hyphenation: breaks:`` breaks only where its listed form has a hyphen
   ("terug-gestuurd"): :func:`break_table`, the rules' ``breaks``. The PDF writer
   gives WeasyPrint these breaks (:func:`pressgen.writers.weasy.use_breaks`); for the
-  DOCX, :meth:`Rules.soft_hyphens` marks them in body text (not yet called by the
-  DOCX writer).
+  DOCX, :meth:`Rules.soft_hyphens` marks them in body text, which the DOCX writer
+  writes as Word's optional hyphens.
 
 The PDF writer marks kept words and foreign phrases as spans. The DOCX marks
 foreign phrases with ``w:lang`` (Word hyphenates and spell-checks them in their

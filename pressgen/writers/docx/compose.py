@@ -57,11 +57,18 @@ class DocumentBuilder:
         return paragraph
 
     def inlines(self, paragraph: DocxParagraph, items: Iterable[Inline], bold: bool = False,
-                italic: bool = False, sup: bool = False) -> None:
+                italic: bool = False, sup: bool = False, breaks: bool = False) -> None:
+        """Append ``items`` as runs; ``breaks``: a listed word breaks only at its listed breaks (the
+        workspace's and the packaged list of preferred breaks, as in the PDF), for text that may be
+        hyphenated (not headings, which Word would break at them)."""
         for item in items:
             if isinstance(item, Text):
                 for text, lang in self.rules.languages(item.text) if self.rules else [(item.text, None)]:
-                    run = paragraph.add_run(text)
+                    run = paragraph.add_run()
+                    if breaks and self.rules and not lang:
+                        oxml.set_run_text_with_soft_hyphens(run, self.rules.soft_hyphens(text))
+                    else:
+                        run.text = text
                     run.bold, run.italic = bold or None, italic or None
                     # Arabic, Hebrew, Devanagari, Thai… take the complex-script bold and italic.
                     run.font.cs_bold, run.font.cs_italic = bold or None, italic or None
@@ -72,11 +79,11 @@ class DocumentBuilder:
             elif isinstance(item, Break):
                 paragraph.add_run().add_break()
             elif isinstance(item, Strong):
-                self.inlines(paragraph, item.children, True, italic, sup)
+                self.inlines(paragraph, item.children, True, italic, sup, breaks)
             elif isinstance(item, Emph):
-                self.inlines(paragraph, item.children, bold, True, sup)
+                self.inlines(paragraph, item.children, bold, True, sup, breaks)
             elif isinstance(item, Sup):
-                self.inlines(paragraph, item.children, bold, italic, True)
+                self.inlines(paragraph, item.children, bold, italic, True, breaks)
             elif isinstance(item, Link):
                 self.link(paragraph, item.href, item.children, bold, italic)
 
@@ -88,7 +95,7 @@ class DocumentBuilder:
     def blocks(self, blocks: Iterable[Block], role: str) -> None:
         for block in blocks:
             if isinstance(block, Paragraph):
-                self.inlines(self.paragraph(role), block.children)
+                self.inlines(self.paragraph(role), block.children, breaks=True)
             elif isinstance(block, Heading):
                 self.inlines(self.paragraph("intertitle"), block.children)
             elif isinstance(block, Quote):

@@ -77,6 +77,22 @@ def set_run_language(run: Run, tag: str) -> None:
     run._r.get_or_add_rPr().append(language)
 
 
+def set_run_text_with_soft_hyphens(run: Run, text: str) -> None:
+    """Set ``run``'s text, each U+00AD in ``text`` written as Word's own optional hyphen
+    (``w:softHyphen``): Word and LibreOffice break the word only there, and the text read back
+    (python-docx's ``run.text``, a search in Word) is the word without them."""
+    pieces = text.split("\u00ad")
+    run.text = pieces[0]
+    for piece in pieces[1:]:
+        run._r.append(OxmlElement("w:softHyphen"))
+        if piece:
+            part = OxmlElement("w:t")
+            part.text = piece
+            if piece != piece.strip():
+                part.set(qn("xml:space"), "preserve")
+            run._r.append(part)
+
+
 @contextmanager
 def hyperlink(paragraph: Paragraph, href: str, style_id: str) -> Iterator[None]:
     """Make the runs added to ``paragraph`` inside the ``with`` block one external hyperlink to
