@@ -1,4 +1,5 @@
-"""Make the studio's screenshots in docs/ (the index, and a translation beside its source).
+"""Make the studio's screenshots in docs/ (the index, a release in the editor with a problem marked on
+its words, and a translation beside its source).
 
     PYTHONPATH=. .venv/bin/python scripts/studio_screenshots.py
 
@@ -16,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from helpers import CHROMIUM  # noqa: E402
+from helpers.editor import typed_field  # noqa: E402
 from helpers.studio_server import StudioServer  # noqa: E402
 
 RELEASE = "iom-20km-brussels-2017"
@@ -34,7 +36,17 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
             page.goto(studio.url)
+            page.locator("tbody tr").first.wait_for()
             page.screenshot(path=str(ROOT / "docs" / "studio-index.png"))
+            page.goto(f"{studio.url}release/{RELEASE}/nl")
+            body = typed_field(page, "text.nl.body")
+            body.click()
+            page.keyboard.press("Control+End")
+            page.keyboard.type("\n\n# Een titel die een tussentitel had moeten zijn")
+            page.get_by_role("button", name="Save").click()
+            page.locator(".cm-error-mark").first.wait_for(timeout=60_000)
+            page.locator(".cm-error-mark").first.evaluate("mark => mark.scrollIntoView({block: 'center'})")
+            page.screenshot(path=str(ROOT / "docs" / "studio-editor.png"))
             page.goto(f"{studio.url}release/{RELEASE}/fr")
             page.locator(".pages img").first.wait_for(timeout=60_000)
             page.locator("tr.segment[data-state=stale]").first.scroll_into_view_if_needed()

@@ -110,20 +110,25 @@ class StudioApp:
         return diagnostic.format(relative_to=self.studio.root)
 
     def brief(self, diagnostic: Diagnostic, own: Path | None = None) -> Markup:
-        """A diagnostic for a list beside its release: "line 11:21" when it is in the release's own
-        file (the full ``file:line:col`` in the tooltip), its message, its hint below."""
+        """A diagnostic for a list beside its release, in the interface's words: its message, where
+        (a muted "line 11:21" when it is in the release's own file; the full ``file:line:col`` in the
+        tooltip), and below it a hint that is neither a command line nor a changed source's two versions
+        (the release's page shows those beside the segment)."""
         where = diagnostic.format(relative_to=self.studio.root).split("\n")[0]
         place = where.rsplit(": ", 2)[0]
         shown = f"line {diagnostic.line}:{diagnostic.col}" if diagnostic.path == own else place
-        hint = Markup('<span class="hint">%s</span>') % diagnostic.hint if diagnostic.hint else Markup("")
-        return Markup('<span class="where" title="%s">%s</span> %s%s') % (place, shown, diagnostic.message, hint)
+        hint = diagnostic.hint or ""
+        plain = hint and not _technical(hint) and not hint.startswith("was: ")  # a source's two versions
+        hint_markup = Markup('<span class="hint">%s</span>') % hint if plain else Markup("")
+        return Markup('%s <span class="where" title="%s">%s</span>%s') % (diagnostic.message, place, shown,
+                                                                          hint_markup)
 
     def said(self, diagnostic: Diagnostic, at: At | None = None) -> Markup:
         """A problem in the interface's words: the message, where in the field (``at``: its line and
         words, which the editor marks), a hint that is not a command line, and where in the file, as a
         detail."""
         hint = diagnostic.hint or ""
-        technical = "pressgen " in hint or "'text'" in hint
+        technical = _technical(hint)
         message = diagnostic.message
         if "TODO" in message:  # a new release's placeholder: the form shows an empty field with a hint
             message, hint, at = "not written yet", "", None
@@ -569,6 +574,11 @@ class StudioApp:
                              languages=workspace.config.languages, error=str(exc), values=values)
         source = values["source"] or workspace.config.languages[0]
         return RedirectResponse(f"/release/{quote(path.stem)}/{quote(source)}", 303)
+
+
+def _technical(hint: str) -> bool:
+    """Whether a hint speaks the command line or the YAML file (shown to people at a terminal, not here)."""
+    return "pressgen " in hint or "'text'" in hint
 
 
 def shown_by(row: Any, tag: str, state: str) -> bool:

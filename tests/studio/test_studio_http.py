@@ -37,14 +37,19 @@ def test_the_index_lists_releases_with_date_organisation_states_and_problems(
     path.write_text(path.read_text(encoding="utf-8").replace(
         "headline: De Verenigde Naties nemen deel", "headline: Let op: de Verenigde Naties nemen deel"),
         encoding="utf-8")
+    stale = workspace / "releases" / f"{RELEASE}.yaml"  # its translations become stale
+    stale.write_text(stale.read_text(encoding="utf-8").replace("People are willing to take such high risks",
+                                                               "People are willing to take such risks"), encoding="utf-8")
     page = client.get("/").text
     for release in (workspace / "releases").glob("*.yaml"):
         assert f'href="/release/{release.stem}"' in page
     assert "2014-10-28" in page and "United Nations Regional Information Centre (UNRIC)" in page
     assert 'class="state reviewed"' in page and 'class="state source"' in page
-    # A syntax error is shown with its place and a hint a writer understands.
+    # A syntax error is shown in words, its place after it (the file's position in the tooltip), and a hint
+    # a writer understands; never a command line.
     assert 'title="releases/iom-20km-brussels-2017.yaml:11:21">line 11:21</span>' in page
     assert "put the text in quotes" in page
+    assert "text is stale" in page and "run 'pressgen" not in page and "was: " not in page
     # Filters and sorting.
     filtered = client.get("/", params={"tag": "awareness"}).text
     assert f'href="/release/{RELEASE}"' in filtered and 'href="/release/iom-news-digest-2016"' not in filtered
