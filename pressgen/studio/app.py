@@ -114,8 +114,11 @@ class StudioApp:
         (a muted "line 11:21" when it is in the release's own file; the full ``file:line:col`` in the
         tooltip), and below it a hint that is neither a command line nor a changed source's two versions
         (the release's page shows those beside the segment)."""
-        where = diagnostic.format(relative_to=self.studio.root).split("\n")[0]
-        place = where.rsplit(": ", 2)[0]
+        try:
+            name = diagnostic.path.resolve().relative_to(self.studio.root.resolve()).as_posix()
+        except ValueError:
+            name = diagnostic.path.name
+        place = f"{name}:{diagnostic.line}:{diagnostic.col}"
         shown = f"line {diagnostic.line}:{diagnostic.col}" if diagnostic.path == own else place
         hint = diagnostic.hint or ""
         plain = hint and not _technical(hint) and not hint.startswith("was: ")  # a source's two versions
