@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helpers import CHROMIUM, use_libre
+from helpers.editor import FOCUSED_FIELD, typed_field
 from helpers.studio_server import StudioServer
 
 from pressgen import load_release, load_workspace
@@ -70,26 +71,31 @@ def test_a_second_fact_and_photo_row_appear_without_a_reload(page: Any, workspac
         assert facts.count() == before + 2 and photos.count() == 3
 
 
+def _segment(page: Any, label: str) -> Any:
+    """A segment's text area (the form's field; a person types into the editor over it: typed_field)."""
+    return page.locator("textarea").and_(page.get_by_label(label, exact=True))
+
+
 def test_an_emptied_translation_is_refused_at_its_field(page: Any, workspace: Path) -> None:
     path = workspace / "releases" / f"{RELEASE}.yaml"
     before = path.read_bytes()
     with StudioServer(workspace) as studio:
         page.goto(f"{studio.url}release/{RELEASE}/fr")
-        area = page.get_by_label("Segment 4, body, paragraph 1, in fr", exact=True)
+        area = _segment(page, "Segment 4, body, paragraph 1, in fr")
         text = area.input_value()
-        area.fill("")
+        typed_field(page, area.get_attribute("name")).fill("")
         page.get_by_role("button", name="Save").click()
         page.locator(".save-state", has_text="Not saved").wait_for()
         assert "empt" in page.locator(".save-state").inner_text()
         assert area.get_attribute("aria-invalid") == "true"
         errors = page.locator("#" + area.get_attribute("aria-describedby"))
         assert "Segment 4" in errors.inner_text() and "empt" in errors.inner_text()
-        assert page.evaluate("document.activeElement.name") == area.get_attribute("name")  # not left on Save
+        assert page.evaluate(FOCUSED_FIELD) == area.get_attribute("name")  # not left on Save
         assert path.read_bytes() == before
         page.reload()  # the unsaved emptying is offered back as a draft of this browser's; the file has the text
         page.locator(".draft-restored").wait_for()
         page.get_by_role("button", name="Discard my unsaved changes").click()
-        assert page.get_by_label("Segment 4, body, paragraph 1, in fr", exact=True).input_value() == text
+        assert _segment(page, "Segment 4, body, paragraph 1, in fr").input_value() == text
 
 
 def test_nothing_to_draft_is_said(page: Any, workspace: Path, server: Any) -> None:
@@ -109,15 +115,15 @@ def test_nothing_to_draft_is_said(page: Any, workspace: Path, server: Any) -> No
 def test_an_error_in_a_segment_is_at_that_segment_and_focused(page: Any, workspace: Path) -> None:
     with StudioServer(workspace) as studio:
         page.goto(f"{studio.url}release/{RELEASE}/fr")
-        area = page.get_by_label("Segment 6, body, paragraph 3, in fr", exact=True)
-        area.fill("### Un titre trop profond\n\nLe texte.")
-        page.get_by_label("Segment 8, body, paragraph 5, in fr", exact=True).fill("Un [lien](javascript:alert(1)).")
+        area = _segment(page, "Segment 6, body, paragraph 3, in fr")
+        typed_field(page, area.get_attribute("name")).fill("### Un titre trop profond\n\nLe texte.")
+        other = _segment(page, "Segment 8, body, paragraph 5, in fr")
+        typed_field(page, other.get_attribute("name")).fill("Un [lien](javascript:alert(1)).")
         page.get_by_role("button", name="Save").click()
         page.locator(".save-state", has_text="Not saved").wait_for()
-        assert page.evaluate("document.activeElement.name") == area.get_attribute("name")  # not left on Save
+        assert page.evaluate(FOCUSED_FIELD) == area.get_attribute("name")  # not left on Save
         invalid = page.locator("textarea[aria-invalid=true]")
         assert invalid.count() == 2
         errors = page.locator("#" + area.get_attribute("aria-describedby"))
         assert "###" in errors.inner_text() and "javascript" not in errors.inner_text()
-        other = page.get_by_label("Segment 8, body, paragraph 5, in fr", exact=True)
         assert "javascript" in page.locator("#" + other.get_attribute("aria-describedby")).inner_text()

@@ -222,7 +222,8 @@ function mount(area) {
     // A segment holding a marked problem is the field to fix: invalid, described by its field's problems.
     if (view.state.field(marks).size) {
       area.setAttribute("aria-invalid", "true"); area.setAttribute("aria-describedby", watched.id);
-    } else if (area.getAttribute("aria-describedby") === watched.id) {
+    } else if (area.getAttribute("aria-describedby") === watched.id && !watched.querySelector("li")) {
+      // (a problem with no words to mark, "segment 4 is empty", keeps the field invalid)
       area.removeAttribute("aria-invalid"); area.removeAttribute("aria-describedby");
     }
   }
