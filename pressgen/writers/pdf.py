@@ -37,6 +37,7 @@ from pressgen.writers.weasy import (
     selector_of,
     use_breaks,
     use_hanging_spaces,
+    use_margin_box_reuse,
     use_patterns,
     use_tags,
 )
@@ -313,6 +314,7 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     use_patterns(PATTERNS)  # before any layout: WeasyPrint hyphenates by the patterns hyphenation chose
     use_tags()  # one structure element per element, running header and footer as artifacts
     use_hanging_spaces()  # a line is not broken early because of the space before a span
+    use_margin_box_reuse()  # the running header is laid out once per layout, not on every page
     use_breaks(view.lang, view.hyphenation.breaks)  # compounds break where the rules prefer
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)

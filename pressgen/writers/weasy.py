@@ -572,3 +572,49 @@ def _link_headers(box: Any, element: Any, tree: _Tree) -> None:
                 cell.mark["A"]["Headers"] = pydyf.Array(
                     [header for span in range(cell.colspan) for header in known.get(j + span, [])])
             j += cell.colspan
+
+
+# --- A margin box the same on every page is laid out once (WeasyPrint 70 lays it out for each page) -------
+#
+# The running header (``element(pageHeader)``: the logo and the organisation's name in a flex row) is the
+# same on every page of a document, but WeasyPrint lays it out again on each one: a seventh of a
+# document's rendering. Installed by use_margin_box_reuse() over ``weasyprint.layout.page``'s
+# ``margin_box_content_layout``: a margin box showing only running elements whose boxes have no generated
+# content of their own (no page counter), with the same cascaded style, place and size as one laid out
+# before in the same layout, is that box (drawn again: drawing does not change a box).
+
+from weasyprint.layout import page as _page_module  # noqa: E402
+
+_ORIGINAL_MARGIN_BOX_CONTENT_LAYOUT = _page_module.margin_box_content_layout
+
+
+def _margin_box_key(box: Any) -> Any:
+    """What a margin box's layout depends on, or None when it may differ from page to page."""
+    content = box.style["content"]
+    if (not box.children or content in ("normal", "none", "inhibit")
+            or any(item[0] != "element()" for item in content)
+            or any(child.style["content"] not in ("normal", "none")
+                   for root in box.children for child in root.descendants())):
+        return None
+    parent = box.style.parent_style
+    return (box.at_keyword, repr(sorted(box.style.cascaded.items())),
+            repr(sorted(parent.cascaded.items())) if parent is not None else None,
+            tuple(getattr(box, name) for name in (
+                "position_x", "position_y", "width", "height", "margin_top", "margin_right", "margin_bottom",
+                "margin_left", "padding_top", "padding_right", "padding_bottom", "padding_left")),
+            tuple(id(root.element) for root in box.children))
+
+
+def _margin_box_content_layout(context: Any, page: Any, box: Any) -> Any:
+    key = _margin_box_key(box)
+    if key is None:
+        return _ORIGINAL_MARGIN_BOX_CONTENT_LAYOUT(context, page, box)
+    done = context.__dict__.setdefault("_pressgen_margin_boxes", {})
+    if key not in done:
+        done[key] = _ORIGINAL_MARGIN_BOX_CONTENT_LAYOUT(context, page, box)
+    return done[key]
+
+
+def use_margin_box_reuse() -> None:
+    """Make WeasyPrint lay out a margin box the same on every page once per layout (idempotent)."""
+    _page_module.margin_box_content_layout = _margin_box_content_layout
