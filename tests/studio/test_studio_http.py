@@ -38,8 +38,8 @@ def test_the_index_lists_releases_with_date_organisation_states_and_problems(
         "headline: De Verenigde Naties nemen deel", "headline: Let op: de Verenigde Naties nemen deel"),
         encoding="utf-8")
     stale = workspace / "releases" / f"{RELEASE}.yaml"  # its translations become stale
-    stale.write_text(stale.read_text(encoding="utf-8").replace("People are willing to take such high risks",
-                                                               "People are willing to take such risks"), encoding="utf-8")
+    text = stale.read_text(encoding="utf-8")
+    stale.write_text(text.replace("take such high risks", "take such risks"), encoding="utf-8")
     page = client.get("/").text
     for release in (workspace / "releases").glob("*.yaml"):
         assert f'href="/release/{release.stem}"' in page
