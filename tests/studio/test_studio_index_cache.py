@@ -15,6 +15,18 @@ from markupsafe import escape
 import pressgen.studio.state as state
 
 
+def _counted_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the releases the studio checks from now on (its check_release, counted)."""
+    checked: list[str] = []
+    real = state.check_release
+
+    def counting(release: Path, *args: Any, **kwargs: Any) -> Any:
+        checked.append(release.stem)
+        return real(release, *args, **kwargs)
+
+    monkeypatch.setattr(state, "check_release", counting)
+    return checked
+
 def test_the_first_index_after_a_restart_checks_only_what_changed(workspace: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     with StudioServer(workspace) as studio, httpx.Client(base_url=studio.url, timeout=60) as client:
@@ -24,14 +36,7 @@ def test_the_first_index_after_a_restart_checks_only_what_changed(workspace: Pat
     path = workspace / "releases" / "unric-migrants-stigma-2014.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Removing the Stigma", "Stigma Removed"),
                     encoding="utf-8")
-    checked: list[str] = []
-    real = state.check_release
-
-    def counting(release: Path, *args: Any, **kwargs: Any) -> Any:
-        checked.append(release.stem)
-        return real(release, *args, **kwargs)
-
-    monkeypatch.setattr(state, "check_release", counting)
+    checked = _counted_checks(monkeypatch)
     with StudioServer(workspace) as studio, httpx.Client(base_url=studio.url, timeout=60) as client:
         after = client.get("/").text
     # the one release that changed (and the first one, which the studio checks to warm its renderer)
@@ -49,14 +54,7 @@ def test_the_first_index_after_pressgen_check_checks_nothing_again(workspace: Pa
     from pressgen.check import check_files
 
     said = {path.stem: diagnostics for path, diagnostics in check_files(release_files([workspace]))}
-    checked: list[str] = []
-    real = state.check_release
-
-    def counting(release: Path, *args: Any, **kwargs: Any) -> Any:
-        checked.append(release.stem)
-        return real(release, *args, **kwargs)
-
-    monkeypatch.setattr(state, "check_release", counting)
+    checked = _counted_checks(monkeypatch)
     monkeypatch.setattr(state, "CHECKED_AT_ONCE", 0, raising=False)  # a release to check would be listed as pending
     with StudioServer(workspace) as studio, httpx.Client(base_url=studio.url, timeout=60) as client:
         page = client.get("/").text
