@@ -381,8 +381,10 @@ class StudioApp:
                                                 for d in found]
                                for name, found in placed.by_field.items()}}, 422)
             return self.editor(request, entry, lang, 422, refused=exc, refused_at=placed)
-        await asyncio.to_thread(self.keep, entry.path, values.get("author"), f"saved the {lang} text")
         fresh = await asyncio.to_thread(self.studio.find, entry.id)  # the watcher tells the open pages
+        if fresh is not None:
+            self.studio.render_soon(fresh, lang)  # the page asks for its preview next
+        await asyncio.to_thread(self.keep, entry.path, values.get("author"), f"saved the {lang} text")
         if self.wants_json(request):
             alignment = fresh.alignments.get(lang) if fresh else None
             return JSONResponse({"ok": True, "base": file_digest(entry.path), "states": fresh.states if fresh else {},
@@ -534,9 +536,10 @@ class StudioApp:
             name = f"{entry.id}.{lang}.{'xlf' if what == 'review.xlf' else 'review.docx'}"
             return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
         if what == "preview":
-            images = await asyncio.to_thread(self.studio.page_images, entry, lang)
+            preview = await asyncio.to_thread(self.studio.preview, entry, lang)
             result = await asyncio.to_thread(self.studio.render, entry, lang, "pdf")
-            return JSONResponse({"version": entry.version, "pages": len(images), "base": file_digest(entry.path),
+            return JSONResponse({"version": entry.version, "pages": preview.pages if preview else 0,
+                                 "base": file_digest(entry.path),
                                  "errors": [self.relative(d) for d in result.diagnostics]},
                                 headers={"Cache-Control": "no-store"})
         return PlainTextResponse("not found\n", 404)
@@ -546,10 +549,10 @@ class StudioApp:
         lang, number = request.path_params["lang"], request.path_params["number"]
         if entry is None or lang not in entry.states:
             return PlainTextResponse("not found\n", 404)
-        images = await asyncio.to_thread(self.studio.page_images, entry, lang)
-        if not 1 <= number <= len(images):
+        image = await asyncio.to_thread(self.studio.page_image, entry, lang, number)
+        if image is None:
             return PlainTextResponse("not found\n", 404)
-        return Response(images[number - 1], media_type="image/png", headers={"Cache-Control": "max-age=3600"})
+        return Response(image, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
     # --- a new release ---------------------------------------------------------------------------
 

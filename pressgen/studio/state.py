@@ -8,7 +8,9 @@
   releases changed ("*": all) to every open page, as server-sent events.
 - Documents are rendered one at a time (WeasyPrint is not thread-safe), cached
   by the version of their inputs, and the PDF's pages are turned into images
-  for the preview, so a refreshed preview keeps its scroll position.
+  for the preview, so a refreshed preview keeps its scroll position. A page
+  becomes an image when it is first asked for (the first page does not wait for
+  the others), and a render or image asked for twice at once is made once.
 """
 
 from __future__ import annotations
@@ -39,9 +41,11 @@ from pressgen.workspace.model import Release, Workspace
 WATCH_INTERVAL = 0.2  # seconds between two looks at the sources (a save shows at once: its page asks)
 CHECKED_AT_ONCE = 20  # an index with more releases to check lists them at once and fills them in
 RENDERED_KEPT = 48  # documents kept in memory, newest first
-# One document at a time in the whole process: WeasyPrint and PDFium are not thread-safe, and a
-# process may run more than one studio (tests do).
+# One document at a time in the whole process: WeasyPrint is not thread-safe, and a process may run
+# more than one studio (tests do). PDFium is not thread-safe either: its own lock, so that a page's
+# image is not kept waiting by another document's render.
 RENDER_LOCK = threading.Lock()
+PDFIUM_LOCK = threading.Lock()
 SOURCE_FOLDERS = {"templates": (".html", ".css", ".docx"), "locales": (".po",),
                   "assets": (".png", ".jpg", ".jpeg", ".svg")}
 
@@ -144,13 +148,15 @@ class Studio:
         self.broker = Broker()
         self._lock = threading.RLock()
         self._entries: dict[Path, Entry] = {}
+        self._checking: dict[Path, threading.Lock] = {}  # one check of a release at a time
         self._workspace: tuple[str, Workspace | None, list[Diagnostic]] | None = None
         self._rendered: OrderedDict[tuple[str, ...], UnitResult] = OrderedDict()
-        self._images: OrderedDict[tuple[str, ...], list[bytes]] = OrderedDict()
+        self._previews: OrderedDict[tuple[str, ...], Preview] = OrderedDict()
         self._seen: dict[Path, tuple[int, int]] = {}
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self._warmer: threading.Thread | None = None
+        self._soon: list[threading.Thread] = []  # previews rendered after a save, before they are asked for
         self._viewed: dict[str, set[str]] = {}  # release id -> languages a page shows
         self._rows: dict[Path, tuple[str, Any]] = {}  # the index's rows, by release: (version, row)
         self._listed: tuple[tuple[Any, ...], list[Path]] | None = None  # (the folders' times, release files)
@@ -225,6 +231,15 @@ class Studio:
             cached = self._entries.get(path)
             if cached is not None and cached.version == version:
                 return cached
+            checking = self._checking.setdefault(path, threading.Lock())
+        with checking:  # a release asked for twice at once (the watcher and a page) is checked once
+            with self._lock:
+                cached = self._entries.get(path)
+                if cached is not None and cached.version == version:
+                    return cached
+            return self._checked_entry(path, workspace, version)
+
+    def _checked_entry(self, path: Path, workspace: Workspace, version: str) -> Entry:
         # A language not translated yet is a state ("missing"), not an error: the others render.
         checked = check_release(path, workspace, pending=EVERY_LANGUAGE)
         entry = Entry(path.stem, path, checked, workspace, version, model=checked.release or _lenient(checked))
@@ -407,26 +422,33 @@ class Studio:
                 self._rendered.popitem(last=False)
             return result
 
-    def page_images(self, entry: Entry, lang: str) -> list[bytes]:
-        """The PDF's pages as PNG images, for the preview (empty when the PDF cannot be made)."""
+    def preview(self, entry: Entry, lang: str) -> Preview | None:
+        """The PDF of one language for the preview (None when it cannot be made)."""
         key = (entry.id, lang, entry.version)
         with self._lock:
-            if key in self._images:
-                return self._images[key]
+            if key in self._previews:
+                self._previews.move_to_end(key)
+                return self._previews[key]
         result = self.render(entry, lang, "pdf")
         if not result.outputs:
-            return []
-        with RENDER_LOCK:
-            images = pdf_page_images(result.outputs[0].data)
+            return None
         with self._lock:
-            self._images[key] = images
-            while len(self._images) > RENDERED_KEPT:
-                self._images.popitem(last=False)
-        return images
+            if key not in self._previews:
+                self._previews[key] = Preview(result.outputs[0].data)
+                while len(self._previews) > RENDERED_KEPT:
+                    self._previews.popitem(last=False)
+            return self._previews[key]
+
+    def page_image(self, entry: Entry, lang: str, number: int) -> bytes | None:
+        """Page ``number`` (from 1) of the preview as a PNG image; None when there is no such page."""
+        preview = self.preview(entry, lang)
+        return preview.image(number) if preview is not None else None
 
     def warm(self, entry: Entry | None = None, lang: str | None = None) -> None:
         """Render one preview now (the first release's source language by default), so that the
         first page asked for does not pay for loading fonts and templates."""
+        if self._stop.is_set():
+            return
         try:
             if entry is None:  # the first release that renders (not all of them: the index keeps its rows)
                 for path in self.release_paths():
@@ -434,9 +456,16 @@ class Studio:
                     if entry is not None and entry.release is not None:
                         break
             if entry is not None and entry.release is not None:
-                self.page_images(entry, lang or entry.release.source)
+                self.page_image(entry, lang or entry.release.source, 1)
         except Exception:  # noqa: BLE001 (warming is an optimisation; the page itself reports errors)
             pass
+
+    def render_soon(self, entry: Entry, lang: str) -> None:
+        """Render the first page of this language's preview in the background (a page asks for it next)."""
+        thread = threading.Thread(target=self.warm, args=(entry, lang), name="pressgen-studio-preview", daemon=True)
+        with self._lock:
+            self._soon = [*(t for t in self._soon if t.is_alive()), thread]
+        thread.start()
 
     # --- watching ------------------------------------------------------------------------------
 
@@ -478,7 +507,9 @@ class Studio:
     def stop_watching(self) -> None:
         """Stop watching, and wait for a render in progress (nothing renders after the studio stops)."""
         self._stop.set()
-        for thread in (self._watcher, self._warmer, self._filler):
+        with self._lock:
+            soon = list(self._soon)
+        for thread in (self._watcher, self._warmer, self._filler, *soon):
             if thread is not None:
                 thread.join(timeout=30)
 
@@ -499,7 +530,7 @@ class Studio:
                 entry = self.find(release_id)
                 if entry is not None and entry.release is not None:
                     for lang in sorted(self._viewed.get(release_id, set()) & set(entry.states)):
-                        self.page_images(entry, lang)
+                        self.page_image(entry, lang, 1)
 
     def viewed(self, release_id: str, lang: str) -> None:
         """Remember that a page shows this language, so a change renders it before it is asked for."""
@@ -518,19 +549,41 @@ def _lenient(checked: CheckedRelease) -> Release | None:
         return None
 
 
-def pdf_page_images(data: bytes, dpi: int = 96) -> list[bytes]:
-    """Render each page of a PDF as a PNG image."""
+class Preview:
+    """A PDF for the preview: its number of pages, and each page as an image once it was asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._images: dict[int, bytes] = {}
+        with PDFIUM_LOCK:
+            document = _pdfium().PdfDocument(data)
+            try:
+                self.pages = len(document)
+            finally:
+                document.close()
+
+    def image(self, number: int) -> bytes | None:
+        if not 1 <= number <= self.pages:
+            return None
+        with PDFIUM_LOCK:  # one at a time: a page asked for twice at once is made once
+            if number not in self._images:
+                self._images[number] = pdf_page_image(self.data, number)
+            return self._images[number]
+
+
+def _pdfium() -> Any:
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(data)
-    images = []
+    return pypdfium2
+
+
+def pdf_page_image(data: bytes, number: int, dpi: int = 96) -> bytes:
+    """Page ``number`` (from 1) of a PDF as a PNG image (quickly compressed: it is sent over loopback)."""
+    document = _pdfium().PdfDocument(data)
     try:
-        for index in range(len(document)):
-            page = document[index]
-            bitmap = page.render(scale=dpi / 72)
-            buffer = io.BytesIO()
-            bitmap.to_pil().save(buffer, format="PNG", optimize=False)
-            images.append(buffer.getvalue())
+        bitmap = document[number - 1].render(scale=dpi / 72)
+        buffer = io.BytesIO()
+        bitmap.to_pil().save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
     finally:
         document.close()
-    return images

@@ -8,9 +8,12 @@ Timestamps stay strings so that validation, not the YAML parser, judges dates
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import stat
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -307,6 +310,30 @@ def load_yaml(path: Path) -> LoadedYaml:
     tags, duplicate keys and control characters.
     """
     raw = read_regular_file(path)
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(raw)
+        if parsed is not None:
+            _PARSED.move_to_end(raw)
+    if parsed is not None:  # a copy: a caller may change what it was given
+        return LoadedYaml(path, parsed.text, copy.deepcopy(parsed.data))
+    loaded = _parse(path, raw)
+    with _PARSED_LOCK:
+        _PARSED[raw] = LoadedYaml(path, loaded.text, copy.deepcopy(loaded.data))
+        while len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return loaded
+
+
+# The files parsed last, by their bytes: the studio's save reads the same bytes four times (the file
+# before the edit, the written file, its check, the release page after the save), and a build's check
+# and render read each release more than once. Only files that parsed cleanly are kept, so every
+# problem is still reported with the path it was found at.
+PARSED_KEPT = 64
+_PARSED: OrderedDict[bytes, LoadedYaml] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+
+
+def _parse(path: Path, raw: bytes) -> LoadedYaml:
     text = _decode(path, raw)
     if not text.strip():
         raise InputError("empty", [Diagnostic(path, 1, 1, "file is empty",
