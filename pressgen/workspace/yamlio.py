@@ -317,6 +317,8 @@ def load_yaml(path: Path) -> LoadedYaml:
     if parsed is not None:  # a copy: a caller may change what it was given
         return LoadedYaml(path, parsed.text, copy.deepcopy(parsed.data))
     loaded = _parse(path, raw)
+    if len(raw) > PARSED_KEPT_BYTES:  # memory is bounded: a large file is parsed each time
+        return loaded
     with _PARSED_LOCK:
         _PARSED[raw] = LoadedYaml(path, loaded.text, copy.deepcopy(loaded.data))
         while len(_PARSED) > PARSED_KEPT:
@@ -329,6 +331,7 @@ def load_yaml(path: Path) -> LoadedYaml:
 # and render read each release more than once. Only files that parsed cleanly are kept, so every
 # problem is still reported with the path it was found at.
 PARSED_KEPT = 64
+PARSED_KEPT_BYTES = 256 * 1024  # a release is a few kilobytes
 _PARSED: OrderedDict[bytes, LoadedYaml] = OrderedDict()
 _PARSED_LOCK = threading.Lock()
 
