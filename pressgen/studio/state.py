@@ -271,6 +271,7 @@ class Studio:
         with self._lock:
             for gone in set(self._entries) - set(paths):
                 del self._entries[gone]
+                self._checking.pop(gone, None)
         return [entry for path in paths if (entry := self.entry_for(path, current)) is not None], []
 
     def index_rows(self) -> tuple[list[Any], list[Path], list[Diagnostic]]:
@@ -432,12 +433,12 @@ class Studio:
         result = self.render(entry, lang, "pdf")
         if not result.outputs:
             return None
+        made = Preview(result.outputs[0].data)  # (outside the studio's lock: it waits for PDFium's)
         with self._lock:
-            if key not in self._previews:
-                self._previews[key] = Preview(result.outputs[0].data)
-                while len(self._previews) > RENDERED_KEPT:
-                    self._previews.popitem(last=False)
-            return self._previews[key]
+            preview = self._previews.setdefault(key, made)
+            while len(self._previews) > RENDERED_KEPT:
+                self._previews.popitem(last=False)
+            return preview
 
     def page_image(self, entry: Entry, lang: str, number: int) -> bytes | None:
         """Page ``number`` (from 1) of the preview as a PNG image; None when there is no such page."""
