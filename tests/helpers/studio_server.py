@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from pathlib import Path
@@ -11,13 +10,12 @@ from typing import Any
 import uvicorn
 
 from pressgen.studio import create_app
+from pressgen.studio.app import listen
 
 
 class StudioServer:
     def __init__(self, root: Path, host: str = "127.0.0.1") -> None:
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind((host, 0))
+        self.listener = listen(host, 0)  # the studio's own listener, as `pressgen studio` opens it
         self.port = self.listener.getsockname()[1]
         self.url = f"http://{host}:{self.port}/"
         self.origin = f"http://{host}:{self.port}"

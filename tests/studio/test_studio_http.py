@@ -293,6 +293,36 @@ def test_serve_command_listens_on_localhost_and_stops_cleanly_on_ctrl_c(workspac
     assert "studio for" in stderr and "stopped" in stderr and "Traceback" not in stderr
 
 
+def test_the_studio_sends_small_answers_at_once_without_waiting_for_an_ack() -> None:
+    """Nagle's algorithm is off on the studio's connections. With it on (a listener made without naming
+    IPPROTO_TCP, which asyncio needs before it turns Nagle off), a save's or a preview's small answer,
+    written as its headers and then its body, waited 40 ms for the browser's delayed ACK."""
+    import asyncio
+    import socket
+
+    from pressgen.studio.app import listen
+
+    async def accepted_nodelay() -> int:
+        found: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Protocol(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                found.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        listener = listen("127.0.0.1", 0)
+        server = await asyncio.get_running_loop().create_server(Protocol, sock=listener)  # as uvicorn serves it
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname())
+            try:
+                return await asyncio.wait_for(found, 10)
+            finally:
+                writer.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0
+
+
 def test_serve_refuses_a_port_in_use_and_warns_about_a_shared_address(studio: StudioServer, workspace: Path) -> None:
     result = subprocess.run([str(Path(sys.executable).parent / "pressgen"), "serve", str(workspace),
                              "--port", str(studio.port)], capture_output=True, text=True, timeout=30)
