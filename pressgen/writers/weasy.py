@@ -149,15 +149,32 @@ def _split_first_line(text: str, style: Any, context: Any, max_width: Any, justi
                                         is_line_start, minimum)
     if (result[2] is not None and max_width is not None and text.endswith(" ")
             and style["white_space"] in ("normal", "nowrap", "pre-line") and "\n" not in text):
-        layout = _line_break_module.create_layout(text.rstrip(" "), style, context, max_width,
-                                                  justification_spacing)
-        first_line, resume = layout.get_first_line()
-        fits = resume is None and _line_break_module.line_size(first_line, style)[0] <= max_width
-        layout.deactivate()
-        if fits:  # the text fits, its trailing space hangs: no break in it
+        # The fault's mark: WeasyPrint, taking the whole text as too long, kept only its first word (or a
+        # part of it) on the line. A line of several words is a break WeasyPrint chose: most lines are.
+        if " " in text.encode()[:result[1]].decode(errors="ignore").rstrip(" "):
+            return result
+        stripped = text.rstrip(" ")
+        # A long text is tried by its start first, as WeasyPrint's own first step does (2.5 characters
+        # an em at most, as a rule): a start that does not fit on the line means the text does not.
+        start = int(max_width / style["font_size"] * 2.5) if style["font_size"] else len(stripped)
+        if start < len(stripped) and not _fits(stripped[:start].rstrip(" "), style, context, max_width,
+                                               justification_spacing):
+            return result
+        if _fits(stripped, style, context, max_width, justification_spacing):
+            # the text fits, its trailing space hangs: no break in it
             return _ORIGINAL_SPLIT_FIRST_LINE(text, style, context, None, justification_spacing,
                                               is_line_start, minimum)
     return result
+
+
+def _fits(text: str, style: Any, context: Any, max_width: Any, justification_spacing: float) -> bool:
+    """Whether ``text`` is laid out as one line no wider than ``max_width``."""
+    layout = _line_break_module.create_layout(text, style, context, max_width, justification_spacing)
+    try:
+        first_line, resume = layout.get_first_line()
+        return resume is None and _line_break_module.line_size(first_line, style)[0] <= max_width
+    finally:
+        layout.deactivate()
 
 
 def use_hanging_spaces() -> None:
