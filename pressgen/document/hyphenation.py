@@ -33,6 +33,7 @@ Word decides the rest per paragraph, so the other rules are the PDF's alone.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import re
@@ -133,7 +134,9 @@ class Rules:
                 n = seen[match.group()] = seen.get(match.group(), -1) + 1
                 if (match.group(), n) in wanted:
                     at.add(match.start())
-        return dataclasses.replace(self, at=tuple(sorted(at)))
+        paragraph = copy.copy(self)  # not dataclasses.replace: the words' pattern is the document's, made once
+        object.__setattr__(paragraph, "at", tuple(sorted(at)))
+        return paragraph
 
     def languages(self, text: str) -> list[tuple[str, str | None]]:
         """Split ``text`` into (piece, language tag of a foreign phrase or None): what a DOCX marks
@@ -205,13 +208,16 @@ def _words_kept(text: str, positions: Callable[[str], list[int]], capitals_only:
     with ``capitals_only``, and those starting at an offset of ``at``): a span costs layout time, so
     a word that cannot break gets none."""
     out: list[tuple[str, str | None]] = []
-    offset = 0
-    for piece in re.split(r"(\w+)", text):
-        if piece:
-            kept = (_WORD.fullmatch(piece) and (piece.isupper() or not capitals_only or offset in at)
-                    and positions(piece))
-            out.append((piece, "keep" if kept else None))
-            offset += len(piece)
+    position = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if (word.isupper() or not capitals_only or match.start() in at) and positions(word):
+            if match.start() > position:
+                out.append((text[position:match.start()], None))
+            out.append((word, "keep"))
+            position = match.end()
+    if position < len(text):
+        out.append((text[position:], None))
     return out
 
 

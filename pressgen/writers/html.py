@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import io
 import re
@@ -42,13 +43,25 @@ from pressgen.workspace.labels import translations
 TEMPLATE = "release.html"
 
 
+WordUses = dict[str, list[int]]  # a word in lower case -> [its kept uses, all its uses] in hyphenated text
+_USES: contextvars.ContextVar[WordUses | None] = contextvars.ContextVar("pressgen_word_uses", default=None)
+_WORDS = re.compile(r"\w+")
+
+
 def _text_html(text: str, rules: Rules | None, start: int = 0) -> Markup:
     """A text run, its kept words and foreign phrases as spans (see pressgen.document.hyphenation);
     ``start``: where the run starts in its paragraph's plain text."""
     if rules is None:
         return escape(text)
     out = []
-    for piece, how in rules.pieces(text, start):
+    pieces = rules.pieces(text, start)
+    if (uses := _USES.get()) is not None:
+        for piece, how in pieces:
+            for word in _WORDS.findall(piece):
+                counts = uses.setdefault(word.lower(), [0, 0])
+                counts[0] += how == "keep"
+                counts[1] += 1
+    for piece, how in pieces:
         if how is None:
             out.append(escape(piece))
         elif how == "keep":
@@ -238,15 +251,18 @@ def environment(workspace_root: Path | None) -> jinja2.Environment:
     return env
 
 
-def render_html(view: DocumentView) -> str:
+def render_html(view: DocumentView, uses: WordUses | None = None) -> str:
     """Return the HTML page of ``view``, with the template's own words in its language.
 
     The template runs sandboxed and sees :func:`template_view` of ``view``.
+    ``uses``: filled in with each word of the hyphenated text, its kept and all uses (for
+    pressgen.writers.pdf.kept_by_patterns).
     Raises :class:`RenderError` naming the template file and line when a
     (workspace) template fails or does what the sandbox refuses.
     """
     env = environment(view.workspace_root)
     t = translations(view.workspace_root, view.lang)
+    token = _USES.set(uses)
     try:
         template = env.get_template(TEMPLATE)
         return template.render(view=template_view(view), gettext=t.gettext, ngettext=t.ngettext, _=t.gettext)
@@ -257,6 +273,8 @@ def render_html(view: DocumentView) -> str:
         if not _in_workspace(diagnostic.path, view.workspace_root):
             raise  # the packaged template failing is a bug in pressgen
         raise RenderError("template failed", [diagnostic]) from None
+    finally:
+        _USES.reset(token)
 
 
 def _in_workspace(path: Path, workspace_root: Path | None) -> bool:

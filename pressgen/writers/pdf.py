@@ -12,7 +12,9 @@ import itertools
 import logging
 import mimetypes
 import re
+import unicodedata
 from functools import lru_cache
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -26,7 +28,7 @@ from pressgen.document.localize import DocumentView
 from pressgen.resources import PACKAGED_TEMPLATES, find_template
 from pressgen.workspace.images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from pressgen.writers import Rendered
-from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, render_html, watermark_svg
+from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, WordUses, render_html, watermark_svg
 from pressgen.writers.weasy import (
     SPACE_EM,
     ImageCache,
@@ -302,6 +304,47 @@ def _photo_fix(document: Document, view: DocumentView) -> str | DocumentView | N
     return None
 
 
+_KEPT_SPAN = re.compile(r'<span class="keep">(\w+)</span>')
+_JOINING = frozenset("'’‘.:·\u2024\ufe52\uff07\uff0e\u0387\u2027\ufe13\ufe55\uff1a")  # UAX #29 MidLetter, MidNumLet
+_TAG = re.compile(r"<[^>]*>")
+
+
+def kept_by_patterns(markup: str, uses: WordUses) -> tuple[str, tuple[str, ...]]:
+    """``markup`` without the kept-word spans that Pyphen's per-word cache can replace, and those words.
+
+    A kept word is a ``<span class="keep">`` (``hyphens: manual``), and each span is a text box more for
+    WeasyPrint to lay out and draw: a tenth of a release's render went to them. A word whose every use in
+    the hyphenated text is kept (``uses``, from :func:`render_html`; lower case, as Pyphen looks words up)
+    is kept just as well by an entry without breaks in Pyphen's cache, for the one document
+    (:func:`use_breaks`). Only where WeasyPrint sees the same word: the span stays where a neighbour joins
+    it to a longer word for Unicode (an apostrophe, a colon or point between letters, a mark), and all of
+    them where another language is set on an element that is not a foreign phrase's span.
+    """
+    if markup.count('lang="') != 1 + markup.count('<span lang="'):
+        return markup, ()
+    whole = {word for word, (kept, used) in uses.items() if kept and kept == used}
+    for match in _KEPT_SPAN.finditer(markup):
+        word = match.group(1).lower()
+        before = html_unescape(_TAG.split(markup[max(0, match.start() - 24):match.start()])[-1])[-2:]
+        after = html_unescape(_TAG.split(markup[match.end():match.end() + 24])[0])[:2]
+        if _joins(before[::-1]) or _joins(after):
+            whole.discard(word)
+    if not whole:
+        return markup, ()
+    return _KEPT_SPAN.sub(lambda m: m.group(1) if m.group(1).lower() in whole else m.group(0), markup), \
+        tuple(sorted(whole))
+
+
+def _joins(neighbours: str) -> bool:
+    """Whether the characters next to a word (the nearest first) make it part of a longer word."""
+    if not neighbours:
+        return False
+    first = neighbours[0]
+    if first.isalnum() or first == "_" or unicodedata.category(first) in ("Mn", "Mc", "Me", "Cf"):
+        return True
+    return first in _JOINING and len(neighbours) > 1 and (neighbours[1].isalnum() or neighbours[1] == "_")
+
+
 def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Rendered:
     """Return the PDF of ``view``: tagged (PDF/UA-1), with language and title.
 
@@ -315,7 +358,6 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     use_tags()  # one structure element per element, running header and footer as artifacts
     use_hanging_spaces()  # a line is not broken early because of the space before a span
     use_margin_box_reuse()  # the running header is laid out once per layout, not on every page
-    use_breaks(view.lang, view.hyphenation.breaks)  # compounds break where the rules prefer
     generated = {WATERMARK_URL: (watermark_svg(view.labels.draft), "image/svg+xml")} if view.draft else {}
     fetcher = fetcher or ConfinedFetcher(fetch_roots(view.workspace_root), generated, view.workspace_root)
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": f"{view.release_id}-{view.lang}".encode(),
@@ -325,8 +367,11 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     sheets = [stylesheet(view.workspace_root)]
     photo_done = False
     for attempt in range(RELAYOUTS + 1):
-        html = HTML(string=render_html(view), base_url=PACKAGED_TEMPLATES.as_uri() + "/",
-                    url_fetcher=fetcher)
+        uses: WordUses = {}
+        markup, whole = kept_by_patterns(render_html(view, uses), uses)
+        # compounds break where the rules prefer, and kept words whose every use is kept never break
+        use_breaks(view.lang, (*view.hyphenation.breaks, *((word, ()) for word in whole)))
+        html = HTML(string=markup, base_url=PACKAGED_TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
         widows = [CSS(string=done.css(), font_config=_fonts())] if done.widows else []
         document = html.render(stylesheets=[*sheets, *widows], font_config=_fonts(), **options)
         if attempt == RELAYOUTS:

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from docx.oxml.ns import qn
 from helpers import SEED_IDS, SEEDS, pdf_page_main_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from pressgen import BuildOptions, build
@@ -250,3 +252,112 @@ def test_dutch_compounds_break_between_their_parts(tmp_path: Path) -> None:
     # hyphens only there), so the listed breaks are there; without them it broke "partnerschapsinstru-ment".
     assert split & {("partnerschaps", "instrument"), ("stads", "vernieuwingsproject"),
                     ("stadsvernieuwings", "project")}, split
+
+
+def test_a_kept_word_used_only_kept_is_kept_by_pyphen_s_cache_instead_of_a_span() -> None:
+    from pressgen.writers.pdf import kept_by_patterns
+
+    markup = ('<html lang="fr"><p>La <span class="keep">Fedasil</span> et l’<span class="keep">organisation</span>'
+              ' ; une autre organisation, la <span class="keep">réintégration</span>.</p>'
+              '<p>Les <span class="keep">Réintégration</span> et <span lang="en-GB">the Festival</span> '
+              'du <span class="keep">festival</span> : d&#39;<span class="keep">Anvers</span>, '
+              '<span class="keep">Bruges</span>:x.</p></html>')
+    # each word of the hyphenated text: [kept uses, all uses], as render_html counts them
+    uses = {"fedasil": [1, 1], "organisation": [1, 2], "réintégration": [2, 2], "festival": [1, 2],
+            "anvers": [1, 1], "bruges": [1, 1]}
+    spanless, whole = kept_by_patterns(markup, uses)
+    # every use kept: no span, an entry without breaks (lower case, as Pyphen looks words up)
+    assert whole == ("fedasil", "réintégration")
+    assert "La Fedasil et" in spanless and "la réintégration.</p>" in spanless and "Les Réintégration" in spanless
+    # used once unkept ("une autre organisation", the English phrase's "Festival"), or joined for Unicode to
+    # a longer word (l’organisation, d'Anvers, Bruges:x): the span stays
+    for kept in ("organisation", "Anvers", "Bruges", "festival"):
+        assert f'<span class="keep">{kept}</span>' in spanless
+    # another language set on an element that is not a foreign phrase's span: nothing is changed
+    other = markup.replace("<p>Les", '<p lang="nl">Les')
+    assert kept_by_patterns(other, uses) == (other, ())
+
+
+def test_render_html_counts_each_word_s_kept_and_all_uses_in_the_hyphenated_text(seed_workspace: Any) -> None:
+    from pressgen import load_release, localize
+    from pressgen.writers.html import render_html
+
+    release = load_release(SEEDS / "releases" / "iom-news-digest-2016.yaml", seed_workspace)
+    uses: dict[str, list[int]] = {}
+    html = render_html(localize(release, seed_workspace, "fr"), uses)
+    assert uses["fedasil"][0] == uses["fedasil"][1] == html.count('<span class="keep">Fedasil</span>') > 0
+    assert uses["réintégration"][0] >= 1  # a paragraph's last word
+    assert uses["de"] == [0, uses["de"][1]] and uses["de"][1] > 10
+
+
+def test_a_paragraph_s_last_word_used_nowhere_else_is_never_broken(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each paragraph ends with a compound used nowhere else: kept whole through Pyphen's cache, not a span.
+    from pressgen.writers import pdf
+
+    words = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
+             "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
+    last = ["ontwikkelingsprogramma", "verkiezingsuitslagen", "arbeidsbemiddelingsbureau", "woningbouwprojecten",
+            "kinderopvangtoeslagen", "stadsvernieuwingsplannen", "onderwijsvernieuwingen", "gezondheidsvoorzieningen",
+            "verkeersveiligheidsplan", "milieuvergunningsaanvragen", "zorgverzekeringspolissen",
+            "bestemmingsplanwijzigingen"]
+    body = "\n\n".join(" ".join(f"De {words[(i * 5 + k * 3) % len(words)]} van de stad" for k in range(4 + i))
+                       + f" {last[i]}." for i in range(12))
+    (tmp_path / "releases").mkdir()
+    (tmp_path / "pressgen.yaml").write_text("languages: [nl]\nformats: [pdf]\norganizations:\n  org:\n    name: Stad\n")
+    indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
+    path = tmp_path / "releases" / "last.yaml"
+    path.write_text("organization: org\ndate: 2024-01-01\nsource: nl\ntext:\n  nl:\n    headline: Een tekst\n"
+                    f"    body: |\n{indented}\n")
+    monkeypatch.setattr(pdf, "RELAYOUTS", 0)
+    found: list[tuple[str, ...]] = []
+    kept_by_patterns = pdf.kept_by_patterns
+
+    def spy(markup: str, uses: dict[str, list[int]]) -> tuple[str, tuple[str, ...]]:
+        found.append(kept_by_patterns(markup, uses)[1])
+        return kept_by_patterns(markup, uses)
+
+    monkeypatch.setattr(pdf, "kept_by_patterns", spy)
+    assert build([path], BuildOptions(out=tmp_path / "dist")).ok
+    assert set(found[0]) == set(last)  # every last word went to the cache (no span left to keep it)
+    breaks = _breaks_in(tmp_path / "dist" / "last" / "last.nl.pdf")
+    assert breaks and all(len(after.split()) > 1 for *_, after in breaks), breaks
+    # The same spans dropped without the cache's entries: some of these last words break.
+    monkeypatch.setattr(pdf, "kept_by_patterns", lambda markup, uses: (kept_by_patterns(markup, uses)[0], ()))
+    assert build([path], BuildOptions(out=tmp_path / "bare")).ok
+    bare = _breaks_in(tmp_path / "bare" / "last" / "last.nl.pdf")
+    assert any(len(after.split()) == 1 for *_, after in bare), bare
+
+
+WORDS_AND_JOINERS = ["Fedasil", "réintégration", "organisation", "de", "l’", "d&#39;", ":", ".", " ", ", ", "x",
+                     "<strong>", "</strong>", "\u00ad", "e\u0301"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS_AND_JOINERS), st.booleans()), max_size=30))
+def test_dropping_kept_spans_keeps_the_text_and_each_word_it_drops_is_kept_by_the_cache(
+        pieces: list[tuple[str, bool]]) -> None:
+    import html as html_module
+
+    from pressgen.writers.html import WordUses
+    from pressgen.writers.pdf import kept_by_patterns
+
+    uses: WordUses = {}
+    body = []
+    for piece, kept in pieces:  # as _text_html writes text: a kept word is a span of its own
+        for word in re.findall(r"\w+", html_module.unescape(re.sub(r"<[^>]*>", " ", piece))):
+            counts = uses.setdefault(word.lower(), [0, 0])
+            counts[0] += kept and piece.isalpha()
+            counts[1] += 1
+        body.append(f'<span class="keep">{piece}</span>' if kept and piece.isalpha() else piece)
+    markup = f'<html lang="fr"><p>{"".join(body)}</p></html>'
+    spanless, whole = kept_by_patterns(markup, uses)
+    text = re.sub(r'</?span[^>]*>', "", markup)
+    assert re.sub(r'</?span[^>]*>', "", spanless) == text  # nothing but spans taken out
+    for word in whole:  # a word given to the cache: every use of it was kept, and none is a span now
+        assert uses[word][0] == uses[word][1] and f'<span class="keep">{word}' not in spanless.lower()
+    for match in re.finditer(r'<span class="keep">(\w+)</span>', spanless):
+        assert match.group(1).lower() not in whole
+    for (before, _), (word, kept) in itertools.pairwise(pieces):  # l’organisation is one word for Unicode
+        if before in ("l’", "d&#39;") and kept and word.isalpha():
+            assert word.lower() not in whole
