@@ -97,11 +97,13 @@ def test_kept_words_and_foreign_phrases_are_marked_for_the_renderer(seed_workspa
     assert runs and all(run._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "en-GB" for run in runs)
 
 
+COMPOUNDS = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
+             "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
+
+
 def _long_dutch_release(tmp_path: Path) -> Path:
     """A release of long compound words whose page 4 ends, laid out once, inside "vertegenwoordigers"."""
-    words = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
-             "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
-    body = "\n\n".join(" ".join(f"De {words[(i * 5 + k * 3) % len(words)]} van "
+    body = "\n\n".join(" ".join(f"De {COMPOUNDS[(i * 5 + k * 3) % len(COMPOUNDS)]} van "
                                 f"{'de stad' if (i + k) % 3 else 'het land'}" for k in range(30 + (i * 7) % 23)) + "."
                        for i in range(10))
     (tmp_path / "releases").mkdir(parents=True)
@@ -160,19 +162,23 @@ def test_a_page_s_last_line_is_not_stretched_to_keep_the_next_word_whole(tmp_pat
     assert all(page > 0 for page, *_ in _breaks_in(pdf))
 
 
-def test_a_paragraph_s_last_word_is_never_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pressgen.writers import pdf
-
-    words = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
-             "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
-    body = "\n\n".join(" ".join(f"De {words[(i * 5 + k * 3) % len(words)]} van de stad" for k in range(4 + i))
-                       + f" {words[i % 7]}." for i in range(12))
+def _release_ending_with(tmp_path: Path, last: list[str]) -> Path:
+    """A Dutch release of paragraphs of long compounds, each ending with its word of ``last``."""
+    body = "\n\n".join(" ".join(f"De {COMPOUNDS[(i * 5 + k * 3) % len(COMPOUNDS)]} van de stad"
+                                for k in range(4 + i)) + f" {word}." for i, word in enumerate(last))
     (tmp_path / "releases").mkdir()
     (tmp_path / "pressgen.yaml").write_text("languages: [nl]\nformats: [pdf]\norganizations:\n  org:\n    name: Stad\n")
     indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
     path = tmp_path / "releases" / "last.yaml"
     path.write_text("organization: org\ndate: 2024-01-01\nsource: nl\ntext:\n  nl:\n    headline: Een tekst\n"
                     f"    body: |\n{indented}\n")
+    return path
+
+
+def test_a_paragraph_s_last_word_is_never_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressgen.writers import pdf
+
+    path = _release_ending_with(tmp_path, [COMPOUNDS[i % 7] for i in range(12)])
     # Decided before the layout (the rules keep the last word), not by laying the document out again: with
     # no second layout allowed, no paragraph ends with "…samenwer-" / "king." (as pressgen's did until it).
     monkeypatch.setattr(pdf, "RELAYOUTS", 0)
@@ -295,20 +301,11 @@ def test_a_paragraph_s_last_word_used_nowhere_else_is_never_broken(tmp_path: Pat
     # Each paragraph ends with a compound used nowhere else: kept whole through Pyphen's cache, not a span.
     from pressgen.writers import pdf
 
-    words = ["verantwoordelijkheid", "arbeidsmarktbeleid", "gemeenteraadsverkiezingen",
-             "ontwikkelingssamenwerking", "integratiebeleid", "vertegenwoordigers", "samenwerkingsverbanden"]
     last = ["ontwikkelingsprogramma", "verkiezingsuitslagen", "arbeidsbemiddelingsbureau", "woningbouwprojecten",
             "kinderopvangtoeslagen", "stadsvernieuwingsplannen", "onderwijsvernieuwingen", "gezondheidsvoorzieningen",
             "verkeersveiligheidsplan", "milieuvergunningsaanvragen", "zorgverzekeringspolissen",
             "bestemmingsplanwijzigingen"]
-    body = "\n\n".join(" ".join(f"De {words[(i * 5 + k * 3) % len(words)]} van de stad" for k in range(4 + i))
-                       + f" {last[i]}." for i in range(12))
-    (tmp_path / "releases").mkdir()
-    (tmp_path / "pressgen.yaml").write_text("languages: [nl]\nformats: [pdf]\norganizations:\n  org:\n    name: Stad\n")
-    indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
-    path = tmp_path / "releases" / "last.yaml"
-    path.write_text("organization: org\ndate: 2024-01-01\nsource: nl\ntext:\n  nl:\n    headline: Een tekst\n"
-                    f"    body: |\n{indented}\n")
+    path = _release_ending_with(tmp_path, last)
     monkeypatch.setattr(pdf, "RELAYOUTS", 0)
     found: list[tuple[str, ...]] = []
     kept_by_patterns = pdf.kept_by_patterns
