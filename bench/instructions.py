@@ -44,6 +44,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     parser.add_argument("--limit", type=int, help="only the first N views")
+    parser.add_argument("--hash-seed", type=int, default=0,
+                        help="Python's hash seed (set orders change the count by a percent or two from one seed to "
+                             "another: compare two versions at the same seeds)")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
@@ -52,8 +55,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/cg.%p",
                    sys.executable, __file__, "--inner", "--seeds", str(args.seeds)]
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": str(args.hash_seed)}
         done = subprocess.run([*command, *(["--limit", str(args.limit)] if args.limit else [])],
-                              check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                              check=True, capture_output=True, text=True, env=env)
         docs, pages = map(int, done.stdout.split()[-2:])
         measured = next(p for p in Path(folder).iterdir() if p.read_text().find("measured") != -1)
         instructions = int(re.search(r"^(?:summary|totals): (\d+)", measured.read_text(), re.M).group(1))

@@ -28,12 +28,20 @@ from pressgen.document.localize import DocumentView
 from pressgen.resources import PACKAGED_TEMPLATES, find_template
 from pressgen.workspace.images import IMAGE_TYPES, WORKSPACE_SCHEME, ImageProblem, prepared
 from pressgen.writers import Rendered
-from pressgen.writers.html import GENERATED_PREFIX, WATERMARK_URL, WordUses, render_html, watermark_svg
+from pressgen.writers.html import (
+    GENERATED_PREFIX,
+    TEMPLATE,
+    WATERMARK_URL,
+    WordUses,
+    render_html,
+    watermark_svg,
+)
 from pressgen.writers.weasy import (
     SPACE_EM,
     ImageCache,
     Line,
     blocks_of,
+    one_word,
     page_lines,
     page_room,
     selector_of,
@@ -309,22 +317,26 @@ _JOINING = frozenset("'’‘.:·\u2024\ufe52\uff07\uff0e\u0387\u2027\ufe13\ufe5
 _TAG = re.compile(r"<[^>]*>")
 
 
-def kept_by_patterns(markup: str, uses: WordUses) -> tuple[str, tuple[str, ...]]:
+def kept_by_patterns(markup: str, uses: WordUses, lang: str) -> tuple[str, tuple[str, ...]]:
     """``markup`` without the kept-word spans that Pyphen's per-word cache can replace, and those words.
 
     A kept word is a ``<span class="keep">`` (``hyphens: manual``), and each span is a text box more for
     WeasyPrint to lay out and draw: a tenth of a release's render went to them. A word whose every use in
     the hyphenated text is kept (``uses``, from :func:`render_html`; lower case, as Pyphen looks words up)
     is kept just as well by an entry without breaks in Pyphen's cache, for the one document
-    (:func:`use_breaks`). Only where WeasyPrint sees the same word: the span stays where a neighbour joins
-    it to a longer word for Unicode (an apostrophe, a colon or point between letters, a mark), and all of
-    them where another language is set on an element that is not a foreign phrase's span.
+    (:func:`use_breaks`). Only where WeasyPrint sees the same word: the span stays for a word that Pango
+    does not take as one (``_`` or CJK inside, in ``lang``), or that a neighbour may join to a longer one
+    (an apostrophe, a colon or point between letters, a mark); and all of them stay where another language
+    is set on an element that is not a foreign phrase's span.
     """
-    if markup.count('lang="') != 1 + markup.count('<span lang="'):
+    if len(re.findall(r"\blang\s*=", markup)) != 1 + markup.count('<span lang="'):
         return markup, ()
     whole = {word for word, (kept, used) in uses.items() if kept and kept == used}
+    seen: dict[str, bool] = {}
     for match in _KEPT_SPAN.finditer(markup):
         word = match.group(1).lower()
+        if word in whole and not seen.setdefault(match.group(1), one_word(match.group(1), lang)):
+            whole.discard(word)
         before = html_unescape(_TAG.split(markup[max(0, match.start() - 24):match.start()])[-1])[-2:]
         after = html_unescape(_TAG.split(markup[match.end():match.end() + 24])[0])[:2]
         if _joins(before[::-1]) or _joins(after):
@@ -366,36 +378,46 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
     done = Remedies()
     sheets = [stylesheet(view.workspace_root)]
     photo_done = False
-    for attempt in range(RELAYOUTS + 1):
-        uses: WordUses = {}
-        markup, whole = kept_by_patterns(render_html(view, uses), uses)
-        # compounds break where the rules prefer, and kept words whose every use is kept never break
-        use_breaks(view.lang, (*view.hyphenation.breaks, *((word, ()) for word in whole)))
-        html = HTML(string=markup, base_url=PACKAGED_TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
-        widows = [CSS(string=done.css(), font_config=_fonts())] if done.widows else []
-        document = html.render(stylesheets=[*sheets, *widows], font_config=_fonts(), **options)
-        if attempt == RELAYOUTS:
-            break
-        changed = False
-        if not photo_done:
-            fix = _photo_fix(document, view)
-            if isinstance(fix, str):
-                sheets = [*sheets, CSS(string=fix, font_config=_fonts())]
-            elif fix is not None:
-                view = fix
-            photo_done = changed = fix is not None
-        # Runs of hyphenated lines are mended once, on the first layout: each word kept whole moves the
-        # rest of its paragraph, which makes new runs in dense text, and new breaks across pages.
-        found = _remedies(document, page_lines(document), runs=attempt == 0)
-        if not found.kept <= done.kept:
-            done.kept |= found.kept
-            changed = True
-            view = dataclasses.replace(view, hyphenation=rules.with_kept_in(done.kept))
-        for selector, n in found.widows.items():
-            if done.widows.get(selector, 0) < n:
-                done.widows[selector], changed = n, True
-        if not changed:
-            break
+    # Kept words go to Pyphen's cache only for the packaged template and stylesheet, whose hyphenated text
+    # is the text the rules see (a workspace's own may hyphenate more).
+    packaged = all(find_template(view.workspace_root, name).parent == PACKAGED_TEMPLATES
+                   for name in (TEMPLATE, "release.css"))
+    whole: tuple[str, ...] = ()
+    try:
+        for attempt in range(RELAYOUTS + 1):
+            uses: WordUses = {}
+            markup = render_html(view, uses)
+            if packaged:  # (a workspace's own template or stylesheet may hyphenate what the rules never see)
+                markup, whole = kept_by_patterns(markup, uses, view.language_tag)
+            # compounds break where the rules prefer, and kept words whose every use is kept never break
+            use_breaks(view.lang, (*view.hyphenation.breaks, *((word, ()) for word in whole)))
+            html = HTML(string=markup, base_url=PACKAGED_TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
+            widows = [CSS(string=done.css(), font_config=_fonts())] if done.widows else []
+            document = html.render(stylesheets=[*sheets, *widows], font_config=_fonts(), **options)
+            if attempt == RELAYOUTS:
+                break
+            changed = False
+            if not photo_done:
+                fix = _photo_fix(document, view)
+                if isinstance(fix, str):
+                    sheets = [*sheets, CSS(string=fix, font_config=_fonts())]
+                elif fix is not None:
+                    view = fix
+                photo_done = changed = fix is not None
+            # Runs of hyphenated lines are mended once, on the first layout: each word kept whole moves the
+            # rest of its paragraph, which makes new runs in dense text, and new breaks across pages.
+            found = _remedies(document, page_lines(document), runs=attempt == 0)
+            if not found.kept <= done.kept:
+                done.kept |= found.kept
+                changed = True
+                view = dataclasses.replace(view, hyphenation=rules.with_kept_in(done.kept))
+            for selector, n in found.widows.items():
+                if done.widows.get(selector, 0) < n:
+                    done.widows[selector], changed = n, True
+            if not changed:
+                break
+    finally:  # the words kept for this document are not kept for the next one
+        use_breaks(view.lang, rules.breaks)
     buffer = io.BytesIO()
     document.write_pdf(buffer, **options)
     return Rendered(buffer.getvalue(), len(document.pages))

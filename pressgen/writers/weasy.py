@@ -11,7 +11,10 @@ The PDF writer needs three things neither library offers publicly:
   Pyphen reads from its ``LANGUAGES`` table when the dictionary is made, so the
   table's entries are pointed at the chosen patterns' files;
 - WeasyPrint breaking the words of pressgen's list of preferred breaks only
-  there (:func:`use_breaks`): Pyphen's per-word cache ``HyphDict.cache``;
+  there, and never the kept words of the document it lays out (:func:`use_breaks`):
+  Pyphen's per-word cache ``HyphDict.cache``, of patterns WeasyPrint alone reads
+  (the name ``pyphen`` in ``weasyprint.text.line_break`` is pointed at a Pyphen that
+  makes its dictionaries on them), so that pressgen's own rules never see them;
 - an image cache shared by documents that never keeps what pressgen generated for
   one document (:class:`ImageCache`): WeasyPrint keys its ``cache`` option's
   entries by the image's URL, which it does not document.
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyphen
@@ -149,10 +153,6 @@ def _split_first_line(text: str, style: Any, context: Any, max_width: Any, justi
                                         is_line_start, minimum)
     if (result[2] is not None and max_width is not None and text.endswith(" ")
             and style["white_space"] in ("normal", "nowrap", "pre-line") and "\n" not in text):
-        # The fault's mark: WeasyPrint, taking the whole text as too long, kept only its first word (or a
-        # part of it) on the line. A line of several words is a break WeasyPrint chose: most lines are.
-        if " " in text.encode()[:result[1]].decode(errors="ignore").rstrip(" "):
-            return result
         stripped = text.rstrip(" ")
         # A long text is tried by its start first, as WeasyPrint's own first step does (2.5 characters
         # an em at most, as a rule): a start that does not fit on the line means the text does not.
@@ -175,6 +175,11 @@ def _fits(text: str, style: Any, context: Any, max_width: Any, justification_spa
         return resume is None and _line_break_module.line_size(first_line, style)[0] <= max_width
     finally:
         layout.deactivate()
+
+
+def one_word(text: str, lang: str) -> bool:
+    """Whether WeasyPrint takes ``text`` as one word (Pango's word boundaries), as it hands words to Pyphen."""
+    return _line_break_module.get_next_word_boundaries(text, lang) == (0, len(text))
 
 
 def use_hanging_spaces() -> None:
@@ -205,19 +210,46 @@ def use_patterns(patterns: Mapping[str, str]) -> None:
 
 
 _INSTALLED_BREAKS: dict[Any, set[str]] = {}  # HyphDict -> the words use_breaks put in its cache
+_WEASYPRINT_PATTERNS: dict[Any, Any] = {}  # dictionary file -> WeasyPrint's own HyphDict of it
+
+
+def _weasyprint_patterns(path: Any) -> Any:
+    if path not in _WEASYPRINT_PATTERNS:
+        _WEASYPRINT_PATTERNS[path] = pyphen.HyphDict(Path(path))
+    return _WEASYPRINT_PATTERNS[path]
+
+
+class _WeasyPrintPyphen(pyphen.Pyphen):
+    """``pyphen.Pyphen`` as WeasyPrint makes it to hyphenate, on WeasyPrint's own patterns (whose per-word
+    cache :func:`use_breaks` fills) instead of those Pyphen shares with everything else in the process."""
+
+    def __init__(self, filename: Any = None, lang: str | None = None, left: int = 2, right: int = 2,
+                 cache: bool = True) -> None:
+        self.left, self.right = left, right
+        self.hd = _weasyprint_patterns(Path(filename) if filename else
+                                       pyphen.LANGUAGES[pyphen.language_fallback(lang)])
+
+
+class _PyphenForWeasyPrint:
+    """The module ``pyphen`` as weasyprint.text.line_break sees it: Pyphen's own, but its ``Pyphen``."""
+
+    Pyphen = _WeasyPrintPyphen
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(pyphen, name)
 
 
 def use_breaks(lang: str, table: tuple[tuple[str, tuple[int, ...]], ...]) -> None:
-    """Make WeasyPrint (and anything else that asks Pyphen) break each word of ``table`` (lower case, with
-    its offsets: pressgen.document.hyphenation.break_table) only there, in language ``lang``: the
-    offsets are put in the per-word cache of the Pyphen patterns that hyphenate ``lang``
-    (``HyphDict.cache``, read before the patterns). Words another call put there are taken out first."""
+    """Make WeasyPrint break each word of ``table`` (lower case, with its offsets:
+    pressgen.document.hyphenation.break_table; none: never) only there, in language ``lang``: the offsets
+    are put in the per-word cache (``HyphDict.cache``, read before the patterns) of WeasyPrint's own copy
+    of the patterns that hyphenate ``lang``. Words another call put there are taken out first. Pyphen's
+    dictionaries for anything else (pressgen's rules) are not changed."""
+    _line_break_module.pyphen = _PyphenForWeasyPrint()  # type: ignore[assignment]
     path = pyphen.LANGUAGES.get(pyphen.language_fallback(lang.replace("-", "_")) or "")
     if path is None:
         return
-    if path not in pyphen.hdcache:
-        pyphen.hdcache[path] = pyphen.HyphDict(path)
-    patterns = pyphen.hdcache[path]
+    patterns = _weasyprint_patterns(path)
     for word in _INSTALLED_BREAKS.pop(patterns, set()):
         patterns.cache.pop(word, None)
     for word, offsets in table:

@@ -271,7 +271,7 @@ def test_a_kept_word_used_only_kept_is_kept_by_pyphen_s_cache_instead_of_a_span(
     # each word of the hyphenated text: [kept uses, all uses], as render_html counts them
     uses = {"fedasil": [1, 1], "organisation": [1, 2], "réintégration": [2, 2], "festival": [1, 2],
             "anvers": [1, 1], "bruges": [1, 1]}
-    spanless, whole = kept_by_patterns(markup, uses)
+    spanless, whole = kept_by_patterns(markup, uses, "fr")
     # every use kept: no span, an entry without breaks (lower case, as Pyphen looks words up)
     assert whole == ("fedasil", "réintégration")
     assert "La Fedasil et" in spanless and "la réintégration.</p>" in spanless and "Les Réintégration" in spanless
@@ -281,7 +281,13 @@ def test_a_kept_word_used_only_kept_is_kept_by_pyphen_s_cache_instead_of_a_span(
         assert f'<span class="keep">{kept}</span>' in spanless
     # another language set on an element that is not a foreign phrase's span: nothing is changed
     other = markup.replace("<p>Les", '<p lang="nl">Les')
-    assert kept_by_patterns(other, uses) == (other, ())
+    assert kept_by_patterns(other, uses, "fr") == (other, ())
+    other = markup.replace("<p>Les", "<p lang='nl'>Les")  # (a workspace template's quotes)
+    assert kept_by_patterns(other, uses, "fr") == (other, ())
+    # a word that Pango splits (WeasyPrint would ask Pyphen for "organisation" alone): the span stays
+    for joined in ("Organisation_internationale", "Organisation中文"):
+        markup = f'<html lang="fr"><p>La <span class="keep">{joined}</span>.</p></html>'
+        assert kept_by_patterns(markup, {joined.lower(): [1, 1]}, "fr") == (markup, ())
 
 
 def test_render_html_counts_each_word_s_kept_and_all_uses_in_the_hyphenated_text(seed_workspace: Any) -> None:
@@ -310,9 +316,9 @@ def test_a_paragraph_s_last_word_used_nowhere_else_is_never_broken(tmp_path: Pat
     found: list[tuple[str, ...]] = []
     kept_by_patterns = pdf.kept_by_patterns
 
-    def spy(markup: str, uses: dict[str, list[int]]) -> tuple[str, tuple[str, ...]]:
-        found.append(kept_by_patterns(markup, uses)[1])
-        return kept_by_patterns(markup, uses)
+    def spy(markup: str, uses: dict[str, list[int]], lang: str) -> tuple[str, tuple[str, ...]]:
+        found.append(kept_by_patterns(markup, uses, lang)[1])
+        return kept_by_patterns(markup, uses, lang)
 
     monkeypatch.setattr(pdf, "kept_by_patterns", spy)
     assert build([path], BuildOptions(out=tmp_path / "dist")).ok
@@ -320,7 +326,8 @@ def test_a_paragraph_s_last_word_used_nowhere_else_is_never_broken(tmp_path: Pat
     breaks = _breaks_in(tmp_path / "dist" / "last" / "last.nl.pdf")
     assert breaks and all(len(after.split()) > 1 for *_, after in breaks), breaks
     # The same spans dropped without the cache's entries: some of these last words break.
-    monkeypatch.setattr(pdf, "kept_by_patterns", lambda markup, uses: (kept_by_patterns(markup, uses)[0], ()))
+    monkeypatch.setattr(pdf, "kept_by_patterns",
+                        lambda markup, uses, lang: (kept_by_patterns(markup, uses, lang)[0], ()))
     assert build([path], BuildOptions(out=tmp_path / "bare")).ok
     bare = _breaks_in(tmp_path / "bare" / "last" / "last.nl.pdf")
     assert any(len(after.split()) == 1 for *_, after in bare), bare
@@ -348,7 +355,7 @@ def test_dropping_kept_spans_keeps_the_text_and_each_word_it_drops_is_kept_by_th
             counts[1] += 1
         body.append(f'<span class="keep">{piece}</span>' if kept and piece.isalpha() else piece)
     markup = f'<html lang="fr"><p>{"".join(body)}</p></html>'
-    spanless, whole = kept_by_patterns(markup, uses)
+    spanless, whole = kept_by_patterns(markup, uses, "fr")
     text = re.sub(r'</?span[^>]*>', "", markup)
     assert re.sub(r'</?span[^>]*>', "", spanless) == text  # nothing but spans taken out
     for word in whole:  # a word given to the cache: every use of it was kept, and none is a span now
@@ -358,3 +365,37 @@ def test_dropping_kept_spans_keeps_the_text_and_each_word_it_drops_is_kept_by_th
     for (before, _), (word, kept) in itertools.pairwise(pieces):  # l’organisation is one word for Unicode
         if before in ("l’", "d&#39;") and kept and word.isalpha():
             assert word.lower() not in whole
+
+
+def test_the_words_kept_for_one_document_are_not_kept_for_the_next(tmp_path: Path) -> None:
+    # Document A keeps "réintégration" (its paragraph's last word) through Pyphen's cache. Until that entry
+    # was taken out after A's layout, document B's rules read it, took "RÉINTÉGRATION" for a word that
+    # cannot break (no span), and WeasyPrint then broke it seven times ("RÉINTÉ-" / "GRATION").
+    import random
+
+    from pressgen import load_release, load_workspace, localize
+    from pressgen.writers.pdf import write_pdf
+
+    (tmp_path / "releases").mkdir()
+    (tmp_path / "pressgen.yaml").write_text(
+        "languages: [fr]\nformats: [pdf]\norganizations:\n  org:\n    name: Ville\n")
+
+    def release(name: str, body: str) -> Path:
+        indented = "\n".join("      " + line if line else "" for line in body.split("\n"))
+        path = tmp_path / "releases" / f"{name}.yaml"
+        path.write_text("organization: org\ndate: 2024-01-01\nsource: fr\ntext:\n  fr:\n    headline: Un texte\n"
+                        f"    body: |\n{indented}\n")
+        return path
+
+    pick = random.Random(3)
+    fill = ["la", "des", "personnes", "pour", "une", "politique", "nouvelle", "et", "avec", "les", "communes", "du"]
+    first = release("a", "Le programme aide à la réintégration.")
+    second = release("b", "\n\n".join(
+        " ".join(pick.choice(fill) for _ in range(pick.randint(3, 14))) + " RÉINTÉGRATION "
+        + " ".join(pick.choice(fill) for _ in range(pick.randint(3, 9))) + " fin." for _ in range(40)))
+    workspace = load_workspace(tmp_path)
+    write_pdf(localize(load_release(first, workspace), workspace, "fr"))
+    data = write_pdf(localize(load_release(second, workspace), workspace, "fr")).data
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "RÉINTÉGRATION" in text
+    assert not re.findall(r"R[ÉE]\w*[\u2010-]\n\w+", text)
