@@ -387,7 +387,7 @@ def write_pdf(view: DocumentView, fetcher: ConfinedFetcher | None = None) -> Ren
         for attempt in range(RELAYOUTS + 1):
             uses: WordUses = {}
             markup = render_html(view, uses)
-            if packaged:  # (a workspace's own template or stylesheet may hyphenate what the rules never see)
+            if packaged:
                 markup, whole = kept_by_patterns(markup, uses, view.language_tag)
             # compounds break where the rules prefer, and kept words whose every use is kept never break
             use_breaks(view.lang, (*view.hyphenation.breaks, *((word, ()) for word in whole)))

@@ -154,8 +154,9 @@ def _split_first_line(text: str, style: Any, context: Any, max_width: Any, justi
     if (result[2] is not None and max_width is not None and text.endswith(" ")
             and style["white_space"] in ("normal", "nowrap", "pre-line") and "\n" not in text):
         stripped = text.rstrip(" ")
-        # A long text is tried by its start first, as WeasyPrint's own first step does (2.5 characters
-        # an em at most, as a rule): a start that does not fit on the line means the text does not.
+        # A long text is tried by its start first, as WeasyPrint's own first step is: 2.5 characters an
+        # em, more than a line holds of all but the narrowest letters. A start that does not fit on the
+        # line means the text does not (most texts here are the rest of a paragraph, lines long).
         start = int(max_width / style["font_size"] * 2.5) if style["font_size"] else len(stripped)
         if start < len(stripped) and not _fits(stripped[:start].rstrip(" "), style, context, max_width,
                                                justification_spacing):

@@ -15,7 +15,7 @@ from pressgen.studio.app import listen
 
 class StudioServer:
     def __init__(self, root: Path, host: str = "127.0.0.1") -> None:
-        self.listener = listen(host, 0)  # the studio's own listener, as `pressgen studio` opens it
+        self.listener = listen(host, 0)  # the studio's own listener, as `pressgen serve` opens it
         self.port = self.listener.getsockname()[1]
         self.url = f"http://{host}:{self.port}/"
         self.origin = f"http://{host}:{self.port}"
