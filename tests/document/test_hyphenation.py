@@ -370,7 +370,7 @@ def test_dropping_kept_spans_keeps_the_text_and_each_word_it_drops_is_kept_by_th
 def test_the_words_kept_for_one_document_are_not_kept_for_the_next(tmp_path: Path) -> None:
     # Document A keeps "réintégration" (its paragraph's last word) through Pyphen's cache. Until that entry
     # was taken out after A's layout, document B's rules read it, took "RÉINTÉGRATION" for a word that
-    # cannot break (no span), and WeasyPrint then broke it seven times ("RÉINTÉ-" / "GRATION").
+    # cannot break (no span), and WeasyPrint then broke it six times ("RÉINTÉ-" / "GRATION").
     import random
 
     from pressgen import load_release, load_workspace, localize
