@@ -1,6 +1,6 @@
 """WeasyPrint's and Pyphen's non-public API: used here, and nowhere else in pressgen.
 
-The PDF writer needs three things neither library offers publicly:
+The PDF writer needs what neither library offers publicly (the patches further down say each why):
 
 - the lines of each page after layout, to keep whole a word broken across two
   pages or a paragraph's last word (:func:`page_lines`): WeasyPrint's private
