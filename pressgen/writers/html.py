@@ -54,14 +54,13 @@ def _text_html(text: str, rules: Rules | None, start: int = 0) -> Markup:
     if rules is None:
         return escape(text)
     out = []
-    pieces = rules.pieces(text, start)
-    if (uses := _USES.get()) is not None:
-        for piece, how in pieces:
+    uses = _USES.get()
+    for piece, how in rules.pieces(text, start):
+        if uses is not None:
             for word in _WORDS.findall(piece):
                 counts = uses.setdefault(word.lower(), [0, 0])
                 counts[0] += how == "keep"
                 counts[1] += 1
-    for piece, how in pieces:
         if how is None:
             out.append(escape(piece))
         elif how == "keep":

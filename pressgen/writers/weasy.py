@@ -214,9 +214,15 @@ _INSTALLED_BREAKS: dict[Any, set[str]] = {}  # HyphDict -> the words use_breaks 
 _WEASYPRINT_PATTERNS: dict[Any, Any] = {}  # dictionary file -> WeasyPrint's own HyphDict of it
 
 
-def _weasyprint_patterns(path: Any) -> Any:
+def _patterns_file(lang: str) -> Path | None:
+    """The dictionary file Pyphen hyphenates ``lang`` (a code or a tag) by, as ``LANGUAGES`` says now."""
+    code = pyphen.language_fallback(lang.replace("-", "_"))
+    return pyphen.LANGUAGES.get(code) if code else None
+
+
+def _weasyprint_patterns(path: Path) -> Any:
     if path not in _WEASYPRINT_PATTERNS:
-        _WEASYPRINT_PATTERNS[path] = pyphen.HyphDict(Path(path))
+        _WEASYPRINT_PATTERNS[path] = pyphen.HyphDict(path)
     return _WEASYPRINT_PATTERNS[path]
 
 
@@ -227,8 +233,10 @@ class _WeasyPrintPyphen(pyphen.Pyphen):
     def __init__(self, filename: Any = None, lang: str | None = None, left: int = 2, right: int = 2,
                  cache: bool = True) -> None:
         self.left, self.right = left, right
-        self.hd = _weasyprint_patterns(Path(filename) if filename else
-                                       pyphen.LANGUAGES[pyphen.language_fallback(lang)])
+        path = Path(filename) if filename else _patterns_file(lang or "")
+        if path is None:
+            raise KeyError(lang)  # as Pyphen's own, for a language it has no dictionary of
+        self.hd = _weasyprint_patterns(path)
 
 
 class _PyphenForWeasyPrint:
@@ -240,14 +248,17 @@ class _PyphenForWeasyPrint:
         return getattr(pyphen, name)
 
 
+_PYPHEN_FOR_WEASYPRINT = _PyphenForWeasyPrint()
+
+
 def use_breaks(lang: str, table: tuple[tuple[str, tuple[int, ...]], ...]) -> None:
     """Make WeasyPrint break each word of ``table`` (lower case, with its offsets:
     pressgen.document.hyphenation.break_table; none: never) only there, in language ``lang``: the offsets
     are put in the per-word cache (``HyphDict.cache``, read before the patterns) of WeasyPrint's own copy
     of the patterns that hyphenate ``lang``. Words another call put there are taken out first. Pyphen's
     dictionaries for anything else (pressgen's rules) are not changed."""
-    _line_break_module.pyphen = _PyphenForWeasyPrint()  # type: ignore[assignment]
-    path = pyphen.LANGUAGES.get(pyphen.language_fallback(lang.replace("-", "_")) or "")
+    _line_break_module.pyphen = _PYPHEN_FOR_WEASYPRINT  # type: ignore[assignment]
+    path = _patterns_file(lang)
     if path is None:
         return
     patterns = _weasyprint_patterns(path)
